@@ -1,0 +1,344 @@
+"""config.toml: pydantic models, discovery, loading (tomllib), writing (tomli-w).
+
+A secret has two forms: inline (``client_secret``) or the name of an environment
+variable holding it (``client_secret_env``). ``resolve_secrets`` turns the
+``*_env`` form into values; ``redacted`` hides them for display.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+
+from amazon_tui.domain import Marketplace, find_marketplace
+
+CONFIG_ENV = "AMAZON_TUI_CONFIG"
+DATA_DIR_ENV = "AMAZON_TUI_DATA_DIR"
+APP_NAME = "amazon-tui"
+DEFAULT_LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message is one paragraph for the operator."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _secret_pair(section: str, values: dict[str, Any], name: str) -> None:
+    """Refuse a secret given both inline and as an environment variable name."""
+    if values.get(name) is not None and values.get(f"{name}_env") is not None:
+        raise ValueError(f"give either {section}.{name} or {section}.{name}_env, not both")
+
+
+class AmazonConfig(_Section):
+    """[amazon]: the app registration used for Login With Amazon."""
+
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr | None = None
+    client_secret_env: str | None = None
+    lwa_endpoint: str = DEFAULT_LWA_ENDPOINT
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> AmazonConfig:
+        _secret_pair("amazon", {"client_secret": self.client_secret, "client_secret_env": self.client_secret_env}, "client_secret")
+        if self.client_secret is None and self.client_secret_env is None:
+            raise ValueError("amazon needs client_secret or client_secret_env")
+        return self
+
+
+class MagentoConfig(_Section):
+    """[magento]: optional; without it an order opens Amazon Order Details directly."""
+
+    base_url: str = Field(min_length=1)
+    token: SecretStr | None = None
+    token_env: str | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    password_env: str | None = None
+    amazon_order_field: Literal["payment.po_number", "increment_id", "ext_order_id"] = "payment.po_number"
+    on_amazon_cancel: Literal["refund", "comment", "none"] = "refund"
+
+    @model_validator(mode="after")
+    def _auth(self) -> MagentoConfig:
+        _secret_pair("magento", {"token": self.token, "token_env": self.token_env}, "token")
+        _secret_pair("magento", {"password": self.password, "password_env": self.password_env}, "password")
+        has_token = self.token is not None or self.token_env is not None
+        has_login = self.username is not None and (self.password is not None or self.password_env is not None)
+        if not has_token and not has_login:
+            raise ValueError("magento needs token / token_env, or username with password / password_env")
+        return self
+
+
+class StoreConfig(_Section):
+    """[[stores]]: one Amazon seller account on one marketplace."""
+
+    name: str = Field(min_length=1)
+    marketplace: str
+    seller_id: str = Field(min_length=1)
+    refresh_token: SecretStr | None = None
+    refresh_token_env: str | None = None
+    endpoint: str | None = None
+    magento_store_id: int | None = None
+    magento_website: str | None = None
+    active: bool = True
+
+    @field_validator("marketplace")
+    @classmethod
+    def _known_marketplace(cls, value: str) -> str:
+        found = find_marketplace(value)
+        if found is None:
+            raise ValueError(f"unknown marketplace {value!r} (use a code like US, CA, MX, GB, DE, FR, IT, ES, JP, AU, or a marketplace id)")
+        return found.code
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> StoreConfig:
+        _secret_pair("stores", {"refresh_token": self.refresh_token, "refresh_token_env": self.refresh_token_env}, "refresh_token")
+        if self.refresh_token is None and self.refresh_token_env is None:
+            raise ValueError(f"store {self.name!r} needs refresh_token or refresh_token_env")
+        return self
+
+    @property
+    def market(self) -> Marketplace:
+        found = find_marketplace(self.marketplace)
+        assert found is not None  # checked by the validator
+        return found
+
+    @property
+    def api_endpoint(self) -> str:
+        return (self.endpoint or self.market.region.endpoint).rstrip("/")
+
+
+class UiConfig(_Section):
+    """[ui]: how the TUI looks and behaves."""
+
+    theme: str = "textual-dark"
+    mouse: bool = True
+    read_only: bool = False
+    due_soon_hours: int = Field(default=24, ge=1, le=24 * 14)
+    freshness_seconds: int = Field(default=60, ge=0)
+    recent_orders: int = Field(default=50, ge=5, le=500)
+
+
+class SyncConfig(_Section):
+    """[sync]: how the local store follows Amazon."""
+
+    initial_days: int = Field(default=60, ge=1, le=730)
+    poll_seconds: int = Field(default=120, ge=0)
+    page_size: int = Field(default=100, ge=1, le=100)
+
+
+class Config(_Section):
+    """The whole config.toml."""
+
+    amazon: AmazonConfig | None = None
+    magento: MagentoConfig | None = None
+    stores: tuple[StoreConfig, ...] = ()
+    ui: UiConfig = UiConfig()
+    sync: SyncConfig = SyncConfig()
+    keymap: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        if self.stores and self.amazon is None:
+            raise ValueError("[[stores]] need an [amazon] section with the app's client_id and secret")
+        names = [store.name for store in self.stores]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"store names must be unique; repeated: {', '.join(duplicates)}")
+        return self
+
+    def store(self, name: str) -> StoreConfig:
+        for store in self.stores:
+            if store.name.casefold() == name.casefold():
+                return store
+        raise ConfigError(f"No store named {name!r}. Configured stores: {', '.join(s.name for s in self.stores) or 'none'}.")
+
+
+class Secrets(BaseModel):
+    """Secret values resolved from the config and the environment. Never printed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    client_secret: SecretStr | None = None
+    magento_token: SecretStr | None = None
+    magento_password: SecretStr | None = None
+    refresh_tokens: dict[str, SecretStr] = Field(default_factory=dict)
+
+
+def _from_env(variable: str, key: str, environ: dict[str, str] | os._Environ[str]) -> SecretStr:
+    value = environ.get(variable)
+    if not value:
+        raise ConfigError(f"The environment variable {variable} (named by {key}) is not set or empty. Export it, or put the secret inline in the config file.")
+    return SecretStr(value)
+
+
+def resolve_secrets(config: Config, environ: dict[str, str] | os._Environ[str] | None = None) -> Secrets:
+    """Collect every secret, reading the environment variables the config names."""
+    env = os.environ if environ is None else environ
+    client_secret = None
+    if config.amazon is not None:
+        client_secret = config.amazon.client_secret or _from_env(config.amazon.client_secret_env or "", "amazon.client_secret_env", env)
+    magento_token = magento_password = None
+    if config.magento is not None:
+        if config.magento.token is not None or config.magento.token_env is not None:
+            magento_token = config.magento.token or _from_env(config.magento.token_env or "", "magento.token_env", env)
+        else:
+            magento_password = config.magento.password or _from_env(config.magento.password_env or "", "magento.password_env", env)
+    tokens = {
+        store.name: store.refresh_token or _from_env(store.refresh_token_env or "", f"refresh_token_env of store {store.name!r}", env)
+        for store in config.stores
+    }
+    return Secrets(client_secret=client_secret, magento_token=magento_token, magento_password=magento_password, refresh_tokens=tokens)
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    """Where the config lives: ``--config``, else ``$AMAZON_TUI_CONFIG``, else the platform config dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def data_dir() -> Path:
+    """Where the local database lives: ``$AMAZON_TUI_DATA_DIR``, else the platform data dir."""
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME)
+
+
+_TYPE_NAMES = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "tuple_type": "an array of tables",
+    "list_type": "an array",
+    "literal_error": None,
+}
+
+
+def _describe(error: ValidationError) -> str:
+    """One sentence per problem, naming the key the way it is written in the file."""
+    sentences = []
+    for problem in error.errors():
+        location = [str(part) for part in problem["loc"]]
+        if location and location[0] == "stores" and len(location) > 1:
+            location = [f"stores[{int(location[1]) + 1}]", *location[2:]]
+        key = ".".join(location) or "the file"
+        kind = problem["type"]
+        if kind == "extra_forbidden":
+            sentences.append(f"Unknown key {key}.")
+        elif kind == "missing":
+            sentences.append(f"Missing key {key}.")
+        elif kind in _TYPE_NAMES and _TYPE_NAMES[kind]:
+            sentences.append(f"{key} must be {_TYPE_NAMES[kind]}, not {type(problem.get('input')).__name__} {str(problem.get('input'))[:40]!r}.")
+        else:
+            message = problem["msg"].removeprefix("Value error, ")
+            sentences.append(f"{key}: {message}." if key != "the file" else f"{message}.")
+    return " ".join(sentences)
+
+
+def parse_config(text: str, source: str = "config") -> Config:
+    """Validate TOML text into a Config, raising ConfigError with a readable paragraph."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source} is not valid TOML: {exc}.") from None
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{source} is not a valid amazon-tui config. {_describe(exc)} See config.example.toml for every key.") from None
+
+
+def has_inline_secrets(config: Config) -> bool:
+    """True when the file itself holds a secret (not only environment variable names)."""
+    inline = [config.amazon and config.amazon.client_secret, config.magento and config.magento.token, config.magento and config.magento.password]
+    inline += [store.refresh_token for store in config.stores]
+    return any(value is not None for value in inline)
+
+
+def permission_warning(path: Path, config: Config) -> str | None:
+    """A warning when a file with secrets can be read by group or others."""
+    if os.name != "posix" or not has_inline_secrets(config):
+        return None
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return f"Warning: {path} holds secrets and can be read by other users (mode {stat.S_IMODE(mode):o}); run: chmod 600 {path}"
+    return None
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"No config file at {path}. Run `amazon-tui init` to write one, or start without --config to use the sandbox.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Cannot read {path}: {exc}.") from None
+    return parse_config(text, source=str(path))
+
+
+def to_toml_dict(config: Config) -> dict[str, Any]:
+    """A TOML-ready dict of the config, inline secrets included (for writing the file)."""
+    data = config.model_dump(mode="python", exclude_none=True, exclude_defaults=False)
+
+    def reveal(value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            return value.get_secret_value()
+        if isinstance(value, dict):
+            return {key: reveal(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [reveal(item) for item in value]
+        return value
+
+    data = reveal(data)
+    if not data.get("keymap"):
+        data.pop("keymap", None)
+    if not data.get("stores"):
+        data.pop("stores", None)
+    return data
+
+
+def redacted(config: Config) -> dict[str, Any]:
+    """The config for display: every inline secret replaced by "********"."""
+    data = config.model_dump(mode="python", exclude_none=True)
+
+    def hide(value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            return "********"
+        if isinstance(value, dict):
+            return {key: hide(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [hide(item) for item in value]
+        return value
+
+    return hide(data)
+
+
+def write_config(path: Path, config: Config) -> None:
+    """Write the config with tomli-w, mode 0600 from the first byte."""
+    import tomli_w
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = tomli_w.dumps(to_toml_dict(config)).encode("utf-8")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(descriptor, payload)
+    finally:
+        os.close(descriptor)
+    os.chmod(path, 0o600)

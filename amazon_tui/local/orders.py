@@ -1,0 +1,428 @@
+"""Orders in the local store: upsert from Amazon, list/filter/sort in SQL, stats for the cards."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from amazon_tui.domain import (
+    MagentoLink,
+    Money,
+    Order,
+    OrderQuery,
+    OrderStatus,
+    OrderSummary,
+    SortField,
+    format_timestamp,
+    parse_timestamp,
+)
+from amazon_tui.local.db import Database
+
+MICROS = Decimal(1_000_000)
+OPEN_STATUSES = (OrderStatus.UNSHIPPED.value, OrderStatus.PARTIALLY_SHIPPED.value)
+
+_SORT_COLUMNS = {
+    SortField.PURCHASE_DATE: "o.purchase_date",
+    SortField.ORDER_NUMBER: "o.order_id",
+    SortField.STATUS: "o.status",
+    SortField.BUYER_NAME: "o.buyer_fold",
+    SortField.TOTAL: "o.total_micros",
+    SortField.NOTES: "o.notes",
+}
+
+_SUMMARY_COLUMNS = """
+    o.order_id, o.store, o.status, o.fulfilled_by, o.purchase_date, o.last_updated, o.ship_by,
+    o.buyer_name, o.total_amount, o.currency, o.notes, o.unseen, l.increment_id,
+    (SELECT c.state FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed') AS cancel_state
+"""
+
+
+def _micros(money: Money | None) -> int | None:
+    return None if money is None else int((money.amount * MICROS).to_integral_value())
+
+
+def status_note(status: OrderStatus) -> str:
+    """The order note ASC writes when a status changes."""
+    return f"Status updated to {status.label}."
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """An order whose status differs from what the store had."""
+
+    order_id: str
+    old: OrderStatus | None
+    new: OrderStatus
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    """What one page of upserts changed."""
+
+    inserted: tuple[str, ...]
+    changed: tuple[StatusChange, ...]
+    updated: int
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """Figures of a store card and dashboard."""
+
+    gmv: Decimal
+    gmv_previous: Decimal
+    daily: tuple[Decimal, ...]
+    awaiting_shipment: int
+    order_count: int
+    lifetime: Decimal
+    currency: str | None
+
+    @property
+    def gmv_change(self) -> float | None:
+        """Percent change against the previous period, None when there was nothing before."""
+        if not self.gmv_previous:
+            return None
+        return float((self.gmv - self.gmv_previous) / self.gmv_previous * 100)
+
+
+@dataclass(frozen=True)
+class AttentionCounts:
+    late: int
+    due_soon: int
+    buyer_cancel: int
+
+
+def _summary(row: sqlite3.Row) -> OrderSummary:
+    total = None
+    if row["total_amount"] is not None and row["currency"]:
+        total = Money(amount=Decimal(row["total_amount"]), currency=row["currency"])
+    return OrderSummary(
+        order_id=row["order_id"],
+        store=row["store"],
+        purchase_date=parse_timestamp(row["purchase_date"]),
+        status=OrderStatus(row["status"]),
+        fulfilled_by=row["fulfilled_by"],
+        buyer_name=row["buyer_name"],
+        total=total,
+        notes=row["notes"],
+        magento_increment_id=row["increment_id"],
+        ship_by=parse_timestamp(row["ship_by"]),
+        last_updated=parse_timestamp(row["last_updated"]),
+        unseen=bool(row["unseen"]),
+        cancel_state=row["cancel_state"],
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _where(query: OrderQuery) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if query.stores:
+        clauses.append(f"o.store IN ({','.join('?' * len(query.stores))})")
+        params += list(query.stores)
+    if query.statuses:
+        clauses.append(f"o.status IN ({','.join('?' * len(query.statuses))})")
+        params += [status.value for status in query.statuses]
+    if query.purchased_from is not None:
+        clauses.append("o.purchase_date >= ?")
+        params.append(format_timestamp(query.purchased_from))
+    if query.purchased_to is not None:
+        clauses.append("o.purchase_date <= ?")
+        params.append(format_timestamp(query.purchased_to))
+    if query.order_number:
+        clauses.append("lower(o.order_id) LIKE ? ESCAPE '\\'")
+        params.append(_like(query.order_number.strip()))
+    if query.buyer_name:
+        clauses.append("o.buyer_fold LIKE ? ESCAPE '\\'")
+        params.append(_like(query.buyer_name.strip()))
+    if query.total_min is not None:
+        clauses.append("o.total_micros >= ?")
+        params.append(int(query.total_min * MICROS))
+    if query.total_max is not None:
+        clauses.append("o.total_micros <= ?")
+        params.append(int(query.total_max * MICROS))
+    if query.quick:
+        pattern = _like(query.quick.strip())
+        clauses.append("(lower(o.order_id) LIKE ? ESCAPE '\\' OR o.buyer_fold LIKE ? ESCAPE '\\' OR lower(o.notes) LIKE ? ESCAPE '\\')")
+        params += [pattern, pattern, pattern]
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+class OrderRepository:
+    """Reads and writes orders, items, packages, notes, links and cursors."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- writing -------------------------------------------------------------------------
+
+    def upsert(
+        self,
+        orders: Iterable[Order],
+        *,
+        now: datetime,
+        mark_unseen: bool = False,
+        detail: bool = False,
+        cursor: tuple[str, str, str] | None = None,
+    ) -> UpsertResult:
+        """Insert or update a page of orders in ONE transaction, with status-change notes.
+
+        ``cursor`` = (store, source, value) is advanced in the same transaction, so a
+        crash never leaves a cursor ahead of the data it stands for.
+        """
+        stamp = format_timestamp(now)
+        inserted: list[str] = []
+        changed: list[StatusChange] = []
+        updated = 0
+        with self.db.transaction() as conn:
+            for order in orders:
+                row = conn.execute("SELECT status, last_updated, notes FROM orders WHERE order_id = ?", (order.order_id,)).fetchone()
+                old_status = OrderStatus(row["status"]) if row else None
+                notes = row["notes"] if row else order.notes
+                if row is not None and row["last_updated"] > format_timestamp(order.last_updated) and not detail:
+                    continue  # an older copy than the one we hold
+                if old_status is not None and old_status is not order.status:
+                    notes = status_note(order.status)
+                    conn.execute("INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", (order.order_id, stamp, notes))
+                    changed.append(StatusChange(order.order_id, old_status, order.status))
+                self._write(conn, order, notes, stamp if detail else None, mark_unseen and (row is None or old_status is not order.status))
+                if row is None:
+                    inserted.append(order.order_id)
+                else:
+                    updated += 1
+            if cursor is not None:
+                conn.execute(
+                    "INSERT INTO sync_cursors (store, source, cursor, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (store, source) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated",
+                    (*cursor, stamp),
+                )
+        return UpsertResult(tuple(inserted), tuple(changed), updated)
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, order: Order, notes: str | None, fetched: str | None, unseen: bool) -> None:
+        stored = order.model_copy(update={"notes": notes})
+        conn.execute(
+            """
+            INSERT INTO orders (order_id, store, status, fulfilled_by, purchase_date, last_updated, ship_by,
+                                buyer_name, buyer_fold, total_amount, total_micros, currency, notes,
+                                buyer_cancel, unseen, detail_fetched, doc)
+            VALUES (:order_id, :store, :status, :fulfilled_by, :purchase_date, :last_updated, :ship_by,
+                    :buyer_name, :buyer_fold, :total_amount, :total_micros, :currency, :notes,
+                    :buyer_cancel, :unseen, :detail_fetched, :doc)
+            ON CONFLICT (order_id) DO UPDATE SET
+                store = excluded.store, status = excluded.status, fulfilled_by = excluded.fulfilled_by,
+                purchase_date = excluded.purchase_date, last_updated = excluded.last_updated,
+                ship_by = excluded.ship_by, buyer_name = excluded.buyer_name, buyer_fold = excluded.buyer_fold,
+                total_amount = excluded.total_amount, total_micros = excluded.total_micros,
+                currency = excluded.currency, notes = excluded.notes, buyer_cancel = excluded.buyer_cancel,
+                unseen = MAX(orders.unseen, excluded.unseen),
+                detail_fetched = COALESCE(excluded.detail_fetched, orders.detail_fetched), doc = excluded.doc
+            """,
+            {
+                "order_id": order.order_id,
+                "store": order.store,
+                "status": order.status.value,
+                "fulfilled_by": order.fulfilled_by.value if order.fulfilled_by else None,
+                "purchase_date": format_timestamp(order.created),
+                "last_updated": format_timestamp(order.last_updated),
+                "ship_by": format_timestamp(order.ship_by) if order.ship_by else None,
+                "buyer_name": order.buyer_name,
+                "buyer_fold": order.buyer_name.casefold() if order.buyer_name else None,
+                "total_amount": str(order.total.amount) if order.total else None,
+                "total_micros": _micros(order.total),
+                "currency": order.currency,
+                "notes": notes,
+                "buyer_cancel": int(order.buyer_cancellation_reason is not None),
+                "unseen": int(unseen),
+                "detail_fetched": fetched,
+                "doc": stored.model_dump_json(),
+            },
+        )
+        conn.execute("DELETE FROM items WHERE order_id = ?", (order.order_id,))
+        conn.executemany(
+            "INSERT INTO items (order_id, order_item_id, position, asin, seller_sku, title, quantity, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (order.order_id, item.order_item_id, position, item.asin, item.seller_sku, item.title, item.quantity_ordered, item.model_dump_json())
+                for position, item in enumerate(order.items)
+            ],
+        )
+        conn.execute("DELETE FROM packages WHERE order_id = ?", (order.order_id,))
+        conn.executemany(
+            "INSERT INTO packages (order_id, reference_id, carrier, tracking_number, doc) VALUES (?, ?, ?, ?, ?)",
+            [(order.order_id, package.reference_id, package.carrier, package.tracking_number, package.model_dump_json()) for package in order.packages],
+        )
+
+    def set_status(self, order_id: str, status: OrderStatus, note: str, *, now: datetime) -> None:
+        """Change an order's status locally (a confirmed cancellation) with its note."""
+        stamp = format_timestamp(now)
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT doc FROM orders WHERE order_id = ?", (order_id,)).fetchone()
+            if row is None:
+                return
+            order = Order.model_validate_json(row["doc"])
+            items = tuple(item.model_copy(update={"quantity_unshipped": 0}) for item in order.items) if status is OrderStatus.CANCELLED else order.items
+            order = order.model_copy(update={"status": status, "notes": note, "items": items, "last_updated": now})
+            conn.execute(
+                "UPDATE orders SET status = ?, notes = ?, last_updated = ?, doc = ? WHERE order_id = ?",
+                (status.value, note, stamp, order.model_dump_json(), order_id),
+            )
+            conn.execute("INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", (order_id, stamp, note))
+
+    def mark_seen(self, order_ids: Sequence[str] | None = None) -> None:
+        """Clear the "new or changed" mark of some orders (all when None)."""
+        with self.db.transaction() as conn:
+            if order_ids is None:
+                conn.execute("UPDATE orders SET unseen = 0 WHERE unseen = 1")
+            else:
+                conn.executemany("UPDATE orders SET unseen = 0 WHERE order_id = ?", [(order_id,) for order_id in order_ids])
+
+    def upsert_links(self, links: Iterable[MagentoLink], *, cursor: tuple[str, str, str] | None = None, now: datetime) -> int:
+        """Refresh the Magento link index (Amazon order number -> Magento order)."""
+        count = 0
+        with self.db.transaction() as conn:
+            for link in links:
+                conn.execute(
+                    "INSERT INTO magento_links (order_id, entity_id, increment_id, status, store_id, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (order_id) DO UPDATE SET entity_id = excluded.entity_id, increment_id = excluded.increment_id, "
+                    "status = excluded.status, store_id = excluded.store_id, updated_at = excluded.updated_at",
+                    (link.order_id, link.entity_id, link.increment_id, link.status, link.store_id, format_timestamp(now)),
+                )
+                count += 1
+            if cursor is not None:
+                conn.execute(
+                    "INSERT INTO sync_cursors (store, source, cursor, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (store, source) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated",
+                    (*cursor, format_timestamp(now)),
+                )
+        return count
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, order_id: str) -> Order | None:
+        rows = self.db.query("SELECT doc FROM orders WHERE order_id = ?", (order_id,))
+        return Order.model_validate_json(rows[0]["doc"]) if rows else None
+
+    def detail_fetched(self, order_id: str) -> datetime | None:
+        rows = self.db.query("SELECT detail_fetched FROM orders WHERE order_id = ?", (order_id,))
+        return parse_timestamp(rows[0]["detail_fetched"]) if rows else None
+
+    def find(self, text: str) -> list[OrderSummary]:
+        """Orders whose number is or starts with ``text`` (go to order)."""
+        rows = self.db.query(
+            f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id "
+            "WHERE o.order_id = ? OR o.order_id LIKE ? ORDER BY o.order_id = ? DESC, o.purchase_date DESC LIMIT 20",
+            (text.strip(), text.strip() + "%", text.strip()),
+        )
+        return [_summary(row) for row in rows]
+
+    def summaries(self, query: OrderQuery, *, limit: int, offset: int = 0) -> list[OrderSummary]:
+        """One page of matching orders, sorted over ALL matches in SQL."""
+        where, params = _where(query)
+        direction = "DESC" if query.descending else "ASC"
+        column = _SORT_COLUMNS[query.sort]
+        sql = (
+            f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id{where} "
+            f"ORDER BY {column} IS NULL, {column} {direction}, o.order_id {direction} LIMIT ? OFFSET ?"
+        )
+        return [_summary(row) for row in self.db.query(sql, (*params, limit, offset))]
+
+    def count(self, query: OrderQuery) -> int:
+        where, params = _where(query)
+        return self.db.query(f"SELECT count(*) FROM orders o{where}", tuple(params))[0][0]
+
+    def summary(self, order_id: str) -> OrderSummary | None:
+        rows = self.db.query(
+            f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id WHERE o.order_id = ?", (order_id,)
+        )
+        return _summary(rows[0]) if rows else None
+
+    def notes(self, order_id: str) -> list[tuple[datetime, str]]:
+        rows = self.db.query("SELECT time, text FROM order_notes WHERE order_id = ? ORDER BY id", (order_id,))
+        return [(parse_timestamp(row["time"]), row["text"]) for row in rows]
+
+    def link(self, order_id: str) -> MagentoLink | None:
+        rows = self.db.query("SELECT * FROM magento_links WHERE order_id = ?", (order_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        return MagentoLink(order_id=row["order_id"], entity_id=row["entity_id"], increment_id=row["increment_id"], status=row["status"], store_id=row["store_id"])
+
+    def cursor(self, store: str, source: str) -> str | None:
+        rows = self.db.query("SELECT cursor FROM sync_cursors WHERE store = ? AND source = ?", (store, source))
+        return rows[0]["cursor"] if rows else None
+
+    def cursor_updated(self, store: str, source: str) -> datetime | None:
+        rows = self.db.query("SELECT updated FROM sync_cursors WHERE store = ? AND source = ?", (store, source))
+        return parse_timestamp(rows[0]["updated"]) if rows else None
+
+    def stats(self, store: str, *, now: datetime, days: int = 30) -> StoreStats:
+        """GMV of the last ``days`` and the period before, a daily series, awaiting shipment."""
+        start = now - timedelta(days=days)
+        before = start - timedelta(days=days)
+        live = f"status != '{OrderStatus.CANCELLED.value}'"
+        rows = self.db.query(
+            f"""
+            SELECT
+              COALESCE(SUM(CASE WHEN purchase_date >= :start AND {live} THEN total_micros END), 0) AS gmv,
+              COALESCE(SUM(CASE WHEN purchase_date >= :before AND purchase_date < :start AND {live} THEN total_micros END), 0) AS previous,
+              COALESCE(SUM(CASE WHEN {live} THEN total_micros END), 0) AS lifetime,
+              SUM(CASE WHEN status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') THEN 1 ELSE 0 END) AS awaiting,
+              COUNT(*) AS orders,
+              MAX(currency) AS currency
+            FROM orders WHERE store = :store
+            """,
+            {"store": store, "start": format_timestamp(start), "before": format_timestamp(before)},
+        )[0]
+        series = dict.fromkeys(((start + timedelta(days=offset + 1)).strftime("%Y-%m-%d") for offset in range(days)), Decimal(0))
+        for day in self.db.query(
+            f"SELECT substr(purchase_date, 1, 10) AS day, SUM(total_micros) AS total FROM orders "
+            f"WHERE store = ? AND purchase_date >= ? AND {live} GROUP BY day",
+            (store, format_timestamp(start)),
+        ):
+            if day["day"] in series:
+                series[day["day"]] = Decimal(day["total"] or 0) / MICROS
+        return StoreStats(
+            gmv=Decimal(rows["gmv"]) / MICROS,
+            gmv_previous=Decimal(rows["previous"]) / MICROS,
+            daily=tuple(series.values()),
+            awaiting_shipment=rows["awaiting"] or 0,
+            order_count=rows["orders"],
+            lifetime=Decimal(rows["lifetime"]) / MICROS,
+            currency=rows["currency"],
+        )
+
+    def attention_counts(self, store: str, *, now: datetime, due_soon: timedelta) -> AttentionCounts:
+        rows = self.db.query(
+            """
+            SELECT
+              SUM(CASE WHEN status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND ship_by < :now THEN 1 ELSE 0 END) AS late,
+              SUM(CASE WHEN status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND ship_by >= :now AND ship_by <= :soon THEN 1 ELSE 0 END) AS due,
+              SUM(CASE WHEN buyer_cancel = 1 AND status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY') THEN 1 ELSE 0 END) AS asked
+            FROM orders WHERE store = :store
+            """,
+            {"store": store, "now": format_timestamp(now), "soon": format_timestamp(now + due_soon)},
+        )[0]
+        return AttentionCounts(late=rows["late"] or 0, due_soon=rows["due"] or 0, buyer_cancel=rows["asked"] or 0)
+
+    def attention(self, stores: Sequence[str], *, now: datetime, due_soon: timedelta) -> list[tuple[OrderSummary, bool]]:
+        """Orders needing action across stores: late, due soon, or with a buyer's cancel request."""
+        if not stores:
+            return []
+        marks = ",".join("?" * len(stores))
+        rows = self.db.query(
+            f"SELECT {_SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id "
+            f"WHERE o.store IN ({marks}) AND ("
+            "  (o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND o.ship_by <= ?)"
+            "  OR (o.buyer_cancel = 1 AND o.status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY')))",
+            (*stores, format_timestamp(now + due_soon)),
+        )
+        return [(_summary(row), bool(row["buyer_cancel"])) for row in rows]
+
+    def store_order_ids(self, store: str) -> set[str]:
+        return {row[0] for row in self.db.query("SELECT order_id FROM orders WHERE store = ?", (store,))}

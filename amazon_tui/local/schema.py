@@ -1,0 +1,113 @@
+"""Versioned schema of the local database. Append migrations; never edit a shipped one."""
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema.
+    """
+    CREATE TABLE stores (
+        name        TEXT PRIMARY KEY,
+        marketplace TEXT NOT NULL,
+        seller_id   TEXT NOT NULL,
+        created     TEXT NOT NULL,
+        last_sync   TEXT,
+        last_error  TEXT
+    );
+    CREATE TABLE orders (
+        order_id        TEXT PRIMARY KEY,
+        store           TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        fulfilled_by    TEXT,
+        purchase_date   TEXT NOT NULL,
+        last_updated    TEXT NOT NULL,
+        ship_by         TEXT,
+        buyer_name      TEXT,
+        buyer_fold      TEXT,
+        total_amount    TEXT,
+        total_micros    INTEGER,
+        currency        TEXT,
+        notes           TEXT,
+        buyer_cancel    INTEGER NOT NULL DEFAULT 0,
+        unseen          INTEGER NOT NULL DEFAULT 0,
+        detail_fetched  TEXT,
+        doc             TEXT NOT NULL
+    );
+    CREATE INDEX orders_store_date   ON orders (store, purchase_date);
+    CREATE INDEX orders_store_status ON orders (store, status, purchase_date);
+    CREATE INDEX orders_store_buyer  ON orders (store, buyer_fold);
+    CREATE INDEX orders_store_total  ON orders (store, total_micros);
+    CREATE INDEX orders_status_ship  ON orders (status, ship_by);
+    CREATE TABLE items (
+        order_id        TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+        order_item_id   TEXT NOT NULL,
+        position        INTEGER NOT NULL,
+        asin            TEXT,
+        seller_sku      TEXT,
+        title           TEXT,
+        quantity        INTEGER NOT NULL,
+        doc             TEXT NOT NULL,
+        PRIMARY KEY (order_id, order_item_id)
+    );
+    CREATE TABLE packages (
+        order_id        TEXT NOT NULL REFERENCES orders (order_id) ON DELETE CASCADE,
+        reference_id    TEXT NOT NULL,
+        carrier         TEXT,
+        tracking_number TEXT,
+        doc             TEXT NOT NULL,
+        PRIMARY KEY (order_id, reference_id)
+    );
+    CREATE TABLE order_notes (
+        id        INTEGER PRIMARY KEY,
+        order_id  TEXT NOT NULL,
+        time      TEXT NOT NULL,
+        text      TEXT NOT NULL
+    );
+    CREATE INDEX order_notes_order ON order_notes (order_id, id);
+    CREATE TABLE magento_links (
+        order_id        TEXT PRIMARY KEY,
+        entity_id       INTEGER NOT NULL,
+        increment_id    TEXT NOT NULL,
+        status          TEXT,
+        store_id        INTEGER,
+        updated_at      TEXT
+    );
+    CREATE TABLE sync_cursors (
+        store   TEXT NOT NULL,
+        source  TEXT NOT NULL,
+        cursor  TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        PRIMARY KEY (store, source)
+    );
+    CREATE TABLE cancellations (
+        id           INTEGER PRIMARY KEY,
+        order_id     TEXT NOT NULL,
+        store        TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        items        TEXT NOT NULL,
+        operator     TEXT NOT NULL,
+        state        TEXT NOT NULL,
+        batch        TEXT,
+        feed_id      TEXT,
+        document_id  TEXT,
+        message      TEXT,
+        magento_done INTEGER NOT NULL DEFAULT 0,
+        requested_at TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX cancellations_one_live ON cancellations (order_id) WHERE state != 'failed';
+    CREATE INDEX cancellations_state ON cancellations (state);
+    CREATE TABLE audit (
+        id        INTEGER PRIMARY KEY,
+        time      TEXT NOT NULL,
+        operator  TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        store     TEXT,
+        order_id  TEXT,
+        reason    TEXT,
+        feed_id   TEXT,
+        outcome   TEXT NOT NULL,
+        message   TEXT
+    );
+    CREATE INDEX audit_order ON audit (order_id);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,88 @@
+"""What a run of amazon-tui works with: the config (or the sandbox's), secrets, paths."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from amazon_tui.config import (
+    CONFIG_ENV,
+    Config,
+    ConfigError,
+    Secrets,
+    config_path,
+    data_dir,
+    load_config,
+    parse_config,
+    permission_warning,
+    resolve_secrets,
+)
+
+SANDBOX_BASE_URL = "http://sandbox.invalid"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A validated config with its secrets, and where the local data lives."""
+
+    config: Config
+    secrets: Secrets
+    data_dir: Path
+    sandbox: bool
+    config_file: Path | None
+    read_only: bool = False
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def store_names(self) -> tuple[str, ...]:
+        return tuple(store.name for store in self.config.stores)
+
+
+def _sandbox_config() -> Config:
+    import tomli_w
+
+    from amazon_tui.sandbox import sandbox_config
+
+    return parse_config(tomli_w.dumps(sandbox_config(SANDBOX_BASE_URL)), source="the sandbox config")
+
+
+def load_settings(*, config: str | None = None, sandbox: bool = False, read_only: bool = False) -> Settings:
+    """The settings of this run: ``--sandbox``, or a config file, or the sandbox when there is none.
+
+    Raises ConfigError with a one-paragraph message for the operator.
+    """
+    explicit = config or os.environ.get(CONFIG_ENV)
+    path = config_path(config)
+    base = data_dir()
+    if sandbox or (not explicit and not path.exists()):
+        loaded = _sandbox_config()
+        return Settings(
+            config=loaded,
+            secrets=resolve_secrets(loaded, {}),
+            data_dir=base / "sandbox",
+            sandbox=True,
+            config_file=None,
+            read_only=read_only or loaded.ui.read_only,
+        )
+    loaded = load_config(path)
+    warnings = tuple(filter(None, [permission_warning(path, loaded)]))
+    secrets = resolve_secrets(loaded)
+    return Settings(
+        config=loaded,
+        secrets=secrets,
+        data_dir=base,
+        sandbox=False,
+        config_file=path,
+        read_only=read_only or loaded.ui.read_only,
+        warnings=warnings,
+    )
+
+
+def print_warnings(settings: Settings) -> None:
+    for warning in settings.warnings:
+        print(warning, file=sys.stderr)
+
+
+__all__ = ["ConfigError", "Settings", "load_settings", "print_warnings", "SANDBOX_BASE_URL"]
