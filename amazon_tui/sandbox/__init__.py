@@ -1,0 +1,40 @@
+"""The embedded sandbox: Login With Amazon, SP-API Orders 2026-01-01 and Feeds 2021-06-30,
+the document bucket and a Magento REST subset, as one ASGI app with its own SQLite state.
+
+It imports nothing from the rest of amazon_tui: it is the other side of the wire.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .catalog import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SandboxStore, sandbox_config
+from .clock import ControllableClock
+from .sandbox import Sandbox
+
+__all__ = [
+    "SANDBOX_CLIENT_ID",
+    "SANDBOX_CLIENT_SECRET",
+    "ControllableClock",
+    "Sandbox",
+    "SandboxStore",
+    "create_app",
+    "default_db_path",
+    "sandbox_config",
+]
+
+
+def create_app(sandbox: Sandbox):
+    """The Starlette app of `sandbox` (the same object as `sandbox.app`)."""
+    return sandbox.app
+
+
+def default_db_path() -> Path:
+    """`$AMAZON_TUI_DATA_DIR/sandbox.db`, else the platform's user data dir."""
+    data_dir = os.environ.get("AMAZON_TUI_DATA_DIR")
+    if data_dir:
+        return Path(data_dir) / "sandbox.db"
+    import platformdirs
+
+    return platformdirs.user_data_path("amazon-tui") / "sandbox.db"

@@ -1,0 +1,125 @@
+"""Loopback-only control endpoints under /_sandbox/ (no Amazon token; for tests and demos).
+
+    GET    /_sandbox                     seed info, order counts per store, active faults
+    GET    /_sandbox/log[?operation=&status=]   the access log;  DELETE clears it
+    GET    /_sandbox/faults              active faults
+    POST   /_sandbox/faults              {"operation", "kind", "count"?, "latency"?}
+    DELETE /_sandbox/faults              clear every fault (ends hanging timeouts)
+    POST   /_sandbox/reset               {"seed"?, "orders_per_store"?}
+    POST   /_sandbox/orders              {"store": name or seller id, "count": n}: arrive now
+    GET    /_sandbox/orders/{orderId}    the stored order with every dataset
+    POST   /_sandbox/orders/{orderId}/ship   ship it now
+    GET    /_sandbox/clock               {"now"}
+    POST   /_sandbox/clock               {"set": iso} or {"advance_seconds": n} (controllable clock)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .accesslog import LogEntry
+from .clock import iso, parse_iso
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
+
+
+def admin_endpoint(sandbox, handler: Callable[..., Awaitable[Response]]):
+    async def endpoint(request: Request) -> Response:
+        client = request.client.host if request.client else "127.0.0.1"
+        if client not in LOOPBACK:
+            response: Response = JSONResponse({"error": "admin endpoints are loopback only"},
+                                              status_code=403)
+        else:
+            try:
+                response = await handler(sandbox, request)
+            except (KeyError, ValueError, TypeError, RuntimeError) as error:
+                status = 404 if isinstance(error, KeyError) else 409 if isinstance(
+                    error, RuntimeError) else 400
+                response = JSONResponse({"error": str(error)}, status_code=status)
+        sandbox.log.append(LogEntry(time=iso(sandbox.clock()), method=request.method,
+                                    path=request.url.path, query=request.url.query,
+                                    operation="sandboxAdmin", status=response.status_code))
+        return response
+
+    return endpoint
+
+
+async def _json(request: Request) -> dict:
+    raw = await request.body()
+    body = json.loads(raw) if raw else {}
+    if not isinstance(body, dict):
+        raise ValueError("expected a JSON object")
+    return body
+
+
+async def describe(sandbox, request: Request) -> Response:
+    return JSONResponse(sandbox.describe())
+
+
+async def get_log(sandbox, request: Request) -> Response:
+    operation = request.query_params.get("operation")
+    status = request.query_params.get("status")
+    entries = [entry.as_dict() for entry in sandbox.access_log
+               if (operation is None or entry.operation == operation)
+               and (status is None or str(entry.status) == status)]
+    return JSONResponse({"entries": entries})
+
+
+async def clear_log(sandbox, request: Request) -> Response:
+    sandbox.clear_log()
+    return Response(status_code=204)
+
+
+async def get_faults(sandbox, request: Request) -> Response:
+    return JSONResponse({"faults": [fault.as_dict() for fault in sandbox.faults.active()]})
+
+
+async def add_fault(sandbox, request: Request) -> Response:
+    body = await _json(request)
+    fault = sandbox.inject_fault(str(body["operation"]), str(body["kind"]),
+                                 count=body.get("count"), latency=float(body.get("latency", 0)))
+    return JSONResponse(fault.as_dict(), status_code=201)
+
+
+async def clear_faults(sandbox, request: Request) -> Response:
+    sandbox.clear_faults()
+    return Response(status_code=204)
+
+
+async def reset(sandbox, request: Request) -> Response:
+    body = await _json(request)
+    sandbox.reset(seed=body.get("seed"), orders_per_store=body.get("orders_per_store"))
+    return JSONResponse(sandbox.describe())
+
+
+async def add_orders(sandbox, request: Request) -> Response:
+    body = await _json(request)
+    order_ids = sandbox.add_orders(str(body["store"]), int(body.get("count", 1)))
+    return JSONResponse({"orderIds": order_ids}, status_code=201)
+
+
+async def get_order(sandbox, request: Request) -> Response:
+    return JSONResponse(sandbox.get_order_raw(request.path_params["orderId"]))
+
+
+async def ship_order(sandbox, request: Request) -> Response:
+    return JSONResponse(sandbox.ship_order(request.path_params["orderId"]))
+
+
+async def get_clock(sandbox, request: Request) -> Response:
+    return JSONResponse({"now": iso(sandbox.clock())})
+
+
+async def set_clock(sandbox, request: Request) -> Response:
+    body = await _json(request)
+    if "set" in body:
+        sandbox.set_clock(parse_iso(str(body["set"])))
+    elif "advance_seconds" in body:
+        sandbox.advance_clock(float(body["advance_seconds"]))
+    else:
+        raise ValueError('send {"set": iso} or {"advance_seconds": n}')
+    return JSONResponse({"now": iso(sandbox.clock())})

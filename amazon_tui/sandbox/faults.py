@@ -1,0 +1,62 @@
+"""Injected faults: per operation (or `*` for all), for a number of requests or until cleared."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+
+FAULT_KINDS = frozenset({
+    "latency", "429", "500", "503", "timeout", "malformed_json", "schema_invalid",
+    "expired_token", "invalid_token", "magento_401",
+})
+DEFAULT_TIMEOUT_SECONDS = 300.0
+
+
+@dataclass
+class Fault:
+    operation: str
+    kind: str
+    count: int | None = None  # None: until cleared
+    latency: float = 0.0  # seconds; for "timeout", how long to hang (0 = 300 s)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class FaultSet:
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+
+    def add(self, operation: str, kind: str, *, count: int | None = None,
+            latency: float = 0.0) -> Fault:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        if count is not None and count < 1:
+            raise ValueError("count must be at least 1 (or None for until cleared)")
+        if latency < 0:
+            raise ValueError("latency must not be negative")
+        fault = Fault(operation, kind, count, float(latency))
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, operation: str) -> Fault | None:
+        """The first active fault for this operation, using up one of its count."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.operation in (operation, "*"):
+                    if fault.count is not None:
+                        fault.count -= 1
+                        if fault.count == 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None
+
+    def active(self) -> list[Fault]:
+        with self._lock:
+            return [Fault(**fault.as_dict()) for fault in self._faults]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()

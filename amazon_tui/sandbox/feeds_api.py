@@ -1,0 +1,110 @@
+"""Feeds API 2021-06-30: documents, feeds, and the feed list."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import feeds
+from .clock import iso, parse_iso
+from .errors import invalid_input
+from .params import date_param, enum_list_param, int_param, list_param
+from .pipeline import RequestContext
+
+PROCESSING_STATUSES = ("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")
+FEED_RETENTION = timedelta(days=90)
+
+
+def base_url(request: Request) -> str:
+    """The origin the client used, so returned URLs work in-process and over a socket."""
+    return str(request.base_url).rstrip("/")
+
+
+async def _json_body(request: Request) -> dict:
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        raise invalid_input("The request body must be a JSON object.", "body") from None
+    if not isinstance(body, dict):
+        raise invalid_input("The request body must be a JSON object.", "body")
+    return body
+
+
+async def create_feed_document(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+    body = await _json_body(request)
+    content_type = body.get("contentType")
+    if not isinstance(content_type, str) or not content_type.strip():
+        raise invalid_input("contentType is required.", "contentType")
+    document_id = feeds.create_document(sandbox, context.seller_id, content_type)
+    url = feeds.presigned_url(sandbox, base_url(request), "upload", document_id)
+    return JSONResponse({"feedDocumentId": document_id, "url": url}, status_code=201)
+
+
+async def create_feed(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+    body = await _json_body(request)
+    feed_type, markets = body.get("feedType"), body.get("marketplaceIds")
+    document_id, options = body.get("inputFeedDocumentId"), body.get("feedOptions", {})
+    if not isinstance(feed_type, str) or not feed_type:
+        raise invalid_input("feedType is required.", "feedType")
+    if not isinstance(markets, list) or not 1 <= len(markets) <= 25:
+        raise invalid_input("marketplaceIds must list 1 to 25 marketplace ids.", "marketplaceIds")
+    if not isinstance(document_id, str) or not document_id:
+        raise invalid_input("inputFeedDocumentId is required.", "inputFeedDocumentId")
+    if not isinstance(options, dict) or not all(isinstance(v, str) for v in options.values()):
+        raise invalid_input("feedOptions must map names to strings.", "feedOptions")
+    feed_id = feeds.create_feed(sandbox, context.seller_id, feed_type, markets, document_id)
+    return JSONResponse({"feedId": feed_id}, status_code=202)
+
+
+async def get_feed(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+    return JSONResponse(feeds.get_feed(sandbox, context.seller_id, request.path_params["feedId"]))
+
+
+async def cancel_feed(sandbox, request: Request, context: RequestContext) -> Response:
+    feeds.cancel_feed(sandbox, context.seller_id, request.path_params["feedId"])
+    return Response(status_code=200)
+
+
+async def get_feeds(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+    now = sandbox.clock()
+    token = request.query_params.get("nextToken")
+    if token:
+        if len(request.query_params) > 1:
+            raise invalid_input("nextToken must be the only parameter.", "nextToken")
+        try:
+            query = json.loads(base64.urlsafe_b64decode(token.encode()))
+        except ValueError:
+            raise invalid_input("Invalid nextToken.", "nextToken") from None
+    else:
+        feed_types = list_param(request, "feedTypes")
+        if not 1 <= len(feed_types) <= 10:
+            raise invalid_input("Either feedTypes or nextToken is required.", "feedTypes")
+        since = date_param(request, "createdSince") or now - FEED_RETENTION
+        until = date_param(request, "createdUntil") or now
+        query = {
+            "feed_types": feed_types,
+            "statuses": enum_list_param(request, "processingStatuses", PROCESSING_STATUSES),
+            "marketplace_ids": list_param(request, "marketplaceIds"),
+            "since": iso(since), "until": iso(until),
+            "page_size": int_param(request, "pageSize", 10, 1, 100), "offset": 0,
+        }
+    page, more = feeds.list_feeds(
+        sandbox, context.seller_id, feed_types=query["feed_types"], statuses=query["statuses"],
+        marketplace_ids=query["marketplace_ids"], since=parse_iso(query["since"]),
+        until=parse_iso(query["until"]), page_size=query["page_size"], offset=query["offset"])
+    body: dict = {"feeds": page}
+    if more:
+        query["offset"] += query["page_size"]
+        body["nextToken"] = base64.urlsafe_b64encode(json.dumps(query).encode()).decode()
+    return JSONResponse(body)
+
+
+async def get_feed_document(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+    header = request.query_params.get("enableContentEncodingUrlHeader", "false").lower() == "true"
+    info = feeds.document_info(sandbox, context.seller_id, request.path_params["feedDocumentId"],
+                               base_url(request), header)
+    return JSONResponse(info)
