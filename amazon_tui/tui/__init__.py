@@ -1,0 +1,1 @@
+"""The Textual UI of amazon-tui. The only package that imports Textual."""

@@ -1,0 +1,200 @@
+"""The Textual app: navigation between the ASC screens, background workers, keymap, palette."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+
+from amazon_tui.cancel import FAILURE_MESSAGE, SUCCESS_MESSAGE, Submission
+from amazon_tui.local import CancelState
+from amazon_tui.service import AppService
+from amazon_tui.settings import Settings
+from amazon_tui.sync import SyncProgress
+from amazon_tui.tui.commands import AmazonCommands
+from amazon_tui.tui.format import clean, seller_central_order_url
+from amazon_tui.tui.messages import OrdersChanged, SyncChanged
+from amazon_tui.tui.screens.stores import StoresScreen
+
+
+class AmazonTuiApp(App[int]):
+    """amazon-tui: store cards → View Store → order → Amazon Order Details → Cancel Order."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "amazon-tui"
+    COMMANDS = App.COMMANDS | {AmazonCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", show=False, id="quit"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("colon", "command_palette", "Commands", show=False, id="palette"),
+    ]
+
+    def __init__(self, service: AppService, *, mouse: bool = True, background: bool = True, own_service: bool = False) -> None:
+        super().__init__()
+        self.service = service
+        self.mouse = mouse
+        self.background = background
+        self.own_service = own_service
+        self.sync_progress: dict[str, SyncProgress] = {}
+        theme = service.settings.config.ui.theme
+        if theme in self.available_themes:
+            self.theme = theme
+
+    def get_default_screen(self) -> StoresScreen:
+        return StoresScreen()
+
+    def on_mount(self) -> None:
+        keymap = self.service.settings.config.keymap
+        if keymap:
+            self.set_keymap(keymap)
+        if self.background:
+            self.start_sync()
+            self.resume_cancellations()
+
+    async def on_unmount(self) -> None:
+        if self.own_service:
+            await self.service.aclose()
+
+    def broadcast(self, message_type: Callable[[], Message]) -> None:
+        """Tell every open screen that data changed (each reloads what it shows)."""
+        for screen in self.screen_stack:
+            screen.post_message(message_type())
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def open_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def _store_of(self, order_id: str) -> str:
+        summary = self.service.order_summary(order_id)
+        return summary.store if summary else "?"
+
+    def open_store(self, store: str) -> None:
+        from amazon_tui.tui.screens.dashboard import DashboardScreen
+
+        self.open_home()
+        self.push_screen(DashboardScreen(store))
+
+    def open_order(self, order_id: str) -> None:
+        """The documented path: the Magento order view, or the Amazon details when there is none."""
+        if not self.service.magento_configured:
+            self.notify("Magento is not configured: showing Amazon Order Details.", timeout=4)
+        elif self.service.magento_link(order_id) is None:
+            self.notify(f"No Magento order exists for {order_id} yet (Pending orders get one once Amazon releases them): showing Amazon Order Details.", timeout=5, markup=False)
+        else:
+            from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
+
+            self.push_screen(MagentoOrderScreen(order_id, self._store_of(order_id)))
+            return
+        self.open_details(order_id)
+
+    def open_details(self, order_id: str) -> None:
+        from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+
+        self.push_screen(OrderDetailsScreen(order_id, self._store_of(order_id)))
+
+    def open_all_orders(self, store: str) -> None:
+        from amazon_tui.tui.screens.all_orders import AllOrdersScreen
+
+        self.push_screen(AllOrdersScreen(store))
+
+    def open_audit(self) -> None:
+        from amazon_tui.tui.screens.audit import AuditScreen
+
+        self.push_screen(AuditScreen())
+
+    def action_help(self) -> None:
+        from amazon_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- sync ---------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="sync")
+    async def start_sync(self, stores: Sequence[str] | None = None) -> None:
+        """Incremental sync in the background; cards show progress as it runs."""
+
+        def progress(update: SyncProgress) -> None:
+            self.sync_progress[update.store] = update
+            self.broadcast(lambda: SyncChanged(update))
+
+        outcome = await self.service.sync(stores, progress=progress)
+        self.broadcast(OrdersChanged)
+        for store, message in outcome.failures.items():
+            self.notify(f"{store}: {clean(message)}", title="Sync failed", severity="warning", markup=False)
+
+    # -- cancellation -------------------------------------------------------------------------
+
+    def explain_refusal(self, order_id: str, store: str, refusal: str) -> str:
+        """Say why an order is not canceled here and where to cancel it instead."""
+        text = f"No cancellation here: {refusal}"
+        if store in self.service.settings.store_names and not self.service.read_only:
+            market = self.service.settings.config.store(store).market
+            text += f"\nSeller Central: {seller_central_order_url(market.seller_central, order_id)}"
+        self.notify(text, title="Cancel Order", severity="warning", timeout=8, markup=False)
+        return text
+
+    def ask_cancel(self, order_ids: Sequence[str], store: str, on_done: Callable[[], None] | None = None) -> None:
+        """Open "Amazon Order Cancellation"; once submitted, follow Amazon's report in the background."""
+        from amazon_tui.tui.screens.cancel_modal import CancelModal
+
+        if self.service.read_only:
+            self.notify("amazon-tui runs read-only: cancellation is switched off.", severity="warning")
+            return
+
+        def submitted(submissions: list[Submission] | None) -> None:
+            if submissions is None:
+                return
+            self.report_submissions(submissions)
+            if on_done is not None:
+                on_done()
+            if any(s.submitted for s in submissions):
+                self.finish_cancellations(submissions)
+
+        self.push_screen(CancelModal(order_ids), submitted)
+
+    def report_submissions(self, submissions: list[Submission]) -> None:
+        sent = [entry.order_id for s in submissions for entry in s.submitted]
+        refused = [pair for s in submissions for pair in s.refused]
+        if sent:
+            self.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6)
+        for order_id, why in refused:
+            message = why if why.startswith(FAILURE_MESSAGE) else f"{FAILURE_MESSAGE} {why}"
+            self.notify(clean(message), title=f"Order {order_id}", severity="error", timeout=12, markup=False)
+        self.broadcast(lambda: OrdersChanged(tuple(sent) + tuple(order_id for order_id, _ in refused)))
+
+    @work(group="cancel-finish")
+    async def finish_cancellations(self, submissions: list[Submission]) -> None:
+        """Wait for Amazon's processing report; the orders show "Canceling…" meanwhile."""
+        self._report_final(await self.service.finish_cancellations(submissions))
+
+    @work(exclusive=True, group="cancel-resume")
+    async def resume_cancellations(self) -> None:
+        """Finish journal rows a crash or a closed session left behind."""
+        pending = self.service.pending_cancellations()
+        if pending:
+            ids = ", ".join(entry.order_id for entry in pending)
+            self.notify(f"Resuming {len(pending)} cancellation(s): {ids}", title="Canceling…", markup=False)
+        self._report_final(await self.service.resume_cancellations())
+
+    def _report_final(self, entries) -> None:
+        for entry in entries:
+            if entry.state is CancelState.CANCELED:
+                self.notify(f"Order {entry.order_id}: Canceled. Status updated to canceled.", timeout=6, markup=False)
+            elif entry.state is CancelState.FAILED:
+                self.notify(clean(entry.message or FAILURE_MESSAGE), title=f"Order {entry.order_id}", severity="error", timeout=12, markup=False)
+        if entries:
+            self.broadcast(lambda: OrdersChanged(tuple(entry.order_id for entry in entries)))
+
+
+def run_app(settings: Settings, mouse: bool = True) -> int:
+    """Start the TUI for these settings; returns the exit code."""
+    service = AppService.open(settings)
+    app = AmazonTuiApp(service, mouse=mouse, own_service=True)
+    result = app.run(mouse=mouse and settings.config.ui.mouse)
+    return result if isinstance(result, int) else (app.return_code or 0)

@@ -1,0 +1,88 @@
+"""Turning domain values into Rich ``Text``: untrusted strings are never parsed as markup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from rich.text import Text
+
+from amazon_tui.domain import Money, OrderSummary
+
+NOT_PROVIDED = "not provided by Amazon"
+TONE_STYLES = {"primary": "#5fa8ff", "warning": "#e5c07b", "error": "#ff8c3a", "muted": "#8a8a8a"}
+_CONTROL = {code: None for code in range(32) if code not in (9, 10)} | {127: None}
+
+
+def clean(value: object) -> str:
+    """A value as plain text with control characters (escape sequences) removed."""
+    return str(value).translate(_CONTROL)
+
+
+def literal(value: object | None, empty: str = "—") -> Text:
+    """Untrusted text as a Text object: shown exactly, never interpreted as markup."""
+    if value is None or value == "":
+        return Text(empty, style="dim")
+    return Text(clean(value))
+
+
+def provided(value: object | None) -> Text:
+    """A value Amazon may withhold (AFN orders): say so instead of inventing one."""
+    return literal(value, NOT_PROVIDED)
+
+
+def money(value: Money | None) -> Text:
+    return Text(value.format()) if value is not None else Text("—", style="dim")
+
+
+def amount(value: Decimal | None, currency: str | None) -> str:
+    if value is None:
+        return "—"
+    return Money(amount=value, currency=currency).format() if currency else f"{value:,.2f}"
+
+
+def date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "—"
+
+
+def day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value is not None else "—"
+
+
+def yes_no(flag: bool | None) -> str:
+    return "—" if flag is None else ("Yes" if flag else "No")
+
+
+def ago(then: datetime | None, now: datetime) -> str:
+    """"12 s ago", "3 min ago", "2 h ago", "4 d ago", or "never"."""
+    if then is None:
+        return "never"
+    seconds = max(0, int((now - then).total_seconds()))
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return f"{seconds} s ago"
+
+
+def status_text(label: str, tone: str) -> Text:
+    """ASC's coloured status dot followed by the label."""
+    text = Text("● ", style=TONE_STYLES.get(tone, ""))
+    text.append(label)
+    return text
+
+
+def summary_status(summary: OrderSummary) -> Text:
+    tone = "warning" if summary.status_label == "Canceling…" else summary.status.tone
+    return status_text(summary.status_label, tone)
+
+
+def change(percent: float | None) -> Text:
+    """The % change arrow of the GMV figure."""
+    if percent is None:
+        return Text("— no previous", style="dim")
+    arrow, style = ("▲", "green") if percent >= 0 else ("▼", "red")
+    return Text(f"{arrow} {abs(percent):.1f}%", style=style)
+
+
+def seller_central_order_url(seller_central: str, order_id: str) -> str:
+    return f"{seller_central}/orders-v3/order/{order_id}"

@@ -1,0 +1,23 @@
+"""Messages the app broadcasts to its screens when background work changes the data."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from amazon_tui.sync import SyncProgress
+
+
+class SyncChanged(Message):
+    """A store's sync moved on (progress, done or failed)."""
+
+    def __init__(self, progress: SyncProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class OrdersChanged(Message):
+    """Orders changed locally (a sync finished, a cancellation moved on): reload what is shown."""
+
+    def __init__(self, order_ids: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.order_ids = order_ids

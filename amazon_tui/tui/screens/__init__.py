@@ -1,0 +1,1 @@
+"""One screen per drill-down level of the Amazon Sales Channel path."""

@@ -1,0 +1,222 @@
+"""All Amazon Orders: filters, chips, sorting over all matches (SQL), paging, bulk marks."""
+
+from __future__ import annotations
+
+from math import ceil
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from amazon_tui.domain import OrderQuery, SortField
+from amazon_tui.tui.messages import OrdersChanged
+from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.widgets.filter_chips import FilterChips, without
+from amazon_tui.tui.widgets.filter_form import FilterForm, StillInput
+from amazon_tui.tui.widgets.order_table import COLUMNS, OrderTable
+
+PAGE_SIZE = 100
+SORT_LABELS = dict(COLUMNS)
+
+
+class AllOrdersScreen(BaseScreen):
+    """The store's order grid (View All Amazon Orders)."""
+
+    HELP = (
+        "Every order of the store, sorted and filtered in the local database (all pages). "
+        "space marks Unshipped orders; c cancels the marked ones in one request. "
+        "ASC's Completed status is Magento's name for Shipped: filter Shipped."
+    )
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("enter", "open_order", "Open", show=False, id="open"),
+        Binding("o", "open_amazon", "Amazon details", id="open-amazon"),
+        Binding("slash", "quick_filter", "Filter", id="quick-filter"),
+        Binding("f", "toggle_filters", "Filters", id="filters"),
+        Binding("space", "mark", "Mark", show=False, id="mark"),
+        Binding("c", "cancel_marked", "Cancel", id="cancel-order"),
+        Binding("n,right_square_bracket", "page(1)", "Next page", show=False, id="next-page"),
+        Binding("p,left_square_bracket", "page(-1)", "Previous page", show=False, id="prev-page"),
+        Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
+    ]
+
+    def __init__(self, store: str) -> None:
+        super().__init__()
+        self.store = store
+        self.query_state = OrderQuery(stores=(store,))
+        self.page = 0
+        self.total = 0
+
+    def trail(self) -> list[str]:
+        return ["Amazon Stores", self.store, "All Amazon Orders"]
+
+    def compose_body(self) -> ComposeResult:
+        yield FilterForm(self.query_state, id="filter-form")
+        yield StillInput(placeholder="Quick filter: order number, buyer's name or notes", id="quick", compact=True)
+        yield FilterChips(id="chips")
+        yield OrderTable(markable=True, id="orders")
+        yield Static(id="pager")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-form").display = False
+        self.query_one("#quick").display = False
+        self.query_one("#orders", OrderTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @property
+    def table(self) -> OrderTable:
+        return self.query_one("#orders", OrderTable)
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / PAGE_SIZE))
+
+    def load(self, *, keep: str | None = None) -> None:
+        """Count and fetch one page from SQL; sorting covers every matching order."""
+        self.total = self.service.count(self.query_state)
+        self.page = min(self.page, self.pages - 1)
+        rows = self.service.orders(self.query_state, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE)
+        table = self.table
+        table.sort = (self.query_state.sort, self.query_state.descending)
+        current = table.current
+        table.show(rows, keep=keep or (current.order_id if current else None))
+        self._show_pager()
+        self.query_one(FilterChips).show(self.query_state)
+
+    def _show_pager(self) -> None:
+        direction = "▼" if self.query_state.descending else "▲"
+        text = Text.assemble(
+            (f"page {self.page + 1} of {self.pages}", "bold"),
+            f" · {self.total:,} orders · sorted by {SORT_LABELS[self.query_state.sort]} {direction}",
+        )
+        if self.table.marked:
+            text.append(f" · {len(self.table.marked)} marked (c: cancel them)", style="bold #e5c07b")
+        self.query_one("#pager", Static).update(text)
+
+    def set_query(self, query: OrderQuery) -> None:
+        self.query_state = query
+        self.page = 0
+        self.load()
+
+    # -- filters, sort, paging ----------------------------------------------------------------
+
+    def on_filter_form_applied(self, message: FilterForm.Applied) -> None:
+        self.query_one("#filter-form").display = False
+        self.set_query(message.query.model_copy(update={"quick": self.query_state.quick}))
+        self.table.focus()
+
+    def on_filter_chips_removed(self, message: FilterChips.Removed) -> None:
+        self.set_query(without(self.query_state, message.field))
+        if message.field in (None, "quick"):
+            self.query_one("#quick", Input).value = ""
+        self._reset_form()
+        self.table.focus()
+
+    def _reset_form(self) -> None:
+        self.query_one("#filter-form", FilterForm).load(self.query_state)
+
+    def action_toggle_filters(self) -> None:
+        form = self.query_one("#filter-form", FilterForm)
+        form.display = not form.display
+        if form.display:
+            form.query_one(Input).focus()
+        else:
+            self.table.focus()
+
+    def action_quick_filter(self) -> None:
+        quick = self.query_one("#quick", Input)
+        quick.display = True
+        quick.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "quick":
+            self.query_state = self.query_state.model_copy(update={"quick": event.value.strip() or None})
+            self.page = 0
+            self.load()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "quick":
+            self.table.focus()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) or (focused is not None and focused.parent is not None and isinstance(focused.ancestors[0], FilterForm)):
+            self.query_one("#filter-form").display = False
+            if not self.query_state.quick:
+                self.query_one("#quick").display = False
+            self.table.focus()
+            return
+        super().action_back()
+
+    def action_page(self, step: int) -> None:
+        page = min(max(0, self.page + step), self.pages - 1)
+        if page != self.page:
+            self.page = page
+            self.load()
+            self.table.move_cursor(row=0)
+
+    def on_order_table_sort_requested(self, message: OrderTable.SortRequested) -> None:
+        same = message.field is self.query_state.sort
+        self.set_query(self.query_state.model_copy(update={"sort": message.field, "descending": not self.query_state.descending if same else True}))
+
+    def action_cycle_sort(self) -> None:
+        fields = list(SortField)
+        field = fields[(fields.index(self.query_state.sort) + 1) % len(fields)]
+        self.set_query(self.query_state.model_copy(update={"sort": field, "descending": True}))
+
+    def action_reverse_sort(self) -> None:
+        self.set_query(self.query_state.model_copy(update={"descending": not self.query_state.descending}))
+
+    # -- opening and canceling ----------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.tui.open_order(str(event.row_key.value))
+
+    def action_open_order(self) -> None:
+        if self.table.current is not None:
+            self.tui.open_order(self.table.current.order_id)
+
+    def action_open_amazon(self) -> None:
+        if self.table.current is not None:
+            self.tui.open_details(self.table.current.order_id)
+
+    def action_mark(self) -> None:
+        current = self.table.current
+        if current is None:
+            return
+        if current.order_id not in self.table.marked:
+            order = self.service.cached_order(current.order_id)
+            refusal = self.service.cancel_refusal(order) if order is not None else "The order is not in the local store."
+            if refusal is not None:
+                self.notify(f"{current.order_id}: {refusal}", severity="warning", markup=False)
+                return
+        self.table.toggle_mark()
+        self.table.action_cursor_down()
+        self._show_pager()
+
+    def action_cancel_marked(self) -> None:
+        marked = sorted(self.table.marked)
+        if marked:
+            self.tui.ask_cancel(marked, self.store, on_done=self._marks_sent)
+            return
+        current = self.table.current
+        if current is None:
+            return
+        order = self.service.cached_order(current.order_id)
+        refusal = self.service.cancel_refusal(order) if order is not None else "The order is not in the local store."
+        if refusal is not None:
+            self.tui.explain_refusal(current.order_id, self.store, refusal)
+            return
+        self.tui.ask_cancel([current.order_id], self.store)
+
+    def _marks_sent(self) -> None:
+        self.table.set_marked(())
+        self.load()
+
+    def on_orders_changed(self, message: OrdersChanged) -> None:
+        self.load()

@@ -1,0 +1,108 @@
+"""The "Amazon Order Cancellation" modal: one reason, Back or Confirm, submitted exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from amazon_tui.cancel import FAILURE_MESSAGE, Submission
+from amazon_tui.domain import CancelReason
+from amazon_tui.tui.format import clean
+
+HINT = "The selected reason will be sent to Amazon and the buyer."
+
+
+class CancelModal(ModalScreen[list[Submission] | None]):
+    """Dismissed with the submissions once Amazon has the feed, or None when backed out."""
+
+    BINDINGS = [Binding("escape", "back", "Back", id="cancel-back")]
+
+    def __init__(self, order_ids: Sequence[str]) -> None:
+        super().__init__()
+        self.order_ids = list(order_ids)
+        self.reason: CancelReason | None = None
+        self.submitting = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cancel-dialog"):
+            yield Static("Amazon Order Cancellation", id="cancel-title")
+            label = "Amazon Order Number" if len(self.order_ids) == 1 else f"Amazon Order Numbers ({len(self.order_ids)})"
+            yield Static(Text(label, style="bold"))
+            yield Static(Text(", ".join(clean(i) for i in self.order_ids)), id="cancel-orders")
+            yield Static(Text.assemble(("Reason For Cancellation ", "bold"), ("*", "red")))
+            yield OptionList(*[Option(reason.label, id=reason.value) for reason in CancelReason], id="reasons")
+            yield Static(Text(HINT, style="dim"), id="cancel-hint")
+            yield Static(id="cancel-status")
+            with Horizontal(id="cancel-buttons"):
+                yield Button("Back", id="cancel-back-button", compact=True)
+                yield Button("Confirm", id="confirm", variant="error", disabled=True, compact=True)
+
+    def on_mount(self) -> None:
+        reasons = self.query_one("#reasons", OptionList)
+        reasons.highlighted = None
+        reasons.focus()
+        self._show_choice()
+
+    def _show_choice(self) -> None:
+        chosen = Text("Chosen reason: ", style="dim")
+        chosen.append(self.reason.label if self.reason else "none", style="bold" if self.reason else "dim italic")
+        self.query_one("#cancel-status", Static).update(chosen)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.submitting:
+            return
+        self.reason = CancelReason(str(event.option.id))
+        reasons = self.query_one("#reasons", OptionList)
+        for reason in CancelReason:
+            mark = "● " if reason is self.reason else "  "
+            reasons.replace_option_prompt(reason.value, mark + reason.label)
+        self._show_choice()
+        confirm = self.query_one("#confirm", Button)
+        confirm.disabled = False
+        confirm.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "confirm":
+            self.confirm()
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        if not self.submitting:
+            self.dismiss(None)
+
+    def confirm(self) -> None:
+        """Submit once: a second Enter while submitting does nothing."""
+        if self.reason is None or self.submitting:
+            return
+        self.submitting = True
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#cancel-back-button", Button).disabled = True
+        self.query_one("#reasons", OptionList).disabled = True
+        self.query_one("#cancel-status", Static).update(Text("Submitting the cancellation to Amazon…", style="bold"))
+        self.submit(self.reason)
+
+    @work(exclusive=True, group="cancel-submit")
+    async def submit(self, reason: CancelReason) -> None:
+        try:
+            submissions = await self.app.service.cancel(self.order_ids, reason)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown in the modal; the operator may try again
+            self.submitting = False
+            status = Text(FAILURE_MESSAGE, style="bold red")
+            status.append(f"\n{clean(exc)}")
+            self.query_one("#cancel-status", Static).update(status)
+            self.query_one("#cancel-back-button", Button).disabled = False
+            self.query_one("#reasons", OptionList).disabled = False
+            self.query_one("#confirm", Button).disabled = False
+            return
+        self.dismiss(submissions)

@@ -1,0 +1,92 @@
+"""Store dashboard: header, sales revenue (30/7 days), Seller Central links, Recent Orders."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Static
+
+from amazon_tui.tui.messages import OrdersChanged, SyncChanged
+from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.widgets.links import SellerCentralLinks
+from amazon_tui.tui.widgets.order_table import OrderTable
+from amazon_tui.tui.widgets.revenue import RevenueChart
+from amazon_tui.tui.widgets.store_header import StoreHeader
+
+
+class DashboardScreen(BaseScreen):
+    """One store (View Store)."""
+
+    HELP = "The store's figures and its Recent Orders. Enter opens the Magento order view; o opens Amazon Order Details."
+    BINDINGS = [
+        Binding("escape", "back", "Dashboard", id="back"),
+        Binding("enter", "open_order", "Open", show=False, id="open"),
+        Binding("o", "open_amazon", "Amazon details", id="open-amazon"),
+        Binding("a", "all_orders", "All Orders", id="all-orders"),
+        Binding("t", "toggle_period", "30/7 days", show=False, id="period"),
+        Binding("r", "sync", "Sync", show=False, id="sync"),
+    ]
+
+    def __init__(self, store: str) -> None:
+        super().__init__()
+        self.store = store
+        self.days = 30
+
+    def trail(self) -> list[str]:
+        return ["Amazon Stores", self.store]
+
+    def compose_body(self) -> ComposeResult:
+        card = self.service.store_card(self.store)
+        yield StoreHeader(id="store-header")
+        with Horizontal(id="dash-top"):
+            yield RevenueChart(id="revenue")
+            yield SellerCentralLinks(card.marketplace, id="links")
+        yield Static("Recent Orders  [dim](a: All Orders)[/]", id="recent-title", classes="section-title")
+        yield OrderTable(id="recent")
+
+    def on_mount(self) -> None:
+        self.query_one("#recent", OrderTable).focus()
+
+    def reload(self) -> None:
+        card = self.service.store_card(self.store)
+        self.query_one(StoreHeader).show(card, self.service.clock())
+        self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
+        table = self.query_one("#recent", OrderTable)
+        keep = table.current.order_id if table.current else None
+        table.show(self.service.recent_orders(self.store), keep=keep)
+
+    def action_toggle_period(self) -> None:
+        self.days = 7 if self.days == 30 else 30
+        card = self.service.store_card(self.store)
+        self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
+
+    def action_open_order(self) -> None:
+        current = self.query_one("#recent", OrderTable).current
+        if current is not None:
+            self.tui.open_order(current.order_id)
+
+    def action_open_amazon(self) -> None:
+        current = self.query_one("#recent", OrderTable).current
+        if current is not None:
+            self.tui.open_details(current.order_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.tui.open_order(str(event.row_key.value))
+
+    def action_all_orders(self) -> None:
+        self.tui.open_all_orders(self.store)
+
+    def action_sync(self) -> None:
+        self.tui.start_sync([self.store])
+
+    def on_sync_changed(self, message: SyncChanged) -> None:
+        if message.progress.store == self.store and message.progress.phase in ("done", "failed"):
+            self.reload()
+
+    def on_orders_changed(self, message: OrdersChanged) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()

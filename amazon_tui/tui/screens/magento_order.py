@@ -1,0 +1,162 @@
+"""The Magento order view (ASC's documented path) with Payment & Shipping Information."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Static
+
+from amazon_tui.domain import MagentoAddress, MagentoOrder
+from amazon_tui.tui.format import clean, literal
+from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.widgets.fields import FieldSection
+
+
+def address_text(address: MagentoAddress | None) -> Text:
+    if address is None:
+        return Text("—", style="dim")
+    lines = [address.name, *address.street, ", ".join(filter(None, [address.city, address.region, address.postcode])), address.country_id]
+    if address.telephone:
+        lines.append(f"T: {address.telephone}")
+    return Text("\n".join(clean(line) for line in lines if line))
+
+
+def money(value: Decimal | None, currency: str | None) -> Text:
+    if value is None:
+        return Text("—", style="dim")
+    return Text(f"{currency or ''} {value:,.2f}".strip())
+
+
+def items_table(order: MagentoOrder) -> Table:
+    table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
+    for label, justify in (("Product", "left"), ("SKU", "left"), ("Price", "right"), ("Qty", "left"), ("Tax", "right"), ("Row Total", "right")):
+        table.add_column(label, justify=justify, overflow="fold")
+    for item in order.items:
+        qty = f"Ordered {item.qty_ordered:g}"
+        if item.qty_shipped:
+            qty += f", Shipped {item.qty_shipped:g}"
+        if item.qty_refunded:
+            qty += f", Refunded {item.qty_refunded:g}"
+        table.add_row(literal(item.name), literal(item.sku), money(item.price, None), qty, money(item.tax_amount, None), money(item.row_total, None))
+    return table
+
+
+class MagentoOrderScreen(BaseScreen):
+    """Order & Account Information, Address, Payment & Shipping, Items, Totals, Comments."""
+
+    HELP = "The Magento order that Amazon Sales Channel created. o: View or Cancel Amazon Order, a: View All Amazon Orders."
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("o", "view_amazon", "View or Cancel Amazon Order", id="open-amazon"),
+        Binding("a", "all_orders", "View All Amazon Orders", id="all-orders"),
+        Binding("y", "copy_order", "Copy number", show=False, id="copy-order"),
+    ]
+
+    def __init__(self, order_id: str, store: str) -> None:
+        super().__init__()
+        self.order_id = order_id
+        self.store = store
+        self.magento: MagentoOrder | None = None
+
+    def trail(self) -> list[str]:
+        increment = self.magento.increment_id if self.magento else "…"
+        return ["Amazon Stores", self.store, f"Magento order #{increment}"]
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="magento"):
+            yield Static(Text("Loading the Magento order…", style="dim"), id="magento-status")
+            yield FieldSection("Order & Account Information", id="account")
+            yield FieldSection("Address Information", id="addresses")
+            yield Static(Text("Payment & Shipping Information", style="bold underline"), classes="section-title")
+            yield Static(id="payment", classes="section")
+            with Horizontal(id="payment-actions"):
+                yield Button("View or Cancel Amazon Order", id="view-amazon", variant="primary", compact=True)
+                yield Button("View All Amazon Orders", id="view-all", compact=True)
+            yield Static(id="currency-note", classes="section")
+            yield Static(id="shipping", classes="section")
+            yield Static(id="items", classes="section")
+            yield FieldSection("Order Totals", id="totals")
+            yield FieldSection("Notes for this Order", id="comments")
+
+    def on_mount(self) -> None:
+        self.query_one("#view-amazon", Button).focus()
+        self.load()
+
+    @work(exclusive=True, group="magento")
+    async def load(self) -> None:
+        try:
+            order = await self.service.magento_order(self.order_id)
+        except Exception as exc:  # noqa: BLE001 - the cause is shown; the Amazon details stay one key away
+            self._unavailable(f"Magento could not be reached: {exc}")
+            return
+        if order is None:
+            self._unavailable("No Magento order exists for this Amazon order yet.")
+            return
+        self.magento = order
+        self.show(order)
+
+    def _unavailable(self, why: str) -> None:
+        status = Text(clean(why), style="#ff8c3a")
+        status.append("\nPress o to open Amazon Order Details.", style="bold")
+        self.query_one("#magento-status", Static).update(status)
+
+    def show(self, order: MagentoOrder) -> None:
+        self.update_trail()
+        self.query_one("#magento-status", Static).display = False
+        self.query_one("#account", FieldSection).show(
+            [
+                ("Order #", literal(order.increment_id)),
+                ("Order Date", literal(order.created_at)),
+                ("Order Status", literal(order.status)),
+                ("Purchased From", literal(order.store_name)),
+                ("Customer Name", literal(order.customer_name)),
+                ("Email", literal(order.customer_email)),
+            ]
+        )
+        self.query_one("#addresses", FieldSection).show(
+            [("Billing Address", address_text(order.billing_address)), ("Shipping Address", address_text(order.shipping_address))]
+        )
+        payment = Text.assemble(("Payment Information  ", "dim"), clean(order.payment_title or "Amazon Channel Payment"), "\n")
+        payment.append("Amazon Order Number: ", style="bold")
+        payment.append(clean(order.amazon_order_id or self.order_id))
+        self.query_one("#payment", Static).update(payment)
+        self.query_one("#currency-note", Static).update(Text(f"The order was placed using {clean(order.currency or '—')}."))
+        shipping = Text.assemble(("Shipping & Handling Information  ", "dim"), clean(order.shipping_description or "—"))
+        self.query_one("#shipping", Static).update(shipping)
+        items = Table.grid()
+        items.add_row(Text("Items Ordered", style="bold underline"))
+        items.add_row(items_table(order))
+        self.query_one("#items", Static).update(items)
+        self.query_one("#totals", FieldSection).show(
+            [
+                ("Subtotal", money(order.subtotal, order.currency)),
+                ("Shipping & Handling", money(order.shipping_amount, order.currency)),
+                ("Tax", money(order.tax_amount, order.currency)),
+                ("Grand Total", money(order.grand_total, order.currency)),
+                ("Total Refunded", money(order.total_refunded, order.currency)),
+            ]
+        )
+        comments = [(clean(c.created_at or ""), literal(c.comment)) for c in order.comments] or [("", Text("No comments.", style="dim"))]
+        self.query_one("#comments", FieldSection).show(comments)
+
+    def action_view_amazon(self) -> None:
+        self.tui.open_details(self.order_id)
+
+    def action_all_orders(self) -> None:
+        self.tui.open_all_orders(self.store)
+
+    def action_copy_order(self) -> None:
+        self.app.copy_to_clipboard(self.order_id)
+        self.notify(f"Copied {self.order_id}", timeout=2)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "view-amazon":
+            self.action_view_amazon()
+        elif event.button.id == "view-all":
+            self.action_all_orders()

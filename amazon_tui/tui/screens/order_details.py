@@ -1,0 +1,240 @@
+"""Amazon Order Details: header bar (Back, Cancel Order, Refresh) and the three ASC tabs."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Static, TabbedContent, TabPane
+
+from amazon_tui.domain import FulfilledBy, Order, OrderStatus, OrderSummary
+from amazon_tui.tui.format import (
+    ago,
+    clean,
+    date,
+    literal,
+    money,
+    provided,
+    status_text,
+    yes_no,
+)
+from amazon_tui.tui.messages import OrdersChanged
+from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.widgets.fields import FieldSection
+
+ITEM_COLUMNS = (
+    "Magento Order Number", "Qty Shipped", "Qty Ordered", "Title", "ASIN", "Seller SKU", "Condition",
+    "Row Price", "Row Tax", "Shipping Price", "Order Item Id", "Subcondition", "Promotional Discount",
+)
+TRACKING_COLUMNS = (
+    "Magento Order Number", "Title", "Quantity", "Carrier Code", "Carrier Name", "Shipping Method",
+    "Tracking Number", "Ship Date", "Status",
+)
+TABS = ("tab-details", "tab-items", "tab-tracking")
+
+
+def order_fields(order: Order, summary: OrderSummary | None, magento: str | None) -> list[tuple[str, Text | str]]:
+    number = Text(clean(order.order_id), style="bold")
+    if magento:
+        number.append(f"  (Magento order #{clean(magento)})", style="dim")
+    label = summary.status_label if summary else order.status.label
+    tone = "warning" if label == "Canceling…" else order.status.tone
+    return [
+        ("Order number", number),
+        ("Status", status_text(label, tone)),
+        ("Notes", literal(summary.notes if summary else order.notes)),
+        ("Buyer email", provided(order.buyer_email)),
+        ("Buyer name", provided(order.buyer_name)),
+        ("Currency", literal(order.currency)),
+        ("Order total", money(order.total)),
+        ("Inventory reserved", yes_no(order.status in (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY))),
+        ("Premium", yes_no(order.is_premium)),
+        ("Prime", yes_no(order.is_prime)),
+        ("Purchase date", date(order.created)),
+        ("Latest ship date", date(order.ship_by)),
+    ]
+
+
+def shipping_fields(order: Order) -> list[tuple[str, Text | str]]:
+    address = order.address
+    get = (lambda name: getattr(address, name)) if address is not None else (lambda name: None)
+    service = next((p.shipping_service for p in order.packages if p.shipping_service), None)
+    return [
+        ("Shipping service", literal(service)),
+        ("Shipping service level", literal(order.service_level)),
+        ("Shipped by Amazon", yes_no(order.fulfilled_by is FulfilledBy.AMAZON if order.fulfilled_by else None)),
+        ("Business", yes_no(order.is_business)),
+        ("Items shipped", str(order.items_shipped)),
+        ("Items unshipped", str(order.items_unshipped)),
+        ("Fulfillment channel", order.fulfilled_by.channel_label if order.fulfilled_by else "—"),
+        ("Shipping phone number", provided(get("phone"))),
+        ("Shipping address 1", provided(get("line1"))),
+        ("Shipping address 2", literal(get("line2")) if address else provided(None)),
+        ("Shipping address 3", literal(get("line3")) if address else provided(None)),
+        ("Shipping city", provided(get("city"))),
+        ("Shipping region", provided(get("region"))),
+        ("Shipping postal code", provided(get("postal_code"))),
+        ("Shipping country", provided(get("country_code"))),
+    ]
+
+
+class OrderDetailsScreen(BaseScreen):
+    """One Amazon order; cached at once, refreshed by one getOrder in the background."""
+
+    HELP = (
+        "Amazon Order Details. 1/2/3 switch tabs; c cancels an Unshipped merchant-fulfilled order "
+        "(other orders say where to cancel them instead); r fetches the order from Amazon again."
+    )
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("c", "cancel_order", "Cancel Order", id="cancel-order"),
+        Binding("r", "refresh_order", "Refresh", id="refresh"),
+        Binding("1", "tab(0)", "Details", show=False, id="tab-1"),
+        Binding("2", "tab(1)", "Items", show=False, id="tab-2"),
+        Binding("3", "tab(2)", "Tracking", show=False, id="tab-3"),
+        Binding("y", "copy_order", "Copy number", show=False, id="copy-order"),
+    ]
+
+    def __init__(self, order_id: str, store: str) -> None:
+        super().__init__()
+        self.order_id = order_id
+        self.store = store
+        self.order: Order | None = None
+
+    def trail(self) -> list[str]:
+        return ["Amazon Stores", self.store, self.order_id]
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="detail-bar"):
+            yield Button("Back", id="back", compact=True)
+            yield Button("Cancel Order", id="cancel", variant="error", compact=True)
+            yield Button("Refresh", id="refresh", compact=True)
+            yield Static(id="freshness")
+        yield Static(id="notice")
+        with TabbedContent(id="tabs"):
+            with TabPane("Order and Shipping Details", id=TABS[0]):
+                with VerticalScroll(id="details-scroll"):
+                    with Horizontal(id="detail-sections"):
+                        yield FieldSection("Order details", id="order-section")
+                        yield FieldSection("Shipping details", id="shipping-section")
+            with TabPane("Order Items", id=TABS[1]):
+                yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+            with TabPane("Tracking", id=TABS[2]):
+                yield DataTable(id="tracking", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#items", DataTable).add_columns(*ITEM_COLUMNS)
+        self.query_one("#tracking", DataTable).add_columns(*TRACKING_COLUMNS)
+        self.query_one("#notice", Static).display = False
+        self.show_cached()
+        self.refresh_from_amazon(force=False)
+        self.set_interval(5, self._show_freshness)
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#details-scroll").focus()
+
+    # -- data --------------------------------------------------------------------------------
+
+    def show_cached(self) -> None:
+        order = self.service.cached_order(self.order_id)
+        if order is None:
+            self.query_one("#freshness", Static).update(Text("Loading the order from Amazon…", style="dim"))
+            self.query_one("#cancel", Button).display = False
+            return
+        self.show(order)
+
+    def show(self, order: Order) -> None:
+        self.order = order
+        summary = self.service.order_summary(self.order_id)
+        link = self.service.magento_link(self.order_id)
+        magento = link.increment_id if link else None
+        self.query_one("#order-section", FieldSection).show(order_fields(order, summary, magento))
+        self.query_one("#shipping-section", FieldSection).show(shipping_fields(order))
+        self._show_items(order, magento)
+        self._show_tracking(order, magento)
+        self.query_one("#cancel", Button).display = self.service.cancel_refusal(order) is None
+        self._show_freshness()
+
+    def _show_items(self, order: Order, magento: str | None) -> None:
+        table = self.query_one("#items", DataTable)
+        table.clear()
+        for item in order.items:
+            table.add_row(
+                literal(magento), str(item.quantity_shipped), str(item.quantity_ordered), literal(item.title), literal(item.asin),
+                literal(item.seller_sku), literal(item.condition), money(item.row_price), money(item.row_tax),
+                money(item.shipping_price), literal(item.order_item_id), literal(item.subcondition), money(item.promotion_discount),
+                key=item.order_item_id,
+            )
+
+    def _show_tracking(self, order: Order, magento: str | None) -> None:
+        table = self.query_one("#tracking", DataTable)
+        table.clear()
+        titles = {item.order_item_id: item.title for item in order.items}
+        for package in order.packages:
+            lines = package.lines or ()
+            for line in lines or [None]:
+                table.add_row(
+                    literal(magento), literal(titles.get(line.order_item_id) if line else None), str(line.quantity) if line else "—",
+                    literal(package.carrier), literal(package.carrier), literal(package.shipping_service),
+                    literal(package.tracking_number), date(package.ship_time), literal(package.detailed_status or package.status),
+                )
+        if not order.packages:
+            why = "No packages: Amazon fulfils this order (AFN)" if order.fulfilled_by is FulfilledBy.AMAZON else "No packages yet"
+            table.add_row(Text(why, style="dim"), *[""] * (len(TRACKING_COLUMNS) - 1))
+
+    def _show_freshness(self) -> None:
+        fetched = self.service.fetched_at(self.order_id)
+        text = Text(f"updated {ago(fetched, self.service.clock())}" if fetched else "not yet fetched from Amazon", style="dim", justify="right")
+        self.query_one("#freshness", Static).update(text)
+
+    @work(exclusive=True, group="order-refresh")
+    async def refresh_from_amazon(self, force: bool) -> None:
+        self.query_one("#freshness", Static).update(Text("refreshing from Amazon…", style="dim", justify="right"))
+        try:
+            order = await self.service.refresh_order(self.order_id, force=force)
+        except Exception as exc:  # noqa: BLE001 - cached data stays; the cause is shown
+            self._show_freshness()
+            self.notify(f"Could not refresh {self.order_id}: {clean(exc)}", severity="warning", markup=False)
+            return
+        self.show(order)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_tab(self, index: int) -> None:
+        self.query_one(TabbedContent).active = TABS[index]
+        self.query_one(f"#{TABS[index]}").query_one("VerticalScroll, DataTable").focus()
+
+    def action_refresh_order(self) -> None:
+        self.refresh_from_amazon(force=True)
+
+    def action_copy_order(self) -> None:
+        self.app.copy_to_clipboard(self.order_id)
+        self.notify(f"Copied {self.order_id}", timeout=2)
+
+    def action_cancel_order(self) -> None:
+        if self.order is None:
+            self.notify("The order is still loading.", severity="warning")
+            return
+        refusal = self.service.cancel_refusal(self.order)
+        if refusal is not None:
+            self.explain_refusal(refusal)
+            return
+        self.tui.ask_cancel([self.order_id], self.store)
+
+    def explain_refusal(self, refusal: str) -> None:
+        """No cancellation here: say why and where to cancel instead (Seller Central)."""
+        text = self.tui.explain_refusal(self.order_id, self.store, refusal)
+        notice = self.query_one("#notice", Static)
+        notice.update(Text(text, style="#ff8c3a"))
+        notice.display = True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"back": self.action_back, "cancel": self.action_cancel_order, "refresh": self.action_refresh_order}
+        actions[str(event.button.id)]()
+
+    def on_orders_changed(self, message: OrdersChanged) -> None:
+        if not message.order_ids or self.order_id in message.order_ids:
+            self.show_cached()
+

@@ -1,0 +1,78 @@
+"""Active filters of All Amazon Orders as removable chips, plus "Clear all filters"."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.text import Text
+from textual.containers import HorizontalScroll
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from amazon_tui.domain import OrderQuery
+from amazon_tui.tui.format import clean, day
+
+EMPTY = {
+    "purchased_from": None, "purchased_to": None, "order_number": None, "buyer_name": None,
+    "total_min": None, "total_max": None, "statuses": (), "quick": None,
+}
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def chips(query: OrderQuery) -> list[tuple[str, str]]:
+    """(field, label) of every active filter of ``query``."""
+    found: list[tuple[str, str]] = []
+    if query.purchased_from:
+        found.append(("purchased_from", f"Purchase Date from {day(query.purchased_from)}"))
+    if query.purchased_to:
+        found.append(("purchased_to", f"Purchase Date to {day(query.purchased_to)}"))
+    if query.order_number:
+        found.append(("order_number", f"Order Number: {clean(query.order_number)}"))
+    if query.buyer_name:
+        found.append(("buyer_name", f"Buyer's Name: {clean(query.buyer_name)}"))
+    if query.total_min is not None:
+        found.append(("total_min", f"Total ≥ {_money(query.total_min)}"))
+    if query.total_max is not None:
+        found.append(("total_max", f"Total ≤ {_money(query.total_max)}"))
+    if query.statuses:
+        found.append(("statuses", "Status: " + ", ".join(status.label for status in query.statuses)))
+    if query.quick:
+        found.append(("quick", f"/ {clean(query.quick)}"))
+    return found
+
+
+def without(query: OrderQuery, field: str | None) -> OrderQuery:
+    """The query without one filter (all filters when ``field`` is None)."""
+    return query.model_copy(update=EMPTY if field is None else {field: EMPTY[field]})
+
+
+class FilterChips(HorizontalScroll):
+    """One line of chips; pressing a chip removes its filter."""
+
+    class Removed(Message):
+        def __init__(self, field: str | None) -> None:
+            super().__init__()
+            self.field = field
+
+    DEFAULT_CSS = """
+    FilterChips { height: 1; scrollbar-size-horizontal: 0; }
+    FilterChips Button { margin-right: 1; min-width: 0; }
+    FilterChips Static { width: auto; color: $text-muted; }
+    """
+
+    def show(self, query: OrderQuery) -> None:
+        self.remove_children()
+        active = chips(query)
+        if not active:
+            self.mount(Static("No filters · f: filters · /: quick filter"))
+            return
+        widgets = [Button(Text(f"{label} ✕"), name=field, compact=True, classes="chip") for field, label in active]
+        widgets.append(Button("Clear all filters", name="", compact=True, variant="warning"))
+        self.mount_all(widgets)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Removed(event.button.name or None))

@@ -1,0 +1,35 @@
+"""The dashboard's sales revenue: period total, % change, lifetime sales and a sparkline."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Sparkline, Static
+
+from amazon_tui.local.orders import StoreStats
+from amazon_tui.tui.format import amount, change
+
+
+class RevenueChart(Vertical):
+    """Sales revenue of the last 30 or 7 days (``t`` toggles, handled by the screen)."""
+
+    DEFAULT_CSS = """
+    RevenueChart { height: auto; }
+    RevenueChart #revenue-figures { height: 2; }
+    RevenueChart Sparkline { height: 2; margin-right: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="revenue-figures")
+        yield Sparkline([], id="revenue-spark")
+
+    def show(self, stats: StoreStats, days: int, currency: str) -> None:
+        money = stats.currency or currency
+        figures = Text.assemble(("Sales revenue", "bold"), f" · last {days} days ", ("[t] 30/7", "dim"), "\n")
+        figures.append(amount(stats.gmv, money), style="bold")
+        figures.append(" ")
+        figures.append_text(change(stats.gmv_change))
+        figures.append(f" · Lifetime sales {amount(stats.lifetime, money)}")
+        self.query_one("#revenue-figures", Static).update(figures)
+        self.query_one("#revenue-spark", Sparkline).data = [float(v) for v in stats.daily] or [0.0]

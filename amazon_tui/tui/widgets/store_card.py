@@ -1,0 +1,123 @@
+"""A store card of the Amazon Stores screen: status, GMV (30 day) with sparkline, sync state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Sparkline, Static
+
+from amazon_tui.domain import StoreStatus
+from amazon_tui.service import StoreCard
+from amazon_tui.sync import SyncProgress
+from amazon_tui.tui.format import ago, amount, change, clean, day
+
+STATUS_STYLES = {
+    StoreStatus.ACTIVE: "green",
+    StoreStatus.INACTIVE: "#8a8a8a",
+    StoreStatus.AUTH_PENDING: "#ff8c3a",
+    StoreStatus.INCOMPLETE: "#e5c07b",
+}
+
+
+def progress_text(progress: SyncProgress | None) -> Text | None:
+    """The card's sync line while a sync runs (None when idle)."""
+    if progress is None or progress.phase in ("done", "failed"):
+        return None
+    if progress.phase == "waiting":
+        return Text(f"⟳ {clean(progress.message)}", style="#e5c07b")
+    return Text(f"⟳ Syncing… page {progress.pages}, {progress.orders} orders", style="#5fa8ff")
+
+
+def attention_text(card: StoreCard) -> Text:
+    """ASC's warning line for orders needing attention."""
+    counts = card.attention
+    parts = [f"{counts.late} late"] * bool(counts.late) + [f"{counts.buyer_cancel} buyer cancel requests"] * bool(counts.buyer_cancel)
+    if not parts:
+        return Text(f"{card.stats.order_count} orders, none needs attention", style="dim")
+    return Text("⚠ " + " · ".join(parts), style="#e5c07b", no_wrap=True, overflow="ellipsis")
+
+
+class StoreCardWidget(Vertical, can_focus=True):
+    """One store; Enter (handled by the screen) is View Store."""
+
+    class Chosen(Message):
+        def __init__(self, store: str) -> None:
+            super().__init__()
+            self.store = store
+
+    DEFAULT_CSS = """
+    StoreCardWidget {
+        height: 9; border: round $panel-lighten-2; padding: 0 1; margin: 0 1 0 0;
+        border-title-style: bold; border-subtitle-color: $text-muted;
+    }
+    StoreCardWidget:focus { border: round $accent; background: $boost; }
+    StoreCardWidget.-inactive { color: $text-muted; }
+    StoreCardWidget Static { height: 1; }
+    StoreCardWidget Sparkline { height: 1; margin: 0; width: 1fr; }
+    StoreCardWidget #spark-row { height: 1; }
+    StoreCardWidget #change { width: auto; padding-left: 1; }
+    """
+
+    def __init__(self, card: StoreCard, now: datetime, index: int) -> None:
+        super().__init__(id=f"card-{index}")
+        self.store = card.name
+        self.card = card
+        self.now = now
+        self.progress: SyncProgress | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="website")
+        yield Static(id="created")
+        yield Static(id="updated")
+        yield Static(id="gmv")
+        with Horizontal(id="spark-row"):
+            yield Sparkline([], id="spark")
+            yield Static(id="change")
+        yield Static(id="awaiting")
+        yield Static(id="state")
+
+    def on_mount(self) -> None:
+        self.show(self.card, self.now)
+
+    def show(self, card: StoreCard, now: datetime) -> None:
+        """Redraw from a fresh ``StoreCard``."""
+        self.card, self.now = card, now
+        market = card.marketplace
+        self.border_title = f"{market.code} · {clean(card.name)}"
+        self.border_subtitle = "Enter: View Store"
+        self.set_class(card.status is StoreStatus.INACTIVE, "-inactive")
+        website = Text(clean(card.config.magento_website or "no Magento website"), no_wrap=True, overflow="ellipsis")
+        website.append("  ")
+        website.append("● ", style=STATUS_STYLES[card.status])
+        website.append(card.status.value)
+        self.query_one("#website", Static).update(website)
+        self.query_one("#created", Static).update(f"Created {day(card.created)}")
+        self.query_one("#updated", Static).update(f"Last Updated {ago(card.last_sync, now)}")
+        stats = card.stats
+        gmv = Text("GMV (30 day) ")
+        gmv.append(amount(stats.gmv, stats.currency or market.currency), style="bold")
+        self.query_one("#gmv", Static).update(gmv)
+        self.query_one("#change", Static).update(change(stats.gmv_change))
+        self.query_one("#spark", Sparkline).data = [float(value) for value in stats.daily] or [0.0]
+        self.query_one("#awaiting", Static).update(f"{stats.awaiting_shipment} orders awaiting shipment")
+        self._show_state()
+
+    def set_progress(self, progress: SyncProgress | None) -> None:
+        self.progress = progress
+        self._show_state()
+
+    def _show_state(self) -> None:
+        line = progress_text(self.progress)
+        if line is None and self.card.error:
+            line = Text(f"⚠ {clean(self.card.error)}", style="#ff8c3a", no_wrap=True, overflow="ellipsis")
+        if line is None and self.card.status is StoreStatus.INACTIVE:
+            line = Text("Inactive: not synced", style="dim")
+        self.query_one("#state", Static).update(line or attention_text(self.card))
+
+    def on_click(self) -> None:
+        self.focus()
+        self.post_message(self.Chosen(self.store))

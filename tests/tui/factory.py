@@ -1,0 +1,45 @@
+"""Builds the app against an in-process sandbox with a fixed clock (tests and snapshots)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import tomli_w
+
+from amazon_tui.config import parse_config, resolve_secrets
+from amazon_tui.sandbox import ControllableClock, Sandbox, sandbox_config
+from amazon_tui.service import AppService
+from amazon_tui.settings import Settings
+from amazon_tui.tui.app import AmazonTuiApp
+
+NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
+BASE_URL = "http://sandbox.invalid"
+
+
+@dataclass
+class World:
+    app: AmazonTuiApp
+    service: AppService
+    sandbox: Sandbox
+    clock: ControllableClock
+
+
+def build(tmp_path: Path, *, orders_per_store: int = 60, read_only: bool = False, keymap: dict | None = None,
+          magento: bool = True, background: bool = True) -> World:
+    """A fresh sandbox and app; nothing from the developer's own config or data is used."""
+    clock = ControllableClock(NOW)
+    sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=orders_per_store, clock=clock,
+                      time_scale=10_000.0, feed_delay_seconds=0.0)
+    raw = sandbox_config(BASE_URL)
+    if not magento:
+        raw.pop("magento")
+    if keymap:
+        raw["keymap"] = keymap
+    config = parse_config(tomli_w.dumps(raw))
+    settings = Settings(config=config, secrets=resolve_secrets(config, {}), data_dir=tmp_path / "data",
+                        sandbox=True, config_file=None, read_only=read_only)
+    service = AppService(settings, transport=httpx.ASGITransport(app=sandbox.app), clock=clock)
+    return World(AmazonTuiApp(service, background=background), service, sandbox, clock)

@@ -1,0 +1,46 @@
+"""Shared steps of the Pilot tests."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from amazon_tui.domain import OrderStatus
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let every worker finish and the screen repaint."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def plain(widget: Static) -> str:
+    """The text a Static shows, as the terminal would print it."""
+    console = Console(width=200, force_terminal=False)
+    with console.capture() as capture:
+        console.print(widget.content)
+    return capture.get()
+
+
+def screen_text(app) -> str:
+    return "\n".join(plain(static) for static in app.screen.query(Static))
+
+
+def recent_index(app, predicate) -> int:
+    """Row index in the dashboard's Recent Orders of the first order matching ``predicate``."""
+    table = app.screen.query_one("#recent")
+    for index, summary in enumerate(table.rows_shown):
+        if predicate(summary):
+            return index
+    raise AssertionError("no such order in Recent Orders")
+
+
+def cancelable_with_magento(service):
+    def predicate(summary) -> bool:
+        order = service.cached_order(summary.order_id)
+        return summary.status is OrderStatus.UNSHIPPED and order.is_merchant_fulfilled and service.magento_link(summary.order_id) is not None
+
+    return predicate

@@ -1,0 +1,175 @@
+"""Cancel Order from the TUI: refusals, the modal, exactly one feed, bulk, read-only, hostile text."""
+
+from __future__ import annotations
+
+from helpers import cancelable_with_magento, plain, recent_index, screen_text, settle
+
+from amazon_tui.domain import OrderStatus
+from amazon_tui.tui.screens.cancel_modal import HINT, CancelModal
+from amazon_tui.tui.screens.dashboard import DashboardScreen
+from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+
+
+def first_with(service, status: OrderStatus, store: str = "Acme US") -> str:
+    from amazon_tui.domain import OrderQuery
+
+    return service.orders(OrderQuery(stores=(store,), statuses=(status,)), limit=1)[0].order_id
+
+
+def amazon_status(sandbox, order_id: str) -> str:
+    return sandbox.get_order_raw(order_id)["fulfillment"]["fulfillmentStatus"]
+
+
+async def test_c_on_shipped_pending_partially_shipped_explains_seller_central(world):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for status in (OrderStatus.SHIPPED, OrderStatus.PENDING, OrderStatus.PARTIALLY_SHIPPED):
+            order_id = first_with(world.service, status)
+            app.open_details(order_id)
+            await settle(pilot)
+            assert not app.screen.query_one("#cancel").display
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, OrderDetailsScreen), status
+            notice = plain(app.screen.query_one("#notice"))
+            assert "Seller Central" in notice and f"sellercentral.amazon.com/orders-v3/order/{order_id}" in notice
+            await pilot.press("escape")
+    assert world.sandbox.count("createFeed") == 0
+
+
+async def test_full_cancel_path_with_the_keyboard_sends_one_feed(world):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # View Store
+        await settle(pilot)
+        row = recent_index(app, cancelable_with_magento(world.service))
+        order_id = app.screen.query_one("#recent").rows_shown[row].order_id
+        await pilot.press(*["j"] * row, "enter")  # the Magento order view
+        await settle(pilot)
+        await pilot.press("enter")  # View or Cancel Amazon Order
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, CancelModal)
+        assert HINT in screen_text(app) and order_id in screen_text(app)
+        assert modal.query_one("#confirm").disabled  # no reason yet: Confirm impossible
+        await pilot.press("enter")  # nothing highlighted: no reason picked
+        assert modal.reason is None and modal.query_one("#confirm").disabled
+        await pilot.press("down", "enter")  # No Inventory; focus moves to Confirm
+        assert modal.focused.id == "confirm"
+        await pilot.press("enter", "enter")  # Confirm, twice
+        await settle(pilot)
+        assert isinstance(app.screen, OrderDetailsScreen)
+        await settle(pilot)
+        summary = world.service.order_summary(order_id)
+        assert summary.status is OrderStatus.CANCELLED and summary.notes == "Status updated to canceled."
+        assert "● Canceled" in plain(app.screen.query_one("#order-section"))
+        assert not app.screen.query_one("#cancel").display
+        await pilot.press("c")  # again: refused, no second feed
+        await settle(pilot)
+        assert not isinstance(app.screen, CancelModal)
+    assert amazon_status(world.sandbox, order_id) == "CANCELLED"
+    assert world.sandbox.count("createFeed") == 1
+
+
+async def test_escape_backs_out_with_nothing_sent(world):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        order_id = first_with(world.service, OrderStatus.UNSHIPPED)
+        app.open_details(order_id)
+        await settle(pilot)
+        await pilot.press("c", "down", "enter", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderDetailsScreen)
+    assert world.sandbox.count("createFeed") == 0 and world.sandbox.count("createFeedDocument") == 0
+
+
+async def test_shipped_between_opening_and_confirming_is_refused(world):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        order_id = first_with(world.service, OrderStatus.UNSHIPPED)
+        app.open_details(order_id)
+        await settle(pilot)
+        await pilot.press("c", "down", "enter")
+        world.sandbox.ship_order(order_id)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED
+    assert world.sandbox.count("createFeed") == 0
+
+
+async def test_bulk_cancel_marks_unshipped_orders_and_sends_one_feed(world):
+    app = world.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_all_orders("Acme US")
+        await settle(pilot)
+        screen = app.screen
+        marked = []
+        for index, summary in enumerate(screen.table.rows_shown):
+            order = world.service.cached_order(summary.order_id)
+            if order.cancelable and len(marked) < 3:
+                screen.table.move_cursor(row=index)
+                await pilot.press("space")
+                marked.append(summary.order_id)
+        shipped = next(i for i, s in enumerate(screen.table.rows_shown) if s.status is OrderStatus.SHIPPED)
+        screen.table.move_cursor(row=shipped)
+        await pilot.press("space")  # refused: not Unshipped
+        assert screen.table.marked == set(marked)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CancelModal) and app.screen.order_ids == sorted(marked)
+        await pilot.press("down", "down", "enter", "enter")
+        await settle(pilot)
+        await settle(pilot)
+    assert world.sandbox.count("createFeed") == 1
+    assert all(amazon_status(world.sandbox, order_id) == "CANCELLED" for order_id in marked)
+
+
+async def test_read_only_removes_cancel_everywhere(tmp_path):
+    from factory import build
+
+    world = build(tmp_path, read_only=True)
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "READ-ONLY" in str(app.screen.query_one("Breadcrumb").render())
+        app.open_details(first_with(world.service, OrderStatus.UNSHIPPED))
+        await settle(pilot)
+        assert not app.screen.query_one("#cancel").display
+        await pilot.press("c")
+        await settle(pilot)
+        assert "read-only" in plain(app.screen.query_one("#notice"))
+        assert not isinstance(app.screen, CancelModal)
+    assert world.sandbox.count("createFeed") == 0
+    world.sandbox.close()
+
+
+HOSTILE = "[bold]x[/] [@click=app.quit]y\x1b[2J"
+
+
+async def test_hostile_text_is_rendered_literally(world):
+    app = world.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        service = world.service
+        order_id = first_with(service, OrderStatus.UNSHIPPED)
+        order = service.cached_order(order_id)
+        service.repo.upsert([order.model_copy(update={"buyer_name": HOSTILE, "notes": HOSTILE})], now=world.clock(), detail=True)
+        app.open_store("Acme US")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        table = app.screen.query_one("#recent")
+        row = table.get_row(order_id)
+        assert str(row[3]).startswith("[bold]x[/] [@click=app")
+        app.open_details(order_id)
+        await settle(pilot)
+        details = plain(app.screen.query_one("#order-section"))
+        assert "[bold]x[/] [@click=app.quit]y[2J" in details and "\x1b" not in details
+        await pilot.click("#order-section")
+        assert app.is_running
