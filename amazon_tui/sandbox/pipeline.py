@@ -115,7 +115,7 @@ def operation_endpoint(sandbox: Sandbox, operation: str, family: str, handler: H
         try:
             response = await _answer(sandbox, request, context, family, handler, authenticate)
             status = response.status_code
-            _add_headers(response, family, operation)
+            _add_headers(response, family, operation, sandbox.rate_limiter.time_scale)
             return response
         finally:
             sandbox.log.append(LogEntry(
@@ -206,11 +206,12 @@ async def _hang(sandbox: Sandbox, request: Request, seconds: float) -> None:
         await asyncio.sleep(0.05)
 
 
-def _add_headers(response: Response, family: str, operation: str) -> None:
+def _add_headers(response: Response, family: str, operation: str, time_scale: float) -> None:
+    """Amazon's headers; the rate is the one this sandbox applies (its usage plan × time_scale)."""
     if family != "spapi":
         return
     response.headers["x-amzn-RequestId"] = str(uuid.uuid4())
     plan = USAGE_PLANS.get(operation)
     status = response.status_code
     if plan is not None and (200 <= status < 300 or status in (400, 404)):
-        response.headers["x-amzn-RateLimit-Limit"] = plan.header
+        response.headers["x-amzn-RateLimit-Limit"] = f"{plan.rate * time_scale:g}"

@@ -13,11 +13,6 @@ class UsagePlan:
     rate: float  # requests per second
     burst: int
 
-    @property
-    def header(self) -> str:
-        """The `x-amzn-RateLimit-Limit` value."""
-        return f"{self.rate:g}"
-
 
 USAGE_PLANS: dict[str, UsagePlan] = {
     "searchOrders": UsagePlan(0.0056, 20),

@@ -1,0 +1,313 @@
+"""Cancellation, exactly once: requested -> verified -> submitted -> canceled | failed.
+
+Every transition is committed to the journal before the next request leaves, so a crash,
+a killed process or a dropped SSH session resumes where it stopped and never sends a
+second feed. Several orders of one seller go in ONE feed (createFeed allows about one call
+every two minutes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from amazon_tui.domain import CancelReason, Order, OrderStatus, not_cancelable_reason
+from amazon_tui.feed_xml import (
+    CONTENT_TYPE,
+    FEED_TYPE,
+    CancelMessage,
+    ReportError,
+    build_cancellation_feed,
+    parse_processing_report,
+)
+from amazon_tui.local import AuditEntry, AuditTrail, CancelState, DuplicateCancellation, Journal, JournalEntry, OrderRepository
+
+SUCCESS_MESSAGE = "The Amazon order has been canceled and the request has been submitted to Amazon."
+FAILURE_MESSAGE = "Unable to cancel the order. Please try again."
+CANCELED_NOTE = "Status updated to canceled."
+FINAL_FEED_STATUSES = ("DONE", "FATAL", "CANCELLED")
+CHECK_FAILED = "Could not check the order with Amazon:"
+OUTCOME_UNKNOWN = "createFeed outcome unknown:"
+
+
+class CancelRefused(Exception):
+    """A cancellation that a rule forbids (not cancelable, duplicate, read-only)."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What ``submit`` did: the entries sent in one feed, and the orders it refused with why."""
+
+    submitted: tuple[JournalEntry, ...]
+    refused: tuple[tuple[str, str], ...]
+    feed_id: str | None
+    failed: tuple[tuple[str, str], ...] = ()  # a service failed: nothing reached Amazon's queue; try again
+
+
+def _may_have_landed(error: Exception) -> bool:
+    """Whether a failed createFeed could still have created the feed at Amazon."""
+    from amazon_tui.clients.errors import ConnectionFailed, ServerError, ServiceTimeout
+
+    if isinstance(error, (ConnectionFailed, ServiceTimeout)):
+        return bool(error.reached_server)
+    return isinstance(error, ServerError)
+
+
+def operator_name() -> str:
+    """The OS user, recorded as the operator of every cancellation."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class CancellationEngine:
+    """Drives cancellations through Amazon's feed and the Magento follow-up."""
+
+    def __init__(
+        self,
+        *,
+        repo: OrderRepository,
+        journal: Journal,
+        audit: AuditTrail,
+        gateway,
+        clock: Callable[[], datetime],
+        on_amazon_cancel: str = "refund",
+        operator: str | None = None,
+        poll_interval: float = 2.0,
+        poll_max_interval: float = 30.0,
+        poll_timeout: float = 3600.0,
+        sleep: Callable[[float], object] = asyncio.sleep,
+    ) -> None:
+        self.repo = repo
+        self.journal = journal
+        self.audit = audit
+        self.gateway = gateway
+        self.clock = clock
+        self.on_amazon_cancel = on_amazon_cancel
+        self.operator = operator or operator_name()
+        self.poll_interval = poll_interval
+        self.poll_max_interval = poll_max_interval
+        self.poll_timeout = poll_timeout
+        self._sleep = sleep
+        self._lock = asyncio.Lock()
+
+    # -- the steps -------------------------------------------------------------------------
+
+    def _audit(self, entry: JournalEntry, outcome: str, message: str | None = None) -> None:
+        self.audit.record(
+            AuditEntry(
+                time=self.clock(),
+                operator=entry.operator,
+                action="cancel",
+                outcome=outcome,
+                store=entry.store,
+                order_id=entry.order_id,
+                reason=entry.reason.value,
+                feed_id=entry.feed_id,
+                message=message,
+            )
+        )
+
+    def _fail(self, entry: JournalEntry, message: str) -> JournalEntry:
+        failed = self.journal.advance(entry.id, CancelState.FAILED, now=self.clock(), message=message)
+        self._audit(failed, "failed", message)
+        return failed
+
+    async def _verify(self, entry: JournalEntry) -> tuple[JournalEntry, Order | None]:
+        """Fresh getOrder: only UNSHIPPED, merchant-fulfilled orders go on."""
+        try:
+            order = await self.gateway.orders(entry.store).get_order(entry.order_id)
+        except Exception as exc:  # noqa: BLE001 - any failure refuses the order with its cause
+            return self._fail(entry, f"{CHECK_FAILED} {exc}"), None
+        self.repo.upsert([order], now=self.clock(), detail=True)
+        why = not_cancelable_reason(order)
+        if why is not None:
+            return self._fail(entry, f"Amazon says the order is {order.status.label}: {why}"), None
+        items = tuple(item.order_item_id for item in order.items if item.quantity_unshipped > 0) or tuple(item.order_item_id for item in order.items)
+        return self.journal.advance(entry.id, CancelState.VERIFIED, now=self.clock(), items=items), order
+
+    async def submit(self, store: str, order_ids: Sequence[str], reason: CancelReason) -> Submission:
+        """Journal, verify and send ONE feed for the orders of one store; returns at submission."""
+        refused: list[tuple[str, str]] = []
+        failed: list[tuple[str, str]] = []
+        entries: list[JournalEntry] = []
+        unsent: list[JournalEntry] = []  # verified earlier, createFeed's outcome unknown: adopt or send again
+        for order_id in dict.fromkeys(order_ids):
+            try:
+                entries.append(self.journal.request(order_id, store, reason, self.operator, now=self.clock()))
+            except DuplicateCancellation as exc:
+                live = self.journal.live(order_id)
+                if live is not None and live.state is CancelState.VERIFIED and (live.message or "").startswith(OUTCOME_UNKNOWN):
+                    unsent.append(live)
+                else:
+                    refused.append((order_id, str(exc)))
+        for entry in entries:
+            self._audit(entry, "requested")
+        verified: list[JournalEntry] = []
+        for entry in entries:
+            checked, _ = await self._verify(entry)
+            if checked.state is CancelState.VERIFIED:
+                verified.append(checked)
+            else:
+                why = (failed if (checked.message or "").startswith(CHECK_FAILED) else refused)
+                why.append((entry.order_id, checked.message or FAILURE_MESSAGE))
+        sent: list[JournalEntry] = []
+        if unsent and await self._adopt_sent_feed(store, unsent) is not None:
+            sent += [self.journal.get(entry.id) for entry in unsent]
+        else:
+            verified += unsent
+        if verified:
+            for entry in await self._send_feed(store, verified):
+                if entry.state is CancelState.SUBMITTED:
+                    sent.append(entry)
+                else:
+                    failed.append((entry.order_id, entry.message or FAILURE_MESSAGE))
+        return Submission(tuple(sent), tuple(refused), sent[0].feed_id if sent else None, tuple(failed))
+
+    async def _send_feed(self, store: str, entries: list[JournalEntry]) -> list[JournalEntry]:
+        """Upload the feed document and create the feed; journal ``submitted`` with the feed id."""
+        feeds = self.gateway.feeds(store)
+        merchant = self.gateway.seller_id(store)
+        body = build_cancellation_feed(merchant, [CancelMessage(e.order_id, e.items, e.reason) for e in entries])
+        try:
+            document = await feeds.create_feed_document(CONTENT_TYPE)
+            entries = [
+                self.journal.advance(e.id, CancelState.VERIFIED, now=self.clock(), document_id=document.feed_document_id, batch=document.feed_document_id)
+                for e in entries
+            ]
+            await feeds.upload(document.url, body, CONTENT_TYPE)
+        except Exception as exc:  # noqa: BLE001 - nothing reached Amazon's feed queue; the cause is shown
+            return [self._fail(entry, f"{FAILURE_MESSAGE} {exc}") for entry in entries]
+        try:
+            feed_id = await feeds.create_feed(FEED_TYPE, [self.gateway.marketplace_id(store)], document.feed_document_id)
+        except Exception as exc:  # noqa: BLE001
+            if _may_have_landed(exc):
+                # Amazon may have the feed: keep the entries verified; resume asks getFeeds first.
+                for entry in entries:
+                    self.journal.advance(entry.id, CancelState.VERIFIED, now=self.clock(), message=f"{OUTCOME_UNKNOWN} {exc}")
+                raise
+            return [self._fail(entry, f"{FAILURE_MESSAGE} {exc}") for entry in entries]
+        submitted = [self.journal.advance(e.id, CancelState.SUBMITTED, now=self.clock(), feed_id=feed_id) for e in entries]
+        for entry in submitted:
+            self._audit(entry, "submitted")
+        return submitted
+
+    async def finish(self, entries: Sequence[JournalEntry]) -> list[JournalEntry]:
+        """Poll the feed of submitted entries until Amazon's report says how each order went."""
+        by_feed: dict[str, list[JournalEntry]] = {}
+        for entry in entries:
+            if entry.state is CancelState.SUBMITTED and entry.feed_id:
+                by_feed.setdefault(entry.feed_id, []).append(entry)
+        done: list[JournalEntry] = []
+        for feed_id, group in by_feed.items():
+            done += await self._finish_feed(feed_id, group)
+        return done
+
+    async def _finish_feed(self, feed_id: str, group: list[JournalEntry]) -> list[JournalEntry]:
+        feeds = self.gateway.feeds(group[0].store)
+        waited, interval = 0.0, self.poll_interval
+        while True:
+            feed = await feeds.get_feed(feed_id)
+            if feed.processing_status in FINAL_FEED_STATUSES:
+                break
+            if waited >= self.poll_timeout:
+                return group  # still submitted; the resume worker tries again later
+            await self._sleep(interval)
+            waited += interval
+            interval = min(interval * 2, self.poll_max_interval)
+        if feed.processing_status != "DONE" or not feed.result_feed_document_id:
+            return [self._fail(entry, f"{FAILURE_MESSAGE} Amazon ended the feed {feed_id} as {feed.processing_status}.") for entry in group]
+        document = await feeds.get_feed_document(feed.result_feed_document_id)
+        try:
+            report = parse_processing_report(await feeds.download(document))
+        except ReportError as exc:
+            return [self._fail(entry, f"{FAILURE_MESSAGE} {exc}") for entry in group]
+        ordered = sorted(group, key=lambda e: e.id)
+        finished = []
+        all_in_feed = self._feed_members(feed_id)
+        for entry in ordered:
+            message_id = str(all_in_feed.index(entry.order_id) + 1) if entry.order_id in all_in_feed else ""
+            errors = report.errors_for(entry.order_id, message_id)
+            if errors:
+                finished.append(self._fail(entry, f"{FAILURE_MESSAGE} Amazon: " + " ".join(e.description for e in errors)))
+                continue
+            canceled = self.journal.advance(entry.id, CancelState.CANCELED, now=self.clock(), message=SUCCESS_MESSAGE)
+            self.repo.set_status(entry.order_id, OrderStatus.CANCELLED, CANCELED_NOTE, now=self.clock())
+            self._audit(canceled, "canceled", f"Confirmed by Amazon's processing report of feed {feed_id}.")
+            finished.append(await self._magento(canceled))
+        return finished
+
+    def _feed_members(self, feed_id: str) -> list[str]:
+        """Order ids in the order they were written to the feed (MessageID = position + 1)."""
+        return [entry.order_id for entry in sorted(self.journal.by_feed(feed_id), key=lambda e: e.id)]
+
+    async def _magento(self, entry: JournalEntry) -> JournalEntry:
+        """The Magento side, per ``magento.on_amazon_cancel``: refund offline, comment, or nothing."""
+        magento = self.gateway.magento
+        link = self.repo.link(entry.order_id)
+        if magento is None or self.on_amazon_cancel == "none" or link is None:
+            self.journal.set_magento_done(entry.id, now=self.clock())
+            return self.journal.get(entry.id)
+        comment = (
+            f"Amazon order {entry.order_id} canceled in amazon-tui by {entry.operator}. "
+            f"Reason: {entry.reason.label} ({entry.reason.value})."
+        )
+        try:
+            if self.on_amazon_cancel == "refund":
+                await magento.refund_offline(link.entity_id, comment=comment)
+            else:
+                await magento.add_comment(link.entity_id, comment)
+        except Exception as exc:  # noqa: BLE001 - retried by the resume worker
+            self._audit(entry, "magento-failed", f"Magento {self.on_amazon_cancel} failed: {exc}")
+            return entry
+        self.journal.set_magento_done(entry.id, now=self.clock())
+        self._audit(entry, f"magento-{self.on_amazon_cancel}", comment)
+        return self.journal.get(entry.id)
+
+    # -- resuming --------------------------------------------------------------------------
+
+    async def resume(self) -> list[JournalEntry]:
+        """Carry every unfinished journal row to its end (start-up and the background worker)."""
+        async with self._lock:
+            pending = self.journal.unfinished()
+            results: list[JournalEntry] = []
+            for entry in [e for e in pending if e.state is CancelState.REQUESTED]:
+                checked, _ = await self._verify(entry)
+                if checked.state is CancelState.VERIFIED:
+                    pending.append(checked)
+            verified = [e for e in self.journal.unfinished() if e.state is CancelState.VERIFIED]
+            for store in dict.fromkeys(e.store for e in verified):
+                group = [e for e in verified if e.store == store]
+                adopted = await self._adopt_sent_feed(store, group)
+                if adopted is None:
+                    await self._send_feed(store, group)
+            submitted = [e for e in self.journal.unfinished() if e.state is CancelState.SUBMITTED]
+            results += await self.finish(submitted)
+            for entry in self.journal.unfinished():
+                if entry.state is CancelState.CANCELED and not entry.magento_done:
+                    results.append(await self._magento(entry))
+            return results
+
+    async def _adopt_sent_feed(self, store: str, group: list[JournalEntry]) -> str | None:
+        """A feed created for these entries before a crash let us record its id, if any.
+
+        Only entries whose document was created can have a feed. Amazon's getFeeds lists
+        POST_ORDER_ACKNOWLEDGEMENT_DATA feeds created since then; one that no journal row
+        claims is ours. None means createFeed provably never happened, so sending is safe.
+        """
+        documents = [e for e in group if e.document_id]
+        if not documents:
+            return None
+        since = min(e.requested_at for e in documents) - timedelta(minutes=5)
+        feeds = self.gateway.feeds(store)
+        known = self.journal.feed_ids()
+        for feed in await feeds.list_feeds(FEED_TYPE, created_since=since):
+            if feed.feed_id not in known:
+                for entry in group:
+                    self.journal.advance(entry.id, CancelState.SUBMITTED, now=self.clock(), feed_id=feed.feed_id)
+                return feed.feed_id
+        return None

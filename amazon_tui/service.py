@@ -1,0 +1,472 @@
+"""The one facade the TUI and the CLI call.
+
+Reads come from the local store (instant at any size); the network is used for the
+incremental sync, one getOrder when an order is opened, the Magento order view, and the
+cancellation feed. Never imports Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from datetime import datetime, timedelta, timezone
+
+from amazon_tui.attention import AttentionItem, classify, most_urgent_first
+from amazon_tui.cancel import CancellationEngine, CancelRefused, Submission
+from amazon_tui.config import StoreConfig
+from amazon_tui.domain import (
+    CancelReason,
+    MagentoOrder,
+    Marketplace,
+    Order,
+    OrderQuery,
+    OrderSummary,
+    StoreStatus,
+    format_timestamp,
+    not_cancelable_reason,
+    parse_timestamp,
+)
+from amazon_tui.local import AuditTrail, Journal, JournalEntry, OrderRepository, open_database
+from amazon_tui.local.orders import AttentionCounts, StoreStats
+from amazon_tui.settings import Settings
+from amazon_tui.sync import Progress, SyncProgress, SyncReport, sync_amazon, sync_magento_links
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def describe_failure(error: BaseException) -> str:
+    """One line for the operator: a service's own message, or the kind of an unexpected error."""
+    from amazon_tui.clients.errors import ServiceError
+
+    if isinstance(error, ServiceError):
+        return str(error)
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+@dataclass(frozen=True)
+class StoreCard:
+    """Everything a store card and the dashboard header show."""
+
+    config: StoreConfig
+    status: StoreStatus
+    created: datetime | None
+    last_sync: datetime | None
+    stats: StoreStats
+    attention: AttentionCounts
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def marketplace(self) -> Marketplace:
+        return self.config.market
+
+
+@dataclass
+class SyncOutcome:
+    reports: list[SyncReport] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+class Gateway:
+    """The network side: shared HTTP clients, Login With Amazon, throttling, per-store clients.
+
+    Everything is built on first use, so httpx and the client models load after the first
+    screen has painted (start-up time), not when the service opens.
+    """
+
+    def __init__(self, settings: Settings, *, transport=None, on_wait=None) -> None:
+        self.settings = settings
+        self._transport = transport
+        self._on_wait = on_wait
+        self._orders: dict[str, object] = {}
+        self._feeds: dict[str, object] = {}
+
+    @cached_property
+    def transport(self):
+        """The transport given (or made by the factory given), shared by both HTTP clients."""
+        return self._transport() if callable(self._transport) else self._transport
+
+    @cached_property
+    def http(self):
+        from amazon_tui.clients.http import make_http_client
+
+        return make_http_client(transport=self.transport, timeout=self.settings.config.network.timeout_seconds)
+
+    @cached_property
+    def storage_http(self):
+        from amazon_tui.clients.http import make_http_client
+
+        return make_http_client(transport=self.transport, timeout=self.settings.config.network.timeout_seconds)
+
+    @cached_property
+    def lwa(self):
+        from amazon_tui.clients.lwa import LwaClient
+
+        amazon = self.settings.config.amazon
+        if amazon is None:
+            return None
+        return LwaClient(self.http, endpoint=amazon.lwa_endpoint, client_id=amazon.client_id, client_secret=self.settings.secrets.client_secret.get_secret_value())
+
+    @cached_property
+    def throttle(self):
+        from amazon_tui.clients.throttle import Throttle
+
+        return Throttle(on_wait=self._on_wait)
+
+    @cached_property
+    def magento(self):
+        return self._magento() if self.settings.config.magento is not None else None
+
+    def _magento(self):
+        from amazon_tui.clients.magento import MagentoClient
+
+        magento = self.settings.config.magento
+        secrets = self.settings.secrets
+        return MagentoClient(
+            self.http,
+            base_url=magento.base_url,
+            token=secrets.magento_token.get_secret_value() if secrets.magento_token else None,
+            username=magento.username,
+            password=secrets.magento_password.get_secret_value() if secrets.magento_password else None,
+            amazon_order_field=magento.amazon_order_field,
+        )
+
+    def store(self, name: str) -> StoreConfig:
+        return self.settings.config.store(name)
+
+    def seller_id(self, name: str) -> str:
+        return self.store(name).seller_id
+
+    def marketplace_id(self, name: str) -> str:
+        return self.store(name).market.marketplace_id
+
+    def _args(self, name: str) -> dict:
+        store = self.store(name)
+        return {
+            "lwa": self.lwa,
+            "refresh_token": self.settings.secrets.refresh_tokens[store.name].get_secret_value(),
+            "seller_id": store.seller_id,
+            "throttle": self.throttle,
+            "endpoint": store.api_endpoint,
+        }
+
+    def orders(self, name: str):
+        from amazon_tui.clients.spapi import OrdersClient
+
+        if name not in self._orders:
+            self._orders[name] = OrdersClient(self.http, store=self.store(name).name, **self._args(name))
+        return self._orders[name]
+
+    def feeds(self, name: str):
+        from amazon_tui.clients.feeds import FeedsClient
+
+        if name not in self._feeds:
+            self._feeds[name] = FeedsClient(self.http, storage_http=self.storage_http, **self._args(name))
+        return self._feeds[name]
+
+    async def aclose(self) -> None:
+        for name in ("http", "storage_http"):
+            if name in self.__dict__:  # only the clients that were built
+                await self.__dict__[name].aclose()
+
+
+class AppService:
+    """Stores, orders, sync and cancellation for one run of the app or the CLI."""
+
+    def __init__(self, settings: Settings, *, transport=None, clock: Clock = utc_now) -> None:
+        """``transport``: an httpx transport, or a function making one on first use (None: the network)."""
+        self.settings = settings
+        self.clock = clock
+        self.db = open_database(settings.data_dir)
+        self.repo = OrderRepository(self.db)
+        self.journal = Journal(self.db)
+        self.audit_trail = AuditTrail(self.db)
+        self._wait_listeners: list[Callable[[str, float], None]] = []
+        self.gateway = Gateway(settings, transport=transport, on_wait=self._on_wait)
+        magento = settings.config.magento
+        self.cancellations = CancellationEngine(
+            repo=self.repo,
+            journal=self.journal,
+            audit=self.audit_trail,
+            gateway=self.gateway,
+            clock=clock,
+            on_amazon_cancel=magento.on_amazon_cancel if magento else "none",
+        )
+        self._sync_lock = asyncio.Lock()
+        self._errors: dict[str, str] = {}
+        self._register_stores()
+
+    @classmethod
+    def open(cls, settings: Settings, *, transport=None, clock: Clock = utc_now) -> AppService:
+        """The service for these settings; with the sandbox, the sandbox runs in-process."""
+        if transport is None and settings.sandbox:
+            from amazon_tui.embedded import embedded_sandbox
+
+            transport = partial(embedded_sandbox, settings.data_dir)  # httpx loads on first request
+        return cls(settings, transport=transport, clock=clock)
+
+    def _register_stores(self) -> None:
+        stamp = format_timestamp(self.clock())
+        with self.db.transaction() as conn:
+            for store in self.settings.config.stores:
+                conn.execute(
+                    "INSERT INTO stores (name, marketplace, seller_id, created) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET marketplace = excluded.marketplace, seller_id = excluded.seller_id",
+                    (store.name, store.marketplace, store.seller_id, stamp),
+                )
+
+    def _on_wait(self, operation: str, seconds: float) -> None:
+        for listener in list(self._wait_listeners):
+            listener(operation, seconds)
+
+    async def aclose(self) -> None:
+        await self.gateway.aclose()
+        self.db.close()
+
+    # -- stores ------------------------------------------------------------------------------
+
+    @property
+    def stores(self) -> tuple[StoreConfig, ...]:
+        return self.settings.config.stores
+
+    @property
+    def magento_configured(self) -> bool:
+        return self.settings.config.magento is not None
+
+    @property
+    def read_only(self) -> bool:
+        return self.settings.read_only
+
+    def store_card(self, name: str) -> StoreCard:
+        store = self.settings.config.store(name)
+        now = self.clock()
+        row = self.db.query("SELECT created, last_sync, last_error FROM stores WHERE name = ?", (store.name,))
+        created = parse_timestamp(row[0]["created"]) if row else None
+        last_sync = parse_timestamp(row[0]["last_sync"]) if row and row[0]["last_sync"] else None
+        error = row[0]["last_error"] if row else None
+        if not store.active:
+            status = StoreStatus.INACTIVE
+        elif error and ("auth" in error.lower() or "unauthorized" in error.lower() or "invalid_grant" in error.lower()):
+            status = StoreStatus.AUTH_PENDING
+        elif last_sync is None:
+            status = StoreStatus.INCOMPLETE
+        else:
+            status = StoreStatus.ACTIVE
+        return StoreCard(
+            config=store,
+            status=status,
+            created=created,
+            last_sync=last_sync,
+            stats=self._stats(store.name, now, 30),
+            attention=self.db.memo(
+                ("attention", store.name, format_timestamp(now), self.due_soon),
+                lambda: self.repo.attention_counts(store.name, now=now, due_soon=self.due_soon),
+            ),
+            error=error,
+        )
+
+    def store_cards(self) -> list[StoreCard]:
+        return [self.store_card(store.name) for store in self.stores]
+
+    def revenue(self, name: str, days: int) -> StoreStats:
+        return self._stats(self.settings.config.store(name).name, self.clock(), days)
+
+    def _stats(self, store: str, now: datetime, days: int) -> StoreStats:
+        """The card's and the chart's figures; asked for several times per screen, computed once
+        per second of ``now`` (the queries' resolution) until the database changes."""
+        return self.db.memo(("stats", store, format_timestamp(now), days), lambda: self.repo.stats(store, now=now, days=days))
+
+    @property
+    def due_soon(self) -> timedelta:
+        return timedelta(hours=self.settings.config.ui.due_soon_hours)
+
+    # -- orders (local) ----------------------------------------------------------------------
+
+    def orders(self, query: OrderQuery, *, limit: int, offset: int = 0) -> list[OrderSummary]:
+        return self.repo.summaries(query, limit=limit, offset=offset)
+
+    def count(self, query: OrderQuery) -> int:
+        return self.repo.count(query)
+
+    def recent_orders(self, store: str, limit: int | None = None) -> list[OrderSummary]:
+        return self.repo.summaries(OrderQuery(stores=(store,)), limit=limit or self.settings.config.ui.recent_orders)
+
+    def order_summary(self, order_id: str) -> OrderSummary | None:
+        return self.repo.summary(order_id)
+
+    def cached_order(self, order_id: str) -> Order | None:
+        return self.repo.get(order_id)
+
+    def fetched_at(self, order_id: str) -> datetime | None:
+        return self.repo.detail_fetched(order_id)
+
+    def find_orders(self, text: str) -> list[OrderSummary]:
+        return self.repo.find(text)
+
+    def order_notes(self, order_id: str) -> list[tuple[datetime, str]]:
+        return self.repo.notes(order_id)
+
+    def magento_link(self, order_id: str):
+        return self.repo.link(order_id)
+
+    def mark_seen(self, order_ids: Sequence[str] | None = None) -> None:
+        self.repo.mark_seen(order_ids)
+
+    def attention(self) -> list[AttentionItem]:
+        """Late, due-soon and buyer-cancel orders of the active stores, most urgent first."""
+        now = self.clock()
+        stores = [store.name for store in self.stores if store.active]
+        items = []
+        for summary, asked in self.repo.attention(stores, now=now, due_soon=self.due_soon):
+            reason = None
+            if asked:
+                order = self.repo.get(summary.order_id)
+                reason = (order.buyer_cancellation_reason if order else None) or ""
+            items.append(classify(summary, reason, now))
+        return most_urgent_first(items)
+
+    def attention_counts(self) -> dict[str, AttentionCounts]:
+        """The three counts of every active store (cheap: the app compares them after each poll)."""
+        now = self.clock()
+        return {
+            store.name: self.repo.attention_counts(store.name, now=now, due_soon=self.due_soon)
+            for store in self.stores
+            if store.active
+        }
+
+    # -- orders (network) --------------------------------------------------------------------
+
+    def is_fresh(self, order_id: str) -> bool:
+        fetched = self.fetched_at(order_id)
+        window = timedelta(seconds=self.settings.config.ui.freshness_seconds)
+        return fetched is not None and self.clock() - fetched < window
+
+    async def refresh_order(self, order_id: str, *, force: bool = False) -> Order:
+        """The order from one getOrder (all datasets), stored; cached when fresh and not forced."""
+        cached = self.repo.get(order_id)
+        if cached is not None and not force and self.is_fresh(order_id):
+            return cached
+        store = cached.store if cached is not None else self._store_of(order_id)
+        order = await self.gateway.orders(store).get_order(order_id)
+        self.repo.upsert([order], now=self.clock(), detail=True)
+        return self.repo.get(order_id) or order
+
+    def _store_of(self, order_id: str) -> str:
+        active = [store for store in self.stores if store.active]
+        if not active:
+            raise LookupError(f"Order {order_id} is not in the local store and no store is active.")
+        return active[0].name
+
+    async def magento_order(self, order_id: str) -> MagentoOrder | None:
+        """The Magento order linked to an Amazon order, or None when there is none."""
+        if self.gateway.magento is None:
+            return None
+        link = self.repo.link(order_id)
+        if link is None:
+            return None
+        return await self.gateway.magento.get_order(link.entity_id)
+
+    # -- sync ----------------------------------------------------------------------------------
+
+    async def sync(self, stores: Sequence[str] | None = None, *, progress: Progress | None = None) -> SyncOutcome:
+        """Sync the given (default: all active) stores; one store failing does not stop the others."""
+        names = [self.settings.config.store(name).name for name in stores] if stores else [s.name for s in self.stores if s.active]
+        outcome = SyncOutcome()
+        report = progress or (lambda _: None)
+        async with self._sync_lock:
+            for name in names:
+                def waiting(operation: str, seconds: float, store: str = name) -> None:
+                    report(SyncProgress(store, "waiting", wait_seconds=seconds, message=f"Waiting {seconds:.0f} s for Amazon's rate limit ({operation})"))
+
+                self._wait_listeners.append(waiting)
+                try:
+                    result = await self._sync_store(name, report)
+                except Exception as exc:  # noqa: BLE001 - a store's failure is shown on its card
+                    message = describe_failure(exc)
+                    outcome.failures[name] = message
+                    self._set_store_state(name, error=message)
+                    report(SyncProgress(name, "failed", message=message))
+                else:
+                    outcome.reports.append(result)
+                    self._set_store_state(name, error=None, synced=True)
+                    report(SyncProgress(name, "done", pages=result.pages, orders=result.orders, message=f"{len(result.inserted)} new, {len(result.changed)} changed"))
+                finally:
+                    self._wait_listeners.remove(waiting)
+        return outcome
+
+    async def _sync_store(self, name: str, report: Progress) -> SyncReport:
+        store = self.settings.config.store(name)
+        sync_config = self.settings.config.sync
+        result = await sync_amazon(
+            store,
+            self.gateway.orders(name),
+            self.repo,
+            now=self.clock(),
+            initial_days=sync_config.initial_days,
+            page_size=sync_config.page_size,
+            progress=report,
+        )
+        if self.gateway.magento is not None:
+            report(SyncProgress(name, "magento", pages=result.pages, orders=result.orders, message="Refreshing the Magento order index…"))
+            result.links = await sync_magento_links(
+                store, self.gateway.magento, self.repo, amazon_order_field=self.settings.config.magento.amazon_order_field, now=self.clock()
+            )
+        return result
+
+    def _set_store_state(self, name: str, *, error: str | None, synced: bool = False) -> None:
+        with self.db.transaction() as conn:
+            if synced:
+                conn.execute("UPDATE stores SET last_sync = ?, last_error = NULL WHERE name = ?", (format_timestamp(self.clock()), name))
+            else:
+                conn.execute("UPDATE stores SET last_error = ? WHERE name = ?", (error, name))
+
+    # -- cancellation ------------------------------------------------------------------------
+
+    def cancel_refusal(self, order: Order) -> str | None:
+        """Why the app will not offer to cancel this order (None when it will)."""
+        if self.read_only:
+            return "amazon-tui runs read-only: cancellation is switched off (--read-only or ui.read_only)."
+        live = self.journal.live(order.order_id)
+        if live is not None:
+            return "This order is already being canceled." if not live.state.final else "This order has already been canceled."
+        return not_cancelable_reason(order)
+
+    async def cancel(self, order_ids: Sequence[str], reason: CancelReason) -> list[Submission]:
+        """Journal, verify and submit; one feed per store. Returns once Amazon has the feed."""
+        if self.read_only:
+            raise CancelRefused("amazon-tui runs read-only: cancellation is switched off.")
+        by_store: dict[str, list[str]] = {}
+        for order_id in order_ids:
+            cached = self.repo.get(order_id)
+            store = cached.store if cached is not None else self._store_of(order_id)
+            by_store.setdefault(store, []).append(order_id)
+        return [await self.cancellations.submit(store, ids, reason) for store, ids in by_store.items()]
+
+    async def finish_cancellations(self, submissions: Sequence[Submission]) -> list[JournalEntry]:
+        """Wait for Amazon's report on submitted cancellations (run in a background worker)."""
+        entries = [entry for submission in submissions for entry in submission.submitted]
+        return await self.cancellations.finish(entries)
+
+    async def resume_cancellations(self) -> list[JournalEntry]:
+        """Finish every journal row a crash or a closed session left behind."""
+        if self.read_only and not self.journal.unfinished():
+            return []
+        return await self.cancellations.resume()
+
+    def cancellation(self, order_id: str) -> JournalEntry | None:
+        return self.journal.latest(order_id)
+
+    def pending_cancellations(self) -> list[JournalEntry]:
+        return self.journal.unfinished()
+
+    def audit(self, limit: int = 1000):
+        return self.audit_trail.entries(limit)

@@ -1,0 +1,49 @@
+"""A sandbox and the app's service wired to it over HTTP semantics (httpx ASGITransport)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import tomli_w
+
+from amazon_tui.config import parse_config, resolve_secrets
+from amazon_tui.sandbox import Sandbox, sandbox_config
+from amazon_tui.service import AppService
+from amazon_tui.settings import SANDBOX_BASE_URL, Settings
+
+
+def sandbox_settings(data_dir: Path, *, read_only: bool = False, **overrides) -> Settings:
+    raw = sandbox_config(SANDBOX_BASE_URL)
+    for section, values in overrides.items():
+        raw.setdefault(section, {}).update(values)
+    config = parse_config(tomli_w.dumps(raw))
+    return Settings(config=config, secrets=resolve_secrets(config, {}), data_dir=data_dir, sandbox=True, config_file=None, read_only=read_only)
+
+
+@dataclass
+class World:
+    """One sandbox, and a way to open app services on it (several = several processes' worth)."""
+
+    sandbox: Sandbox
+    data_dir: Path
+    open_service: Callable[..., AppService]
+
+
+@pytest.fixture
+def world(tmp_path):
+    sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=120, time_scale=1000, feed_delay_seconds=0.2)
+    services: list[AppService] = []
+
+    def open_service(*, read_only: bool = False, **overrides) -> AppService:
+        service = AppService(sandbox_settings(tmp_path / "data", read_only=read_only, **overrides), transport=httpx.ASGITransport(app=sandbox.app))
+        service.cancellations.poll_interval = 0.05
+        service.cancellations.poll_max_interval = 0.2
+        services.append(service)
+        return service
+
+    yield World(sandbox, tmp_path / "data", open_service)
+    sandbox.close()
