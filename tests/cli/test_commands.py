@@ -1,0 +1,163 @@
+"""The scripting CLI on the embedded sandbox: both output modes and every exit code."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from amazon_tui.cli import main
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run ``amazon-tui ARGS`` in-process; returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+@pytest.fixture
+def synced(run):
+    code, _, err = run("sync")
+    assert code == 0, err
+    return run
+
+
+def unshipped_mfn(run, store: str = "Acme US") -> list[dict]:
+    _, out, _ = run("orders", "--store", store, "--status", "Unshipped", "--limit", "500", "--json")
+    return [row for row in json.loads(out) if row["fulfilled_by"] == "MERCHANT"]
+
+
+def test_sync_prints_plain_progress_lines(run):
+    code, out, err = run("sync")
+    assert code == 0
+    assert "Acme US: page 1, 100 orders" in err and "\r" not in err
+    code, out, _ = run("sync", "--json")
+    data = json.loads(out)
+    assert data["failures"] == {} and {s["store"] for s in data["stores"]} == {"Acme US", "Acme UK", "Acme CA"}
+
+
+def test_stores_table_and_json(synced):
+    code, out, _ = synced("stores")
+    assert code == 0 and "Acme US" in out and "Inactive" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    code, out, _ = synced("stores", "--json")
+    cards = {card["name"]: card for card in json.loads(out)}
+    assert cards["Acme DE"]["status"] == "Inactive"
+    assert cards["Acme US"]["awaiting_shipment"] > 0 and cards["Acme US"]["currency"] == "USD"
+
+
+def test_orders_json_has_the_documented_fields(synced):
+    code, out, _ = synced("orders", "--store", "Acme UK", "--status", "SHIPPED", "--sort", "total:desc", "--limit", "5", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 5
+    assert {"store", "order_number", "purchase_date", "status", "status_label", "buyer_name", "total", "currency", "notes", "magento_order_number"} <= set(rows[0])
+    assert all(r["status"] == "SHIPPED" and r["status_label"] == "Shipped" and r["currency"] == "GBP" for r in rows)
+    totals = [float(r["total"]) for r in rows]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_orders_table_fits_80_columns_with_ellipsis(synced):
+    code, out, _ = synced("orders", "--limit", "40")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("Purchase Date")
+    assert all(len(line) <= 80 for line in lines)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("orders", "--since", "yesterday"), "bad date"),
+        (("orders", "--status", "Lost"), "unknown order status"),
+        (("orders", "--min-total", "ten"), "bad amount"),
+        (("orders", "--sort", "colour"), "bad --sort"),
+        (("orders", "--store", "Nowhere"), "No store named"),
+        (("order", "show", "999-0000000-0000000"), "unknown order number"),
+        (("order", "cancel", "111-1", "--reason", "Because"), "unknown cancel reason"),
+    ],
+)
+def test_bad_input_exits_2(synced, args, message):
+    code, _, err = synced(*args)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_order_show_json_matches_the_sandbox(synced):
+    order = unshipped_mfn(synced)[0]
+    code, out, _ = synced("order", "show", order["order_number"], "--refresh", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["order_number"] == order["order_number"] and data["status_label"] == "Unshipped"
+    assert data["total"] == order["total"] and data["items"] and "packages" in data
+    code, out, _ = synced("order", "show", order["order_number"])
+    assert code == 0 and order["order_number"] in out and "Qty Ordered" in out
+
+
+def test_cancel_asks_and_refuses_without_a_terminal(synced):
+    order = unshipped_mfn(synced)[0]
+    code, _, err = synced("order", "cancel", order["order_number"], "--reason", "NoInventory")
+    assert code == 2 and "stdin is not a terminal" in err
+
+
+def test_cancel_refuses_what_a_rule_forbids(synced):
+    _, out, _ = synced("orders", "--status", "SHIPPED", "--limit", "1", "--json")
+    shipped = json.loads(out)[0]["order_number"]
+    code, _, err = synced("order", "cancel", shipped, "--reason", "NoInventory", "--yes")
+    assert code == 3 and "Seller Central" in err
+    order = unshipped_mfn(synced)[0]
+    code, _, err = synced("order", "cancel", order["order_number"], "--reason", "NoInventory", "--yes", "--read-only")
+    assert code == 3 and "read-only" in err
+
+
+def test_cancel_with_wait_and_the_audit(synced):
+    ids = [row["order_number"] for row in unshipped_mfn(synced)[:2]]
+    code, out, err = synced("order", "cancel", *ids, "--reason", "no inventory", "--yes", "--wait", "--json")
+    assert code == 0, err
+    assert {(r["order_number"], r["state"]) for r in json.loads(out)} == {(ids[0], "canceled"), (ids[1], "canceled")}
+    assert "The Amazon order has been canceled and the request has been submitted to Amazon." in err
+    code, out, _ = synced("orders", "--status", "CANCELLED", "--limit", "500", "--json")
+    assert {r["notes"] for r in json.loads(out) if r["order_number"] in ids} == {"Status updated to canceled."}
+    code, out, _ = synced("audit", "--json")
+    entries = [e for e in json.loads(out) if e["order_id"] == ids[0]]
+    assert {e["outcome"] for e in entries} >= {"requested", "submitted", "canceled"}
+    assert all(e["operator"] and e["reason"] == "NoInventory" for e in entries)
+    code, out, _ = synced("audit")
+    assert code == 0 and ids[0] in out
+
+
+def test_attention_exit_code_and_json(synced):
+    code, out, _ = synced("attention", "--json")
+    assert code == 4
+    items = json.loads(out)
+    assert {item["reason"] for item in items} == {"late", "due", "buyer-cancel"}
+    assert any(item["time_left"].startswith("overdue") for item in items)
+
+
+def test_service_failure_exits_1(run, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, out, _ = run("sandbox", "config", "--port", str(port))
+    assert code == 0
+    config = tmp_path / "config.toml"
+    config.write_text(out)
+    config.chmod(0o600)
+    code, _, err = run("sync", "--config", str(config))
+    assert code == 1
+    assert "Traceback" not in err and "Acme US" in err
+
+
+def test_no_color_output_has_no_escape_sequences(synced, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    for args in (("stores",), ("orders", "--limit", "5"), ("attention",)):
+        _, out, err = synced(*args)
+        assert "\x1b" not in out + err
