@@ -307,8 +307,12 @@ def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
     return input("Type yes to confirm: ").strip().lower() == "yes"
 
 
+RESUME_HINT = "amazon-tui: the cancellation is kept in the journal; run `amazon-tui resume` to finish it once the service answers."
+
+
 async def order_cancel_command(service, args: argparse.Namespace) -> int:
     from amazon_tui.cancel import SUCCESS_MESSAGE, CancelRefused
+    from amazon_tui.clients.errors import ServiceError
 
     try:
         reason = CancelReason.parse(args.reason)
@@ -317,8 +321,6 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     if service.read_only:
         raise Refused("amazon-tui runs read-only: cancellation is switched off (--read-only or ui.read_only).")
     orders = [await _order(service, order_id, refresh=False) for order_id in dict.fromkeys(args.orders)]
-    if args.wait and (following := await _follow_submitted(service, [order.order_id for order in orders], args)) is not None:
-        return following
     for order in orders:
         why = service.cancel_refusal(order)
         if why:
@@ -331,6 +333,12 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
         submissions = await service.cancel(ids, reason)
     except CancelRefused as exc:
         raise Refused(str(exc)) from None
+    except ServiceError as exc:
+        if not service.pending_cancellations():
+            raise
+        print(f"amazon-tui: {exc}", file=sys.stderr)
+        print(RESUME_HINT, file=sys.stderr)
+        return EXIT_SERVICE
     refused = [item for submission in submissions for item in submission.refused]
     failed = [item for submission in submissions for item in submission.failed]
     submitted = [entry for submission in submissions for entry in submission.submitted]
@@ -341,7 +349,13 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
         print(SUCCESS_MESSAGE, file=sys.stderr)
     if submitted and args.wait:
         print("Waiting for Amazon's processing report…", file=sys.stderr)
-        for entry in await service.finish_cancellations(submissions):
+        try:
+            finished = await service.finish_cancellations(submissions)
+        except ServiceError as exc:
+            print(f"amazon-tui: {exc}", file=sys.stderr)
+            print(RESUME_HINT, file=sys.stderr)
+            return EXIT_SERVICE
+        for entry in finished:
             results[entry.order_id] = (entry.state.value, entry.feed_id, entry.message)
             print(f"{entry.order_id}: {entry.state.value}" + (f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""), file=sys.stderr)
     if args.json:

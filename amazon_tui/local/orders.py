@@ -33,10 +33,23 @@ _SORT_COLUMNS = {
     SortField.NOTES: "o.notes",
 }
 
+_NULLABLE_SORTS = (SortField.BUYER_NAME, SortField.TOTAL, SortField.NOTES)
+
 _SUMMARY_COLUMNS = """
     o.order_id, o.store, o.status, o.fulfilled_by, o.purchase_date, o.last_updated, o.ship_by,
     o.buyer_name, o.total_amount, o.currency, o.notes, o.unseen, l.increment_id,
     (SELECT c.state FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed') AS cancel_state
+"""
+
+
+# What the attention queue lists (``:soon`` = now + ui.due_soon_hours): merchant-fulfilled orders
+# (Amazon ships its own) with no cancellation under way, that are Unshipped or Partially Shipped
+# with a ship-by time before :soon (late or due soon), or not yet shipped with a buyer's request.
+_NEEDS_ATTENTION = """
+    o.fulfilled_by = 'MERCHANT'
+    AND NOT EXISTS (SELECT 1 FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed')
+    AND ((o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND o.ship_by <= :soon)
+         OR (o.buyer_cancel = 1 AND o.status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY')))
 """
 
 
@@ -154,6 +167,72 @@ def _where(query: OrderQuery) -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+_UPSERT_ORDER = """
+    INSERT INTO orders (order_id, store, status, fulfilled_by, purchase_date, last_updated, ship_by,
+                        buyer_name, buyer_fold, total_amount, total_micros, currency, notes,
+                        buyer_cancel, unseen, detail_fetched, doc)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (order_id) DO UPDATE SET
+        store = excluded.store, status = excluded.status, fulfilled_by = excluded.fulfilled_by,
+        purchase_date = excluded.purchase_date, last_updated = excluded.last_updated,
+        ship_by = excluded.ship_by, buyer_name = excluded.buyer_name, buyer_fold = excluded.buyer_fold,
+        total_amount = excluded.total_amount, total_micros = excluded.total_micros,
+        currency = excluded.currency, notes = excluded.notes, buyer_cancel = excluded.buyer_cancel,
+        unseen = MAX(orders.unseen, excluded.unseen),
+        detail_fetched = COALESCE(excluded.detail_fetched, orders.detail_fetched), doc = excluded.doc
+"""
+
+
+def _order_row(order: Order, notes: str | None, fetched: str | None, unseen: bool) -> tuple:
+    """The ``orders`` row of an order, in ``_UPSERT_ORDER``'s column order."""
+    stored = order if notes == order.notes else order.model_copy(update={"notes": notes})
+    total = order.total
+    return (
+        order.order_id,
+        order.store,
+        order.status.value,
+        order.fulfilled_by.value if order.fulfilled_by else None,
+        format_timestamp(order.created),
+        format_timestamp(order.last_updated),
+        format_timestamp(order.ship_by) if order.ship_by else None,
+        order.buyer_name,
+        order.buyer_name.casefold() if order.buyer_name else None,
+        str(total.amount) if total else None,
+        _micros(total),
+        total.currency if total else None,
+        notes,
+        int(order.buyer_cancellation_reason is not None),
+        int(unseen),
+        fetched,
+        stored.model_dump_json(),
+    )
+
+
+def _distinct_runs(orders: list[Order]) -> list[list[Order]]:
+    """Split a page into consecutive runs in which no order number repeats."""
+    runs: list[list[Order]] = [[]]
+    seen: set[str] = set()
+    for order in orders:
+        if order.order_id in seen:
+            runs.append([])
+            seen = set()
+        runs[-1].append(order)
+        seen.add(order.order_id)
+    return runs
+
+
+def _known(conn: sqlite3.Connection, order_ids: Sequence[str]) -> dict[str, tuple[str, str, str | None, int]]:
+    """(status, last_updated, notes, buyer_cancel) of the stored ones among ``order_ids``."""
+    known: dict[str, tuple[str, str, str | None, int]] = {}
+    for start in range(0, len(order_ids), 500):
+        chunk = order_ids[start:start + 500]
+        rows = conn.execute(
+            f"SELECT order_id, status, last_updated, notes, buyer_cancel FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})", chunk
+        )
+        known.update((row[0], (row[1], row[2], row[3], row[4])) for row in rows)
+    return known
+
+
 class OrderRepository:
     """Reads and writes orders, items, packages, notes, links and cursors."""
 
@@ -174,28 +253,39 @@ class OrderRepository:
         """Insert or update a page of orders in ONE transaction, with status-change notes.
 
         ``cursor`` = (store, source, value) is advanced in the same transaction, so a
-        crash never leaves a cursor ahead of the data it stands for.
+        crash never leaves a cursor ahead of the data it stands for. Statements are batched
+        per page (one SELECT, executemany writes): an order number repeated within the page
+        starts a new batch, so it sees its earlier copy exactly as row-by-row writes would.
         """
         stamp = format_timestamp(now)
+        fetched = stamp if detail else None
         inserted: list[str] = []
         changed: list[StatusChange] = []
         updated = 0
         with self.db.transaction() as conn:
-            for order in orders:
-                row = conn.execute("SELECT status, last_updated, notes FROM orders WHERE order_id = ?", (order.order_id,)).fetchone()
-                old_status = OrderStatus(row["status"]) if row else None
-                notes = row["notes"] if row else order.notes
-                if row is not None and row["last_updated"] > format_timestamp(order.last_updated) and not detail:
-                    continue  # an older copy than the one we hold
-                if old_status is not None and old_status is not order.status:
-                    notes = status_note(order.status)
-                    conn.execute("INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", (order.order_id, stamp, notes))
-                    changed.append(StatusChange(order.order_id, old_status, order.status))
-                self._write(conn, order, notes, stamp if detail else None, mark_unseen and (row is None or old_status is not order.status))
-                if row is None:
-                    inserted.append(order.order_id)
-                else:
-                    updated += 1
+            for batch in _distinct_runs(list(orders)):
+                known = _known(conn, [order.order_id for order in batch])
+                notes_rows: list[tuple[str, str, str]] = []
+                writes: list[tuple[Order, str | None, bool]] = []
+                for order in batch:
+                    row = known.get(order.order_id)
+                    old_status = OrderStatus(row[0]) if row else None
+                    notes = row[2] if row else order.notes
+                    if row is not None and row[1] > format_timestamp(order.last_updated) and not detail:
+                        continue  # an older copy than the one we hold
+                    if old_status is not None and old_status is not order.status:
+                        notes = status_note(order.status)
+                        notes_rows.append((order.order_id, stamp, notes))
+                        changed.append(StatusChange(order.order_id, old_status, order.status))
+                    asked = order.buyer_cancellation_reason is not None and not (row and row[3])  # a new buyer's request
+                    writes.append((order, notes, mark_unseen and (row is None or old_status is not order.status or asked)))
+                    if row is None:
+                        inserted.append(order.order_id)
+                    else:
+                        updated += 1
+                if notes_rows:
+                    conn.executemany("INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", notes_rows)
+                self._write(conn, writes, fetched, replaced=[order.order_id for order, _, _ in writes if order.order_id in known])
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO sync_cursors (store, source, cursor, updated) VALUES (?, ?, ?, ?) "
@@ -205,57 +295,29 @@ class OrderRepository:
         return UpsertResult(tuple(inserted), tuple(changed), updated)
 
     @staticmethod
-    def _write(conn: sqlite3.Connection, order: Order, notes: str | None, fetched: str | None, unseen: bool) -> None:
-        stored = order.model_copy(update={"notes": notes})
-        conn.execute(
-            """
-            INSERT INTO orders (order_id, store, status, fulfilled_by, purchase_date, last_updated, ship_by,
-                                buyer_name, buyer_fold, total_amount, total_micros, currency, notes,
-                                buyer_cancel, unseen, detail_fetched, doc)
-            VALUES (:order_id, :store, :status, :fulfilled_by, :purchase_date, :last_updated, :ship_by,
-                    :buyer_name, :buyer_fold, :total_amount, :total_micros, :currency, :notes,
-                    :buyer_cancel, :unseen, :detail_fetched, :doc)
-            ON CONFLICT (order_id) DO UPDATE SET
-                store = excluded.store, status = excluded.status, fulfilled_by = excluded.fulfilled_by,
-                purchase_date = excluded.purchase_date, last_updated = excluded.last_updated,
-                ship_by = excluded.ship_by, buyer_name = excluded.buyer_name, buyer_fold = excluded.buyer_fold,
-                total_amount = excluded.total_amount, total_micros = excluded.total_micros,
-                currency = excluded.currency, notes = excluded.notes, buyer_cancel = excluded.buyer_cancel,
-                unseen = MAX(orders.unseen, excluded.unseen),
-                detail_fetched = COALESCE(excluded.detail_fetched, orders.detail_fetched), doc = excluded.doc
-            """,
-            {
-                "order_id": order.order_id,
-                "store": order.store,
-                "status": order.status.value,
-                "fulfilled_by": order.fulfilled_by.value if order.fulfilled_by else None,
-                "purchase_date": format_timestamp(order.created),
-                "last_updated": format_timestamp(order.last_updated),
-                "ship_by": format_timestamp(order.ship_by) if order.ship_by else None,
-                "buyer_name": order.buyer_name,
-                "buyer_fold": order.buyer_name.casefold() if order.buyer_name else None,
-                "total_amount": str(order.total.amount) if order.total else None,
-                "total_micros": _micros(order.total),
-                "currency": order.currency,
-                "notes": notes,
-                "buyer_cancel": int(order.buyer_cancellation_reason is not None),
-                "unseen": int(unseen),
-                "detail_fetched": fetched,
-                "doc": stored.model_dump_json(),
-            },
-        )
-        conn.execute("DELETE FROM items WHERE order_id = ?", (order.order_id,))
+    def _write(conn: sqlite3.Connection, writes: Sequence[tuple[Order, str | None, bool]], fetched: str | None, *, replaced: Sequence[str]) -> None:
+        """Write orders (with their notes and unseen mark), replacing their items and packages."""
+        if not writes:
+            return
+        conn.executemany(_UPSERT_ORDER, [_order_row(order, notes, fetched, unseen) for order, notes, unseen in writes])
+        if replaced:
+            conn.executemany("DELETE FROM items WHERE order_id = ?", [(order_id,) for order_id in replaced])
+            conn.executemany("DELETE FROM packages WHERE order_id = ?", [(order_id,) for order_id in replaced])
         conn.executemany(
             "INSERT INTO items (order_id, order_item_id, position, asin, seller_sku, title, quantity, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (order.order_id, item.order_item_id, position, item.asin, item.seller_sku, item.title, item.quantity_ordered, item.model_dump_json())
+                for order, _, _ in writes
                 for position, item in enumerate(order.items)
             ],
         )
-        conn.execute("DELETE FROM packages WHERE order_id = ?", (order.order_id,))
         conn.executemany(
             "INSERT INTO packages (order_id, reference_id, carrier, tracking_number, doc) VALUES (?, ?, ?, ?, ?)",
-            [(order.order_id, package.reference_id, package.carrier, package.tracking_number, package.model_dump_json()) for package in order.packages],
+            [
+                (order.order_id, package.reference_id, package.carrier, package.tracking_number, package.model_dump_json())
+                for order, _, _ in writes
+                for package in order.packages
+            ],
         )
 
     def set_status(self, order_id: str, status: OrderStatus, note: str, *, now: datetime) -> None:
@@ -326,9 +388,12 @@ class OrderRepository:
         where, params = _where(query)
         direction = "DESC" if query.descending else "ASC"
         column = _SORT_COLUMNS[query.sort]
+        # Empty values sort last. SQLite puts NULLs last in DESC order already, and an
+        # "x IS NULL" term would stop it reading the page in index order (big stores).
+        nulls_last = f"{column} IS NULL, " if query.sort in _NULLABLE_SORTS and not query.descending else ""
         sql = (
             f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id{where} "
-            f"ORDER BY {column} IS NULL, {column} {direction}, o.order_id {direction} LIMIT ? OFFSET ?"
+            f"ORDER BY {nulls_last}{column} {direction}, o.order_id {direction} LIMIT ? OFFSET ?"
         )
         return [_summary(row) for row in self.db.query(sql, (*params, limit, offset))]
 
@@ -398,28 +463,27 @@ class OrderRepository:
         )
 
     def attention_counts(self, store: str, *, now: datetime, due_soon: timedelta) -> AttentionCounts:
+        """The store card's three counts; the same rules as ``attention`` (an order counts once)."""
         rows = self.db.query(
-            """
+            f"""
             SELECT
-              SUM(CASE WHEN status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND ship_by < :now THEN 1 ELSE 0 END) AS late,
-              SUM(CASE WHEN status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND ship_by >= :now AND ship_by <= :soon THEN 1 ELSE 0 END) AS due,
-              SUM(CASE WHEN buyer_cancel = 1 AND status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY') THEN 1 ELSE 0 END) AS asked
-            FROM orders WHERE store = :store
+              SUM(CASE WHEN NOT o.buyer_cancel AND o.ship_by < :now THEN 1 ELSE 0 END) AS late,
+              SUM(CASE WHEN NOT o.buyer_cancel AND o.ship_by >= :now THEN 1 ELSE 0 END) AS due,
+              SUM(o.buyer_cancel) AS asked
+            FROM orders o WHERE o.store = :store AND {_NEEDS_ATTENTION}
             """,
             {"store": store, "now": format_timestamp(now), "soon": format_timestamp(now + due_soon)},
         )[0]
         return AttentionCounts(late=rows["late"] or 0, due_soon=rows["due"] or 0, buyer_cancel=rows["asked"] or 0)
 
     def attention(self, stores: Sequence[str], *, now: datetime, due_soon: timedelta) -> list[tuple[OrderSummary, bool]]:
-        """Orders needing action across stores: late, due soon, or with a buyer's cancel request."""
+        """Orders needing action across stores, with whether the buyer asked to cancel."""
         if not stores:
             return []
         marks = ",".join("?" * len(stores))
         rows = self.db.query(
             f"SELECT {_SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id "
-            f"WHERE o.store IN ({marks}) AND ("
-            "  (o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND o.ship_by <= ?)"
-            "  OR (o.buyer_cancel = 1 AND o.status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY')))",
+            f"WHERE o.store IN ({marks}) AND {_NEEDS_ATTENTION.replace(':soon', '?')}",
             (*stores, format_timestamp(now + due_soon)),
         )
         return [(_summary(row), bool(row["buyer_cancel"])) for row in rows]

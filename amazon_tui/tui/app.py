@@ -8,6 +8,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.worker import WorkerState
 
 from amazon_tui.cancel import FAILURE_MESSAGE, SUCCESS_MESSAGE, Submission
 from amazon_tui.local import CancelState
@@ -16,8 +17,12 @@ from amazon_tui.settings import Settings
 from amazon_tui.sync import SyncProgress
 from amazon_tui.tui.commands import AmazonCommands
 from amazon_tui.tui.format import clean, seller_central_order_url
-from amazon_tui.tui.messages import OrdersChanged, SyncChanged
+from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
+from amazon_tui.tui.messages import OrderSeen, OrdersChanged, SyncChanged
 from amazon_tui.tui.screens.stores import StoresScreen
+
+
+CANCEL_FINISH_GROUP, CANCEL_RESUME_GROUP = "cancel-finish", "cancel-resume"
 
 
 class AmazonTuiApp(App[int]):
@@ -30,6 +35,7 @@ class AmazonTuiApp(App[int]):
         Binding("q", "quit", "Quit", show=False, id="quit"),
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("colon", "command_palette", "Commands", show=False, id="palette"),
+        Binding("exclamation_mark", "attention", "Attention", show=False, id="attention"),
     ]
 
     def __init__(self, service: AppService, *, mouse: bool = True, background: bool = True, own_service: bool = False) -> None:
@@ -39,6 +45,7 @@ class AmazonTuiApp(App[int]):
         self.background = background
         self.own_service = own_service
         self.sync_progress: dict[str, SyncProgress] = {}
+        self.live = LiveRefresh(self)
         theme = service.settings.config.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -50,9 +57,13 @@ class AmazonTuiApp(App[int]):
         keymap = self.service.settings.config.keymap
         if keymap:
             self.set_keymap(keymap)
-        if self.background:
-            self.start_sync()
-            self.resume_cancellations()
+        if self.background:  # after the first paint: the network stack loads off the start path
+            self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
+        self.start_sync()
+        self.resume_cancellations()
+        self.live.start()
 
     async def on_unmount(self) -> None:
         if self.own_service:
@@ -102,6 +113,15 @@ class AmazonTuiApp(App[int]):
 
         self.push_screen(AllOrdersScreen(store))
 
+    def open_attention(self) -> None:
+        from amazon_tui.tui.screens.attention import AttentionScreen
+
+        if not isinstance(self.screen, AttentionScreen):
+            self.push_screen(AttentionScreen())
+
+    def action_attention(self) -> None:
+        self.open_attention()
+
     def open_audit(self) -> None:
         from amazon_tui.tui.screens.audit import AuditScreen
 
@@ -115,18 +135,21 @@ class AmazonTuiApp(App[int]):
 
     # -- sync ---------------------------------------------------------------------------------
 
-    @work(exclusive=True, group="sync")
-    async def start_sync(self, stores: Sequence[str] | None = None) -> None:
-        """Incremental sync in the background; cards show progress as it runs."""
+    @work(exclusive=True, group=SYNC_GROUP)
+    async def start_sync(self, stores: Sequence[str] | None = None, *, quiet: bool = False) -> None:
+        """Incremental sync in the background; cards show progress unless it is a quiet poll."""
 
         def progress(update: SyncProgress) -> None:
             self.sync_progress[update.store] = update
             self.broadcast(lambda: SyncChanged(update))
 
-        outcome = await self.service.sync(stores, progress=progress)
-        self.broadcast(OrdersChanged)
-        for store, message in outcome.failures.items():
-            self.notify(f"{store}: {clean(message)}", title="Sync failed", severity="warning", markup=False)
+        if not quiet:
+            self.retry_cancellations()  # `r` also retries a cancellation whose report could not be fetched
+        outcome = await self.service.sync(stores, progress=None if quiet else progress)
+        self.live.finished(outcome, quiet=quiet)
+
+    def on_order_seen(self, message: OrderSeen) -> None:
+        self.service.mark_seen([message.order_id])
 
     # -- cancellation -------------------------------------------------------------------------
 
@@ -156,11 +179,13 @@ class AmazonTuiApp(App[int]):
             if any(s.submitted for s in submissions):
                 self.finish_cancellations(submissions)
 
-        self.push_screen(CancelModal(order_ids), submitted)
+        order = self.service.cached_order(order_ids[0]) if len(order_ids) == 1 else None
+        buyer_reason = order.buyer_cancellation_reason if order is not None else None
+        self.push_screen(CancelModal(order_ids, buyer_reason=buyer_reason), submitted)
 
     def report_submissions(self, submissions: list[Submission]) -> None:
         sent = [entry.order_id for s in submissions for entry in s.submitted]
-        refused = [pair for s in submissions for pair in s.refused]
+        refused = [pair for s in submissions for pair in s.refused] + [pair for s in submissions for pair in s.failed]
         if sent:
             self.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6)
         for order_id, why in refused:
@@ -168,21 +193,59 @@ class AmazonTuiApp(App[int]):
             self.notify(clean(message), title=f"Order {order_id}", severity="error", timeout=12, markup=False)
         self.broadcast(lambda: OrdersChanged(tuple(sent) + tuple(order_id for order_id, _ in refused)))
 
-    @work(group="cancel-finish")
+    @work(group=CANCEL_FINISH_GROUP)
     async def finish_cancellations(self, submissions: list[Submission]) -> None:
         """Wait for Amazon's processing report; the orders show "Canceling…" meanwhile."""
-        self._report_final(await self.service.finish_cancellations(submissions))
+        ids = [entry.order_id for s in submissions for entry in s.submitted]
+        try:
+            entries = await self.service.finish_cancellations(submissions)
+        except Exception as exc:  # noqa: BLE001 - the journal keeps the feed; `r` asks Amazon again
+            self.report_failure(f"Amazon's report on the cancellation of {', '.join(ids)}", exc)
+            return
+        self._report_final(entries)
 
-    @work(exclusive=True, group="cancel-resume")
+    @work(exclusive=True, group=CANCEL_RESUME_GROUP)
     async def resume_cancellations(self) -> None:
         """Finish journal rows a crash or a closed session left behind."""
         pending = self.service.pending_cancellations()
         if pending:
             ids = ", ".join(entry.order_id for entry in pending)
             self.notify(f"Resuming {len(pending)} cancellation(s): {ids}", title="Canceling…", markup=False)
-        self._report_final(await self.service.resume_cancellations())
+        try:
+            entries = await self.service.resume_cancellations()
+        except Exception as exc:  # noqa: BLE001 - the journal keeps every row; `r` tries again
+            self.report_failure("Resuming the cancellations", exc)
+            return
+        self._report_final(entries)
+
+    def retry_cancellations(self, order_ids: Sequence[str] | None = None) -> None:
+        """Resume unfinished cancellations (of these orders, or any) unless a worker already follows them."""
+        pending = {entry.order_id for entry in self.service.pending_cancellations()}
+        if not pending or (order_ids is not None and not pending & set(order_ids)):
+            return
+        busy = any(
+            worker.group in (CANCEL_FINISH_GROUP, CANCEL_RESUME_GROUP) and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for worker in self.workers
+        )
+        if not busy:
+            self.resume_cancellations()
+
+    def report_failure(self, what: str, error: object) -> None:
+        """A background operation failed: notify, and show it on the screen with the key that retries."""
+        from amazon_tui.tui.screens.base import BaseScreen
+
+        self.notify(f"{clean(what)}: {clean(error)}", title="Failed", severity="error", timeout=10, markup=False)
+        screen = self.screen
+        if isinstance(screen, BaseScreen):
+            action = next((name for name in ("refresh_order", "sync") if screen.key_for(name)), "sync")
+            screen.show_failure(what, error, action, source="cancel")
 
     def _report_final(self, entries) -> None:
+        from amazon_tui.tui.screens.base import BaseScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, BaseScreen) and screen.is_mounted:
+                screen.clear_failure("cancel")
         for entry in entries:
             if entry.state is CancelState.CANCELED:
                 self.notify(f"Order {entry.order_id}: Canceled. Status updated to canceled.", timeout=6, markup=False)

@@ -1,4 +1,4 @@
-"""Command palette (ctrl+p and `:`): go to order, switch store, sync now, audit log."""
+"""Command palette (ctrl+p and `:`): go to order, attention, switch store, sync now, audit log."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class AmazonCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         app = self.app
         found: list[tuple[str, object, str]] = [
+            ("Attention", app.open_attention, "Late, due-soon and buyer-cancel orders of every active store (!)"),
             ("Sync now", app.start_sync, "Fetch new and changed orders of every active store"),
             ("Audit log", app.open_audit, "Every cancellation: who, when, reason, feed, outcome"),
             ("Amazon Stores", app.open_home, "Back to the store cards"),

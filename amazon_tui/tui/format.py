@@ -11,7 +11,8 @@ from amazon_tui.domain import Money, OrderSummary
 
 NOT_PROVIDED = "not provided by Amazon"
 TONE_STYLES = {"primary": "#5fa8ff", "warning": "#e5c07b", "error": "#ff8c3a", "muted": "#8a8a8a"}
-_CONTROL = {code: None for code in range(32) if code not in (9, 10)} | {127: None}
+# C0 (but tab and newline), DEL and C1 (0x80-0x9f: 0x9b is an 8-bit CSI to some terminals).
+_CONTROL = {code: None for code in (*range(32), *range(127, 160)) if code not in (9, 10)}
 
 
 def clean(value: object) -> str:
@@ -62,6 +63,24 @@ def ago(then: datetime | None, now: datetime) -> str:
         if seconds >= size:
             return f"{seconds // size} {unit} ago"
     return f"{seconds} s ago"
+
+
+def freshness(fetched: datetime | None, now: datetime) -> str:
+    """"updated 12 s ago" in the first minute, then the time: the text stops changing, so an
+    idle screen writes nothing."""
+    if fetched is None:
+        return "not yet fetched from Amazon"
+    if (now - fetched).total_seconds() < 60:
+        return f"updated {ago(fetched, now)}"
+    return f"updated {date(fetched)}"
+
+
+def new_orders_message(store: str, count: int) -> str:
+    """The notification of a sync that brought new orders: "3 new orders in Acme US"."""
+    return f"{count} new order{'s' if count != 1 else ''} in {clean(store)}"
+
+
+UNSEEN_MARK = Text("● ", style="bold #5fa8ff")
 
 
 def status_text(label: str, tone: str) -> Text:

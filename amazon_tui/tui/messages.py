@@ -21,3 +21,12 @@ class OrdersChanged(Message):
     def __init__(self, order_ids: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.order_ids = order_ids
+
+
+class OrderSeen(Message):
+    """The cursor rested on a new or changed order: it no longer needs its mark."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__()
+        self.order_id = order_id
+

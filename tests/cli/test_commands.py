@@ -161,3 +161,15 @@ def test_no_color_output_has_no_escape_sequences(synced, monkeypatch):
     for args in (("stores",), ("orders", "--limit", "5"), ("attention",)):
         _, out, err = synced(*args)
         assert "\x1b" not in out + err
+
+
+def test_attention_exits_0_when_nothing_needs_attention_and_4_after_a_sync(run):
+    code, out, _ = run("attention")  # nothing synced yet: the local store is empty
+    assert code == 0 and "Nothing needs attention." in out
+    code, out, _ = run("attention", "--sync", "--json")
+    items = json.loads(out)
+    assert code == 4 and items
+    rank = {"buyer-cancel": 0, "late": 1, "due": 2}
+    keys = [(rank[item["reason"]], item["due"]) for item in items]
+    assert keys == sorted(keys), "most urgent first, as on the Attention screen"
+    assert all(item["time_left"].startswith(("overdue ", "due in ")) for item in items)

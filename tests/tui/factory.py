@@ -28,8 +28,13 @@ class World:
 
 
 def build(tmp_path: Path, *, orders_per_store: int = 60, read_only: bool = False, keymap: dict | None = None,
-          magento: bool = True, background: bool = True) -> World:
-    """A fresh sandbox and app; nothing from the developer's own config or data is used."""
+          magento: bool = True, background: bool = True, poll_seconds: int | None = None,
+          overrides: dict | None = None, wrap_transport=None) -> World:
+    """A fresh sandbox and app; nothing from the developer's own config or data is used.
+
+    ``overrides``: config sections merged in (``{"network": {"timeout_seconds": 0.5}}``);
+    ``wrap_transport``: a function of the in-process transport returning the one the app uses.
+    """
     clock = ControllableClock(NOW)
     sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=orders_per_store, clock=clock,
                       time_scale=10_000.0, feed_delay_seconds=0.0)
@@ -38,8 +43,13 @@ def build(tmp_path: Path, *, orders_per_store: int = 60, read_only: bool = False
         raw.pop("magento")
     if keymap:
         raw["keymap"] = keymap
+    if poll_seconds is not None:
+        raw.setdefault("sync", {})["poll_seconds"] = poll_seconds
+    for section, values in (overrides or {}).items():
+        raw.setdefault(section, {}).update(values)
     config = parse_config(tomli_w.dumps(raw))
     settings = Settings(config=config, secrets=resolve_secrets(config, {}), data_dir=tmp_path / "data",
                         sandbox=True, config_file=None, read_only=read_only)
-    service = AppService(settings, transport=httpx.ASGITransport(app=sandbox.app), clock=clock)
+    transport = httpx.ASGITransport(app=sandbox.app)
+    service = AppService(settings, transport=wrap_transport(transport) if wrap_transport else transport, clock=clock)
     return World(AmazonTuiApp(service, background=background), service, sandbox, clock)

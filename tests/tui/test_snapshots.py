@@ -86,6 +86,18 @@ async def _audit(pilot) -> None:
     await _synced(pilot)
 
 
+async def _attention(pilot) -> None:
+    await _synced(pilot)
+    await pilot.press("exclamation_mark")
+    await _synced(pilot)
+
+
+async def _attention_cancel(pilot) -> None:
+    await _attention(pilot)
+    await pilot.press("c")
+    await pilot.pause()
+
+
 SCREENS = {
     "stores": _synced,
     "dashboard": _dashboard,
@@ -98,6 +110,8 @@ SCREENS = {
     "cancel_modal": _cancel_modal,
     "help": _help,
     "audit": _audit,
+    "attention": _attention,
+    "attention_cancel": _attention_cancel,
 }
 
 

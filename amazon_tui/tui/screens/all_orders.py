@@ -40,6 +40,7 @@ class AllOrdersScreen(BaseScreen):
         Binding("p,left_square_bracket", "page(-1)", "Previous page", show=False, id="prev-page"),
         Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
+        Binding("r", "sync", "Sync", show=False, id="sync"),
     ]
 
     def __init__(self, store: str) -> None:
@@ -52,11 +53,17 @@ class AllOrdersScreen(BaseScreen):
     def trail(self) -> list[str]:
         return ["Amazon Stores", self.store, "All Amazon Orders"]
 
+    def sync_scope(self) -> tuple[str, ...]:
+        return (self.store,)
+
+    def action_sync(self) -> None:
+        self.tui.start_sync([self.store])
+
     def compose_body(self) -> ComposeResult:
         yield FilterForm(self.query_state, id="filter-form")
         yield StillInput(placeholder="Quick filter: order number, buyer's name or notes", id="quick", compact=True)
         yield FilterChips(id="chips")
-        yield OrderTable(markable=True, id="orders")
+        yield OrderTable(id="orders")
         yield Static(id="pager")
 
     def on_mount(self) -> None:

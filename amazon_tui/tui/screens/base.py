@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from amazon_tui.tui.widgets.breadcrumb import Breadcrumb
+from amazon_tui.tui.widgets.error_line import MIN_HEIGHT, MIN_WIDTH, ErrorLine, TooSmall
 
 if TYPE_CHECKING:
     from amazon_tui.service import AppService
@@ -21,6 +22,12 @@ class BaseScreen(Screen):
 
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
     HELP = ""
+    SCOPED_CSS = False
+    DEFAULT_CSS = """
+    BaseScreen.-too-small > * { display: none; }
+    BaseScreen.-too-small > TooSmall { display: block; }
+    """
+    _failure_source: str | None = None
 
     @property
     def service(self) -> AppService:
@@ -36,13 +43,68 @@ class BaseScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Breadcrumb(self.trail(), sandbox=self.service.settings.sandbox, read_only=self.service.read_only)
         yield from self.compose_body()
+        yield ErrorLine()
         yield Footer()
+        yield TooSmall()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
+        width, height = self.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+        if too_small:
+            self.query_one(TooSmall).show_size(width, height)
+
+    # -- failures: one line with the cause and the key that retries ---------------------------
+
+    def key_for(self, action: str) -> str | None:
+        """The key (as the footer shows it, keymap applied) bound to ``action`` on this screen."""
+        for active in self.active_bindings.values():
+            if active.binding.action == action:
+                return self.app.get_key_display(active.binding)
+        return None
+
+    def show_failure(self, what: str, cause: object, retry_action: str, *, source: str = "screen") -> None:
+        """Show "⚠ <what>: <cause> — press <key> to retry" above the footer."""
+        self._failure_source = source
+        self.query_one(ErrorLine).show(what, cause, self.key_for(retry_action))
+
+    def clear_failure(self, source: str | None = None) -> None:
+        if source is None or source == self._failure_source:
+            self._failure_source = None
+            self.query_one(ErrorLine).clear()
+
+    @property
+    def failure(self) -> str:
+        """The failure line's full text ("" when nothing failed)."""
+        return self.query_one(ErrorLine).message
+
+    def sync_scope(self) -> tuple[str, ...] | None:
+        """Stores whose sync failures this screen shows (``()``: all; None: none)."""
+        return None
+
+    def show_sync_failures(self) -> None:
+        scope = self.sync_scope()
+        if scope is None or not self.is_mounted:
+            return
+        failures = {store: cause for store, cause in self.tui.live.failures.items() if not scope or store in scope}
+        if failures:
+            self.show_failure(f"Sync of {', '.join(failures)}", next(iter(failures.values())), "sync", source="sync")
+        else:
+            self.clear_failure("sync")
+
+    def on_mount(self) -> None:
+        self.show_sync_failures()
+
+    def on_orders_changed(self) -> None:
+        """A sync finished (or data changed): show or clear its failure line."""
+        self.show_sync_failures()
+
+    def on_screen_resume(self) -> None:
+        self.show_sync_failures()
 
     def update_trail(self) -> None:
         self.query_one(Breadcrumb).set_trail(self.trail())

@@ -1,4 +1,9 @@
-"""The "Amazon Order Cancellation" modal: one reason, Back or Confirm, submitted exactly once."""
+"""The "Amazon Order Cancellation" modal: one reason, Back or Confirm, submitted exactly once.
+
+When the buyer asked to cancel, Buyer Canceled is chosen already and the buyer's own reason is
+shown; focus stays on the reason list, so Enter picks (moves to Confirm) and only a second Enter
+sends: the operator still confirms.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +30,10 @@ class CancelModal(ModalScreen[list[Submission] | None]):
 
     BINDINGS = [Binding("escape", "back", "Back", id="cancel-back")]
 
-    def __init__(self, order_ids: Sequence[str]) -> None:
+    def __init__(self, order_ids: Sequence[str], *, buyer_reason: str | None = None) -> None:
         super().__init__()
         self.order_ids = list(order_ids)
+        self.buyer_reason = buyer_reason
         self.reason: CancelReason | None = None
         self.submitting = False
 
@@ -37,6 +43,10 @@ class CancelModal(ModalScreen[list[Submission] | None]):
             label = "Amazon Order Number" if len(self.order_ids) == 1 else f"Amazon Order Numbers ({len(self.order_ids)})"
             yield Static(Text(label, style="bold"))
             yield Static(Text(", ".join(clean(i) for i in self.order_ids)), id="cancel-orders")
+            if self.buyer_reason is not None:
+                request = Text("The buyer asked to cancel: ", style="bold #c678dd")
+                request.append(clean(self.buyer_reason) if self.buyer_reason else "no reason given", style="" if self.buyer_reason else "dim italic")
+                yield Static(request, id="buyer-request")
             yield Static(Text.assemble(("Reason For Cancellation ", "bold"), ("*", "red")))
             yield OptionList(*[Option(reason.label, id=reason.value) for reason in CancelReason], id="reasons")
             yield Static(Text(HINT, style="dim"), id="cancel-hint")
@@ -49,6 +59,10 @@ class CancelModal(ModalScreen[list[Submission] | None]):
         reasons = self.query_one("#reasons", OptionList)
         reasons.highlighted = None
         reasons.focus()
+        self.set_class(self.buyer_reason is not None, "-buyer")
+        if self.buyer_reason is not None:
+            self._choose(CancelReason.BUYER_CANCELED)
+            reasons.highlighted = list(CancelReason).index(CancelReason.BUYER_CANCELED)
         self._show_choice()
 
     def _show_choice(self) -> None:
@@ -60,15 +74,18 @@ class CancelModal(ModalScreen[list[Submission] | None]):
         event.stop()
         if self.submitting:
             return
-        self.reason = CancelReason(str(event.option.id))
+        self._choose(CancelReason(str(event.option.id)))
+        self.query_one("#confirm", Button).focus()
+
+    def _choose(self, chosen: CancelReason) -> None:
+        """Mark the chosen reason and allow Confirm (focus is left where it is)."""
+        self.reason = chosen
         reasons = self.query_one("#reasons", OptionList)
         for reason in CancelReason:
             mark = "● " if reason is self.reason else "  "
             reasons.replace_option_prompt(reason.value, mark + reason.label)
         self._show_choice()
-        confirm = self.query_one("#confirm", Button)
-        confirm.disabled = False
-        confirm.focus()
+        self.query_one("#confirm", Button).disabled = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -97,12 +114,26 @@ class CancelModal(ModalScreen[list[Submission] | None]):
         try:
             submissions = await self.app.service.cancel(self.order_ids, reason)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - shown in the modal; the operator may try again
-            self.submitting = False
-            status = Text(FAILURE_MESSAGE, style="bold red")
-            status.append(f"\n{clean(exc)}")
-            self.query_one("#cancel-status", Static).update(status)
-            self.query_one("#cancel-back-button", Button).disabled = False
-            self.query_one("#reasons", OptionList).disabled = False
-            self.query_one("#confirm", Button).disabled = False
+            self.show_failure(exc)
+            return
+        failed = [why for submission in submissions for _, why in submission.failed]
+        if failed and not any(submission.submitted or submission.refused for submission in submissions):
+            self.show_failure(failed[0].removeprefix(FAILURE_MESSAGE).strip())  # nothing sent: stay, Enter retries
             return
         self.dismiss(submissions)
+
+    failure = ""  # the failure shown, as one line ("" when none)
+
+    def show_failure(self, cause: object) -> None:
+        """Unable to cancel: the one-line cause, and Enter (on Confirm) tries again."""
+        self.submitting = False
+        self.failure = f"{FAILURE_MESSAGE} {' '.join(clean(cause).split())} — press Enter to retry"
+        status = Text(FAILURE_MESSAGE, style="bold red")
+        status.append(f"\n{' '.join(clean(cause).split())}")
+        status.append("\nPress Enter to retry, Escape to go back.", style="bold")
+        self.query_one("#cancel-status", Static).update(status)
+        self.query_one("#cancel-back-button", Button).disabled = False
+        self.query_one("#reasons", OptionList).disabled = False
+        confirm = self.query_one("#confirm", Button)
+        confirm.disabled = False
+        confirm.focus()

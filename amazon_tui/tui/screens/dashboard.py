@@ -12,13 +12,19 @@ from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.links import SellerCentralLinks
 from amazon_tui.tui.widgets.order_table import OrderTable
 from amazon_tui.tui.widgets.revenue import RevenueChart
+from amazon_tui.tui.widgets.store_card import attention_text
 from amazon_tui.tui.widgets.store_header import StoreHeader
+
+ATTENTION_WIDTH = 46  # what is left of 80 columns beside the "Recent Orders" title
 
 
 class DashboardScreen(BaseScreen):
     """One store (View Store)."""
 
-    HELP = "The store's figures and its Recent Orders. Enter opens the Magento order view; o opens Amazon Order Details."
+    HELP = (
+        "The store's figures and its Recent Orders (new and changed orders marked ● until the cursor has been on them). "
+        "Enter opens the Magento order view; o opens Amazon Order Details; ! lists the orders that need action."
+    )
     BINDINGS = [
         Binding("escape", "back", "Dashboard", id="back"),
         Binding("enter", "open_order", "Open", show=False, id="open"),
@@ -42,7 +48,9 @@ class DashboardScreen(BaseScreen):
         with Horizontal(id="dash-top"):
             yield RevenueChart(id="revenue")
             yield SellerCentralLinks(card.marketplace, id="links")
-        yield Static("Recent Orders  [dim](a: All Orders)[/]", id="recent-title", classes="section-title")
+        with Horizontal(id="recent-bar", classes="section-title"):
+            yield Static("Recent Orders  [dim](a: All Orders)[/]", id="recent-title")
+            yield Static(id="attention-counts")
         yield OrderTable(id="recent")
 
     def on_mount(self) -> None:
@@ -50,7 +58,8 @@ class DashboardScreen(BaseScreen):
 
     def reload(self) -> None:
         card = self.service.store_card(self.store)
-        self.query_one(StoreHeader).show(card, self.service.clock())
+        self.query_one(StoreHeader).show(card)
+        self.query_one("#attention-counts", Static).update(attention_text(card.attention, ATTENTION_WIDTH))
         self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
         table = self.query_one("#recent", OrderTable)
         keep = table.current.order_id if table.current else None
@@ -77,6 +86,9 @@ class DashboardScreen(BaseScreen):
 
     def action_all_orders(self) -> None:
         self.tui.open_all_orders(self.store)
+
+    def sync_scope(self) -> tuple[str, ...]:
+        return (self.store,)
 
     def action_sync(self) -> None:
         self.tui.start_sync([self.store])

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 GLOBAL_KEYS = (
     ("ctrl+p  :", "Command palette: go to order, switch store, sync now, audit log, theme"),
+    ("!", "Attention: orders that need action now, across stores"),
     ("? F1", "This help"),
     ("q", "Quit"),
 )

@@ -56,6 +56,7 @@ class MagentoOrderScreen(BaseScreen):
         Binding("o", "view_amazon", "View or Cancel Amazon Order", id="open-amazon"),
         Binding("a", "all_orders", "View All Amazon Orders", id="all-orders"),
         Binding("y", "copy_order", "Copy number", show=False, id="copy-order"),
+        Binding("r", "reload", "Reload", show=False, id="refresh"),
     ]
 
     def __init__(self, order_id: str, store: str) -> None:
@@ -88,13 +89,19 @@ class MagentoOrderScreen(BaseScreen):
         self.query_one("#view-amazon", Button).focus()
         self.load()
 
+    def action_reload(self) -> None:
+        self.query_one("#magento-status", Static).update(Text("Loading the Magento order…", style="dim"))
+        self.load()
+
     @work(exclusive=True, group="magento")
     async def load(self) -> None:
         try:
             order = await self.service.magento_order(self.order_id)
         except Exception as exc:  # noqa: BLE001 - the cause is shown; the Amazon details stay one key away
             self._unavailable(f"Magento could not be reached: {exc}")
+            self.show_failure("Magento order view", exc, "reload")
             return
+        self.clear_failure()
         if order is None:
             self._unavailable("No Magento order exists for this Amazon order yet.")
             return

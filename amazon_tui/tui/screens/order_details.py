@@ -11,9 +11,9 @@ from textual.widgets import Button, DataTable, Static, TabbedContent, TabPane
 
 from amazon_tui.domain import FulfilledBy, Order, OrderStatus, OrderSummary
 from amazon_tui.tui.format import (
-    ago,
     clean,
     date,
+    freshness,
     literal,
     money,
     provided,
@@ -102,6 +102,7 @@ class OrderDetailsScreen(BaseScreen):
         self.order_id = order_id
         self.store = store
         self.order: Order | None = None
+        self._freshness = ""
 
     def trail(self) -> list[str]:
         return ["Amazon Stores", self.store, self.order_id]
@@ -185,19 +186,23 @@ class OrderDetailsScreen(BaseScreen):
             table.add_row(Text(why, style="dim"), *[""] * (len(TRACKING_COLUMNS) - 1))
 
     def _show_freshness(self) -> None:
-        fetched = self.service.fetched_at(self.order_id)
-        text = Text(f"updated {ago(fetched, self.service.clock())}" if fetched else "not yet fetched from Amazon", style="dim", justify="right")
-        self.query_one("#freshness", Static).update(text)
+        """Repaint only when the words change: after the first minute they stay put (idle = 0 bytes)."""
+        text = freshness(self.service.fetched_at(self.order_id), self.service.clock())
+        if text != self._freshness:
+            self._freshness = text
+            self.query_one("#freshness", Static).update(Text(text, style="dim", justify="right"))
 
     @work(exclusive=True, group="order-refresh")
     async def refresh_from_amazon(self, force: bool) -> None:
-        self.query_one("#freshness", Static).update(Text("refreshing from Amazon…", style="dim", justify="right"))
+        self._freshness = "refreshing from Amazon…"
+        self.query_one("#freshness", Static).update(Text(self._freshness, style="dim", justify="right"))
         try:
             order = await self.service.refresh_order(self.order_id, force=force)
         except Exception as exc:  # noqa: BLE001 - cached data stays; the cause is shown
             self._show_freshness()
-            self.notify(f"Could not refresh {self.order_id}: {clean(exc)}", severity="warning", markup=False)
+            self.show_failure(f"Refresh of {self.order_id}", exc, "refresh_order")
             return
+        self.clear_failure("screen")
         self.show(order)
 
     # -- actions -----------------------------------------------------------------------------
@@ -208,6 +213,7 @@ class OrderDetailsScreen(BaseScreen):
 
     def action_refresh_order(self) -> None:
         self.refresh_from_amazon(force=True)
+        self.tui.retry_cancellations([self.order_id])
 
     def action_copy_order(self) -> None:
         self.app.copy_to_clipboard(self.order_id)

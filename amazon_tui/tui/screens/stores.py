@@ -16,7 +16,10 @@ COLUMNS_WIDE = 3
 class StoresScreen(BaseScreen):
     """The start screen."""
 
-    HELP = "Every configured Amazon store. Cards show cached data at once and update while the sync runs."
+    HELP = (
+        "Every configured Amazon store. Cards show cached data at once and update while the sync runs; "
+        "each counts its late orders, orders due soon (ui.due_soon_hours) and buyers' cancellation requests (! lists them)."
+    )
     BINDINGS = [
         Binding("enter", "view_store", "View Store", id="view-store"),
         Binding("left,h", "move(0,-1)", "Left", show=False, id="card-left"),
@@ -24,6 +27,7 @@ class StoresScreen(BaseScreen):
         Binding("up,k", "move(-1,0)", "Up", show=False, id="card-up"),
         Binding("down,j", "move(1,0)", "Down", show=False, id="card-down"),
         Binding("r", "sync", "Sync now", id="sync"),
+        Binding("exclamation_mark", "app.attention", "Attention", id="attention"),
         Binding("escape", "back", "Back", show=False, id="back"),
     ]
 
@@ -79,6 +83,9 @@ class StoresScreen(BaseScreen):
 
     def on_store_card_widget_chosen(self, message: StoreCardWidget.Chosen) -> None:
         self.tui.open_store(message.store)
+
+    def sync_scope(self) -> tuple[str, ...]:
+        return ()
 
     def action_sync(self) -> None:
         self.tui.start_sync()

@@ -1,7 +1,8 @@
 """The order list (Recent Orders, All Amazon Orders): one page of rows from SQL, never all.
 
 A DataTable subclass with j/k/g/G, `y` to copy the order number, header clicks to sort and
-an optional mark column for bulk actions. Rows are built from ``OrderSummary`` with
+a mark column: ✓ for bulk actions, ● for a new or changed order until the cursor has rested
+on it (then it counts as seen). Rows are built from ``OrderSummary`` with
 untrusted text wrapped in ``Text`` so buyer names and notes are shown literally.
 """
 
@@ -15,7 +16,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from amazon_tui.domain import OrderSummary, SortField
-from amazon_tui.tui.format import clean, summary_status
+from amazon_tui.tui.format import UNSEEN_MARK, clean, summary_status
+from amazon_tui.tui.messages import OrderSeen
 
 COLUMNS: tuple[tuple[SortField, str], ...] = (
     (SortField.PURCHASE_DATE, "Purchase Date"),
@@ -58,9 +60,8 @@ class OrderTable(DataTable):
             super().__init__()
             self.field = field
 
-    def __init__(self, *, markable: bool = False, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", cell_padding=0, zebra_stripes=True)
-        self.markable = markable
         self.marked: set[str] = set()
         self.sort: tuple[SortField, bool] = (SortField.PURCHASE_DATE, True)
         self._rows: list[OrderSummary] = []
@@ -76,8 +77,7 @@ class OrderTable(DataTable):
 
     def _headers(self) -> None:
         self.clear(columns=True)
-        if self.markable:
-            self.add_column(" ", width=2, key="mark")
+        self.add_column(" ", width=2, key="mark")
         field, descending = self.sort
         for (column, label), width in zip(COLUMNS, self.widths()):
             arrow = (" ▼" if descending else " ▲") if column is field and not self.compact else ""
@@ -101,17 +101,24 @@ class OrderTable(DataTable):
         total = ""
         if summary.total is not None:
             total = f"{summary.total.amount:,.2f}" if compact else summary.total.format()
-        cells = [
+        return [
+            self._mark(summary),
             _cell(date, widths[0]),
-            _cell(clean(summary.order_id), widths[1]),
+            self._number_cell(summary),
             _cell(summary_status(summary), widths[2]),
             _cell(clean(summary.buyer_name or "—"), widths[3]),
             _cell(total, widths[4], right=True),
             _cell(clean(summary.notes or ""), widths[5]),
         ]
-        if self.markable:
-            cells.insert(0, Text("✓ " if summary.order_id in self.marked else "  ", style="bold #5fa8ff"))
-        return cells
+
+    def _mark(self, summary: OrderSummary) -> Text:
+        if summary.order_id in self.marked:
+            return Text("✓ ", style="bold #5fa8ff")
+        return UNSEEN_MARK.copy() if summary.unseen else Text("  ")
+
+    def _number_cell(self, summary: OrderSummary) -> Text:
+        """The order number, bold while the order is new or changed and not yet seen."""
+        return _cell(Text(clean(summary.order_id), style="bold" if summary.unseen else ""), self.widths()[1])
 
     def select(self, order_id: str) -> None:
         for index, summary in enumerate(self._rows):
@@ -135,8 +142,7 @@ class OrderTable(DataTable):
         if summary is None:
             return None
         self.marked.symmetric_difference_update({summary.order_id})
-        mark = Text("✓ " if summary.order_id in self.marked else "  ", style="bold #5fa8ff")
-        self.update_cell(summary.order_id, "mark", mark)
+        self.update_cell(summary.order_id, "mark", self._mark(summary))
         return summary
 
     def set_marked(self, order_ids: Iterable[str]) -> None:
@@ -147,6 +153,19 @@ class OrderTable(DataTable):
         if summary is not None:
             self.app.copy_to_clipboard(summary.order_id)
             self.notify(f"Copied {summary.order_id}", timeout=2)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The cursor rests on a new or changed order: it is seen now (the app clears the mark)."""
+        summary = self.current
+        if summary is None or not summary.unseen or event.cursor_row != self.cursor_row:
+            return
+        seen = summary.model_copy(update={"unseen": False})
+        self._rows[self.cursor_row] = seen
+        self.update_cell(seen.order_id, "mark", self._mark(seen))
+        self.update_cell(seen.order_id, self.number_column, self._number_cell(seen))
+        self.post_message(OrderSeen(seen.order_id))
+
+    number_column = SortField.ORDER_NUMBER.value
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()

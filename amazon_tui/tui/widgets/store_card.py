@@ -11,9 +11,9 @@ from textual.message import Message
 from textual.widgets import Sparkline, Static
 
 from amazon_tui.domain import StoreStatus
-from amazon_tui.service import StoreCard
+from amazon_tui.service import AttentionCounts, StoreCard
 from amazon_tui.sync import SyncProgress
-from amazon_tui.tui.format import ago, amount, change, clean, day
+from amazon_tui.tui.format import amount, change, clean, date, day
 
 STATUS_STYLES = {
     StoreStatus.ACTIVE: "green",
@@ -32,13 +32,28 @@ def progress_text(progress: SyncProgress | None) -> Text | None:
     return Text(f"⟳ Syncing… page {progress.pages}, {progress.orders} orders", style="#5fa8ff")
 
 
-def attention_text(card: StoreCard) -> Text:
-    """ASC's warning line for orders needing attention."""
-    counts = card.attention
-    parts = [f"{counts.late} late"] * bool(counts.late) + [f"{counts.buyer_cancel} buyer cancel requests"] * bool(counts.buyer_cancel)
-    if not parts:
-        return Text(f"{card.stats.order_count} orders, none needs attention", style="dim")
-    return Text("⚠ " + " · ".join(parts), style="#e5c07b", no_wrap=True, overflow="ellipsis")
+ATTENTION_WORDS = (  # (separator, words): the longest that fits the card is used
+    (" · ", ("late", "due soon", "buyer asked to cancel")),
+    (" · ", ("late", "due soon", "buyer cancel")),
+    (", ", ("late", "due soon", "buyer cancel")),
+    (", ", ("late", "due soon", "cancel req.")),
+    (", ", ("late", "due", "cancel req.")),
+)
+ATTENTION_STYLES = ("bold #ff8c3a", "bold #e5c07b", "bold #c678dd")
+
+
+def attention_text(counts: AttentionCounts, width: int) -> Text:
+    """The three counts: late, due soon, buyer asked to cancel (zero counts dimmed)."""
+    numbers = (counts.late, counts.due_soon, counts.buyer_cancel)
+    for separator, words in ATTENTION_WORDS:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for index, (number, word, style) in enumerate(zip(numbers, words, ATTENTION_STYLES)):
+            if index:
+                text.append(separator, style="dim")
+            text.append(f"{number} {word}", style=style if number else "dim")
+        if text.cell_len <= width:
+            break
+    return text
 
 
 class StoreCardWidget(Vertical, can_focus=True):
@@ -96,7 +111,7 @@ class StoreCardWidget(Vertical, can_focus=True):
         website.append(card.status.value)
         self.query_one("#website", Static).update(website)
         self.query_one("#created", Static).update(f"Created {day(card.created)}")
-        self.query_one("#updated", Static).update(f"Last Updated {ago(card.last_sync, now)}")
+        self.query_one("#updated", Static).update(f"Last Updated {date(card.last_sync) if card.last_sync else 'never'}")
         stats = card.stats
         gmv = Text("GMV (30 day) ")
         gmv.append(amount(stats.gmv, stats.currency or market.currency), style="bold")
@@ -116,7 +131,10 @@ class StoreCardWidget(Vertical, can_focus=True):
             line = Text(f"⚠ {clean(self.card.error)}", style="#ff8c3a", no_wrap=True, overflow="ellipsis")
         if line is None and self.card.status is StoreStatus.INACTIVE:
             line = Text("Inactive: not synced", style="dim")
-        self.query_one("#state", Static).update(line or attention_text(self.card))
+        self.query_one("#state", Static).update(line or attention_text(self.card.attention, self.content_size.width or 34))
+
+    def on_resize(self) -> None:
+        self._show_state()
 
     def on_click(self) -> None:
         self.focus()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual.widgets import Static
 
 from amazon_tui.service import StoreCard
-from amazon_tui.tui.format import ago, clean, day
+from amazon_tui.tui.format import clean, date, day
 from amazon_tui.tui.widgets.store_card import STATUS_STYLES
 
 
@@ -17,7 +15,7 @@ class StoreHeader(Static):
     StoreHeader { height: 2; padding: 0 1; background: $boost; }
     """
 
-    def show(self, card: StoreCard, now: datetime) -> None:
+    def show(self, card: StoreCard) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{card.marketplace.code} ", style="bold reverse")
         text.append(" Store Name: ", style="dim")
@@ -31,7 +29,7 @@ class StoreHeader(Static):
         text.append("  Created: ", style="dim")
         text.append(day(card.created))
         text.append("  Last Updated: ", style="dim")
-        text.append(ago(card.last_sync, now))
+        text.append(date(card.last_sync) if card.last_sync else "never")
         if card.error:
             text.append(f"  ⚠ {clean(card.error)}", style="#ff8c3a")
         self.update(text)

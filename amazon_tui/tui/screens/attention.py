@@ -1,0 +1,109 @@
+"""Attention (`!`): the orders that need action now, across the active stores, most urgent first."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from amazon_tui.attention import BUYER_CANCEL, DUE, LATE
+from amazon_tui.tui.messages import OrdersChanged
+from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.widgets.attention_table import AttentionTable
+
+
+class AttentionScreen(BaseScreen):
+    """The attention queue; it follows the background sync without a keypress."""
+
+    HELP = (
+        "Orders that need action now, across the active stores. First the buyers' cancellation requests, "
+        "then late shipments (most overdue first), then shipments due within ui.due_soon_hours (least time left first). "
+        "Enter opens Amazon Order Details; c opens Cancel Order (for a buyer's request with Buyer Canceled chosen and "
+        "the buyer's reason shown: you still confirm). ● marks a new or changed order until the cursor has been on it."
+    )
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("enter", "open_details", "Details", id="open"),
+        Binding("c", "cancel_order", "Cancel Order", id="cancel-order"),
+        Binding("r", "sync", "Sync now", id="sync"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._summary_shown = ""
+
+    def trail(self) -> list[str]:
+        return ["Amazon Stores", "Attention"]
+
+    def sync_scope(self) -> tuple[str, ...]:
+        return ()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="attention-summary")
+        yield AttentionTable(id="attention")
+
+    def on_mount(self) -> None:
+        self.query_one(AttentionTable).focus()
+
+    @property
+    def table(self) -> AttentionTable:
+        return self.query_one(AttentionTable)
+
+    def reload(self) -> None:
+        """Re-read the queue; nothing is repainted when no visible text changed."""
+        items = self.service.attention()
+        self.table.show_items(items, self.service.clock())
+        summary = self._summary(Counter(item.kind for item in items))
+        if summary.plain != self._summary_shown:
+            self._summary_shown = summary.plain
+            self.query_one("#attention-summary", Static).update(summary)
+
+    def _summary(self, counts: Counter) -> Text:
+        total = sum(counts.values())
+        if not total:
+            return Text("Nothing needs attention: no late or due shipments, no buyer cancellation requests.", style="green")
+        text = Text(f"{total} need{'s' if total == 1 else ''} action: ", style="bold")
+        hours = self.service.settings.config.ui.due_soon_hours
+        parts = ((BUYER_CANCEL, "buyer asked to cancel"), (LATE, "late"), (DUE, f"due within {hours} h"))
+        for index, (kind, words) in enumerate(parts):
+            if index:
+                text.append(" · ", style="dim")
+            text.append(f"{counts[kind]} {words}", style="" if counts[kind] else "dim")
+        return text
+
+    def action_open_details(self) -> None:
+        item = self.table.current_item
+        if item is not None:
+            self.tui.open_details(item.order.order_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_details()
+
+    def action_cancel_order(self) -> None:
+        """Cancel Order for the row (a buyer's request comes with Buyer Canceled chosen)."""
+        item = self.table.current_item
+        if item is None:
+            return
+        order = self.service.cached_order(item.order.order_id)
+        refusal = self.service.cancel_refusal(order) if order is not None else "the order is not in the local store."
+        if refusal is not None:
+            self.tui.explain_refusal(item.order.order_id, item.order.store, refusal)
+            return
+        self.tui.ask_cancel([item.order.order_id], item.order.store)
+
+    def action_sync(self) -> None:
+        self.tui.start_sync()
+
+    def on_orders_changed(self, message: OrdersChanged) -> None:
+        self.reload()
+
+    def refresh_times(self) -> None:
+        """After a poll that brought nothing: only "overdue 5 h" becoming "overdue 6 h" repaints."""
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()

@@ -1,0 +1,81 @@
+"""What every screen uses to say that an operation failed: one line, its cause, the retry key.
+
+``ErrorLine`` sits above the footer: "⚠ Sync of Acme US: Amazon searchOrders failed: 500 … —
+press r to retry". The cause is shortened (ellipsis) so the retry key always shows, at 80
+columns or fewer. ``TooSmall`` replaces a screen whose terminal is below the minimum size.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+from textual.widgets import Static
+
+from amazon_tui.tui.format import clean
+
+MIN_WIDTH, MIN_HEIGHT = 60, 16  # below this, screens show TooSmall instead of a broken layout
+
+
+class ErrorLine(Widget):
+    """One line: what failed, the one-line cause, and the key that retries it."""
+
+    DEFAULT_CSS = """
+    ErrorLine { height: 1; padding: 0 1; background: $error 25%; color: $text; display: none; }
+    """
+
+    def __init__(self, *, id: str | None = "error-line") -> None:
+        super().__init__(id=id)
+        self.what = ""
+        self.cause = ""
+        self.key: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The whole line, unshortened (what tests and screen readers get)."""
+        if not self.what:
+            return ""
+        return f"⚠ {self.what}: {self.cause}{self.hint}"
+
+    @property
+    def hint(self) -> str:
+        return f" — press {self.key} to retry" if self.key else ""
+
+    def show(self, what: str, cause: object, key: str | None) -> None:
+        self.what = clean(what)
+        self.cause = " ".join(clean(cause or "unknown error").split()) or "unknown error"
+        self.key = key
+        self.display = True
+        self.refresh()
+
+    def clear(self) -> None:
+        if self.what:
+            self.what, self.cause, self.key = "", "", None
+            self.display = False
+
+    def render(self) -> Text:
+        head = f"⚠ {self.what}: {self.cause}"
+        width = self.content_size.width or len(head) + len(self.hint)
+        room = max(width - len(self.hint), 8)
+        if len(head) > room:
+            head = head[: room - 1] + "…"
+        line = Text(head, style="bold", no_wrap=True, overflow="ellipsis")
+        line.append(self.hint)
+        return line
+
+
+class TooSmall(Static):
+    """Shown instead of the screen's content while the terminal is below the minimum size."""
+
+    DEFAULT_CSS = """
+    TooSmall { display: none; width: 1fr; height: 1fr; content-align: center middle; text-align: center; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="too-small", markup=False)
+
+    def show_size(self, width: int, height: int) -> None:
+        self.update(
+            f"Terminal too small: {width}×{height}.\n"
+            f"amazon-tui needs at least {MIN_WIDTH}×{MIN_HEIGHT} (80×24 recommended).\n"
+            "Enlarge the window; q quits."
+        )

@@ -1,0 +1,118 @@
+"""Live refresh: polls every [sync] poll_seconds, shows new orders without a keypress, writes
+nothing when nothing changed, and stops cleanly on quit (the sandbox over HTTP, a fixed clock)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+
+import pytest
+from factory import build
+from helpers import settle
+from textual.notifications import Notify
+from textual.worker import WorkerState
+
+from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.tui.screens.attention import AttentionScreen
+from amazon_tui.tui.screens.dashboard import DashboardScreen
+from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+from amazon_tui.tui.screens.stores import StoresScreen
+
+POLL = 1
+
+
+@pytest.fixture
+def live(tmp_path):
+    world = build(tmp_path, poll_seconds=POLL)
+    yield world
+    world.sandbox.release_hanging_requests()
+    world.sandbox.close()
+
+
+async def wait_until(pilot, condition, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the app did not get there in time")
+
+
+async def test_new_orders_show_up_with_a_notification_without_a_keypress(live):
+    notes: list[str] = []
+    hook = lambda message: notes.append(message.notification.message) if isinstance(message, Notify) else None  # noqa: E731
+    async with live.app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await settle(pilot)
+        live.app.open_store("Acme US")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DashboardScreen)
+        table = screen.query_one("#recent")
+        before = table.current.order_id
+        card = live.service.store_card("Acme US")
+        awaiting = card.stats.awaiting_shipment
+        new = live.sandbox.add_orders("Acme US", 3)
+        live.clock.advance(150)  # Amazon lists an order once it is two minutes old
+        await wait_until(pilot, lambda: set(new) <= {s.order_id for s in table.rows_shown})
+        assert "3 new orders in Acme US" in notes
+        marks = {s.order_id: str(table.get_cell(s.order_id, "mark")) for s in table.rows_shown}
+        assert all(marks[order_id] == "● " for order_id in new), "new orders are marked until seen"
+        assert table.current.order_id == before, "the cursor stays where the operator left it"
+        shown = live.service.store_card("Acme US")
+        assert shown.stats.order_count == card.stats.order_count + 3
+        assert shown.stats.awaiting_shipment >= awaiting
+        table.select(new[-1])  # the cursor rests on it: seen
+        await pilot.pause()
+        assert str(table.get_cell(new[-1], "mark")) == "  "
+        assert not live.service.order_summary(new[-1]).unseen
+        assert live.service.order_summary(new[0]).unseen
+
+
+def _first_unshipped(app) -> str:
+    return app.service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=1)[0].order_id
+
+
+@pytest.mark.parametrize("where", ["stores", "attention", "details"])
+async def test_a_poll_that_brings_nothing_repaints_nothing(live, where):
+    async with live.app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if where == "attention":
+            await pilot.press("exclamation_mark")
+        elif where == "details":
+            pilot.app.open_details(_first_unshipped(pilot.app))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, {"stores": StoresScreen, "attention": AttentionScreen, "details": OrderDetailsScreen}[where])
+        await pilot.pause(0.5)  # let the first paint of the screen finish
+        displays: list[int] = []
+        pilot.app.post_display_hook = lambda: displays.append(1)
+        polls = live.sandbox.count("searchOrders")
+        await wait_until(pilot, lambda: live.sandbox.count("searchOrders") >= polls + 6, seconds=8)  # two polls of three stores
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert displays == [], "an idle poll must write nothing to the terminal"
+
+
+async def test_polls_never_overlap(live):
+    live.sandbox.inject_fault("searchOrders", "latency", latency=2.5)
+    async with live.app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(4.5)  # the start-up sync is still running when the timer fires
+        running = [w for w in pilot.app.workers if w.group == "sync" and w.state is WorkerState.RUNNING]
+        assert len(running) <= 1
+        assert len([w for w in pilot.app.workers if w.group == "sync" and w.state is WorkerState.CANCELLED]) == 0
+        live.sandbox.clear_faults()
+
+
+async def test_quitting_during_a_poll_stops_cleanly(live, caplog):
+    caplog.set_level(logging.ERROR, logger="asyncio")
+    app = live.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        live.sandbox.inject_fault("searchOrders", "timeout")
+        await wait_until(pilot, lambda: app.live.syncing)
+        poll = next(w for w in app.workers if w.group == "sync")
+        await pilot.press("q")
+    await asyncio.sleep(0.1)
+    gc.collect()
+    assert poll.state is WorkerState.CANCELLED
+    assert app.return_code in (0, None)
+    assert not [r for r in caplog.records if "destroyed" in r.getMessage() or "exception" in r.getMessage().lower()]
