@@ -274,6 +274,11 @@ class AppService:
             error=error,
         )
 
+    def last_sync(self, name: str) -> datetime | None:
+        """When the store last synced successfully."""
+        rows = self.db.query("SELECT last_sync FROM stores WHERE name = ?", (self.settings.config.store(name).name,))
+        return parse_timestamp(rows[0]["last_sync"]) if rows and rows[0]["last_sync"] else None
+
     def store_cards(self) -> list[StoreCard]:
         return [self.store_card(store.name) for store in self.stores]
 

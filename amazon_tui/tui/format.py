@@ -46,6 +46,11 @@ def date(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else "—"
 
 
+def last_updated(value: datetime | None) -> str:
+    """A store's "Last Updated" (its last successful sync), to the minute."""
+    return date(value) if value is not None else "never"
+
+
 def day(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value is not None else "—"
 

@@ -32,6 +32,14 @@ class AgingTimes(Protocol):
         """Repaint what the clock changed, and nothing else."""
 
 
+@runtime_checkable
+class ShowsLastSync(Protocol):
+    """A screen showing when its stores last synced."""
+
+    def refresh_last_sync(self) -> None:
+        """Repaint the "Last Updated" texts that changed, and nothing else."""
+
+
 class LiveRefresh:
     """The poll timer and what a finished sync tells the operator."""
 
@@ -70,5 +78,8 @@ class LiveRefresh:
         self.failures, self.counts = failures, counts
         if news or not quiet:
             app.broadcast(OrdersChanged)
-        elif isinstance(app.screen, AgingTimes):
-            app.screen.refresh_times()  # a call, not a message: a message alone makes Textual repaint
+        else:  # calls, not messages: a message alone makes Textual repaint the screen
+            if isinstance(app.screen, AgingTimes):
+                app.screen.refresh_times()
+            if isinstance(app.screen, ShowsLastSync):
+                app.screen.refresh_last_sync()

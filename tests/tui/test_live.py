@@ -116,3 +116,14 @@ async def test_quitting_during_a_poll_stops_cleanly(live, caplog):
     assert poll.state is WorkerState.CANCELLED
     assert app.return_code in (0, None)
     assert not [r for r in caplog.records if "destroyed" in r.getMessage() or "exception" in r.getMessage().lower()]
+
+
+async def test_a_quiet_poll_keeps_last_updated_honest(live):
+    async with live.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        card = pilot.app.screen.cards[0]
+        before = str(card.query_one("#updated").render())
+        live.clock.advance(120)
+        expected = f"Last Updated {live.clock().strftime('%Y-%m-%d %H:%M')}"
+        await wait_until(pilot, lambda: str(card.query_one("#updated").render()) == expected)
+        assert before != expected

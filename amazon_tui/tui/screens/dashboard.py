@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
+from amazon_tui.tui.format import last_updated
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.links import SellerCentralLinks
@@ -99,6 +100,12 @@ class DashboardScreen(BaseScreen):
 
     def on_orders_changed(self, message: OrdersChanged) -> None:
         self.reload()
+
+    def refresh_last_sync(self) -> None:
+        """After a quiet poll: the header's "Last Updated", when its minute changed."""
+        header = self.query_one(StoreHeader)
+        if header.last_sync_text != last_updated(self.service.last_sync(self.store)):
+            header.show(self.service.store_card(self.store))
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -102,5 +102,10 @@ class StoresScreen(BaseScreen):
         for card in self.cards:
             card.show(self.service.store_card(card.store), now)
 
+    def refresh_last_sync(self) -> None:
+        """After a quiet poll: only the "Last Updated" lines, and only where they changed."""
+        for card in self.cards:
+            card.show_last_sync(self.service.last_sync(card.store))
+
     def on_screen_resume(self) -> None:
         self.on_orders_changed(OrdersChanged())

@@ -13,7 +13,7 @@ from textual.widgets import Sparkline, Static
 from amazon_tui.domain import StoreStatus
 from amazon_tui.service import AttentionCounts, StoreCard
 from amazon_tui.sync import SyncProgress
-from amazon_tui.tui.format import amount, change, clean, date, day
+from amazon_tui.tui.format import amount, change, clean, day, last_updated
 
 STATUS_STYLES = {
     StoreStatus.ACTIVE: "green",
@@ -83,6 +83,7 @@ class StoreCardWidget(Vertical, can_focus=True):
         self.card = card
         self.now = now
         self.progress: SyncProgress | None = None
+        self._last_sync_text = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="website")
@@ -111,7 +112,7 @@ class StoreCardWidget(Vertical, can_focus=True):
         website.append(card.status.value)
         self.query_one("#website", Static).update(website)
         self.query_one("#created", Static).update(f"Created {day(card.created)}")
-        self.query_one("#updated", Static).update(f"Last Updated {date(card.last_sync) if card.last_sync else 'never'}")
+        self.show_last_sync(card.last_sync)
         stats = card.stats
         gmv = Text("GMV (30 day) ")
         gmv.append(amount(stats.gmv, stats.currency or market.currency), style="bold")
@@ -120,6 +121,13 @@ class StoreCardWidget(Vertical, can_focus=True):
         self.query_one("#spark", Sparkline).data = [float(value) for value in stats.daily] or [0.0]
         self.query_one("#awaiting", Static).update(f"{stats.awaiting_shipment} orders awaiting shipment")
         self._show_state()
+
+    def show_last_sync(self, last_sync: datetime | None) -> None:
+        """Redraw "Last Updated" when (and only when) its text changes."""
+        text = f"Last Updated {last_updated(last_sync)}"
+        if text != self._last_sync_text:
+            self._last_sync_text = text
+            self.query_one("#updated", Static).update(text)
 
     def set_progress(self, progress: SyncProgress | None) -> None:
         self.progress = progress

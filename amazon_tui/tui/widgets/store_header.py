@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from amazon_tui.service import StoreCard
-from amazon_tui.tui.format import clean, date, day
+from amazon_tui.tui.format import clean, day, last_updated
 from amazon_tui.tui.widgets.store_card import STATUS_STYLES
 
 
@@ -15,7 +15,10 @@ class StoreHeader(Static):
     StoreHeader { height: 2; padding: 0 1; background: $boost; }
     """
 
+    last_sync_text = ""
+
     def show(self, card: StoreCard) -> None:
+        self.last_sync_text = last_updated(card.last_sync)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{card.marketplace.code} ", style="bold reverse")
         text.append(" Store Name: ", style="dim")
@@ -29,7 +32,7 @@ class StoreHeader(Static):
         text.append("  Created: ", style="dim")
         text.append(day(card.created))
         text.append("  Last Updated: ", style="dim")
-        text.append(date(card.last_sync) if card.last_sync else "never")
+        text.append(self.last_sync_text)
         if card.error:
             text.append(f"  ⚠ {clean(card.error)}", style="#ff8c3a")
         self.update(text)
