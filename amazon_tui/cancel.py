@@ -262,11 +262,31 @@ class CancellationEngine:
             else:
                 await magento.add_comment(link.entity_id, comment)
         except Exception as exc:  # noqa: BLE001 - retried by the resume worker
+            if self.on_amazon_cancel == "refund" and await self._already_refunded(link.entity_id, exc):
+                # An earlier attempt landed but its answer was lost (a crash, a kill, a timeout):
+                # Magento refuses a second credit memo. The refund is done; never send another.
+                self.journal.set_magento_done(entry.id, now=self.clock())
+                self._audit(entry, "magento-refund", f"Magento already holds the refund (an earlier attempt landed). {comment}")
+                return self.journal.get(entry.id)
             self._audit(entry, "magento-failed", f"Magento {self.on_amazon_cancel} failed: {exc}")
             return entry
         self.journal.set_magento_done(entry.id, now=self.clock())
         self._audit(entry, f"magento-{self.on_amazon_cancel}", comment)
         return self.journal.get(entry.id)
+
+    async def _already_refunded(self, entity_id: int, error: Exception) -> bool:
+        """Whether Magento refused the refund because the order is refunded already."""
+        from amazon_tui.clients.errors import BadRequestError
+
+        if not isinstance(error, BadRequestError):
+            return False
+        try:
+            order = await self.gateway.magento.get_order(entity_id)
+        except Exception:  # noqa: BLE001 - unknown: the resume worker asks again later
+            return False
+        if order.state == "closed":
+            return True
+        return order.grand_total is not None and order.total_refunded is not None and order.total_refunded >= order.grand_total
 
     # -- resuming --------------------------------------------------------------------------
 

@@ -34,7 +34,25 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sandbox", action="store_true", help="use the embedded sandbox even when a config exists")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _names_command(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` holds a positional word (a command) or asks for help."""
+    after_config = False
+    for arg in argv:
+        if after_config:
+            after_config = False
+        elif arg == "--config":
+            after_config = True
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; for an ``argv`` with no command and no help, only the TUI's options.
+
+    Start-up time: the command modules (and the sandbox CLI) stay unloaded when the TUI starts.
+    """
+    commands_needed = argv is None or _names_command(argv)
     parser = argparse.ArgumentParser(
         prog="amazon-tui",
         description="Keyboard-driven terminal UI for the Amazon orders of an Adobe Commerce / Magento store. "
@@ -48,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-mouse", action="store_true", help="ignore the mouse (keyboard only)")
     parser.set_defaults(handler=_run_tui)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    if not commands_needed:
+        return parser
 
     init = commands.add_parser("init", help="write a config file interactively", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     init.add_argument("--config", metavar="PATH", help="where to write it (default: the platform config dir)")
@@ -61,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
     show = config_commands.add_parser("show", help="print the config with secrets redacted")
     _common(show)
     show.set_defaults(handler=_config_show)
+
+    from amazon_tui.commands.orders import add_commands
+
+    add_commands(commands, _common, EPILOG)
+
+    database = commands.add_parser("db", help="the local database")
+    database_commands = database.add_subparsers(title="db commands", metavar="COMMAND", required=True)
+    rebuild = database_commands.add_parser("rebuild", help="move the local database aside (kept as a backup), keep the journal and audit trail, and sync it anew")
+    _common(rebuild)
+    rebuild.set_defaults(handler=_db_rebuild)
 
     from amazon_tui.sandbox.cli import add_sandbox_commands
 
@@ -108,6 +138,29 @@ def _config_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _db_rebuild(args: argparse.Namespace) -> int:
+    from amazon_tui.local.db import rebuild
+    from amazon_tui.settings import load_settings
+
+    settings = load_settings(config=args.config, sandbox=args.sandbox)
+    backup, kept, problem = rebuild(settings.data_dir)
+    if backup is None:
+        print("There was no local database; a new one was created.")
+    else:
+        print(f"Moved the old database to {backup} (kept as a backup; nothing was deleted).")
+        if problem is None:
+            print(f"Kept the cancellation journal ({kept.get('cancellations', 0)} rows) and the audit trail ({kept.get('audit', 0)} rows) in the new database.")
+        else:
+            print(
+                f"Could not copy the cancellation journal and the audit trail from the old file ({problem}): "
+                f"they stay in the backup {backup}, which was not changed.",
+                file=sys.stderr,
+            )
+    print("Run `amazon-tui sync` (or start amazon-tui) to fetch the orders again from Amazon and Magento"
+          + (", then `amazon-tui resume` to finish unfinished cancellations." if kept.get("cancellations") else "."))
+    return EXIT_OK if problem is None else EXIT_SERVICE
+
+
 def _init(args: argparse.Namespace) -> int:
     from amazon_tui.init_wizard import run_init
 
@@ -118,12 +171,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``amazon-tui`` and ``python -m amazon_tui``."""
     from amazon_tui.config import ConfigError
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
+    handler: Handler = getattr(args, "func", None) or args.handler  # sandbox commands set func
     try:
-        return args.handler(args)
+        return handler(args)
     except ConfigError as exc:
         return _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bad local database gets its message, not a traceback
+        from amazon_tui.local.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            return _fail(str(exc))
+        raise
     except KeyboardInterrupt:
         return 130
 

@@ -183,7 +183,7 @@ class MoneyError(ValueError):
 class Money(BaseModel):
     """An amount with its currency. Amazon sends amounts as decimal strings."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     amount: Decimal
     currency: str = Field(min_length=3, max_length=3)
@@ -236,11 +236,15 @@ def parse_timestamp(text: str | None) -> datetime | None:
 
 def format_timestamp(value: datetime) -> str:
     """ISO 8601 in UTC with a trailing Z, as Amazon writes it."""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = value if value.tzinfo is timezone.utc else value.astimezone(timezone.utc)
+    if utc.year < 1000:  # strftime does not pad the year; keep its output exactly
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc.isoformat(timespec="seconds")[:19] + "Z"  # ~2x faster than strftime (bulk upserts)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # defer_build: validators are built on first use, not at import (start-up time)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Address(_Model):

@@ -5,14 +5,16 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_FILE = "amazon-tui.db"
+T = TypeVar("T")
 
 
 class DatabaseError(Exception):
@@ -25,6 +27,8 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._memo_version: tuple[int, int] | None = None
+        self._memo: dict[tuple, object] = {}
         try:
             self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10.0)
             self._conn.row_factory = sqlite3.Row
@@ -75,6 +79,21 @@ class Database:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
+    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, reused while no connection (this or another process) has written.
+
+        For aggregates that several widgets ask for in one refresh (a big store's GMV scans
+        100,000 index entries). ``data_version`` moves on other connections' commits,
+        ``total_changes`` on this one's.
+        """
+        with self._lock:
+            version = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
+            if self._memo_version != version:
+                self._memo_version, self._memo = version, {}
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
@@ -104,3 +123,48 @@ def backup_and_reset(directory: Path) -> Path | None:
         if side.exists():
             shutil.move(side, backup.with_name(backup.name + suffix))
     return backup
+
+
+KEPT_TABLES = ("cancellations", "audit")
+"""What a rebuild carries over: the services cannot give these back (orders they can)."""
+
+
+def rebuild(directory: Path) -> tuple[Path | None, dict[str, int], str | None]:
+    """Move the database aside and start a new one that keeps the journal and the audit trail.
+
+    Returns (backup path, rows kept per table, why some could not be kept or None). The
+    backup is never deleted: whatever could not be copied is still in it.
+    """
+    backup = backup_and_reset(directory)
+    fresh = open_database(directory)
+    kept: dict[str, int] = {}
+    if backup is None:
+        fresh.close()
+        return None, kept, None
+    problem = None
+    try:
+        old = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            for table in KEPT_TABLES:
+                old_columns = [row[1] for row in old.execute(f"PRAGMA table_info({table})")]
+                new_columns = [row[1] for row in fresh.query(f"PRAGMA table_info({table})")]
+                columns = [name for name in new_columns if name in old_columns]
+                if not columns:
+                    raise sqlite3.DatabaseError(f"no {table} table")
+                rows = old.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid").fetchall()
+                marks = ", ".join("?" for _ in columns)
+                with fresh.transaction() as conn:
+                    conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+                kept[table] = len(rows)
+        finally:
+            old.close()
+    except (sqlite3.Error, ValueError) as exc:
+        problem = f"{exc}"
+        with fresh.transaction() as conn:  # all or nothing: a half-copied journal would mislead
+            for table in KEPT_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+        kept = {}
+    finally:
+        fresh.close()
+    return backup, kept, problem
+

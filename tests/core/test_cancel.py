@@ -13,7 +13,7 @@ from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
 from amazon_tui.feed_xml import CancelMessage, build_cancellation_feed
 from amazon_tui.local import CancelState
 
-EXAMPLE_FEED = Path("/work/shared/reference/spapi/examples/cancellation_feed_constructed.xml")
+EXAMPLE_FEED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "spapi" / "examples" / "cancellation_feed_constructed.xml"
 
 
 def cancelable_ids(service, store: str = "Acme US", n: int = 1) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[2] / "amazon_tui"
-CORE = ["amazon_tui.domain", "amazon_tui.config", "amazon_tui.local", "amazon_tui.sync", "amazon_tui.cancel", "amazon_tui.service", "amazon_tui.clients", "amazon_tui.feed_xml"]
+CORE = ["amazon_tui.domain", "amazon_tui.config", "amazon_tui.local", "amazon_tui.sync", "amazon_tui.cancel", "amazon_tui.service", "amazon_tui.clients", "amazon_tui.feed_xml", "amazon_tui.attention"]
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -1,0 +1,94 @@
+"""Hostile data in the CLI: tables carry no terminal control bytes, JSON round-trips exactly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from amazon_tui.cli import main
+
+from .conftest import HOSTILE, LONG_TITLE, VISIBLE, make_hostile_amazon, terminal_bytes, unshipped_mfn, write_config
+
+
+@pytest.fixture
+def cli(served, tmp_path, monkeypatch, capsys):
+    config = write_config(tmp_path / "config.toml", served.base_url)
+    monkeypatch.setenv("AMAZON_TUI_CONFIG", str(config))
+    monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def test_hostile_order_in_every_cli_output(cli, served):
+    sandbox = served.sandbox
+    assert cli("sync")[0] == 0
+    order_id, long_id = unshipped_mfn(sandbox)[:2]
+    make_hostile_amazon(sandbox, order_id)
+    make_hostile_amazon(sandbox, long_id, title=LONG_TITLE)
+    code, _, err = cli("sync")  # the change arrives through the incremental sync
+    assert code == 0, err
+
+    outputs = []
+    for args in (("orders", "--limit", "200"), ("order", "show", order_id), ("order", "show", long_id), ("attention",), ("stores",)):
+        code, out, err = cli(*args)
+        assert code in (0, 4), (args, err)
+        assert terminal_bytes(out) == [] and terminal_bytes(err) == [], args
+        outputs.append(out)
+    table, show, long_show = outputs[:3]
+    assert "[bold]B[/bold]" in show and "[@click=app.quit]Q[/]" in show and "שלום" in show
+    assert "\\x1b[2J" in show  # the escape is shown as text, not sent
+    assert all(len(line) <= 80 for line in table.splitlines())
+    items_table = long_show[long_show.index("Qty Shipped"):].splitlines()
+    assert all(len(line) <= 80 for line in items_table) and "…" in items_table[2]  # the items table fits
+
+    code, out, _ = cli("orders", "--limit", "200", "--json")
+    assert terminal_bytes(out) == []
+    rows = {row["order_number"]: row for row in json.loads(out)}
+    assert rows[order_id]["buyer_name"] == HOSTILE
+    code, out, _ = cli("order", "show", order_id, "--json")
+    assert code == 0 and terminal_bytes(out) == []
+    data = json.loads(out)
+    assert data["buyer_name"] == HOSTILE and data["buyer_email"] == HOSTILE
+    assert {item["title"] for item in data["items"]} == {HOSTILE}
+    assert data["shipping_address"]["line1"] == HOSTILE
+    code, out, _ = cli("order", "show", long_id, "--json")
+    assert {item["title"] for item in json.loads(out)["items"]} == {LONG_TITLE}
+    for visible in VISIBLE:
+        assert visible in json.dumps(data, ensure_ascii=False)
+
+
+def test_hostile_text_in_a_service_error_is_inert(cli, served):
+    """Amazon's error text (an unknown order) reaches stderr without control bytes."""
+    code, out, err = cli("order", "show", "111-\x1b]52;c;eA==\x07-0000000", "--refresh")
+    assert terminal_bytes(out + err) == [], err
+    assert code == 2, err
+    assert "Traceback" not in err
+
+
+def test_empty_and_missing_optional_fields(cli, served):
+    sandbox = served.sandbox
+    assert cli("sync")[0] == 0
+    order_id = unshipped_mfn(sandbox)[0]
+    doc = sandbox.db.amazon_order(order_id)
+    doc["buyer"] = {"buyerName": "", "buyerEmail": None}
+    doc.pop("recipient", None)
+    for item in doc["orderItems"]:
+        item["product"]["title"] = ""
+        item["product"].pop("condition", None)
+    from .conftest import bump
+
+    sandbox.db.save_amazon_order(bump(sandbox, doc))
+    assert cli("sync")[0] == 0
+    code, out, err = cli("order", "show", order_id)
+    assert code == 0, err
+    assert "Buyer name" in out and "not provided by Amazon" in out
+    code, out, _ = cli("order", "show", order_id, "--json")
+    data = json.loads(out)
+    assert data["buyer_name"] is None and data["shipping_address"] is None

@@ -1,0 +1,174 @@
+"""Hostile data from Amazon and Magento shown literally on every screen, never acted on.
+
+The order's free-text fields (buyer, address, item titles, tracking; Magento names, items,
+comments) carry Rich markup, ANSI/OSC escapes, C0/C1 controls, bidi overrides, emoji and
+zero-width characters. The proof reads what the app would write to the terminal (the
+compositor's full update) and the plain text of every Static.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
+
+from factory import NOW, build  # noqa: E402
+from helpers import screen_text, settle  # noqa: E402
+
+from amazon_tui.sandbox.clock import iso  # noqa: E402
+from amazon_tui.tui.screens.all_orders import AllOrdersScreen  # noqa: E402
+from amazon_tui.tui.screens.cancel_modal import CancelModal  # noqa: E402
+from amazon_tui.tui.screens.dashboard import DashboardScreen  # noqa: E402
+from amazon_tui.tui.screens.magento_order import MagentoOrderScreen  # noqa: E402
+from amazon_tui.tui.screens.order_details import OrderDetailsScreen  # noqa: E402
+
+from .conftest import HOSTILE, LONG_TITLE, VISIBLE, make_hostile_amazon, make_hostile_magento, terminal_bytes, unshipped_mfn
+
+
+def _newest(world, order_id: str, seconds_ago: int = 60) -> None:
+    """Make the order the newest of its store, so it heads Recent Orders."""
+    doc = world.sandbox.db.amazon_order(order_id)
+    doc["createdTime"] = iso(NOW - timedelta(seconds=seconds_ago))
+    doc["lastUpdatedTime"] = iso(NOW - timedelta(seconds=seconds_ago))
+    world.sandbox.db.save_amazon_order(doc)
+
+
+def terminal_output(app) -> tuple[str, str]:
+    """(what the app writes to the terminal for a full repaint, the plain text of its cells)."""
+    compositor = app.screen._compositor
+    text = "\n".join(strip.text for strip in compositor.render_strips())
+    return compositor.render_full_update().render_segments(app.console), text
+
+
+def assert_inert(app, expected_screen) -> str:
+    """The screen is the expected one, the app runs, and nothing it writes acts on the terminal."""
+    assert isinstance(app.screen, expected_screen), type(app.screen)
+    assert app.is_running
+    output, text = terminal_output(app)
+    assert terminal_bytes(text) == [], "control characters in rendered cells"
+    for sequence in ("\x1b[2J", "\x1b]52", "\x07", "\x9b", "\x1b[31mred"):
+        assert sequence not in output
+    assert app.clipboard == ""
+    return text
+
+
+@pytest.fixture
+def hostile_world(tmp_path):
+    world = build(tmp_path, orders_per_store=40)
+    order_id = unshipped_mfn(world.sandbox, with_magento=True)[0]
+    make_hostile_amazon(world.sandbox, order_id)
+    make_hostile_magento(world.sandbox, order_id)
+    _newest(world, order_id)
+    yield world, order_id
+    world.sandbox.close()
+
+
+async def test_hostile_text_is_literal_on_every_screen_of_the_path(hostile_world):
+    world, order_id = hostile_world
+    app = world.app
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # View Store
+        await settle(pilot)
+        table = app.screen.query_one("#recent")
+        assert table.rows_shown[0].order_id == order_id
+        text = assert_inert(app, DashboardScreen)
+        assert "[bold]B[/bold] [/]" in text  # the buyer's name column, literally
+
+        await pilot.press("enter")  # the Magento order view
+        await settle(pilot)
+        text = assert_inert(app, MagentoOrderScreen)
+        statics = screen_text(app)
+        assert terminal_bytes(statics) == []
+        for visible in VISIBLE:
+            assert visible in statics, visible
+
+        await pilot.press("enter")  # View or Cancel Amazon Order
+        await settle(pilot)
+        assert app.screen.order_id == order_id
+        assert_inert(app, OrderDetailsScreen)
+        statics = screen_text(app)
+        assert terminal_bytes(statics) == []
+        for visible in VISIBLE:
+            assert visible in statics, visible
+        for tab in ("2", "3", "1"):
+            await pilot.press(tab)
+            await pilot.pause()
+            assert_inert(app, OrderDetailsScreen)
+        items = app.screen.query_one("#items", DataTable)
+        title = str(items.get_row_at(0)[3])
+        assert title.startswith("[bold]B[/bold] [/] [link=x]x[/link] [@click=app.quit]Q[/]")
+        assert terminal_bytes(title) == []
+
+        await pilot.press("c")  # Cancel Order: the modal
+        await settle(pilot)
+        assert_inert(app, CancelModal)
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("a")  # All Amazon Orders
+        await settle(pilot)
+        text = assert_inert(app, AllOrdersScreen)
+        assert "[bold]B[/bold] [/]" in text
+    assert app.return_code in (None, 0)
+
+
+async def test_a_10000_character_title_keeps_the_80x24_layout(tmp_path):
+    world = build(tmp_path, orders_per_store=40)
+    try:
+        order_id = unshipped_mfn(world.sandbox, with_magento=True)[0]
+        make_hostile_amazon(world.sandbox, order_id, "Zoë " + "N" * 9_996, title=LONG_TITLE)
+        make_hostile_magento(world.sandbox, order_id, "M" * 10_000)
+        _newest(world, order_id)
+        app = world.app
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            for screen_type, key in ((DashboardScreen, None), (MagentoOrderScreen, "enter"), (OrderDetailsScreen, "enter")):
+                if key:
+                    await pilot.press(key)
+                    await settle(pilot)
+                _, text = terminal_output(app)
+                lines = text.split("\n")
+                assert isinstance(app.screen, screen_type)
+                assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
+            await pilot.press("2")
+            await pilot.pause()
+            _, text = terminal_output(app)
+            assert "WWWW" in text  # the title column shows the start of the title
+            footer = text.split("\n")[-1]
+            assert footer.strip(), "the footer stays on screen"
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, CancelModal)
+            _, text = terminal_output(app)
+            assert "Reason For Cancellation" in text
+    finally:
+        world.sandbox.close()
+
+
+async def test_hostile_store_error_on_a_card_is_inert(tmp_path):
+    """A service's error text (its own message) shown on a store card stays inert."""
+    world = build(tmp_path, orders_per_store=20, background=False)
+    try:
+        world.service._set_store_state("Acme US", error=HOSTILE)
+        app = world.app
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert app.is_running
+            output, text = terminal_output(app)
+            assert "⚠ [bold]B[/bold]" in text  # shown literally on the card
+            assert terminal_bytes(text) == []
+            assert "\x1b]52" not in output and "\x1b[2J" not in output and "\x07" not in output
+            assert app.clipboard == ""
+    finally:
+        world.sandbox.close()
