@@ -134,6 +134,12 @@ class SyncConfig(_Section):
     page_size: int = Field(default=100, ge=1, le=100)
 
 
+class NetworkConfig(_Section):
+    """[network]: how long a request to Amazon or Magento may take."""
+
+    timeout_seconds: float = Field(default=20.0, gt=0, le=600)
+
+
 class Config(_Section):
     """The whole config.toml."""
 
@@ -142,6 +148,7 @@ class Config(_Section):
     stores: tuple[StoreConfig, ...] = ()
     ui: UiConfig = UiConfig()
     sync: SyncConfig = SyncConfig()
+    network: NetworkConfig = NetworkConfig()
     keymap: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
