@@ -172,3 +172,35 @@ async def test_without_magento_enter_opens_amazon_details(tmp_path):
         await settle(pilot)
         assert isinstance(world.app.screen, OrderDetailsScreen)
     world.sandbox.close()
+
+
+async def test_filter_form_shows_the_active_filters_and_its_buttons(tmp_path):
+    from factory import build
+    from textual.widgets import Button, Checkbox, Input
+
+    from amazon_tui.tui.widgets.filter_form import FilterForm
+
+    world = build(tmp_path)
+    async with world.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        world.app.open_store("Acme US")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        form = pilot.app.screen.query_one(FilterForm)
+        form.query_one("#f-buyer", Input).value = "zz-nobody"
+        next(box for box in form.query(Checkbox) if box.name == "UNSHIPPED").value = True
+        form.query_one("#apply", Button).press()
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#orders").rows_shown == []
+        screen = pilot.app.screen
+        assert screen.query_state.buyer_name == "zz-nobody"
+        form.load(screen.query_state)  # the form shows the query it applied
+        assert form.query_one("#f-buyer", Input).value == "zz-nobody"
+        assert [box.name for box in form.query(Checkbox) if box.value] == ["UNSHIPPED"]
+        form.query_one("#clear", Button).press()
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#orders").rows_shown
+    world.sandbox.close()

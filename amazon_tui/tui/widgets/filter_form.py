@@ -99,6 +99,9 @@ class FilterForm(Vertical):
         with Vertical(id="status-boxes"):
             for label, status in STATUS_BOXES:
                 yield Checkbox(label, name=status.value, compact=True)
+        with Horizontal(id="filter-buttons"):
+            yield Button("Apply filters", id="apply", variant="primary", compact=True)
+            yield Button("Clear all filters", id="clear", compact=True)
 
     def on_mount(self) -> None:
         self.load(self.base)
@@ -118,9 +121,6 @@ class FilterForm(Vertical):
             self.query_one(selector, Input).value = value
         for box in self.query(Checkbox):
             box.value = OrderStatus(box.name) in query.statuses
-        with Horizontal(id="filter-buttons"):
-            yield Button("Apply filters", id="apply", variant="primary", compact=True)
-            yield Button("Clear all filters", id="clear", compact=True)
 
     def query_from_form(self) -> OrderQuery:
         value = lambda ident: self.query_one(ident, Input).value  # noqa: E731
