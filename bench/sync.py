@@ -1,0 +1,74 @@
+"""4 sync: searchOrders calls for 10,000 new orders, the local upsert rate, a sync with nothing new.
+
+The sandbox runs with its usage plans NOT enforced (``enforce_rate_limits=False``): calls
+are counted, not throttled. The new orders arrive one second apart; the sync runs ten
+minutes after the last, so the cursor's 5-minute overlap re-reads none of them.
+Baselines: the same sync with 100 new orders; the upsert of the same orders in one
+transaction per ORDER (row at a time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import tempfile
+import time
+from pathlib import Path
+
+import common
+from common import STORE, Line
+
+PAGE = 100
+
+
+async def _new_orders_sync(tmp: Path, count: int) -> tuple[int, int]:
+    """searchOrders calls of a sync fetching ``count`` new orders, then of a sync with none."""
+    w = common.world(tmp, orders_per_store=20)
+    await w.service.sync([STORE])
+    w.clock.advance(count + 3600)  # they arrive 1 s apart, all after the first sync
+    w.sandbox.add_orders(STORE, count)
+    w.clock.advance(600)
+    w.sandbox.clear_log()
+    await w.service.sync([STORE])
+    calls = w.sandbox.count("searchOrders")
+    w.clock.advance(600)
+    w.sandbox.clear_log()
+    await w.service.sync([STORE])
+    again = w.sandbox.count("searchOrders")
+    await w.service.aclose()
+    w.sandbox.close()
+    return calls, again
+
+
+def _upsert_rate(tmp: Path, templates: list, count: int, page: int) -> float:
+    """Orders/s of OrderRepository.upsert on pre-built domain orders, one transaction per page."""
+    from amazon_tui.local import OrderRepository, open_database
+
+    repo = OrderRepository(open_database(tmp))
+    orders = list(common.generate_orders(templates, count))
+    started = time.perf_counter()
+    for offset in range(0, count, page):
+        repo.upsert(orders[offset:offset + page], now=common.NOW)
+    elapsed = time.perf_counter() - started
+    repo.db.close()
+    return count / elapsed
+
+
+def run(quick: bool) -> list[Line]:
+    count = 2_000 if quick else 10_000
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        calls, again = asyncio.run(_new_orders_sync(root / "big", count))
+        base_calls, _ = asyncio.run(_new_orders_sync(root / "small", 100))
+        templates = common.template_orders(root / "templates")
+        rates = [_upsert_rate(root / f"rate{i}", templates, count, PAGE) for i in range(3)]
+        row_rate = _upsert_rate(root / "rows", templates, min(count, 2_000), 1)
+    target = math.ceil(count / PAGE)
+    rate = common.median(rates)
+    return [
+        Line(f"sync: searchOrders, {count:,} new", calls, base_calls, "calls", f"== {target} (ceil N/100)", calls == target,
+             "base: 100 new orders; sandbox usage plans not enforced"),
+        Line("sync: local upsert rate", rate, row_rate, "orders/s", ">= 20,000/s", rate >= 20_000,
+             f"pages of {PAGE}, 1 transaction each, median of 3; base: 1 transaction per order"),
+        Line("sync: again, nothing new", again, None, "calls", "== 1", again == 1, "one store"),
+    ]
