@@ -1,0 +1,153 @@
+"""The fault matrix: every TUI screen and CLI command doing I/O × every fault, and what must happen.
+
+The tests take their parameters from here, and ``docs/fault-matrix.md`` is rendered from here
+(``python -m tests.reliability.matrix`` writes it; a test checks it is in sync).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DOC = Path(__file__).parents[2] / "docs" / "fault-matrix.md"
+
+# fault -> (how it is injected, a text the one-line cause must contain)
+FAULTS: dict[str, tuple[str, str]] = {
+    "429": ('sandbox fault "429"', "429"),
+    "500": ('sandbox fault "500"', "500"),
+    "503": ('sandbox fault "503"', "503"),
+    "timeout": ('sandbox fault "timeout" (held 3 s; client deadline `network.timeout_seconds` = 0.5 s)', "no answer within 0.5 s"),
+    "connection refused": ("a closed port on 127.0.0.1 (httpx's real transport)", "could not connect"),
+    "malformed JSON": ('sandbox fault "malformed_json"', "not valid JSON"),
+    "schema-invalid": ('sandbox fault "schema_invalid"', "invalid"),
+    "expired token": ('sandbox fault "expired_token" (refreshed once, still refused)', "40"),
+    "Magento 401": ('sandbox fault "magento_401"', "401"),
+}
+SANDBOX_KIND = {
+    "429": "429", "500": "500", "503": "503", "timeout": "timeout", "malformed JSON": "malformed_json",
+    "schema-invalid": "schema_invalid", "expired token": "expired_token", "Magento 401": "magento_401",
+}
+CONNECTION_REFUSED = "connection refused"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A screen or command doing I/O: the sandbox operation faulted, the failing call's name."""
+
+    name: str
+    operation: str  # sandbox operation the Amazon-side faults are injected on
+    failing: str  # "<Service> <operation>" the cause names
+    retry: str  # how the operator retries
+    magento_operation: str | None = None  # where "Magento 401" is injected (None: no Magento call here)
+    magento_failing: str | None = None
+
+    def injection(self, fault: str) -> tuple[str, str] | None:
+        """(sandbox operation, fault kind) for ``fault``; None when it does not apply here."""
+        if fault == "Magento 401":
+            return (self.magento_operation, SANDBOX_KIND[fault]) if self.magento_operation else None
+        return self.operation, SANDBOX_KIND[fault]
+
+    def expected(self, fault: str) -> str:
+        """A text the one-line cause must contain: the failing call and the fault's marker."""
+        if fault == CONNECTION_REFUSED:
+            return FAULTS[fault][1]
+        failing = self.magento_failing if fault == "Magento 401" else self.failing
+        return f"{failing} failed: "
+
+
+SYNC = dict(operation="searchOrders", failing="Amazon searchOrders", magento_operation="magentoSearchOrders", magento_failing="Magento searchOrders")
+
+SCREENS: tuple[Target, ...] = (
+    Target("Amazon Stores: sync", retry="r", **SYNC),
+    Target("Store dashboard: sync", retry="r", **SYNC),
+    Target("All Amazon Orders: background sync", retry="r", **SYNC),
+    Target("Attention: sync", retry="r", **SYNC),
+    Target("Magento order view", operation="magentoGetOrder", failing="Magento getOrder", retry="r",
+           magento_operation="magentoGetOrder", magento_failing="Magento getOrder"),
+    Target("Amazon Order Details: getOrder", operation="getOrder", failing="Amazon getOrder", retry="r"),
+    Target("Cancel modal: createFeedDocument", operation="createFeedDocument", failing="Amazon createFeedDocument", retry="Enter"),
+    Target("Cancel modal: createFeed", operation="createFeed", failing="Amazon createFeed", retry="Enter"),
+    Target("Cancel follow-up: getFeed", operation="getFeed", failing="Amazon getFeed", retry="r"),
+)
+
+COMMANDS: tuple[Target, ...] = (
+    Target("sync --store 'Acme US'", retry="run again", **SYNC),
+    Target("attention --sync", retry="run again", **SYNC),
+    Target("order show --refresh", operation="getOrder", failing="Amazon getOrder", retry="run again"),
+    Target("order cancel --yes --wait: createFeedDocument", operation="createFeedDocument", failing="Amazon createFeedDocument", retry="run again"),
+    Target("order cancel --yes --wait: getFeed", operation="getFeed", failing="Amazon getFeed", retry="amazon-tui resume"),
+)
+
+
+def applies(target: Target, fault: str) -> bool:
+    return fault == CONNECTION_REFUSED or target.injection(fault) is not None
+
+
+def screen_outcome(target: Target, fault: str) -> str:
+    if not applies(target, fault):
+        return "n/a (no Magento call)"
+    return f"✓ `{target.expected(fault).removesuffix(' failed: ')}` · {target.retry}"
+
+
+def command_outcome(target: Target, fault: str) -> str:
+    if not applies(target, fault):
+        return "n/a (no Magento call)"
+    return f"✓ exit 1 `{target.expected(fault).removesuffix(' failed: ')}` · {target.retry}"
+
+
+def _table(targets: tuple[Target, ...], outcome) -> list[str]:
+    lines = ["| | " + " | ".join(FAULTS) + " |", "|---" * (len(FAULTS) + 1) + "|"]
+    for target in targets:
+        lines.append(f"| **{target.name}** | " + " | ".join(outcome(target, fault) for fault in FAULTS) + " |")
+    return lines
+
+
+def render() -> str:
+    """docs/fault-matrix.md, from the parameters above."""
+    lines = [
+        "# Fault matrix",
+        "",
+        "Generated from `tests/reliability/matrix.py` (`python -m tests.reliability.matrix`); the tests in",
+        "`tests/reliability/` run every cell against the sandbox and check this file is in sync.",
+        "",
+        "Every cell: the fault is injected, the operation is tried, and the app **stays up** and shows a",
+        "**one-line cause** naming the failing call (`<Service> <operation> failed: <status> <code> — <message>`,",
+        "or `could not connect` / `no answer within 0.5 s`) with the **key that retries** (TUI), or the",
+        "command **exits 1** with that cause on stderr (CLI); then the fault is lifted and the retry succeeds.",
+        "Retries inside the clients are instant in the tests (`stamina.set_testing`, one attempt).",
+        "",
+        "## Faults",
+        "",
+        "| fault | how | the cause contains |",
+        "|---|---|---|",
+        *[f"| {fault} | {how} | `{marker}` |" for fault, (how, marker) in FAULTS.items()],
+        "",
+        "## TUI screens",
+        "",
+        "The cause shows on the screen's error line above the footer (`⚠ <what>: <cause> — press r to retry`);",
+        "in the cancel modal under the reasons (`Unable to cancel the order. Please try again.` + cause +",
+        "`Press Enter to retry`). A cancellation whose report could not be fetched stays in the journal:",
+        "`r` on Amazon Order Details (or Sync on a list) asks Amazon again.",
+        "",
+        "Cell: ✓ = tested; the call the cause names; the key that retries.",
+        "",
+        *_table(SCREENS, screen_outcome),
+        "",
+        "## Command line",
+        "",
+        "`amazon-tui <command>` against a sandbox served on 127.0.0.1 (real sockets); stderr carries",
+        "`amazon-tui: <cause>` (sync: `<store>: <cause>`).",
+        "",
+        "Cell: ✓ = tested; exit code and the call the cause names; how to retry. `order cancel … getFeed`",
+        "× connection refused: submitted while the service answers, then `amazon-tui resume` while it is down.",
+        "",
+        *_table(COMMANDS, command_outcome),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    DOC.parent.mkdir(exist_ok=True)
+    DOC.write_text(render(), encoding="utf-8")
+    print(f"wrote {DOC}")

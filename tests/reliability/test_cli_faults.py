@@ -1,0 +1,102 @@
+"""The fault matrix on the command line (parameters: matrix.COMMANDS × FAULTS).
+
+The CLI runs in-process (``main``) against a sandbox served on a real loopback socket, as an
+operator's config would point it at Amazon: for each fault the command exits 1 with the
+one-line cause on stderr and no traceback; once the fault is lifted, running it again works.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import tomli_w
+
+from amazon_tui.cli import main
+from amazon_tui.sandbox import Sandbox, sandbox_config
+from amazon_tui.sandbox.serve import serving
+
+from .conftest import closed_port
+from .matrix import COMMANDS, CONNECTION_REFUSED, FAULTS, Target, applies
+
+STORE = "Acme US"
+
+
+def write_config(path, base_url: str, timeout: float = 10.0):
+    raw = sandbox_config(base_url)
+    raw["network"] = {"timeout_seconds": timeout}
+    path.write_text(tomli_w.dumps(raw))
+    path.chmod(0o600)
+    return str(path)
+
+
+@pytest.fixture
+def cli(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=60, time_scale=10_000.0, feed_delay_seconds=0.0)
+    with serving(sandbox) as served:
+        good = write_config(tmp_path / "good.toml", served.base_url)
+        impatient = write_config(tmp_path / "impatient.toml", served.base_url, timeout=0.5)  # the timeout cells
+        down = write_config(tmp_path / "down.toml", f"http://127.0.0.1:{closed_port()}")
+
+        def run(*args: str, config: str = good) -> tuple[int, str, str]:
+            code = main([*args, "--config", config])
+            captured = capsys.readouterr()
+            return code, captured.out, captured.err
+
+        run.sandbox, run.good, run.impatient, run.down = sandbox, good, impatient, down
+        code, _, err = run("sync")
+        assert code == 0, err
+        yield run
+    sandbox.close()
+
+
+def cancelable(run) -> list[str]:
+    _, out, _ = run("orders", "--store", STORE, "--status", "Unshipped", "--limit", "500", "--json")
+    return [row["order_number"] for row in json.loads(out) if row["fulfilled_by"] == "MERCHANT"]
+
+
+def lift(run) -> None:
+    run.sandbox.clear_faults()
+    run.sandbox.release_hanging_requests()
+
+
+@pytest.mark.parametrize("target", COMMANDS, ids=lambda t: t.name)
+def test_command_exits_1_with_the_cause_and_works_once_lifted(cli, target: Target):
+    orders = iter(cancelable(cli))
+    shown = cli("orders", "--store", STORE, "--limit", "1", "--json")[1]
+    some_order = json.loads(shown)[0]["order_number"]
+    problems: list[str] = []
+    for fault in FAULTS:
+        if not applies(target, fault):
+            continue
+        config = cli.impatient if fault == "timeout" else cli.good
+        if fault == CONNECTION_REFUSED:
+            config = cli.down
+        else:
+            operation, kind = target.injection(fault)
+            cli.sandbox.inject_fault(operation, kind, latency=3.0 if kind == "timeout" else 0.0)
+        name = target.name
+        if name.startswith("sync"):
+            args, again, ok = ("sync", "--store", STORE), None, (0,)
+        elif name.startswith("attention"):
+            args, again, ok = ("attention", "--sync"), None, (0, 4)
+        elif name.startswith("order show"):
+            args, again, ok = ("order", "show", some_order, "--refresh"), None, (0,)
+        else:
+            order_id = next(orders)
+            args, ok = ("order", "cancel", order_id, "--reason", "NoInventory", "--yes", "--wait"), (0,)
+            again = ("resume",) if target.operation == "getFeed" else None
+            if target.operation == "getFeed" and fault == CONNECTION_REFUSED:
+                code, _, err = cli(*args[:-1])  # submitted while the service answers...
+                assert code == 0, err
+                args = ("resume",)  # ...then it is down while the report is fetched
+        code, out, err = cli(*args, config=config)
+        cause = [line for line in err.splitlines() if target.expected(fault) in line and FAULTS[fault][1] in line]
+        if code != 1 or not cause or "Traceback" in err:
+            problems.append(f"{fault}: exit {code}, stderr {err!r}; expected exit 1 and a line with {target.expected(fault)!r}, {FAULTS[fault][1]!r}")
+        lift(cli)
+        code, _, err = cli(*(again or args))
+        if code not in ok:
+            problems.append(f"{fault}: not recovered after the fault was lifted: exit {code}, {err!r}")
+    assert not problems, "\n".join(problems)
