@@ -48,12 +48,16 @@ class Submission:
 
 
 def _may_have_landed(error: Exception) -> bool:
-    """Whether a failed createFeed could still have created the feed at Amazon."""
-    from amazon_tui.clients.errors import ConnectionFailed, ServerError, ServiceTimeout
+    """Whether a failed createFeed could still have created the feed at Amazon.
+
+    Only a refused connection or an answer that says the request was not processed (4xx) is
+    proof that it did not; a 5xx, a timeout after sending, or an unreadable 2xx answer is not.
+    """
+    from amazon_tui.clients.errors import ConnectionFailed, MalformedResponse, ServerError, ServiceTimeout
 
     if isinstance(error, (ConnectionFailed, ServiceTimeout)):
         return bool(error.reached_server)
-    return isinstance(error, ServerError)
+    return isinstance(error, (ServerError, MalformedResponse))
 
 
 def operator_name() -> str:

@@ -176,3 +176,20 @@ async def test_create_feed_failure_that_never_reached_amazon_is_resent_once_on_r
     results = await service.resume_cancellations()
     assert [(e.order_id, e.state) for e in results] == [(order_id, CancelState.CANCELED)]
     assert world.sandbox.count("createFeed", 202) == 1
+
+
+async def test_unreadable_create_feed_answer_is_not_taken_as_not_sent(world):
+    service = world.open_service()
+    await service.sync()
+    [order_id] = cancelable_ids(service)
+    world.sandbox.clear_log()
+    world.sandbox.inject_fault("createFeed", "malformed_json", count=1)
+    with pytest.raises(Exception, match="createFeed"):
+        await service.cancel([order_id], CancelReason.NO_INVENTORY)
+    [pending] = service.pending_cancellations()
+    assert pending.state is CancelState.VERIFIED and "outcome unknown" in pending.message
+    results = await service.resume_cancellations()
+    assert world.sandbox.count("getFeeds") == 1  # asked Amazon before sending again
+    assert [(e.order_id, e.state) for e in results] == [(order_id, CancelState.CANCELED)]
+    feeds = world.sandbox.db.query("SELECT COUNT(*) AS n FROM feeds")[0]["n"]
+    assert feeds == 1  # the unreadable answer had created nothing, so exactly one feed exists
