@@ -82,7 +82,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     _common(show)
     show.set_defaults(handler=_config_show)
 
-    from amazon_tui.commands.orders import add_commands
+    from amazon_tui.commands.register import add_commands
 
     add_commands(commands, _common, EPILOG)
 

@@ -17,7 +17,7 @@ from helpers import plain, settle
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, OptionList
 
-from amazon_tui.commands.orders import attention_command
+from amazon_tui.commands.audit import attention_command
 from amazon_tui.domain import CancelReason
 from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.cancel_modal import CancelModal

@@ -1,0 +1,113 @@
+"""``order cancel`` and ``resume``: the TUI's cancellation state machine from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from amazon_tui.commands.common import EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, Refused, UsageError, load_order
+from amazon_tui.commands.output import print_json, safe_text
+from amazon_tui.domain import CancelReason
+
+
+def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
+    if not sys.stdin.isatty():
+        raise UsageError("refusing to cancel without confirmation: stdin is not a terminal (pass --yes to confirm)")
+    print(f"Cancel {len(order_ids)} Amazon order(s) with the reason {reason.label!r}? The reason is sent to Amazon and the buyer.", file=sys.stderr)
+    for order_id in order_ids:
+        print(f"  {order_id}", file=sys.stderr)
+    return input("Type yes to confirm: ").strip().lower() == "yes"
+
+
+RESUME_HINT = "amazon-tui: the cancellation is kept in the journal; run `amazon-tui resume` to finish it once the service answers."
+
+
+async def order_cancel_command(service, args: argparse.Namespace) -> int:
+    from amazon_tui.cancel import SUCCESS_MESSAGE, CancelRefused
+    from amazon_tui.clients.errors import ServiceError
+
+    try:
+        reason = CancelReason.parse(args.reason)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if service.read_only:
+        raise Refused("amazon-tui runs read-only: cancellation is switched off (--read-only or ui.read_only).")
+    orders = [await load_order(service, order_id, refresh=False) for order_id in dict.fromkeys(args.orders)]
+    for order in orders:
+        why = service.cancel_refusal(order)
+        if why:
+            raise Refused(f"order {order.order_id} ({order.status.label}): {why}")
+    ids = [order.order_id for order in orders]
+    if not args.yes and not _confirm(ids, reason):
+        print("Nothing sent.", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        submissions = await service.cancel(ids, reason)
+    except CancelRefused as exc:
+        raise Refused(str(exc)) from None
+    except ServiceError as exc:
+        if not service.pending_cancellations():
+            raise
+        print(f"amazon-tui: {exc}", file=sys.stderr)
+        print(RESUME_HINT, file=sys.stderr)
+        return EXIT_SERVICE
+    refused = [item for submission in submissions for item in submission.refused]
+    failed = [item for submission in submissions for item in submission.failed]
+    submitted = [entry for submission in submissions for entry in submission.submitted]
+    for order_id, why in refused + failed:
+        print(f"{order_id}: {safe_text(why)}", file=sys.stderr)
+    results = {entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted}
+    if submitted:
+        print(SUCCESS_MESSAGE, file=sys.stderr)
+    if submitted and args.wait:
+        print("Waiting for Amazon's processing report…", file=sys.stderr)
+        try:
+            finished = await service.finish_cancellations(submissions)
+        except ServiceError as exc:
+            print(f"amazon-tui: {exc}", file=sys.stderr)
+            print(RESUME_HINT, file=sys.stderr)
+            return EXIT_SERVICE
+        for entry in finished:
+            results[entry.order_id] = (entry.state.value, entry.feed_id, entry.message)
+            print(f"{entry.order_id}: {entry.state.value}" + (f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""), file=sys.stderr)
+    if args.json:
+        print_json(
+            [{"order_number": oid, "state": state, "feed_id": feed, "message": msg} for oid, (state, feed, msg) in results.items()]
+            + [{"order_number": oid, "state": "refused", "feed_id": None, "message": why} for oid, why in refused]
+            + [{"order_number": oid, "state": "failed", "feed_id": None, "message": why} for oid, why in failed]
+        )
+    else:
+        for order_id, (state, feed, message) in results.items():
+            print(f"{order_id}\t{state}\tfeed {feed}" + (f"\t{safe_text(message)}" if message and state == "failed" else ""))
+    if failed or any(state == "failed" for state, _, _ in results.values()):
+        return EXIT_SERVICE
+    if refused and not submitted:
+        return EXIT_REFUSED
+    return EXIT_OK if not refused else EXIT_REFUSED
+
+
+async def resume_command(service, args: argparse.Namespace) -> int:
+    """Finish the cancellations a crash, a kill or a closed session left in the journal."""
+    pending = service.pending_cancellations()
+    if not pending:
+        if args.json:
+            print_json([])
+        else:
+            print("No unfinished cancellations.", file=sys.stderr)
+        return EXIT_OK
+    print(f"Resuming {len(pending)} unfinished cancellation(s)…", file=sys.stderr)
+    await service.resume_cancellations()
+    entries = [service.cancellation(entry.order_id) or entry for entry in pending]
+    still = {entry.order_id for entry in service.pending_cancellations()}
+    rows = [
+        {"order_number": e.order_id, "state": e.state.value, "feed_id": e.feed_id, "magento_done": e.magento_done, "message": e.message, "unfinished": e.order_id in still}
+        for e in entries
+    ]
+    if args.json:
+        print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['order_number']}\t{row['state']}\tfeed {row['feed_id']}" + ("\tunfinished" if row["unfinished"] else "") + (f"\t{safe_text(row['message'])}" if row["state"] == "failed" else ""))
+    if still or any(row["state"] == "failed" for row in rows):
+        return EXIT_SERVICE
+    return EXIT_OK

@@ -1,0 +1,58 @@
+"""Registers the scripting commands on the main parser."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from amazon_tui.commands.audit import ATTENTION_HELP, attention_command, audit_command
+from amazon_tui.commands.cancel import order_cancel_command, resume_command
+from amazon_tui.commands.common import run
+from amazon_tui.commands.orders import order_show_command, orders_command, stores_command
+from amazon_tui.commands.sync import sync_command
+from amazon_tui.domain import CancelReason
+
+
+def add_commands(commands, common: Callable[[argparse.ArgumentParser], None], epilog: str) -> None:
+    """Register the scripting commands on the main parser's sub-parsers."""
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    def command(name: str, help_text: str, handler, *, store: bool = True, json_flag: bool = True, parent=commands) -> argparse.ArgumentParser:
+        parser = parent.add_parser(name, help=help_text, description=help_text, epilog=epilog, formatter_class=fmt)
+        common(parser)
+        if store:
+            parser.add_argument("--store", metavar="NAME", help="only this store")
+        if json_flag:
+            parser.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+        parser.set_defaults(handler=lambda args: run(args, handler))
+        return parser
+
+    command("stores", "the store cards as a table", stores_command, store=False)
+    orders = command("orders", "orders from the local store, filtered and sorted", orders_command)
+    orders.add_argument("--status", action="append", metavar="S", help="a status (UNSHIPPED or Unshipped...); repeat for several")
+    orders.add_argument("--since", metavar="DATE", help="purchased on or after (YYYY-MM-DD or ISO 8601)")
+    orders.add_argument("--until", metavar="DATE", help="purchased on or before")
+    orders.add_argument("--buyer", metavar="TEXT", help="buyer's name contains")
+    orders.add_argument("--min-total", metavar="N", help="total at least")
+    orders.add_argument("--max-total", metavar="N", help="total at most")
+    orders.add_argument("--sort", default="purchase_date", metavar="FIELD[:asc|desc]", help="purchase_date (default, newest first), order_number, status, buyer_name, total or notes; e.g. total:desc")
+    orders.add_argument("--limit", type=int, default=50, metavar="N", help="at most N orders (default 50)")
+
+    order = commands.add_parser("order", help="one order: show or cancel")
+    order_commands = order.add_subparsers(title="order commands", metavar="COMMAND", required=True)
+    show = command("show", "everything of the Amazon Order Details tabs", order_show_command, store=False, parent=order_commands)
+    show.add_argument("order", metavar="ORDER", help="Amazon order number")
+    show.add_argument("--refresh", action="store_true", help="fetch the order from Amazon first (one getOrder)")
+    cancel = command("cancel", "cancel Unshipped merchant-fulfilled orders (one feed for all)", order_cancel_command, store=False, parent=order_commands)
+    cancel.add_argument("orders", nargs="+", metavar="ORDER", help="Amazon order numbers")
+    cancel.add_argument("--reason", required=True, help="one of: " + ", ".join(r.value for r in CancelReason))
+    cancel.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    cancel.add_argument("--wait", action="store_true", help="wait for Amazon's processing report")
+    cancel.add_argument("--read-only", action="store_true", help=argparse.SUPPRESS)
+
+    command("sync", "sync orders from Amazon (and the Magento link index) once", sync_command)
+    command("resume", "finish cancellations a crash or a closed session left unfinished (exit 1 if some stay unfinished or fail)", resume_command, store=False)
+    command("audit", "the audit trail of cancellations", audit_command, store=False)
+    attention = command("attention", "orders that need action now, across the active stores (exit 4 when any)", attention_command, store=False)
+    attention.description = ATTENTION_HELP
+    attention.add_argument("--sync", action="store_true", help="sync the active stores first (exit 1 if a sync fails)")
