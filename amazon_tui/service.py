@@ -360,16 +360,23 @@ class AppService:
         cached = self.repo.get(order_id)
         if cached is not None and not force and self.is_fresh(order_id):
             return cached
-        store = cached.store if cached is not None else self._store_of(order_id)
-        order = await self.gateway.orders(store).get_order(order_id)
+        order = await self.gateway.orders(cached.store).get_order(order_id) if cached is not None else await self._locate(order_id)
         self.repo.upsert([order], now=self.clock(), detail=True)
         return self.repo.get(order_id) or order
 
-    def _store_of(self, order_id: str) -> str:
+    async def _locate(self, order_id: str) -> Order:
+        """An order not in the local store: ask each active store's seller until one has it."""
+        from amazon_tui.clients.errors import NotFoundError
+
         active = [store for store in self.stores if store.active]
         if not active:
             raise LookupError(f"Order {order_id} is not in the local store and no store is active.")
-        return active[0].name
+        for store in active[:-1]:
+            try:
+                return await self.gateway.orders(store.name).get_order(order_id)
+            except NotFoundError:
+                continue
+        return await self.gateway.orders(active[-1].name).get_order(order_id)
 
     async def magento_order(self, order_id: str) -> MagentoOrder | None:
         """The Magento order linked to an Amazon order, or None when there is none."""
@@ -451,9 +458,8 @@ class AppService:
             raise CancelRefused("amazon-tui runs read-only: cancellation is switched off.")
         by_store: dict[str, list[str]] = {}
         for order_id in order_ids:
-            cached = self.repo.get(order_id)
-            store = cached.store if cached is not None else self._store_of(order_id)
-            by_store.setdefault(store, []).append(order_id)
+            order = self.repo.get(order_id) or await self.refresh_order(order_id)
+            by_store.setdefault(order.store, []).append(order_id)
         return [await self.cancellations.submit(store, ids, reason) for store, ids in by_store.items()]
 
     async def finish_cancellations(self, submissions: Sequence[Submission]) -> list[JournalEntry]:

@@ -95,3 +95,11 @@ async def test_opening_an_order_is_one_get_order_and_none_when_fresh(world):
     assert world.sandbox.count("getOrder") == 1
     await service.refresh_order(order_id, force=True)
     assert world.sandbox.count("getOrder") == 2
+
+
+async def test_an_order_not_synced_yet_is_found_in_whichever_store_has_it(world):
+    service = world.open_service()
+    uk = next(store for store in world.sandbox.stores if store.name == "Acme UK")
+    order_id = world.sandbox.db.query("SELECT order_id FROM amazon_orders WHERE seller_id = ? LIMIT 1", (uk.seller_id,))[0]["order_id"]
+    order = await service.refresh_order(order_id)
+    assert order.store == "Acme UK" and service.cached_order(order_id) is not None
