@@ -169,12 +169,17 @@ def _init(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``amazon-tui`` and ``python -m amazon_tui``."""
+    from amazon_tui.startup import pause_collection, resume_collection
+
+    pause_collection()  # the TUI resumes it after its first paint (amazon_tui/startup.py)
     from amazon_tui.config import ConfigError
 
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     handler: Handler = getattr(args, "func", None) or args.handler  # sandbox commands set func
+    if handler is not _run_tui:
+        resume_collection()
     try:
         return handler(args)
     except ConfigError as exc:

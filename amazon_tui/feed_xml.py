@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING
 
 from amazon_tui.domain import CancelReason
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 FEED_TYPE = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
 CONTENT_TYPE = "text/xml; charset=UTF-8"
@@ -29,6 +32,8 @@ def build_cancellation_feed(merchant_id: str, messages: Sequence[CancelMessage])
     """The AmazonEnvelope of OrderAcknowledgement messages with StatusCode Failure."""
     if not messages:
         raise ValueError("a cancellation feed needs at least one order")
+    from xml.etree import ElementTree as ET  # here, not at the top: XML stays off the TUI's start path
+
     envelope = ET.Element("AmazonEnvelope", {
         "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
         "xsi:noNamespaceSchemaLocation": "amzn-envelope.xsd",
@@ -84,7 +89,7 @@ class ReportError(ValueError):
     """A processing report that cannot be read."""
 
 
-def _int(parent: ET.Element | None, tag: str) -> int:
+def _int(parent: Element | None, tag: str) -> int:
     text = parent.findtext(tag) if parent is not None else None
     try:
         return int((text or "0").strip())
@@ -94,12 +99,14 @@ def _int(parent: ET.Element | None, tag: str) -> int:
 
 def parse_processing_report(data: bytes) -> ProcessingReport:
     """Read Amazon's XML ProcessingReport (defusedxml: no entities, no external DTDs)."""
+    from xml.etree.ElementTree import ParseError
+
     from defusedxml import ElementTree as SafeET
     from defusedxml.common import DefusedXmlException
 
     try:
         root = SafeET.fromstring(data)
-    except (ET.ParseError, DefusedXmlException) as exc:
+    except (ParseError, DefusedXmlException) as exc:
         raise ReportError(f"the processing report is not readable XML ({exc})") from None
     report = root.find(".//ProcessingReport")
     if report is None:

@@ -1,9 +1,13 @@
 """1 startup: process start to the first paint of the store cards vs. a bare Textual app.
 
-Each run is a fresh interpreter (headless) that exits at its first painted frame and prints
-the wall-clock time of that frame; the parent subtracts the time it spawned the process.
-The product goes the real way: cli argument parsing, settings, AppService.open (embedded
-sandbox, warm local store), AmazonTuiApp with its background sync.
+Each run is a fresh interpreter, headless at 80x24, that exits at its first painted frame and
+prints the wall-clock time of that frame; the parent subtracts the time it spawned the process.
+The product starts the real way, ``python -m amazon_tui --sandbox`` (argument parsing,
+settings, the embedded sandbox, the warm local store, the app with its background sync):
+only Textual's driver is swapped for a headless one that reports the first ready frame
+(``paint_driver.py``, chosen by Textual's own ``TEXTUAL_DRIVER`` variable).
+Bytecode is compiled first, as pip does on install and Python does on a first run (this
+machine sets PYTHONDONTWRITEBYTECODE, which would otherwise recompile amazon_tui every run).
 """
 
 from __future__ import annotations
@@ -16,17 +20,37 @@ import time
 TARGET = 1.5
 
 
+COMMANDS = {
+    "product": ("-m", "amazon_tui", "--sandbox"),
+    "bare": ("bench/startup.py", "bare"),
+    "warm": ("bench/startup.py", "warm"),
+}
+
+
 def _spawn(kind: str, data_dir) -> float:
+    """Milliseconds from spawning the process to its first ready frame."""
     import subprocess
 
     from common import BENCH, ROOT
 
-    env = {**os.environ, "AMAZON_TUI_DATA_DIR": str(data_dir)}
+    env = {
+        **os.environ, "AMAZON_TUI_DATA_DIR": str(data_dir), "PYTHONPATH": str(BENCH), "COLUMNS": "80", "LINES": "24",
+        "TEXTUAL_DRIVER": "paint_driver:FirstPaintDriver", "BENCH_READY": "cards" if kind == "product" else "static",
+    }
+    env.pop("AMAZON_TUI_CONFIG", None)
     started = time.time()
-    done = subprocess.run([sys.executable, str(BENCH / "startup.py"), kind], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    done = subprocess.run([sys.executable, *COMMANDS[kind]], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     return (float(done.stdout.strip().splitlines()[-1]) - started) * 1000
+
+
+def _compile_bytecode() -> None:
+    import compileall
+
+    from common import ROOT
+
+    compileall.compile_dir(ROOT / "amazon_tui", quiet=1)
 
 
 def run(quick: bool) -> list:
@@ -36,6 +60,7 @@ def run(quick: bool) -> list:
     from common import Line, median
 
     runs = 3 if quick else 9
+    _compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         _spawn("warm", data_dir)  # seeds the sandbox; the first sync fills the local store
@@ -49,38 +74,6 @@ def run(quick: bool) -> list:
 
 
 # -- the child processes ---------------------------------------------------------------------
-
-
-def _first_paint(app, ready) -> None:
-    """Print the wall-clock time of the first frame for which ``ready()`` holds, then exit."""
-    display = app._display
-
-    def hooked(screen, renderable) -> None:
-        display(screen, renderable)
-        if renderable is not None and not app._batch_count and ready():
-            print(time.time(), flush=True)
-            os._exit(0)  # nothing after the first paint is measured
-
-    app._display = hooked
-
-
-def _product() -> None:
-    from amazon_tui import cli
-
-    argv = ["--sandbox"]
-    args = cli.build_parser(argv).parse_args(argv)
-    settings = cli._settings(args)
-    from amazon_tui.service import AppService
-    from amazon_tui.tui.app import AmazonTuiApp
-
-    app = AmazonTuiApp(AppService.open(settings), own_service=True)
-
-    def ready() -> bool:
-        cards = app.screen.query("StoreCardWidget")
-        return bool(cards) and all(card.border_title for card in cards)
-
-    _first_paint(app, ready)
-    app.run(headless=True, size=(80, 24))
 
 
 def _warm() -> None:
@@ -108,10 +101,8 @@ def _bare() -> None:
             yield Static("Hello")
             yield Footer()
 
-    app = Bare()
-    _first_paint(app, lambda: bool(app.screen.query(Static)))
-    app.run(headless=True, size=(80, 24))
+    Bare().run()
 
 
 if __name__ == "__main__":
-    {"product": _product, "bare": _bare, "warm": _warm}[sys.argv[1]]()
+    {"bare": _bare, "warm": _warm}[sys.argv[1]]()

@@ -14,6 +14,7 @@ from amazon_tui.cancel import FAILURE_MESSAGE, SUCCESS_MESSAGE, Submission
 from amazon_tui.local import CancelState
 from amazon_tui.service import AppService
 from amazon_tui.settings import Settings
+from amazon_tui.startup import resume_collection
 from amazon_tui.sync import SyncProgress
 from amazon_tui.tui.commands import AmazonCommands
 from amazon_tui.tui.format import clean, seller_central_order_url
@@ -57,6 +58,7 @@ class AmazonTuiApp(App[int]):
         keymap = self.service.settings.config.keymap
         if keymap:
             self.set_keymap(keymap)
+        self.call_after_refresh(resume_collection)  # paused by the entry point until the first paint
         if self.background:  # after the first paint: the network stack loads off the start path
             self.call_after_refresh(self._start_background)
 

@@ -38,3 +38,26 @@ def test_sandbox_imports_nothing_of_the_app():
         text = path.read_text()
         for other in ("amazon_tui.clients", "amazon_tui.service", "amazon_tui.tui", "amazon_tui.domain", "amazon_tui.config"):
             assert other not in text, (path, other)
+
+
+# What the issue names: sandbox (server side), uvicorn, XML, the CLI-only code.
+OFF_THE_START_PATH = ("uvicorn", "starlette", "xml.etree.ElementTree", "defusedxml", "amazon_tui.commands", "amazon_tui.sandbox.cli", "amazon_tui.init_wizard")
+
+
+def test_the_tuis_start_path_leaves_heavy_modules_unloaded():
+    code = (
+        "import sys; from amazon_tui import cli; "
+        "args = cli.build_parser(['--sandbox']).parse_args(['--sandbox']); settings = cli._settings(args); "
+        "from amazon_tui.service import AppService; from amazon_tui.tui.app import AmazonTuiApp; AmazonTuiApp(AppService.open(settings)); "
+        f"print([m for m in {OFF_THE_START_PATH!r} if m in sys.modules])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_scripting_command_runs_with_the_garbage_collector_on(tmp_path):
+    code = "import gc, sys; from amazon_tui.cli import main; main(['config', 'path']); sys.exit(0 if gc.isenabled() else 9)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={"PATH": "", "AMAZON_TUI_DATA_DIR": str(tmp_path), "AMAZON_TUI_CONFIG": str(tmp_path / "none.toml")})
+    assert done.returncode == 0, done.stderr

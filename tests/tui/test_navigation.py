@@ -204,3 +204,16 @@ async def test_filter_form_shows_the_active_filters_and_its_buttons(tmp_path):
         await settle(pilot)
         assert pilot.app.screen.query_one("#orders").rows_shown
     world.sandbox.close()
+
+
+async def test_the_garbage_collector_paused_by_the_entry_point_resumes_after_the_first_paint(world):
+    import gc
+
+    gc.disable()  # as amazon_tui.cli.main does before the imports
+    try:
+        async with world.app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
