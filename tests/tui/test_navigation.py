@@ -217,3 +217,28 @@ async def test_the_garbage_collector_paused_by_the_entry_point_resumes_after_the
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_filter_form_is_built_on_first_f_and_escape_from_a_checkbox_only_closes_it(world):
+    from textual.widgets import Checkbox
+
+    from amazon_tui.tui.widgets.filter_form import FilterForm
+
+    app = world.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_all_orders("Acme US")
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.query(FilterForm)  # not built until asked for
+        await pilot.press("f")
+        await settle(pilot)
+        form = screen.query_one(FilterForm)
+        assert form.display and isinstance(screen.focused, type(screen.query_one("#f-from")))
+        form.query(Checkbox).first().focus()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and not form.display and screen.focused is screen.table
+        await pilot.press("f")
+        await settle(pilot)
+        assert form.display and len(screen.query(FilterForm)) == 1

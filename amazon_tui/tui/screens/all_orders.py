@@ -60,14 +60,13 @@ class AllOrdersScreen(BaseScreen):
         self.tui.start_sync([self.store])
 
     def compose_body(self) -> ComposeResult:
-        yield FilterForm(self.query_state, id="filter-form")
+        # The filter form (15 fields) is built the first time `f` opens it: a third of the screen's cost.
         yield StillInput(placeholder="Quick filter: order number, buyer's name or notes", id="quick", compact=True)
         yield FilterChips(id="chips")
         yield OrderTable(id="orders")
         yield Static(id="pager")
 
     def on_mount(self) -> None:
-        self.query_one("#filter-form").display = False
         self.query_one("#quick").display = False
         self.query_one("#orders", OrderTable).focus()
 
@@ -111,8 +110,15 @@ class AllOrdersScreen(BaseScreen):
 
     # -- filters, sort, paging ----------------------------------------------------------------
 
+    @property
+    def form(self) -> FilterForm | None:
+        """The filter form, once `f` has opened it."""
+        forms = self.query(FilterForm)
+        return forms.first() if forms else None
+
     def on_filter_form_applied(self, message: FilterForm.Applied) -> None:
-        self.query_one("#filter-form").display = False
+        if self.form is not None:
+            self.form.display = False
         self.set_query(message.query.model_copy(update={"quick": self.query_state.quick}))
         self.table.focus()
 
@@ -124,11 +130,16 @@ class AllOrdersScreen(BaseScreen):
         self.table.focus()
 
     def _reset_form(self) -> None:
-        self.query_one("#filter-form", FilterForm).load(self.query_state)
+        if self.form is not None:
+            self.form.load(self.query_state)
 
-    def action_toggle_filters(self) -> None:
-        form = self.query_one("#filter-form", FilterForm)
-        form.display = not form.display
+    async def action_toggle_filters(self) -> None:
+        form = self.form
+        if form is None:
+            form = FilterForm(self.query_state, id="filter-form")
+            await self.mount(form, before="#quick")
+        else:
+            form.display = not form.display
         if form.display:
             form.query_one(Input).focus()
         else:
@@ -151,8 +162,9 @@ class AllOrdersScreen(BaseScreen):
 
     def action_back(self) -> None:
         focused = self.focused
-        if isinstance(focused, Input) or (focused is not None and focused.parent is not None and isinstance(focused.ancestors[0], FilterForm)):
-            self.query_one("#filter-form").display = False
+        if isinstance(focused, Input) or (focused is not None and any(isinstance(node, FilterForm) for node in focused.ancestors)):
+            if self.form is not None:
+                self.form.display = False
             if not self.query_state.quick:
                 self.query_one("#quick").display = False
             self.table.focus()

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from amazon_tui.tui.widgets.breadcrumb import Breadcrumb
 from amazon_tui.tui.widgets.error_line import MIN_HEIGHT, MIN_WIDTH, ErrorLine, TooSmall
+from amazon_tui.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from amazon_tui.service import AppService
@@ -41,22 +41,27 @@ class BaseScreen(Screen):
         return ["Amazon Stores"]
 
     def compose(self) -> ComposeResult:
+        self._set_size_classes(*self.app.size, update=False)  # now, not on the first Resize: a restyle of every widget
         yield Breadcrumb(self.trail(), sandbox=self.service.settings.sandbox, read_only=self.service.read_only)
         yield from self.compose_body()
         yield ErrorLine()
-        yield Footer()
+        yield KeyFooter()
         yield TooSmall()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < 110, "-narrow")
         width, height = self.size
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(too_small, "-too-small")
-        if too_small:
+        if self._set_size_classes(width, height):
             self.query_one(TooSmall).show_size(width, height)
+
+    def _set_size_classes(self, width: int, height: int, *, update: bool = True) -> bool:
+        """Classes for narrow and too-small terminals; returns whether it is too small."""
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(width < 110, "-narrow", update=update)
+        self.set_class(too_small, "-too-small", update=update)
+        return too_small
 
     # -- failures: one line with the cause and the key that retries ---------------------------
 
