@@ -78,6 +78,17 @@ def run_child(script: str, *args: str, env: dict | None = None, timeout: float =
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def run_cli(*args: str, env: dict | None = None, timeout: float = 600) -> str:
+    """Run ``python -m amazon_tui args`` (the real command) in a fresh interpreter; its stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "amazon_tui", *args], capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})}, cwd=ROOT,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"amazon-tui {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
 # -- a sandbox and a service on it ------------------------------------------------------------
 
 
@@ -103,11 +114,14 @@ class World:
     clock: object
 
 
-def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, **sections) -> World:
+def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, sandbox_db: Path | None = None,
+          data_dir: Path | None = None, **sections) -> World:
     """A seeded sandbox and an AppService on it, on a fixed clock.
 
     Usage plans are NOT enforced (calls are counted, not throttled); access tokens live a day,
     so that moving the fixed clock forward does not add token refreshes to the counts.
+    ``sandbox_db`` (default ``tmp/sandbox.db``) is seeded with ``orders_per_store`` only when new;
+    ``data_dir`` (default ``tmp/data``) holds the local store.
     """
     import httpx
 
@@ -115,9 +129,10 @@ def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, **s
     from amazon_tui.service import AppService
 
     clock = ControllableClock(NOW)
-    sandbox = Sandbox(tmp / "sandbox.db", orders_per_store=orders_per_store, clock=clock, time_scale=10_000.0,
+    sandbox = Sandbox(sandbox_db or tmp / "sandbox.db", orders_per_store=orders_per_store, clock=clock, time_scale=10_000.0,
                       feed_delay_seconds=feed_delay, enforce_rate_limits=False, token_ttl_seconds=86_400)
-    service = AppService(settings(tmp / "data", **sections), transport=httpx.ASGITransport(app=sandbox.app), clock=clock)
+    service = AppService(settings(data_dir or tmp / "data", **sections), transport=httpx.ASGITransport(app=sandbox.app),
+                         clock=clock)
     service.cancellations.poll_interval = 0.01
     service.cancellations.poll_max_interval = 0.05
     return World(sandbox, service, clock)
@@ -155,20 +170,6 @@ def generate_orders(templates: list, count: int, *, store: str = STORE, start: i
             "buyer_name": f"{template.buyer_name or 'Buyer'} {index}",
             "total": total,
         })
-
-
-def fill_store(service, templates: list, count: int, *, page: int = 100) -> float:
-    """Upsert ``count`` generated orders in pages (one transaction each); returns seconds."""
-    import time
-
-    elapsed = 0.0
-    for offset in range(0, count, 10_000):  # generate in chunks: memory stays flat
-        orders = list(generate_orders(templates, min(10_000, count - offset), start=offset))
-        started = time.perf_counter()
-        for start in range(0, len(orders), page):
-            service.repo.upsert(orders[start:start + page], now=NOW)
-        elapsed += time.perf_counter() - started
-    return elapsed
 
 
 def jprint(obj) -> None:

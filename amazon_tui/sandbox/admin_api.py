@@ -5,7 +5,7 @@
     GET    /_sandbox/faults              active faults
     POST   /_sandbox/faults              {"operation", "kind", "count"?, "latency"?}
     DELETE /_sandbox/faults              clear every fault (ends hanging timeouts)
-    POST   /_sandbox/reset               {"seed"?, "orders_per_store"?}
+    POST   /_sandbox/reset               {"seed"?, "orders_per_store"?, "store_orders"?: {name: n}}
     POST   /_sandbox/orders              {"store": name or seller id, "count": n}: arrive now
     GET    /_sandbox/orders/{orderId}    the stored order with every dataset
     POST   /_sandbox/orders/{orderId}/ship   ship it now
@@ -92,7 +92,11 @@ async def clear_faults(sandbox, request: Request) -> Response:
 
 async def reset(sandbox, request: Request) -> Response:
     body = await _json(request)
-    sandbox.reset(seed=body.get("seed"), orders_per_store=body.get("orders_per_store"))
+    store_orders = body.get("store_orders")
+    if store_orders is not None and not isinstance(store_orders, dict):
+        raise ValueError('"store_orders" must map store names to order counts')
+    sandbox.reset(seed=body.get("seed"), orders_per_store=body.get("orders_per_store"),
+                  store_orders=store_orders)
     return JSONResponse(sandbox.describe())
 
 

@@ -2,6 +2,9 @@
 
 The main CLI calls `add_sandbox_commands(subparsers)`; every leaf parser sets
 `func=<handler>`, a function taking the Namespace and returning an exit code.
+
+A big store for benchmarks (100,000 orders in well under a minute; the others keep 320):
+    amazon-tui sandbox reset --store "Acme US" --orders-per-store 100000 --now 2026-11-20T12:00:00Z
 """
 
 from __future__ import annotations
@@ -14,6 +17,19 @@ from pathlib import Path
 from . import default_db_path, sandbox_config
 
 DEMO_TIME_SCALE = 1000.0
+DEFAULT_SEED = 42
+DEFAULT_ORDERS_PER_STORE = 320
+RESET_EPILOG = """examples:
+  amazon-tui sandbox reset --seed 7
+      new deterministic demo data (320 orders per active store, 40 in the deactivated one)
+  amazon-tui sandbox reset --store "Acme US" --orders-per-store 100000
+      a 100,000-order Acme US (well under a minute); every other store keeps the default 320
+  amazon-tui sandbox reset --db /tmp/s.db --now 2026-11-20T12:00:00Z
+      the same orders on every run: the data does not move with the real time
+
+The default database is the data dir's sandbox.db (served by `sandbox serve`); the app's
+embedded sandbox (no config file, or --sandbox) keeps its own in <data dir>/sandbox/sandbox.db.
+"""
 
 
 def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
@@ -32,8 +48,16 @@ def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
                        help="new orders arriving per minute across active stores")
     serve.set_defaults(func=run_serve)
 
-    reset = commands.add_parser("reset", help="wipe the sandbox data and seed it again")
+    reset = commands.add_parser("reset", help="wipe the sandbox data and seed it again",
+                                description="Wipe the sandbox's orders, feeds and documents and"
+                                            " seed new deterministic demo data.",
+                                epilog=RESET_EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_data_options(reset)
+    reset.add_argument("--now", type=_timestamp, default=None, metavar="WHEN",
+                       help="make the orders as if it were WHEN (ISO 8601, e.g."
+                            " 2026-11-20T12:00:00Z; default: the real time): the same --seed,"
+                            " sizes and --now give the same data")
     reset.set_defaults(func=run_reset)
 
     config = commands.add_parser("config", help="print a config.toml pointing at a served sandbox")
@@ -47,26 +71,69 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None,
                         help="sandbox database (default: the data dir's sandbox.db)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the demo data (42)")
-    parser.add_argument("--orders-per-store", type=int, default=None,
-                        help="orders per active store (320)")
+    parser.add_argument("--orders-per-store", type=int, default=None, metavar="N",
+                        help="orders per active store (320; a deactivated store gets an eighth)")
+    parser.add_argument("--store", action="append", default=None, metavar="NAME",
+                        help="give only this store (name or seller id) --orders-per-store orders;"
+                             " the others keep the default 320 (repeatable)")
+
+
+def _sizes(args: argparse.Namespace) -> tuple[int | None, dict[str, int] | None]:
+    """(orders per store, {store: orders}) asked for; None where the option was left out."""
+    if not args.store:
+        return args.orders_per_store, None
+    if args.orders_per_store is None:
+        raise ValueError("--store needs --orders-per-store")
+    from .catalog import STORES, find_store
+
+    try:
+        names = [find_store(name).name for name in args.store]
+    except KeyError as error:
+        known = ", ".join(store.name for store in STORES)
+        raise ValueError(f"{error.args[0]} (the stores: {known})") from None
+    return DEFAULT_ORDERS_PER_STORE, {name: args.orders_per_store for name in names}
+
+
+def _usage_error(error: ValueError) -> int:
+    print(f"amazon-tui sandbox: {error}", file=sys.stderr)
+    return 2
 
 
 def _open(args: argparse.Namespace, **options):
     from .sandbox import Sandbox
 
-    return Sandbox(args.db or default_db_path(), seed=42 if args.seed is None else args.seed,
-                   orders_per_store=320 if args.orders_per_store is None else args.orders_per_store,
-                   **options)
+    options.setdefault("orders_per_store", DEFAULT_ORDERS_PER_STORE if args.orders_per_store
+                       is None else args.orders_per_store)
+    return Sandbox(args.db or default_db_path(),
+                   seed=DEFAULT_SEED if args.seed is None else args.seed, **options)
+
+
+def _timestamp(text: str):
+    from .clock import parse_iso
+
+    try:
+        return parse_iso(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {text!r}") from None
 
 
 def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    sandbox = _open(args, time_scale=args.time_scale, arrivals_per_minute=args.arrivals_per_minute)
+    try:
+        orders_per_store, store_orders = _sizes(args)
+    except ValueError as error:
+        return _usage_error(error)
+    sizes = {} if store_orders is None else {"orders_per_store": orders_per_store,
+                                             "store_orders": store_orders}
+    sandbox = _open(args, time_scale=args.time_scale, arrivals_per_minute=args.arrivals_per_minute,
+                    **sizes)
     seeded = sandbox.seeded_with
     if (args.seed is not None and args.seed != seeded["seed"]) or (
-            args.orders_per_store is not None and args.orders_per_store != seeded["orders_per_store"]):
-        sandbox.reset(seed=args.seed, orders_per_store=args.orders_per_store)
+            orders_per_store is not None and orders_per_store != seeded["orders_per_store"]) or (
+            store_orders is not None and store_orders != seeded["store_orders"]):
+        sandbox.reset(seed=args.seed, orders_per_store=orders_per_store,
+                      store_orders=store_orders)
     if not _is_loopback(args.host):
         print(f"warning: serving on {args.host}: the sandbox's admin endpoints and demo"
               " credentials are reachable from the network", file=sys.stderr)
@@ -77,11 +144,28 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_reset(args: argparse.Namespace) -> int:
-    sandbox = _open(args)
-    sandbox.reset(seed=args.seed, orders_per_store=args.orders_per_store)
+    import time
+
+    try:
+        orders_per_store, store_orders = _sizes(args)
+    except ValueError as error:
+        return _usage_error(error)
+    started = time.perf_counter()
+    # orders_per_store=0: a new database is seeded once below, not also on opening
+    sandbox = _open(args, orders_per_store=0)
+    sandbox.reset(seed=DEFAULT_SEED if args.seed is None else args.seed,
+                  orders_per_store=DEFAULT_ORDERS_PER_STORE if orders_per_store is None
+                  else orders_per_store,
+                  store_orders=store_orders or {}, as_of=args.now)
     info = sandbox.seeded_with
-    print(f"Sandbox reset: seed {info['seed']}, {info['orders_per_store']} orders per active"
-          f" store ({sandbox.db.path})")
+    seconds = time.perf_counter() - started
+    total = sum(sandbox.orders_seeded_in(store) for store in sandbox.stores)
+    sizes = "".join(f"{count:,} orders in {name}, " for name, count in info["store_orders"].items())
+    others = "other " if info["store_orders"] else ""
+    print(f"Sandbox reset: seed {info['seed']}, {sizes}{info['orders_per_store']:,} per {others}active"
+          f" store, as of {info['seeded_at']} ({total:,} orders in {seconds:.1f} s,"
+          f" {sandbox.db.path})")
+    sandbox.close()
     return 0
 
 

@@ -43,7 +43,8 @@ def build_magento_order(
     grand_total = round(subtotal + shipping + tax, 2)
     first, last, email = _customer(amazon, store)
     address = _address(amazon, store, entity_id, email, first, last)
-    items = [_item(entity_id, index, item, store, created)
+    created_at = magento_time(created)
+    items = [_item(entity_id, index, item, store, created_at)
              for index, item in enumerate(amazon["orderItems"])]
     state, status = magento_status_for(amazon["fulfillment"]["fulfillmentStatus"])
     totals = {
@@ -71,7 +72,7 @@ def build_magento_order(
         "base_to_global_rate": 1,
         "base_to_order_rate": 1,
         "billing_address_id": entity_id * 2,
-        "created_at": magento_time(created),
+        "created_at": created_at,
         "customer_email": email,
         "customer_firstname": first,
         "customer_group_id": 0,
@@ -231,14 +232,13 @@ def _address(amazon: dict, store: SandboxStore, entity_id: int, email: str, firs
 
 
 def _item(entity_id: int, index: int, amazon_item: dict, store: SandboxStore,
-          created: datetime) -> dict:
+          stamp: str) -> dict:
     product = amazon_item["product"]
     qty = amazon_item["quantityOrdered"]
     price = float(product["price"]["unitPrice"]["amount"])
     row_total = round(price * qty, 2)
     tax = sum(float(part["subtotal"]["amount"])
               for part in amazon_item["proceeds"]["breakdowns"] if part["type"] == "TAX")
-    stamp = magento_time(created)
     return {
         "amount_refunded": 0,
         "base_amount_refunded": 0,
@@ -293,4 +293,11 @@ def _item(entity_id: int, index: int, amazon_item: dict, store: SandboxStore,
 
 def _product_id(asin: str) -> int:
     """A stable catalog id for an ASIN (no Python hash randomisation)."""
-    return 1000 + sum(ord(ch) * (index + 1) for index, ch in enumerate(asin)) % 9000
+    product_id = _PRODUCT_IDS.get(asin)
+    if product_id is None:
+        product_id = 1000 + sum(ord(ch) * (index + 1) for index, ch in enumerate(asin)) % 9000
+        _PRODUCT_IDS[asin] = product_id
+    return product_id
+
+
+_PRODUCT_IDS: dict[str, int] = {}  # the catalog is small and fixed: work each id out once

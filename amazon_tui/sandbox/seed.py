@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import random
 import string
+from bisect import bisect
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from . import seed_data as data
 from .catalog import SandboxStore
@@ -27,6 +29,33 @@ DAY = 24 * HOUR
 TAXED_MARKETPLACES = {"US", "CA"}  # prices elsewhere include VAT
 
 
+class Weighted:
+    """`rng.choices(population, weights)[0]` with the cumulative weights worked out once.
+
+    It draws exactly as `random.choices` does (one `random()` and the same bisect), so the
+    seeded data does not depend on which of the two picked.
+    """
+
+    __slots__ = ("population", "cumulative", "total", "hi")
+
+    def __init__(self, weights: dict) -> None:
+        self.population = tuple(weights)
+        self.cumulative = list(accumulate(weights.values()))
+        self.total = self.cumulative[-1] + 0.0
+        self.hi = len(self.population) - 1
+
+    def pick(self, rng: random.Random):
+        return self.population[bisect(self.cumulative, rng.random() * self.total, 0, self.hi)]
+
+
+MFN_STATUSES = Weighted(MFN_STATUS_WEIGHTS)
+AFN_STATUSES = Weighted(AFN_STATUS_WEIGHTS)
+ITEM_COUNTS = Weighted(ITEM_COUNT_WEIGHTS)
+QUANTITIES = Weighted({1: 80, 2: 15, 3: 5})
+CANCELLED_BY = Weighted({"BUYER": 55, "MERCHANT": 35, "AMAZON": 10})
+EMAIL_CHARACTERS = string.ascii_lowercase + string.digits
+
+
 class OrderFactory:
     """Makes orders for one store; the same rng state always yields the same orders."""
 
@@ -43,8 +72,7 @@ class OrderFactory:
         """An order of a realistic status, channel and age."""
         rng = self.rng
         afn = rng.random() < AFN_SHARE
-        weights = AFN_STATUS_WEIGHTS if afn else MFN_STATUS_WEIGHTS
-        status = rng.choices(list(weights), weights=list(weights.values()))[0]
+        status = (AFN_STATUSES if afn else MFN_STATUSES).pick(rng)
         if min_age_days > 0:  # an old store: only settled orders
             status = "SHIPPED" if rng.random() < 0.9 else "CANCELLED"
         created, ship_by_latest = self._timeline(status, afn, max_age_days, min_age_days)
@@ -164,7 +192,7 @@ class OrderFactory:
 
     def _items(self, status: str, business: bool, buyer_cancel_request: bool) -> list[dict]:
         rng, currency = self.rng, self.store.currency
-        count = rng.choices(list(ITEM_COUNT_WEIGHTS), weights=list(ITEM_COUNT_WEIGHTS.values()))[0]
+        count = ITEM_COUNTS.pick(rng)
         if status == "PARTIALLY_SHIPPED":
             count = max(count, 2)
         products = rng.sample(data.PRODUCTS, count)
@@ -173,7 +201,7 @@ class OrderFactory:
         cancel_execution = self._cancel_execution() if status == "CANCELLED" else None
         items = []
         for index, (asin, title, sku, usd_price, serialised, transparency) in enumerate(products):
-            quantity = rng.choices((1, 2, 3), weights=(80, 15, 5))[0]
+            quantity = QUANTITIES.pick(rng)
             unit_price = round(usd_price * data.CURRENCY_FACTOR[currency], 2)
             if status == "SHIPPED" or index < shipped_items:
                 fulfilled, unfulfilled = quantity, 0
@@ -232,18 +260,19 @@ class OrderFactory:
         return product
 
     def _cancel_execution(self) -> dict:
-        who = self.rng.choices(("BUYER", "MERCHANT", "AMAZON"), weights=(55, 35, 10))[0]
-        reason = {
-            "BUYER": lambda: self.rng.choice(data.BUYER_CANCEL_REASONS),
-            "MERCHANT": lambda: self.rng.choice(data.MERCHANT_CANCEL_REASONS),
-            "AMAZON": lambda: "PaymentNotAuthorized",
-        }[who]()
+        who = CANCELLED_BY.pick(self.rng)
+        if who == "BUYER":
+            reason = self.rng.choice(data.BUYER_CANCEL_REASONS)
+        elif who == "MERCHANT":
+            reason = self.rng.choice(data.MERCHANT_CANCEL_REASONS)
+        else:
+            reason = "PaymentNotAuthorized"
         return {"cancelledBy": who, "cancelReason": reason}
 
     def _buyer(self, business: bool) -> dict:
         rng = self.rng
         first, last = rng.choice(data.BUYER_NAMES[self.country])
-        local = "".join(rng.choices(string.ascii_lowercase + string.digits, k=14))
+        local = "".join(rng.choices(EMAIL_CHARACTERS, k=14))
         domain = self.store.marketplace_name.split(".", 1)[1]
         buyer = {"buyerName": f"{first} {last}",
                  "buyerEmail": f"{local}@marketplace.amazon.{domain}"}

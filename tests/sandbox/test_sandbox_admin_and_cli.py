@@ -122,3 +122,50 @@ def test_importing_the_package_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": ":".join(sys.path)})
     assert out.stdout.strip() == "[]"
+
+
+def test_cli_reset_one_big_store_as_of_a_time(tmp_path, capsys):
+    db = tmp_path / "big.db"
+    argv = ("sandbox", "reset", "--db", str(db), "--store", "acme ca", "--orders-per-store", "150",
+            "--now", "2026-11-20T12:00:00Z")
+    args = _parse(*argv)
+    assert args.func(args) == 0
+    printed = capsys.readouterr().out
+    assert "150 orders in Acme CA, 320 per other active store" in printed
+    sandbox = Sandbox(db)
+    assert sandbox.seeded_with["store_orders"] == {"Acme CA": 150}
+    assert sandbox.seeded_with["seeded_at"] == "2026-11-20T12:00:00Z"
+    counts = sandbox.describe()["stores"]
+    assert [sum(store["orders"].values()) for store in counts] == [320, 320, 150, 40]
+    first = sandbox.db.query("SELECT order_id, doc FROM amazon_orders ORDER BY order_id")
+    sandbox.close()
+    args = _parse(*argv)  # the same options again: the same data
+    assert args.func(args) == 0
+    sandbox = Sandbox(db)
+    assert [tuple(row) for row in sandbox.db.query(
+        "SELECT order_id, doc FROM amazon_orders ORDER BY order_id")] == [tuple(r) for r in first]
+    sandbox.close()
+
+
+def test_cli_reset_seeds_a_new_database_once(tmp_path, monkeypatch):
+    seeded = []
+    original = Sandbox.reset
+
+    def counting(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        seeded.append(self.orders_per_store)
+
+    monkeypatch.setattr(Sandbox, "reset", counting)
+    args = _parse("sandbox", "reset", "--db", str(tmp_path / "new.db"), "--orders-per-store", "30")
+    assert args.func(args) == 0
+    assert [count for count in seeded if count] == [30]  # opening it seeded nothing
+
+
+def test_cli_store_needs_a_size_and_a_known_store(tmp_path, capsys):
+    db = str(tmp_path / "bad.db")
+    args = _parse("sandbox", "reset", "--db", db, "--store", "Acme US")
+    assert args.func(args) == 2
+    assert "--store needs --orders-per-store" in capsys.readouterr().err
+    args = _parse("sandbox", "reset", "--db", db, "--store", "Acme FR", "--orders-per-store", "5")
+    assert args.func(args) == 2
+    assert "Acme FR" in capsys.readouterr().err

@@ -159,3 +159,21 @@ async def test_comment_is_added_and_can_set_status(sandbox, client, magento_head
     assert after["status_histories"][0]["comment"] == body["statusHistory"]["comment"]
     assert after["status"] == "closed"
     assert sandbox.count("magentoComment", 200) == 1
+
+
+async def test_sort_by_updated_at_pages_in_order_and_follows_changes(sandbox, client, magento_headers,
+                                                                      clock):
+    order = _processing_order(sandbox)
+    clock.advance(3600)
+    refunded = await client.post(f"/rest/V1/order/{order['entity_id']}/refund", json={},
+                                 headers=magento_headers)
+    assert refunded.status_code == 200
+    pages, page, total = [], 1, None
+    while total is None or len(pages) < total:
+        body = (await client.get(SEARCH, headers=magento_headers, params=criteria(
+            [("store_id", "1", "eq")], sort=[("updated_at", "ASC")], page_size=20, page=page,
+            fields="items[entity_id,updated_at],total_count"))).json()
+        pages += [(item["updated_at"], item["entity_id"]) for item in body["items"]]
+        total, page = body["total_count"], page + 1
+    assert page > 3 and len(pages) == total and pages == sorted(pages)
+    assert pages[-1][1] == order["entity_id"]  # updated last, by the refund

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sandbox_helpers import orders_of
 
-from amazon_tui.sandbox import Sandbox
+from amazon_tui.sandbox import ControllableClock, Sandbox
 
 MAGENTO_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "magento"
 
@@ -185,3 +185,49 @@ def test_large_stores_seed_quickly(tmp_path, clock):
     assert time.monotonic() - started < 10
     assert sandbox.db.query_one("SELECT COUNT(*) AS n FROM amazon_orders")["n"] == 3 * 1000 + 125
     sandbox.close()
+
+
+def test_one_store_can_be_seeded_big(tmp_path, clock):
+    sandbox = Sandbox(tmp_path / "one.db", orders_per_store=20, store_orders={"Acme UK": 300},
+                      clock=clock)
+    counts = {row["seller_id"]: row["n"] for row in sandbox.db.query(
+        "SELECT seller_id, COUNT(*) AS n FROM amazon_orders GROUP BY seller_id")}
+    uk = next(store for store in sandbox.stores if store.name == "Acme UK")
+    assert counts.pop(uk.seller_id) == 300
+    assert sorted(counts.values()) == [2, 20, 20]  # the deactivated store gets an eighth
+    assert sandbox.seeded_with["store_orders"] == {"Acme UK": 300}
+    assert sandbox.orders_seeded_in(uk) == 300
+    statuses = Counter(order["fulfillment"]["fulfillmentStatus"]
+                       for order in orders_of(sandbox, uk.seller_id))
+    assert set(statuses) == ALL_STATUSES
+    sandbox.reset(store_orders={})  # back to the same size everywhere
+    assert len(orders_of(sandbox, uk.seller_id)) == 20
+    assert sandbox.seeded_with["store_orders"] == {}
+    sandbox.close()
+
+
+def test_reset_as_of_gives_the_same_data_whatever_the_clock(tmp_path, clock):
+    as_of = clock()
+
+    def snapshot(name, when):
+        sandbox = Sandbox(tmp_path / name, orders_per_store=0, clock=ControllableClock(when))
+        sandbox.reset(seed=5, orders_per_store=40, as_of=as_of)
+        docs = [row["doc"] for row in sandbox.db.query(
+            "SELECT doc FROM amazon_orders ORDER BY order_id")]
+        magento = [row["doc"] for row in sandbox.db.query(
+            "SELECT doc FROM magento_orders ORDER BY entity_id")]
+        seeded_at = sandbox.seeded_with["seeded_at"]
+        sandbox.close()
+        return docs, magento, seeded_at
+
+    first = snapshot("a.db", as_of + timedelta(days=3))
+    assert first == snapshot("b.db", as_of + timedelta(days=40))
+    assert first[2] == "2026-03-02T12:00:00Z" and len(first[0]) == 3 * 40 + 5
+
+
+def test_seeding_does_not_leave_the_garbage_collector_off(tmp_path, clock):
+    import gc
+
+    assert gc.isenabled()
+    Sandbox(tmp_path / "gc.db", orders_per_store=5, clock=clock).close()
+    assert gc.isenabled()
