@@ -31,10 +31,14 @@ def create_app(sandbox: Sandbox):
 
 
 def default_db_path() -> Path:
-    """`$AMAZON_TUI_DATA_DIR/sandbox.db`, else the platform's user data dir."""
+    """`<data dir>/sandbox/sandbox.db`: the database the app's embedded sandbox uses.
+
+    The data dir is `$AMAZON_TUI_DATA_DIR`, else the platform's user data dir, as for the
+    app; so `sandbox reset` reseeds what the app shows and `sandbox serve` serves it.
+    """
     data_dir = os.environ.get("AMAZON_TUI_DATA_DIR")
     if data_dir:
-        return Path(data_dir) / "sandbox.db"
+        return Path(data_dir).expanduser() / "sandbox" / "sandbox.db"
     import platformdirs
 
-    return platformdirs.user_data_path("amazon-tui") / "sandbox.db"
+    return platformdirs.user_data_path("amazon-tui") / "sandbox" / "sandbox.db"

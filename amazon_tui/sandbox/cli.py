@@ -27,8 +27,9 @@ RESET_EPILOG = """examples:
   amazon-tui sandbox reset --db /tmp/s.db --now 2026-11-20T12:00:00Z
       the same orders on every run: the data does not move with the real time
 
-The default database is the data dir's sandbox.db (served by `sandbox serve`); the app's
-embedded sandbox (no config file, or --sandbox) keeps its own in <data dir>/sandbox/sandbox.db.
+The default database, <data dir>/sandbox/sandbox.db, is the one the app's embedded sandbox
+(no config file, or --sandbox) uses, and the one `sandbox serve` serves. After a reset, run
+`amazon-tui db rebuild --sandbox` so the app's local store forgets the orders of the old data.
 """
 
 
@@ -69,7 +70,7 @@ def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
 
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", type=Path, default=None,
-                        help="sandbox database (default: the data dir's sandbox.db)")
+                        help="sandbox database (default: <data dir>/sandbox/sandbox.db, the app's embedded one)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the demo data (42)")
     parser.add_argument("--orders-per-store", type=int, default=None, metavar="N",
                         help="orders per active store (320; a deactivated store gets an eighth)")

@@ -108,9 +108,17 @@ def test_cli_reset_and_serve_arguments(tmp_path, capsys):
 
 def test_default_db_path(monkeypatch, tmp_path):
     monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(tmp_path))
-    assert default_db_path() == tmp_path / "sandbox.db"
+    assert default_db_path() == tmp_path / "sandbox" / "sandbox.db"
     monkeypatch.delenv("AMAZON_TUI_DATA_DIR")
-    assert default_db_path().name == "sandbox.db"
+    assert default_db_path().parts[-2:] == ("sandbox", "sandbox.db")
+
+
+def test_default_db_path_is_the_embedded_sandboxs(monkeypatch, tmp_path):
+    """`sandbox reset` must reseed the data the app shows when it runs on the sandbox."""
+    from amazon_tui.settings import load_settings
+
+    monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(tmp_path))
+    assert load_settings(sandbox=True).data_dir / "sandbox.db" == default_db_path()
 
 
 def test_importing_the_package_stays_light():
