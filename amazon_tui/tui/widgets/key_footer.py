@@ -45,3 +45,13 @@ class KeyFooter(Footer):
         if shown != self._shown:
             self._shown = shown
             await self.recompose()
+            self._forget_removed_keys()
+
+    def _forget_removed_keys(self) -> None:
+        """Drop the ``compact`` watchers of the keys a rebuild removed.
+
+        Each key is data-bound to ``compact``; Textual prunes the watchers of removed keys
+        only when ``compact`` changes, which it never does here (Textual 8.2.8 internals).
+        """
+        for watchers in getattr(self, "__watchers", {}).values():
+            watchers[:] = [(node, callback) for node, callback in watchers if not node._closing]
