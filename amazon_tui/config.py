@@ -266,6 +266,11 @@ def parse_config(text: str, source: str = "config") -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source} is not valid TOML: {exc}.") from None
+    return validate_config(raw, source)
+
+
+def validate_config(raw: dict[str, Any], source: str = "config") -> Config:
+    """Validate a config mapping (TOML's shape), raising ConfigError with a readable paragraph."""
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:

@@ -15,9 +15,9 @@ from amazon_tui.config import (
     config_path,
     data_dir,
     load_config,
-    parse_config,
     permission_warning,
     resolve_secrets,
+    validate_config,
 )
 
 SANDBOX_BASE_URL = "http://sandbox.invalid"
@@ -41,11 +41,9 @@ class Settings:
 
 
 def _sandbox_config() -> Config:
-    import tomli_w
+    from amazon_tui.sandbox.catalog import sandbox_config
 
-    from amazon_tui.sandbox import sandbox_config
-
-    return parse_config(tomli_w.dumps(sandbox_config(SANDBOX_BASE_URL)), source="the sandbox config")
+    return validate_config(sandbox_config(SANDBOX_BASE_URL), source="the sandbox config")
 
 
 def load_settings(*, config: str | None = None, sandbox: bool = False, read_only: bool = False) -> Settings:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .catalog import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SandboxStore, sandbox_config
-from .clock import ControllableClock
-from .sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from .clock import ControllableClock
+    from .sandbox import Sandbox
 
 __all__ = [
     "SANDBOX_CLIENT_ID",
@@ -23,6 +27,20 @@ __all__ = [
     "default_db_path",
     "sandbox_config",
 ]
+
+
+def __getattr__(name: str):
+    """``Sandbox`` and ``ControllableClock`` load on first use: the app's start-up only
+    needs ``sandbox_config`` (the server side stays off the TUI's start path)."""
+    if name == "Sandbox":
+        from .sandbox import Sandbox
+
+        return Sandbox
+    if name == "ControllableClock":
+        from .clock import ControllableClock
+
+        return ControllableClock
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def create_app(sandbox: Sandbox):

@@ -16,6 +16,8 @@ COLUMNS_WIDE = 3
 class StoresScreen(BaseScreen):
     """The start screen."""
 
+    _shown_once = False  # the first resume comes right after compose built the cards from fresh data
+
     HELP = (
         "Every configured Amazon store. Cards show cached data at once and update while the sync runs; "
         "each counts its late orders, orders due soon (ui.due_soon_hours) and buyers' cancellation requests (! lists them)."
@@ -108,4 +110,6 @@ class StoresScreen(BaseScreen):
             card.show_last_sync(self.service.last_sync(card.store))
 
     def on_screen_resume(self) -> None:
-        self.on_orders_changed(OrdersChanged())
+        if self._shown_once:  # coming back: another screen may have changed the orders
+            self.on_orders_changed(OrdersChanged())
+        self._shown_once = True
