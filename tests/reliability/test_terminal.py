@@ -80,7 +80,7 @@ async def test_status_and_badges_are_words_not_only_colours(world):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for card in app.screen.query(StoreCardWidget):
-            text = plain(card.query_one("#website"))
+            text = card.lines["website"].plain
             assert card.card.status.value in text, text
         assert "SANDBOX" in app.screen.query_one("Breadcrumb").render().plain
 

@@ -26,7 +26,9 @@ def plain(widget: Static) -> str:
 
 
 def screen_text(app) -> str:
-    return "\n".join(plain(static) for static in app.screen.query(Static))
+    """The text of the screen's Statics and store cards (each card renders its own lines)."""
+    cards = [line.plain for card in app.screen.query("StoreCardWidget") for line in card.lines.values()]
+    return "\n".join([plain(static) for static in app.screen.query(Static)] + cards)
 
 
 def recent_index(app, predicate) -> int:

@@ -116,7 +116,7 @@ async def test_cards_and_dashboard_show_the_three_counts(world):
             if card.store not in counts:
                 continue
             late, due, asked = counts[card.store]
-            assert re.fullmatch(f"{late} late, {due} due soon, {asked} (buyer cancel|cancel req.)", plain(card.query_one("#state")).strip())
+            assert re.fullmatch(f"{late} late, {due} due soon, {asked} (buyer cancel|cancel req.)", card.lines["state"].plain.strip())
         pilot.app.open_store("Acme US")
         await settle(pilot)
         late, due, asked = counts["Acme US"]

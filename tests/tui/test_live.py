@@ -122,8 +122,8 @@ async def test_a_quiet_poll_keeps_last_updated_honest(live):
     async with live.app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         card = pilot.app.screen.cards[0]
-        before = str(card.query_one("#updated").render())
+        before = card.lines["updated"].plain
         live.clock.advance(120)
         expected = f"Last Updated {live.clock().strftime('%Y-%m-%d %H:%M')}"
-        await wait_until(pilot, lambda: str(card.query_one("#updated").render()) == expected)
+        await wait_until(pilot, lambda: card.lines["updated"].plain == expected)
         assert before != expected

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.app import RenderResult
 from textual.message import Message
-from textual.widgets import Sparkline, Static
+from textual.renderables.sparkline import Sparkline as SparklineRenderable
+from textual.widget import Widget
 
 from amazon_tui.domain import StoreStatus
 from amazon_tui.service import AttentionCounts, StoreCard
@@ -56,14 +58,19 @@ def attention_text(counts: AttentionCounts, width: int) -> Text:
     return text
 
 
-class StoreCardWidget(Vertical, can_focus=True):
-    """One store; Enter (handled by the screen) is View Store."""
+class StoreCardWidget(Widget, can_focus=True):
+    """One store; Enter (handled by the screen) is View Store.
+
+    One widget that renders its seven lines (not a widget per line): the Amazon Stores
+    screen is the first paint, and eleven widgets per card were a third of its cost.
+    """
 
     class Chosen(Message):
         def __init__(self, store: str) -> None:
             super().__init__()
             self.store = store
 
+    COMPONENT_CLASSES = {"store-card--spark-max", "store-card--spark-min"}
     DEFAULT_CSS = """
     StoreCardWidget {
         height: 9; border: round $panel-lighten-2; padding: 0 1; margin: 0 1 0 0;
@@ -71,10 +78,8 @@ class StoreCardWidget(Vertical, can_focus=True):
     }
     StoreCardWidget:focus { border: round $accent; background: $boost; }
     StoreCardWidget.-inactive { color: $text-muted; }
-    StoreCardWidget Static { height: 1; }
-    StoreCardWidget Sparkline { height: 1; margin: 0; width: 1fr; }
-    StoreCardWidget #spark-row { height: 1; }
-    StoreCardWidget #change { width: auto; padding-left: 1; }
+    StoreCardWidget > .store-card--spark-max { color: $primary; }
+    StoreCardWidget > .store-card--spark-min { color: $primary 30%; }
     """
 
     def __init__(self, card: StoreCard, now: datetime, index: int) -> None:
@@ -83,18 +88,8 @@ class StoreCardWidget(Vertical, can_focus=True):
         self.card = card
         self.now = now
         self.progress: SyncProgress | None = None
-        self._last_sync_text = ""
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="website")
-        yield Static(id="created")
-        yield Static(id="updated")
-        yield Static(id="gmv")
-        with Horizontal(id="spark-row"):
-            yield Sparkline([], id="spark")
-            yield Static(id="change")
-        yield Static(id="awaiting")
-        yield Static(id="state")
+        self.lines: dict[str, Text] = {}
+        self._spark: list[float] = [0.0]
 
     def on_mount(self) -> None:
         self.show(self.card, self.now)
@@ -106,28 +101,30 @@ class StoreCardWidget(Vertical, can_focus=True):
         self.border_title = f"{market.code} · {clean(card.name)}"
         self.border_subtitle = "Enter: View Store"
         self.set_class(card.status is StoreStatus.INACTIVE, "-inactive")
-        website = Text(clean(card.config.magento_website or "no Magento website"), no_wrap=True, overflow="ellipsis")
+        website = Text(clean(card.config.magento_website or "no Magento website"))
         website.append("  ")
         website.append("● ", style=STATUS_STYLES[card.status])
         website.append(card.status.value)
-        self.query_one("#website", Static).update(website)
-        self.query_one("#created", Static).update(f"Created {day(card.created)}")
-        self.show_last_sync(card.last_sync)
         stats = card.stats
         gmv = Text("GMV (30 day) ")
         gmv.append(amount(stats.gmv, stats.currency or market.currency), style="bold")
-        self.query_one("#gmv", Static).update(gmv)
-        self.query_one("#change", Static).update(change(stats.gmv_change))
-        self.query_one("#spark", Sparkline).data = [float(value) for value in stats.daily] or [0.0]
-        self.query_one("#awaiting", Static).update(f"{stats.awaiting_shipment} orders awaiting shipment")
+        self.lines.update(
+            website=website,
+            created=Text(f"Created {day(card.created)}"),
+            updated=Text(f"Last Updated {last_updated(card.last_sync)}"),
+            gmv=gmv,
+            change=change(stats.gmv_change),
+            awaiting=Text(f"{stats.awaiting_shipment} orders awaiting shipment"),
+        )
+        self._spark = [float(value) for value in stats.daily] or [0.0]
         self._show_state()
 
     def show_last_sync(self, last_sync: datetime | None) -> None:
         """Redraw "Last Updated" when (and only when) its text changes."""
-        text = f"Last Updated {last_updated(last_sync)}"
-        if text != self._last_sync_text:
-            self._last_sync_text = text
-            self.query_one("#updated", Static).update(text)
+        text = Text(f"Last Updated {last_updated(last_sync)}")
+        if text != self.lines.get("updated"):
+            self.lines["updated"] = text
+            self.refresh()
 
     def set_progress(self, progress: SyncProgress | None) -> None:
         self.progress = progress
@@ -136,13 +133,40 @@ class StoreCardWidget(Vertical, can_focus=True):
     def _show_state(self) -> None:
         line = progress_text(self.progress)
         if line is None and self.card.error:
-            line = Text(f"⚠ {clean(self.card.error)}", style="#ff8c3a", no_wrap=True, overflow="ellipsis")
+            line = Text(f"⚠ {clean(self.card.error)}", style="#ff8c3a")
         if line is None and self.card.status is StoreStatus.INACTIVE:
             line = Text("Inactive: not synced", style="dim")
-        self.query_one("#state", Static).update(line or attention_text(self.card.attention, self.content_size.width or 34))
+        self.lines["state"] = line or attention_text(self.card.attention, self.content_size.width or 34)
+        self.refresh()
 
     def on_resize(self) -> None:
         self._show_state()
+
+    def render(self) -> RenderResult:
+        if not self.lines:
+            return ""
+        width = self.content_size.width
+        _, base = self.background_colors
+        spark = SparklineRenderable(
+            self._spark,
+            width=max(1, width - 1 - self.lines["change"].cell_len),
+            min_color=(base + self.get_component_styles("store-card--spark-min").color).rich_color,
+            max_color=(base + self.get_component_styles("store-card--spark-max").color).rich_color,
+        )
+        spark_row = Table.grid(expand=True, padding=(0, 0, 0, 1), collapse_padding=True, pad_edge=False)
+        spark_row.add_column(ratio=1, no_wrap=True)
+        spark_row.add_column(no_wrap=True)
+        spark_row.add_row(spark, self.lines["change"])
+        one_line = dict(no_wrap=True, overflow="ellipsis")
+        rows = [self.lines[name] for name in ("website", "created", "updated", "gmv")]
+        after = [self.lines[name] for name in ("awaiting", "state")]
+        return Group(*(self._fit(row, **one_line) for row in rows), spark_row, *(self._fit(row, **one_line) for row in after))
+
+    @staticmethod
+    def _fit(text: Text, **options) -> Text:
+        fitted = text.copy()
+        fitted.no_wrap, fitted.overflow = options["no_wrap"], options["overflow"]
+        return fitted
 
     def on_click(self) -> None:
         self.focus()
