@@ -12,9 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
-from amazon_tui.attention import AttentionItem, classify, most_urgent_first
-from amazon_tui.cancel import CancellationEngine, CancelRefused, Submission
 from amazon_tui.config import StoreConfig
 from amazon_tui.domain import (
     CancelReason,
@@ -28,10 +27,16 @@ from amazon_tui.domain import (
     not_cancelable_reason,
     parse_timestamp,
 )
-from amazon_tui.local import AuditTrail, Journal, JournalEntry, OrderRepository, open_database
+from amazon_tui.local import OrderRepository, open_database
 from amazon_tui.local.orders import AttentionCounts, StoreStats
 from amazon_tui.settings import Settings
 from amazon_tui.sync import Progress, SyncProgress, SyncReport, sync_amazon, sync_magento_links
+
+if TYPE_CHECKING:
+    from amazon_tui.attention import AttentionItem
+    from amazon_tui.cancel import CancellationEngine, Submission
+    from amazon_tui.local.audit import AuditTrail
+    from amazon_tui.local.journal import Journal, JournalEntry
 
 Clock = Callable[[], datetime]
 
@@ -188,22 +193,40 @@ class AppService:
         self.clock = clock
         self.db = open_database(settings.data_dir)
         self.repo = OrderRepository(self.db)
-        self.journal = Journal(self.db)
-        self.audit_trail = AuditTrail(self.db)
         self._wait_listeners: list[Callable[[str, float], None]] = []
         self.gateway = Gateway(settings, transport=transport, on_wait=self._on_wait)
-        magento = settings.config.magento
-        self.cancellations = CancellationEngine(
+        self._sync_lock = asyncio.Lock()
+        self._errors: dict[str, str] = {}
+        self._register_stores()
+
+    # The journal, the audit trail and the cancellation engine (with the feed XML) load on
+    # first use: the TUI's first paint needs none of them.
+
+    @cached_property
+    def journal(self) -> Journal:
+        from amazon_tui.local.journal import Journal
+
+        return Journal(self.db)
+
+    @cached_property
+    def audit_trail(self) -> AuditTrail:
+        from amazon_tui.local.audit import AuditTrail
+
+        return AuditTrail(self.db)
+
+    @cached_property
+    def cancellations(self) -> CancellationEngine:
+        from amazon_tui.cancel import CancellationEngine
+
+        magento = self.settings.config.magento
+        return CancellationEngine(
             repo=self.repo,
             journal=self.journal,
             audit=self.audit_trail,
             gateway=self.gateway,
-            clock=clock,
+            clock=self.clock,
             on_amazon_cancel=magento.on_amazon_cancel if magento else "none",
         )
-        self._sync_lock = asyncio.Lock()
-        self._errors: dict[str, str] = {}
-        self._register_stores()
 
     @classmethod
     def open(cls, settings: Settings, *, transport=None, clock: Clock = utc_now) -> AppService:
@@ -328,6 +351,8 @@ class AppService:
 
     def attention(self) -> list[AttentionItem]:
         """Late, due-soon and buyer-cancel orders of the active stores, most urgent first."""
+        from amazon_tui.attention import classify, most_urgent_first
+
         now = self.clock()
         stores = [store.name for store in self.stores if store.active]
         items = []
@@ -455,6 +480,8 @@ class AppService:
     async def cancel(self, order_ids: Sequence[str], reason: CancelReason) -> list[Submission]:
         """Journal, verify and submit; one feed per store. Returns once Amazon has the feed."""
         if self.read_only:
+            from amazon_tui.cancel import CancelRefused
+
             raise CancelRefused("amazon-tui runs read-only: cancellation is switched off.")
         by_store: dict[str, list[str]] = {}
         for order_id in order_ids:

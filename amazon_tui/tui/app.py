@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -10,8 +11,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import WorkerState
 
-from amazon_tui.cancel import FAILURE_MESSAGE, SUCCESS_MESSAGE, Submission
-from amazon_tui.local import CancelState
 from amazon_tui.service import AppService
 from amazon_tui.settings import Settings
 from amazon_tui.startup import resume_collection
@@ -21,6 +20,9 @@ from amazon_tui.tui.format import clean, seller_central_order_url
 from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrderSeen, OrdersChanged, SyncChanged
 from amazon_tui.tui.screens.stores import StoresScreen
+
+if TYPE_CHECKING:
+    from amazon_tui.cancel import Submission
 
 
 CANCEL_FINISH_GROUP, CANCEL_RESUME_GROUP = "cancel-finish", "cancel-resume"
@@ -186,6 +188,8 @@ class AmazonTuiApp(App[int]):
         self.push_screen(CancelModal(order_ids, buyer_reason=buyer_reason), submitted)
 
     def report_submissions(self, submissions: list[Submission]) -> None:
+        from amazon_tui.cancel import FAILURE_MESSAGE, SUCCESS_MESSAGE
+
         sent = [entry.order_id for s in submissions for entry in s.submitted]
         refused = [pair for s in submissions for pair in s.refused] + [pair for s in submissions for pair in s.failed]
         if sent:
@@ -243,6 +247,8 @@ class AmazonTuiApp(App[int]):
             screen.show_failure(what, error, action, source="cancel")
 
     def _report_final(self, entries) -> None:
+        from amazon_tui.cancel import FAILURE_MESSAGE
+        from amazon_tui.local.journal import CancelState
         from amazon_tui.tui.screens.base import BaseScreen
 
         for screen in self.screen_stack:
