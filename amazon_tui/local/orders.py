@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from amazon_tui.domain import (
@@ -171,7 +171,7 @@ _UPSERT_ORDER = """
     INSERT INTO orders (order_id, store, status, fulfilled_by, purchase_date, last_updated, ship_by,
                         buyer_name, buyer_fold, total_amount, total_micros, currency, notes,
                         buyer_cancel, unseen, detail_fetched, doc)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))
     ON CONFLICT (order_id) DO UPDATE SET
         store = excluded.store, status = excluded.status, fulfilled_by = excluded.fulfilled_by,
         purchase_date = excluded.purchase_date, last_updated = excluded.last_updated,
@@ -183,28 +183,47 @@ _UPSERT_ORDER = """
 """
 
 
-def _order_row(order: Order, notes: str | None, fetched: str | None, unseen: bool) -> tuple:
+def _stamp(value: datetime) -> str:
+    """``format_timestamp(value)``, a third cheaper for UTC times (three per upserted order)."""
+    if value.tzinfo is not timezone.utc and (value.tzinfo is None or value.utcoffset()) or value.year < 1000:
+        return format_timestamp(value)
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (value.year, value.month, value.day, value.hour, value.minute, value.second)
+
+
+def _doc(order: Order) -> bytes:
+    """The stored JSON of an order (UTF-8), without its empty fields. Bind as ``CAST(? AS TEXT)``.
+
+    Every optional field of the domain models defaults to None, so the document reads back
+    equal; leaving the nulls out makes it ~15% smaller and quicker to write (sync upserts).
+    Pydantic's UTF-8 bytes go to SQLite as they are (a str would be decoded, then encoded
+    again to bind it); the CAST stores them as TEXT, as a str is.
+    """
+    return Order.__pydantic_serializer__.to_json(order, exclude_none=True)  # looked up here: built on first use
+
+
+def _order_row(order: Order, notes: str | None, fetched: str | None, unseen: bool, buyer_cancel: bool) -> tuple:
     """The ``orders`` row of an order, in ``_UPSERT_ORDER``'s column order."""
     stored = order if notes == order.notes else order.model_copy(update={"notes": notes})
     total = order.total
+    buyer = order.buyer_name
     return (
         order.order_id,
         order.store,
         order.status.value,
         order.fulfilled_by.value if order.fulfilled_by else None,
-        format_timestamp(order.created),
-        format_timestamp(order.last_updated),
-        format_timestamp(order.ship_by) if order.ship_by else None,
-        order.buyer_name,
-        order.buyer_name.casefold() if order.buyer_name else None,
-        str(total.amount) if total else None,
+        _stamp(order.created),
+        _stamp(order.last_updated),
+        _stamp(order.ship_by) if order.ship_by else None,
+        buyer,
+        buyer.casefold() if buyer else None,
+        None if total is None else str(total.amount),
         _micros(total),
-        total.currency if total else None,
+        None if total is None else total.currency,
         notes,
-        int(order.buyer_cancellation_reason is not None),
+        int(buyer_cancel),
         int(unseen),
         fetched,
-        stored.model_dump_json(),
+        _doc(stored),
     )
 
 
@@ -234,7 +253,7 @@ def _known(conn: sqlite3.Connection, order_ids: Sequence[str]) -> dict[str, tupl
 
 
 class OrderRepository:
-    """Reads and writes orders, items, packages, notes, links and cursors."""
+    """Reads and writes orders (items and packages inside), notes, links and cursors."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -266,26 +285,29 @@ class OrderRepository:
             for batch in _distinct_runs(list(orders)):
                 known = _known(conn, [order.order_id for order in batch])
                 notes_rows: list[tuple[str, str, str]] = []
-                writes: list[tuple[Order, str | None, bool]] = []
+                rows: list[tuple] = []
                 for order in batch:
                     row = known.get(order.order_id)
                     old_status = OrderStatus(row[0]) if row else None
                     notes = row[2] if row else order.notes
-                    if row is not None and row[1] > format_timestamp(order.last_updated) and not detail:
+                    if row is not None and row[1] > _stamp(order.last_updated) and not detail:
                         continue  # an older copy than the one we hold
                     if old_status is not None and old_status is not order.status:
                         notes = status_note(order.status)
                         notes_rows.append((order.order_id, stamp, notes))
                         changed.append(StatusChange(order.order_id, old_status, order.status))
-                    asked = order.buyer_cancellation_reason is not None and not (row and row[3])  # a new buyer's request
-                    writes.append((order, notes, mark_unseen and (row is None or old_status is not order.status or asked)))
+                    buyer_cancel = order.buyer_cancellation_reason is not None
+                    asked = buyer_cancel and not (row and row[3])  # a new buyer's request
+                    unseen = mark_unseen and (row is None or old_status is not order.status or asked)
+                    rows.append(_order_row(order, notes, fetched, unseen, buyer_cancel))
                     if row is None:
                         inserted.append(order.order_id)
                     else:
                         updated += 1
                 if notes_rows:
                     conn.executemany("INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", notes_rows)
-                self._write(conn, writes, fetched, replaced=[order.order_id for order, _, _ in writes if order.order_id in known])
+                if rows:
+                    conn.executemany(_UPSERT_ORDER, rows)
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO sync_cursors (store, source, cursor, updated) VALUES (?, ?, ?, ?) "
@@ -293,32 +315,6 @@ class OrderRepository:
                     (*cursor, stamp),
                 )
         return UpsertResult(tuple(inserted), tuple(changed), updated)
-
-    @staticmethod
-    def _write(conn: sqlite3.Connection, writes: Sequence[tuple[Order, str | None, bool]], fetched: str | None, *, replaced: Sequence[str]) -> None:
-        """Write orders (with their notes and unseen mark), replacing their items and packages."""
-        if not writes:
-            return
-        conn.executemany(_UPSERT_ORDER, [_order_row(order, notes, fetched, unseen) for order, notes, unseen in writes])
-        if replaced:
-            conn.executemany("DELETE FROM items WHERE order_id = ?", [(order_id,) for order_id in replaced])
-            conn.executemany("DELETE FROM packages WHERE order_id = ?", [(order_id,) for order_id in replaced])
-        conn.executemany(
-            "INSERT INTO items (order_id, order_item_id, position, asin, seller_sku, title, quantity, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (order.order_id, item.order_item_id, position, item.asin, item.seller_sku, item.title, item.quantity_ordered, item.model_dump_json())
-                for order, _, _ in writes
-                for position, item in enumerate(order.items)
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO packages (order_id, reference_id, carrier, tracking_number, doc) VALUES (?, ?, ?, ?, ?)",
-            [
-                (order.order_id, package.reference_id, package.carrier, package.tracking_number, package.model_dump_json())
-                for order, _, _ in writes
-                for package in order.packages
-            ],
-        )
 
     def set_status(self, order_id: str, status: OrderStatus, note: str, *, now: datetime) -> None:
         """Change an order's status locally (a confirmed cancellation) with its note."""
@@ -331,8 +327,8 @@ class OrderRepository:
             items = tuple(item.model_copy(update={"quantity_unshipped": 0}) for item in order.items) if status is OrderStatus.CANCELLED else order.items
             order = order.model_copy(update={"status": status, "notes": note, "items": items, "last_updated": now})
             conn.execute(
-                "UPDATE orders SET status = ?, notes = ?, last_updated = ?, doc = ? WHERE order_id = ?",
-                (status.value, note, stamp, order.model_dump_json(), order_id),
+                "UPDATE orders SET status = ?, notes = ?, last_updated = ?, doc = CAST(? AS TEXT) WHERE order_id = ?",
+                (status.value, note, stamp, _doc(order), order_id),
             )
             conn.execute("INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", (order_id, stamp, note))
 

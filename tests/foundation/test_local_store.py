@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import sqlite3
+import typing
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from pydantic import BaseModel
 
-from amazon_tui.domain import CancelReason, FulfilledBy, Money, Order, OrderItem, OrderQuery, OrderStatus, SortField
+from amazon_tui.domain import (
+    Address,
+    BuyerCancellationRequest,
+    CancelReason,
+    FulfilledBy,
+    Money,
+    Order,
+    OrderItem,
+    OrderQuery,
+    OrderStatus,
+    Package,
+    PackageLine,
+    SortField,
+)
 from amazon_tui.local import CancelState, DatabaseError, DuplicateCancellation, Journal, OrderRepository, open_database
-from amazon_tui.local.db import DB_FILE
-from amazon_tui.local.schema import SCHEMA_VERSION
+from amazon_tui.local.db import DB_FILE, PAGE_SIZE, WAL_CHECKPOINT_BYTES, _statements
+from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 
@@ -34,7 +49,10 @@ def test_migrates_an_empty_file_and_reopens_idempotently(tmp_path):
     db = open_database(tmp_path)
     assert db.schema_version == SCHEMA_VERSION
     tables = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"stores", "orders", "items", "packages", "order_notes", "sync_cursors", "cancellations", "audit", "magento_links"} <= tables
+    assert {"stores", "orders", "order_notes", "sync_cursors", "cancellations", "audit", "magento_links"} <= tables
+    assert not {"items", "packages"} & tables  # they live in the order's doc (schema 3)
+    assert db.query("PRAGMA page_size")[0][0] == PAGE_SIZE
+    assert db.query("PRAGMA wal_autocheckpoint")[0][0] * PAGE_SIZE == WAL_CHECKPOINT_BYTES  # WAL synced as often as with 4 KB pages
     assert db.query("PRAGMA journal_mode")[0][0] == "wal"
     db.close()
     again = open_database(tmp_path)
@@ -102,3 +120,142 @@ def test_journal_allows_one_live_cancellation_per_order(tmp_path):
     retry = journal.request("111-0000000-0000001", "Acme US", CancelReason.NO_INVENTORY, "op", now=NOW)
     assert retry.state is CancelState.REQUESTED
     assert [e.id for e in journal.unfinished()] == [retry.id]
+
+
+def rich_order(number: int) -> Order:
+    """An order with items, a package, an address, a buyer's request, and empty fields."""
+    usd = Money.parse("12.50", "USD")
+    return order(number).model_copy(update={
+        "ship_by": NOW + timedelta(hours=5),
+        "programs": ("PRIME",),
+        "address": Address(name="Zoë Ærø", city="Łódź", country_code="PL"),
+        "items": (
+            OrderItem(order_item_id=f"{number}01", title="Café cups", quantity_ordered=2, quantity_unshipped=2, unit_price=usd, row_total=usd,
+                      cancellation_request=BuyerCancellationRequest()),
+            OrderItem(order_item_id=f"{number}02", quantity_ordered=1, quantity_shipped=1),
+        ),
+        "packages": (Package(reference_id="1", carrier="DHL", tracking_number="JD0001", ship_time=NOW,
+                             lines=(PackageLine(order_item_id=f"{number}02", quantity=1),)),),
+    })
+
+
+def test_an_order_reads_back_equal_to_what_was_upserted(tmp_path):
+    repo = OrderRepository(open_database(tmp_path))
+    orders = [order(1), rich_order(2), order(3, total="0.00", buyer="").model_copy(update={"total": None, "fulfilled_by": None})]
+    repo.upsert(orders, now=NOW)
+    assert [repo.get(o.order_id) for o in orders] == orders
+    assert repo.summary("111-0000000-0000002").ship_by == NOW + timedelta(hours=5)
+    repo.set_status("111-0000000-0000002", OrderStatus.CANCELLED, "Canceled.", now=NOW)
+    assert repo.get("111-0000000-0000002").status is OrderStatus.CANCELLED
+    assert {row[0] for row in repo.db.query("SELECT typeof(doc) FROM orders")} == {"text"}  # bound as UTF-8 bytes, stored as TEXT
+    assert "Łódź" in repo.db.query("SELECT doc FROM orders WHERE order_id = '111-0000000-0000002'")[0][0]
+
+
+def _models_inside(model: type[BaseModel], found: set[type[BaseModel]]) -> set[type[BaseModel]]:
+    """``model`` and every model its fields can hold (Order: items, packages, money, ...)."""
+    if model not in found:
+        found.add(model)
+        for field in model.model_fields.values():
+            pending = [field.annotation]
+            while pending:
+                annotation = pending.pop()
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    _models_inside(annotation, found)
+                pending += typing.get_args(annotation)
+    return found
+
+
+def test_the_stored_doc_may_leave_out_empty_fields():
+    # The doc is written without None fields (smaller, faster sync). It reads back equal only
+    # while every field that accepts None also defaults to None.
+    models = _models_inside(Order, set())
+    assert {Money, OrderItem, Package, PackageLine, Address, BuyerCancellationRequest} <= models
+    wrong = [f"{model.__name__}.{name}" for model in models for name, field in model.model_fields.items()
+             if type(None) in typing.get_args(field.annotation) and field.default is not None]
+    assert wrong == []
+
+
+def _schema_2_database(path) -> None:
+    """A database as amazon-tui with schema 2 left it: orders with items and packages rows."""
+    connection = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        for statement in _statements(script):
+            connection.execute(statement)
+    for number, status in ((1, OrderStatus.UNSHIPPED), (2, OrderStatus.SHIPPED)):
+        item = rich_order(number).model_copy(update={"status": status})
+        connection.execute(
+            "INSERT INTO orders (order_id, store, status, fulfilled_by, purchase_date, last_updated, ship_by, buyer_name, buyer_fold, "
+            "total_amount, total_micros, currency, notes, buyer_cancel, unseen, detail_fetched, doc) "
+            "VALUES (?, 'Acme US', ?, 'MERCHANT', ?, ?, ?, ?, ?, '10.00', 10000000, 'USD', NULL, 1, 0, NULL, ?)",
+            (item.order_id, status.value, item.created.strftime("%Y-%m-%dT%H:%M:%SZ"), item.last_updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+             item.ship_by.strftime("%Y-%m-%dT%H:%M:%SZ"), item.buyer_name, item.buyer_name.casefold(), item.model_dump_json()),
+        )
+        for position, line in enumerate(item.items):
+            connection.execute("INSERT INTO items VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
+                               (item.order_id, line.order_item_id, position, line.quantity_ordered, line.model_dump_json()))
+        connection.execute("INSERT INTO packages VALUES (?, '1', 'DHL', 'JD0001', '{}')", (item.order_id,))
+    connection.execute("INSERT INTO order_notes (order_id, time, text) VALUES ('111-0000000-0000002', '2026-11-20T12:00:00Z', 'Status updated to Shipped.')")
+    connection.execute("PRAGMA user_version = 2")
+    connection.commit()
+    connection.close()
+
+
+def test_schema_2_migrates_to_3_keeping_the_orders(tmp_path):
+    _schema_2_database(tmp_path / DB_FILE)
+    db = open_database(tmp_path)
+    assert db.schema_version == SCHEMA_VERSION == 3
+    tables = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert not {"items", "packages"} & tables
+    indexes = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL")}
+    assert indexes == {"orders_store_date", "orders_store_buyer", "orders_store_total", "orders_store_status"}
+    assert db.query("PRAGMA integrity_check")[0][0] == "ok"
+    repo = OrderRepository(db)
+    assert repo.get("111-0000000-0000001") == rich_order(1)  # docs written with their nulls still read
+    assert repo.count(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.SHIPPED,))) == 1
+    assert [text for _, text in repo.notes("111-0000000-0000002")] == ["Status updated to Shipped."]
+    counts = repo.attention_counts("Acme US", now=NOW, due_soon=timedelta(hours=24))
+    assert (counts.late, counts.due_soon, counts.buyer_cancel) == (0, 0, 1)
+    shipped = repo.upsert([rich_order(1).model_copy(update={"status": OrderStatus.SHIPPED, "last_updated": NOW + timedelta(hours=1)})], now=NOW)
+    assert [(c.old, c.new) for c in shipped.changed] == [(OrderStatus.UNSHIPPED, OrderStatus.SHIPPED)]
+    db.close()
+
+
+def _plans(repo: OrderRepository, call) -> list[str]:
+    """EXPLAIN QUERY PLAN of every statement ``call`` runs."""
+    statements: list[str] = []
+    repo.db._conn.set_trace_callback(statements.append)
+    try:
+        call()
+    finally:
+        repo.db._conn.set_trace_callback(None)
+    return [" | ".join(row[3] for row in repo.db.query("EXPLAIN QUERY PLAN " + sql)) for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+
+
+def test_the_store_and_status_index_serves_status_lists_counts_and_attention(tmp_path):
+    repo = OrderRepository(open_database(tmp_path))
+    repo.upsert([order(n) for n in range(1, 21)], now=NOW)
+    store = ("Acme US",)
+    for descending in (False, True):
+        for statuses in ((), (OrderStatus.UNSHIPPED,)):
+            [plan] = _plans(repo, lambda: repo.summaries(OrderQuery(stores=store, statuses=statuses, sort=SortField.STATUS, descending=descending), limit=10))
+            assert "USING INDEX orders_store_status" in plan and "TEMP B-TREE" not in plan, plan
+    [plan] = _plans(repo, lambda: repo.count(OrderQuery(stores=store, statuses=(OrderStatus.UNSHIPPED,))))
+    assert "COVERING INDEX orders_store_status" in plan, plan
+    [plan] = _plans(repo, lambda: repo.attention_counts("Acme US", now=NOW, due_soon=timedelta(hours=24)))
+    assert "COVERING INDEX orders_store_status" in plan and "TEMP B-TREE" not in plan, plan
+    [plan] = _plans(repo, lambda: repo.attention(["Acme US"], now=NOW, due_soon=timedelta(hours=24)))
+    assert "USING INDEX orders_store_status" in plan and "SCAN o" not in plan, plan
+
+
+def test_the_upsert_timestamps_are_format_timestamp_exactly():
+    from amazon_tui.domain import format_timestamp, parse_timestamp
+    from amazon_tui.local.orders import _stamp
+
+    plus_two = timezone(timedelta(hours=2))
+    parsed = Order.model_validate_json(order(1).model_dump_json()).created  # pydantic's own UTC tzinfo
+    values = [
+        NOW, NOW.replace(microsecond=999_999), parsed, parse_timestamp("2026-01-02T03:04:05+00:00"),
+        datetime(2026, 1, 1, 1, 30, tzinfo=plus_two), datetime(2026, 12, 31, 23, 59, 59), datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+        datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc), datetime(1, 1, 1, tzinfo=timezone.utc), datetime(1000, 1, 1, tzinfo=plus_two),
+    ]
+    assert [_stamp(value) for value in values] == [format_timestamp(value) for value in values]
