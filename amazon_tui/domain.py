@@ -235,11 +235,16 @@ def parse_timestamp(text: str | None) -> datetime | None:
 
 
 def format_timestamp(value: datetime) -> str:
-    """ISO 8601 in UTC with a trailing Z, as Amazon writes it."""
-    utc = value if value.tzinfo is timezone.utc else value.astimezone(timezone.utc)
-    if utc.year < 1000:  # strftime does not pad the year; keep its output exactly
-        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return utc.isoformat(timespec="seconds")[:19] + "Z"  # ~2x faster than strftime (bulk upserts)
+    """ISO 8601 in UTC to the second with a trailing Z, as Amazon writes it.
+
+    Kept cheap: an upsert formats three per order. Any UTC tzinfo (pydantic's own too) is
+    used as it is; a naive time is taken as local time, as ``astimezone`` does.
+    """
+    if value.tzinfo is None or value.utcoffset():
+        value = value.astimezone(timezone.utc)
+    if value.year < 1000:  # strftime does not pad the year; keep its output exactly
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (value.year, value.month, value.day, value.hour, value.minute, value.second)
 
 
 class _Model(BaseModel):

@@ -247,9 +247,11 @@ def test_the_store_and_status_index_serves_status_lists_counts_and_attention(tmp
     assert "USING INDEX orders_store_status" in plan and "SCAN o" not in plan, plan
 
 
-def test_the_upsert_timestamps_are_format_timestamp_exactly():
+def test_format_timestamp_is_utc_to_the_second_for_any_tzinfo():
     from amazon_tui.domain import format_timestamp, parse_timestamp
-    from amazon_tui.local.orders import _stamp
+
+    def reference(value: datetime) -> str:
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     plus_two = timezone(timedelta(hours=2))
     parsed = Order.model_validate_json(order(1).model_dump_json()).created  # pydantic's own UTC tzinfo
@@ -258,4 +260,4 @@ def test_the_upsert_timestamps_are_format_timestamp_exactly():
         datetime(2026, 1, 1, 1, 30, tzinfo=plus_two), datetime(2026, 12, 31, 23, 59, 59), datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
         datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc), datetime(1, 1, 1, tzinfo=timezone.utc), datetime(1000, 1, 1, tzinfo=plus_two),
     ]
-    assert [_stamp(value) for value in values] == [format_timestamp(value) for value in values]
+    assert [format_timestamp(value) for value in values] == [reference(value) for value in values]
