@@ -75,7 +75,11 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
 
 
 class Journal:
-    """Durable record of cancellations; the unique index makes a second live row impossible."""
+    """Durable record of cancellations; the unique index makes a second live row impossible.
+
+    Every write is synced to disk before it returns (``durable``): a row is written before
+    the request it stands for, and must outlive a power cut, not only a crash.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -84,7 +88,7 @@ class Journal:
         """Write the ``requested`` row, or raise DuplicateCancellation (also across processes)."""
         stamp = format_timestamp(now)
         try:
-            with self.db.transaction() as conn:
+            with self.db.transaction(durable=True) as conn:
                 cursor = conn.execute(
                     "INSERT INTO cancellations (order_id, store, reason, items, operator, state, requested_at, updated_at) "
                     "VALUES (?, ?, ?, '[]', ?, ?, ?, ?)",
@@ -104,7 +108,7 @@ class Journal:
             raise ValueError(f"unknown journal fields {sorted(unknown)}")
         values = {key: json.dumps(list(value)) if key == "items" else value for key, value in fields.items()}
         assignments = "".join(f", {key} = :{key}" for key in values)
-        with self.db.transaction() as conn:
+        with self.db.transaction(durable=True) as conn:
             conn.execute(
                 f"UPDATE cancellations SET state = :state, updated_at = :now{assignments} WHERE id = :id",
                 {"state": state.value, "now": format_timestamp(now), "id": entry_id, **values},
@@ -112,7 +116,7 @@ class Journal:
         return self.get(entry_id)
 
     def set_magento_done(self, entry_id: int, *, now: datetime) -> None:
-        with self.db.transaction() as conn:
+        with self.db.transaction(durable=True) as conn:
             conn.execute("UPDATE cancellations SET magento_done = 1, updated_at = ? WHERE id = ?", (format_timestamp(now), entry_id))
 
     def get(self, entry_id: int) -> JournalEntry:

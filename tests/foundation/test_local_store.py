@@ -261,3 +261,17 @@ def test_format_timestamp_is_utc_to_the_second_for_any_tzinfo():
         datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc), datetime(1, 1, 1, tzinfo=timezone.utc), datetime(1000, 1, 1, tzinfo=plus_two),
     ]
     assert [format_timestamp(value) for value in values] == [reference(value) for value in values]
+
+
+def test_journal_writes_are_synced_to_disk_and_other_writes_are_not(tmp_path):
+    db = open_database(tmp_path)
+    statements: list[str] = []
+    db._conn.set_trace_callback(statements.append)  # observes the statements SQLite runs
+    journal = Journal(db)
+    entry = journal.request("111-0000000-0000001", "Acme US", CancelReason.NO_INVENTORY, "op", now=NOW)
+    journal.advance(entry.id, CancelState.VERIFIED, now=NOW)
+    OrderRepository(db).upsert([order(1)], now=NOW)
+    writes = [s for s in statements if s.startswith(("PRAGMA synchronous", "BEGIN", "COMMIT"))]
+    assert writes[:8] == ["PRAGMA synchronous=FULL", "BEGIN IMMEDIATE", "COMMIT", "PRAGMA synchronous=NORMAL"] * 2
+    assert writes[8:] == ["BEGIN IMMEDIATE", "COMMIT"]
+    assert db.query("PRAGMA synchronous")[0][0] == 1  # NORMAL again
