@@ -8,6 +8,7 @@ it shows, and rebuilds at most once per refresh.
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -33,7 +34,7 @@ class KeyFooter(Footer):
         self._pending = True
         self.call_after_refresh(self._rebuild_if_changed)
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         self._shown = self._signature() if self._bindings_ready else None
         yield from super().compose()
 

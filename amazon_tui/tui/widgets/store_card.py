@@ -108,7 +108,7 @@ class StoreCardWidget(Widget, can_focus=True):
         stats = card.stats
         gmv = Text("GMV (30 day) ")
         gmv.append(amount(stats.gmv, stats.currency or market.currency), style="bold")
-        self.lines.update(
+        self._set_lines(
             website=website,
             created=Text(f"Created {day(card.created)}"),
             updated=Text(f"Last Updated {last_updated(card.last_sync)}"),
@@ -121,9 +121,9 @@ class StoreCardWidget(Widget, can_focus=True):
 
     def show_last_sync(self, last_sync: datetime | None) -> None:
         """Redraw "Last Updated" when (and only when) its text changes."""
-        text = Text(f"Last Updated {last_updated(last_sync)}")
-        if text != self.lines.get("updated"):
-            self.lines["updated"] = text
+        text = f"Last Updated {last_updated(last_sync)}"
+        if "updated" not in self.lines or text != self.lines["updated"].plain:
+            self._set_lines(updated=Text(text))
             self.refresh()
 
     def set_progress(self, progress: SyncProgress | None) -> None:
@@ -136,8 +136,14 @@ class StoreCardWidget(Widget, can_focus=True):
             line = Text(f"⚠ {clean(self.card.error)}", style="#ff8c3a")
         if line is None and self.card.status is StoreStatus.INACTIVE:
             line = Text("Inactive: not synced", style="dim")
-        self.lines["state"] = line or attention_text(self.card.attention, self.content_size.width or 34)
+        self._set_lines(state=line or attention_text(self.card.attention, self.content_size.width or 34))
         self.refresh()
+
+    def _set_lines(self, **lines: Text) -> None:
+        """Keep these lines, each cut to one line with an ellipsis."""
+        for text in lines.values():
+            text.no_wrap, text.overflow = True, "ellipsis"
+        self.lines.update(lines)
 
     def on_resize(self) -> None:
         self._show_state()
@@ -157,16 +163,8 @@ class StoreCardWidget(Widget, can_focus=True):
         spark_row.add_column(ratio=1, no_wrap=True)
         spark_row.add_column(no_wrap=True)
         spark_row.add_row(spark, self.lines["change"])
-        one_line = dict(no_wrap=True, overflow="ellipsis")
-        rows = [self.lines[name] for name in ("website", "created", "updated", "gmv")]
-        after = [self.lines[name] for name in ("awaiting", "state")]
-        return Group(*(self._fit(row, **one_line) for row in rows), spark_row, *(self._fit(row, **one_line) for row in after))
-
-    @staticmethod
-    def _fit(text: Text, **options) -> Text:
-        fitted = text.copy()
-        fitted.no_wrap, fitted.overflow = options["no_wrap"], options["overflow"]
-        return fitted
+        lines = self.lines
+        return Group(lines["website"], lines["created"], lines["updated"], lines["gmv"], spark_row, lines["awaiting"], lines["state"])
 
     def on_click(self) -> None:
         self.focus()
