@@ -34,7 +34,8 @@ class AuditTrail:
         self.db = db
 
     def record(self, entry: AuditEntry) -> None:
-        with self.db.transaction() as conn:
+        """Append an entry, synced to disk before it returns: the services cannot give it back."""
+        with self.db.transaction(durable=True) as conn:
             conn.execute(
                 "INSERT INTO audit (time, operator, action, store, order_id, reason, feed_id, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (format_timestamp(entry.time), entry.operator, entry.action, entry.store, entry.order_id, entry.reason, entry.feed_id, entry.outcome, entry.message),

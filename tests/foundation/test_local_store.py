@@ -25,7 +25,7 @@ from amazon_tui.domain import (
     SortField,
 )
 from amazon_tui.local import CancelState, DatabaseError, DuplicateCancellation, Journal, OrderRepository, open_database
-from amazon_tui.local.db import DB_FILE, PAGE_SIZE, WAL_CHECKPOINT_BYTES, _statements
+from amazon_tui.local.db import DB_FILE, PAGE_SIZE, WAL_CHECKPOINT_PAGES, _statements
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -52,7 +52,7 @@ def test_migrates_an_empty_file_and_reopens_idempotently(tmp_path):
     assert {"stores", "orders", "order_notes", "sync_cursors", "cancellations", "audit", "magento_links"} <= tables
     assert not {"items", "packages"} & tables  # they live in the order's doc (schema 3)
     assert db.query("PRAGMA page_size")[0][0] == PAGE_SIZE
-    assert db.query("PRAGMA wal_autocheckpoint")[0][0] * PAGE_SIZE == WAL_CHECKPOINT_BYTES  # WAL synced as often as with 4 KB pages
+    assert db.query("PRAGMA wal_autocheckpoint")[0][0] == WAL_CHECKPOINT_PAGES
     assert db.query("PRAGMA journal_mode")[0][0] == "wal"
     db.close()
     again = open_database(tmp_path)
@@ -263,15 +263,18 @@ def test_format_timestamp_is_utc_to_the_second_for_any_tzinfo():
     assert [format_timestamp(value) for value in values] == [reference(value) for value in values]
 
 
-def test_journal_writes_are_synced_to_disk_and_other_writes_are_not(tmp_path):
+def test_journal_and_audit_writes_are_synced_to_disk_and_order_writes_are_not(tmp_path):
+    from amazon_tui.local import AuditEntry, AuditTrail
+
     db = open_database(tmp_path)
     statements: list[str] = []
     db._conn.set_trace_callback(statements.append)  # observes the statements SQLite runs
     journal = Journal(db)
     entry = journal.request("111-0000000-0000001", "Acme US", CancelReason.NO_INVENTORY, "op", now=NOW)
     journal.advance(entry.id, CancelState.VERIFIED, now=NOW)
+    AuditTrail(db).record(AuditEntry(time=NOW, operator="op", action="cancel", outcome="requested", order_id=entry.order_id))
     OrderRepository(db).upsert([order(1)], now=NOW)
     writes = [s for s in statements if s.startswith(("PRAGMA synchronous", "BEGIN", "COMMIT"))]
-    assert writes[:8] == ["PRAGMA synchronous=FULL", "BEGIN IMMEDIATE", "COMMIT", "PRAGMA synchronous=NORMAL"] * 2
-    assert writes[8:] == ["BEGIN IMMEDIATE", "COMMIT"]
+    assert writes[:12] == ["PRAGMA synchronous=FULL", "BEGIN IMMEDIATE", "COMMIT", "PRAGMA synchronous=NORMAL"] * 3
+    assert writes[12:] == ["BEGIN IMMEDIATE", "COMMIT"]  # orders can be fetched again
     assert db.query("PRAGMA synchronous")[0][0] == 1  # NORMAL again
