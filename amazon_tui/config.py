@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,7 +27,9 @@ class ConfigError(Exception):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: Config's validator is built once, on first use, with every section inside
+    # it, instead of one validator per section class at import (start-up time)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _secret_pair(section: str, values: dict[str, Any], name: str) -> None:
@@ -146,9 +147,11 @@ class Config(_Section):
     amazon: AmazonConfig | None = None
     magento: MagentoConfig | None = None
     stores: tuple[StoreConfig, ...] = ()
-    ui: UiConfig = UiConfig()
-    sync: SyncConfig = SyncConfig()
-    network: NetworkConfig = NetworkConfig()
+    # absent sections are validated from {} by Config's own validator (a UiConfig() default
+    # would build the section's separate validator at import)
+    ui: UiConfig = Field(default_factory=dict, validate_default=True)
+    sync: SyncConfig = Field(default_factory=dict, validate_default=True)
+    network: NetworkConfig = Field(default_factory=dict, validate_default=True)
     keymap: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -171,7 +174,7 @@ class Config(_Section):
 class Secrets(BaseModel):
     """Secret values resolved from the config and the environment. Never printed."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     client_secret: SecretStr | None = None
     magento_token: SecretStr | None = None
@@ -262,6 +265,8 @@ def _describe(error: ValidationError) -> str:
 
 def parse_config(text: str, source: str = "config") -> Config:
     """Validate TOML text into a Config, raising ConfigError with a readable paragraph."""
+    import tomllib  # here: the default start (the embedded sandbox) has no file to parse
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

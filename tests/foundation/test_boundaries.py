@@ -44,6 +44,7 @@ def test_sandbox_imports_nothing_of_the_app():
 OFF_THE_START_PATH = (
     "uvicorn", "starlette", "xml.etree.ElementTree", "defusedxml", "amazon_tui.commands", "amazon_tui.sandbox.cli", "amazon_tui.init_wizard",
     "amazon_tui.sandbox.sandbox", "amazon_tui.cancel", "amazon_tui.local.journal", "amazon_tui.attention",  # used after the first paint
+    "tomllib",  # the embedded sandbox has no config file to parse
 )
 
 
