@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import RenderResult
+from textual.color import Color
 from textual.message import Message
 from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.widget import Widget
@@ -70,7 +71,7 @@ class StoreCardWidget(Widget, can_focus=True):
             super().__init__()
             self.store = store
 
-    COMPONENT_CLASSES = {"store-card--spark-max", "store-card--spark-min"}
+    SPARK_MIN_ALPHA = 0.3  # the lowest day's bar: $primary at 30% over the card's background
     DEFAULT_CSS = """
     StoreCardWidget {
         height: 9; border: round $panel-lighten-2; padding: 0 1; margin: 0 1 0 0;
@@ -78,8 +79,6 @@ class StoreCardWidget(Widget, can_focus=True):
     }
     StoreCardWidget:focus { border: round $accent; background: $boost; }
     StoreCardWidget.-inactive { color: $text-muted; }
-    StoreCardWidget > .store-card--spark-max { color: $primary; }
-    StoreCardWidget > .store-card--spark-min { color: $primary 30%; }
     """
 
     def __init__(self, card: StoreCard, now: datetime, index: int) -> None:
@@ -153,11 +152,15 @@ class StoreCardWidget(Widget, can_focus=True):
             return ""
         width = self.content_size.width
         _, base = self.background_colors
+        # The theme's $primary, read at each render (a theme switch re-renders), not component
+        # classes: those are restyled with the card at every mount, resume and focus change,
+        # two virtual nodes per card: 26 of the 63 style applications of the first screen.
+        primary = Color.parse(self.app.theme_variables["primary"])
         spark = SparklineRenderable(
             self._spark,
             width=max(1, width - 1 - self.lines["change"].cell_len),
-            min_color=(base + self.get_component_styles("store-card--spark-min").color).rich_color,
-            max_color=(base + self.get_component_styles("store-card--spark-max").color).rich_color,
+            min_color=(base + primary.with_alpha(self.SPARK_MIN_ALPHA)).rich_color,
+            max_color=(base + primary).rich_color,
         )
         spark_row = Table.grid(expand=True, padding=(0, 0, 0, 1), collapse_padding=True, pad_edge=False)
         spark_row.add_column(ratio=1, no_wrap=True)
