@@ -17,6 +17,7 @@ import time
 
 import pytest
 from factory import build
+from textual.color import Color
 from helpers import plain, settle
 
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
@@ -83,6 +84,29 @@ async def test_status_and_badges_are_words_not_only_colours(world):
             text = card.lines["website"].plain
             assert card.card.status.value in text, text
         assert "SANDBOX" in app.screen.query_one("Breadcrumb").render().plain
+
+
+async def test_store_card_sparklines_follow_the_theme(world):
+    """The bars are the theme's $primary (faded for low days) over the card: a theme switch repaints them."""
+    app = world.app
+    await world.service.sync()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        card = app.screen.query(StoreCardWidget)[1]  # not focused: its background is the panel's
+
+        def bar_colours() -> set:
+            return {segment.style.color.triplet for segment in card.render_line(4) if segment.text in "▁▂▃▄▅▆▇█" and segment.text.strip()}
+
+        seen = []
+        for theme in ("textual-dark", "nord", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            _, base = card.background_colors
+            primary = Color.parse(app.theme_variables["primary"])
+            colours = bar_colours()
+            assert (base + primary).rich_color.triplet in colours, theme  # the highest day
+            seen.append(colours)
+        assert seen[0] != seen[1] != seen[2]
 
 
 # -- the real app in a pseudo-terminal -----------------------------------------------------------
