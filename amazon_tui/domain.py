@@ -10,10 +10,10 @@ Money is always ``Decimal`` with a currency code, never ``float``.
 # objects they are read as they are (~20% of this module's import). Forward references
 # in signatures are quoted.
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -30,8 +30,7 @@ class Region(str, Enum):
         return f"https://sellingpartnerapi-{self.value}.amazon.com"
 
 
-@dataclass(frozen=True)
-class Marketplace:
+class Marketplace(NamedTuple):
     """An Amazon marketplace: code, id, region, currency and where Seller Central lives."""
 
     code: str

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from amazon_tui.config import StoreConfig
 from amazon_tui.domain import (
@@ -54,8 +54,7 @@ def describe_failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
-@dataclass(frozen=True)
-class StoreCard:
+class StoreCard(NamedTuple):
     """Everything a store card and the dashboard header show."""
 
     config: StoreConfig

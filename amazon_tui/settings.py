@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from amazon_tui.config import (
     CONFIG_ENV,
@@ -23,8 +23,7 @@ from amazon_tui.config import (
 SANDBOX_BASE_URL = "http://sandbox.invalid"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """A validated config with its secrets, and where the local data lives."""
 
     config: Config
@@ -33,7 +32,7 @@ class Settings:
     sandbox: bool
     config_file: Path | None
     read_only: bool = False
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()
 
     @property
     def store_names(self) -> tuple[str, ...]:

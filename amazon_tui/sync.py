@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from amazon_tui.config import StoreConfig
 from amazon_tui.domain import MagentoLink, format_timestamp, parse_timestamp
@@ -27,8 +28,7 @@ SYNC_INCLUDED_DATA = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PACKAGES
 CURSOR_OVERLAP = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class SyncProgress:
+class SyncProgress(NamedTuple):
     """A report for the screens and the CLI while a sync runs."""
 
     store: str

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from amazon_tui.domain import (
     MagentoLink,
@@ -62,8 +62,7 @@ def status_note(status: OrderStatus) -> str:
     return f"Status updated to {status.label}."
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(NamedTuple):
     """An order whose status differs from what the store had."""
 
     order_id: str
@@ -71,8 +70,7 @@ class StatusChange:
     new: OrderStatus
 
 
-@dataclass(frozen=True)
-class UpsertResult:
+class UpsertResult(NamedTuple):
     """What one page of upserts changed."""
 
     inserted: tuple[str, ...]
@@ -80,8 +78,7 @@ class UpsertResult:
     updated: int
 
 
-@dataclass(frozen=True)
-class StoreStats:
+class StoreStats(NamedTuple):
     """Figures of a store card and dashboard."""
 
     gmv: Decimal
@@ -100,8 +97,7 @@ class StoreStats:
         return float((self.gmv - self.gmv_previous) / self.gmv_previous * 100)
 
 
-@dataclass(frozen=True)
-class AttentionCounts:
+class AttentionCounts(NamedTuple):
     late: int
     due_soon: int
     buyer_cancel: int

@@ -6,7 +6,7 @@ keeps working after `amazon-tui sandbox reset`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.sandbox0000000000000000000000000"
 SANDBOX_CLIENT_SECRET = "amzn1.oa2-cs.v1.sandbox-client-secret-not-a-real-secret"
@@ -15,8 +15,7 @@ MAGENTO_ADMIN_USERNAME = "admin"
 MAGENTO_ADMIN_PASSWORD = "sandbox-admin-1"
 
 
-@dataclass(frozen=True)
-class SandboxStore:
+class SandboxStore(NamedTuple):
     """One Amazon seller account (one marketplace) linked to one Magento store view."""
 
     name: str
@@ -31,9 +30,6 @@ class SandboxStore:
     magento_website: str
     active: bool
     order_id_prefixes: tuple[str, ...]
-
-    def __getitem__(self, key: str):
-        return getattr(self, key)
 
 
 STORES: tuple[SandboxStore, ...] = (

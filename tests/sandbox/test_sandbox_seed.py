@@ -25,7 +25,7 @@ def test_stores(sandbox):
     assert (stores["Acme DE"].marketplace_id, stores["Acme DE"].active) == ("A1PA6795UKMFR9", False)
     assert len({store.seller_id for store in sandbox.stores}) == len(sandbox.stores)
     assert len({store.magento_store_id for store in sandbox.stores}) == len(sandbox.stores)
-    assert stores["Acme US"]["magento_website"] == "Main Website"
+    assert stores["Acme US"].magento_website == "Main Website"
 
 
 def test_same_seed_same_orders_other_seed_other_orders(tmp_path, clock):
