@@ -15,24 +15,15 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, NamedTuple
 
 from amazon_tui.config import StoreConfig
-from amazon_tui.domain import (
-    CancelReason,
-    MagentoOrder,
-    Marketplace,
-    Order,
-    OrderQuery,
-    OrderSummary,
-    StoreStatus,
-    format_timestamp,
-    not_cancelable_reason,
-    parse_timestamp,
-)
+from amazon_tui import domain  # its models load on first use (domain.OrderQuery): the cards need none
+from amazon_tui.domain import CancelReason, Marketplace, StoreStatus, format_timestamp, parse_timestamp
 from amazon_tui.local import OrderRepository, open_database
 from amazon_tui.local.orders import AttentionCounts, StoreStats
 from amazon_tui.settings import Settings
 from amazon_tui.sync import Progress, SyncProgress, SyncReport, sync_amazon, sync_magento_links
 
 if TYPE_CHECKING:
+    from amazon_tui.domain import MagentoOrder, Order, OrderQuery, OrderSummary
     from amazon_tui.attention import AttentionItem
     from amazon_tui.cancel import CancellationEngine, Submission
     from amazon_tui.local.audit import AuditTrail
@@ -325,7 +316,7 @@ class AppService:
         return self.repo.count(query)
 
     def recent_orders(self, store: str, limit: int | None = None) -> list[OrderSummary]:
-        return self.repo.summaries(OrderQuery(stores=(store,)), limit=limit or self.settings.config.ui.recent_orders)
+        return self.repo.summaries(domain.OrderQuery(stores=(store,)), limit=limit or self.settings.config.ui.recent_orders)
 
     def order_summary(self, order_id: str) -> OrderSummary | None:
         return self.repo.summary(order_id)
@@ -474,7 +465,7 @@ class AppService:
         live = self.journal.live(order.order_id)
         if live is not None:
             return "This order is already being canceled." if not live.state.final else "This order has already been canceled."
-        return not_cancelable_reason(order)
+        return domain.not_cancelable_reason(order)
 
     async def cancel(self, order_ids: Sequence[str], reason: CancelReason) -> list[Submission]:
         """Journal, verify and submit; one feed per store. Returns once Amazon has the feed."""

@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from amazon_tui.config import StoreConfig
-from amazon_tui.domain import MagentoLink, format_timestamp, parse_timestamp
+from amazon_tui.domain import format_timestamp, parse_timestamp
 from amazon_tui.local import OrderRepository
 from amazon_tui.local.orders import StatusChange
+
+if TYPE_CHECKING:
+    from amazon_tui.domain import MagentoLink
 
 AMAZON_SOURCE = "amazon"
 MAGENTO_SOURCE = "magento"

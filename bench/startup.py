@@ -62,7 +62,7 @@ def run(quick: bool) -> list:
 
     from common import Line, median
 
-    runs = 3 if quick else 9
+    runs = 3 if quick else 15
     _compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)

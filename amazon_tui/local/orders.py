@@ -6,20 +6,14 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from amazon_tui.domain import (
-    MagentoLink,
-    Money,
-    Order,
-    OrderQuery,
-    OrderStatus,
-    OrderSummary,
-    SortField,
-    format_timestamp,
-    parse_timestamp,
-)
+from amazon_tui import domain  # its models load on first use (domain.Order): the cards need none
+from amazon_tui.domain import OrderStatus, SortField, format_timestamp, parse_timestamp
 from amazon_tui.local.db import Database
+
+if TYPE_CHECKING:
+    from amazon_tui.domain import MagentoLink, Money, Order, OrderQuery, OrderSummary
 
 MICROS = Decimal(1_000_000)
 OPEN_STATUSES = (OrderStatus.UNSHIPPED.value, OrderStatus.PARTIALLY_SHIPPED.value)
@@ -106,8 +100,8 @@ class AttentionCounts(NamedTuple):
 def _summary(row: sqlite3.Row) -> OrderSummary:
     total = None
     if row["total_amount"] is not None and row["currency"]:
-        total = Money(amount=Decimal(row["total_amount"]), currency=row["currency"])
-    return OrderSummary(
+        total = domain.Money(amount=Decimal(row["total_amount"]), currency=row["currency"])
+    return domain.OrderSummary(
         order_id=row["order_id"],
         store=row["store"],
         purchase_date=parse_timestamp(row["purchase_date"]),
@@ -187,7 +181,7 @@ def _doc(order: Order) -> bytes:
     Pydantic's UTF-8 bytes go to SQLite as they are (a str would be decoded, then encoded
     again to bind it); the CAST stores them as TEXT, as a str is.
     """
-    return Order.__pydantic_serializer__.to_json(order, exclude_none=True)  # looked up here: built on first use
+    return domain.Order.__pydantic_serializer__.to_json(order, exclude_none=True)  # looked up here: built on first use
 
 
 def _order_row(order: Order, notes: str | None, fetched: str | None, unseen: bool, buyer_cancel: bool) -> tuple:
@@ -312,7 +306,7 @@ class OrderRepository:
             row = conn.execute("SELECT doc FROM orders WHERE order_id = ?", (order_id,)).fetchone()
             if row is None:
                 return
-            order = Order.model_validate_json(row["doc"])
+            order = domain.Order.model_validate_json(row["doc"])
             items = tuple(item.model_copy(update={"quantity_unshipped": 0}) for item in order.items) if status is OrderStatus.CANCELLED else order.items
             order = order.model_copy(update={"status": status, "notes": note, "items": items, "last_updated": now})
             conn.execute(
@@ -353,7 +347,7 @@ class OrderRepository:
 
     def get(self, order_id: str) -> Order | None:
         rows = self.db.query("SELECT doc FROM orders WHERE order_id = ?", (order_id,))
-        return Order.model_validate_json(rows[0]["doc"]) if rows else None
+        return domain.Order.model_validate_json(rows[0]["doc"]) if rows else None
 
     def detail_fetched(self, order_id: str) -> datetime | None:
         rows = self.db.query("SELECT detail_fetched FROM orders WHERE order_id = ?", (order_id,))
@@ -401,7 +395,7 @@ class OrderRepository:
         if not rows:
             return None
         row = rows[0]
-        return MagentoLink(order_id=row["order_id"], entity_id=row["entity_id"], increment_id=row["increment_id"], status=row["status"], store_id=row["store_id"])
+        return domain.MagentoLink(order_id=row["order_id"], entity_id=row["entity_id"], increment_id=row["increment_id"], status=row["status"], store_id=row["store_id"])
 
     def cursor(self, store: str, source: str) -> str | None:
         rows = self.db.query("SELECT cursor FROM sync_cursors WHERE store = ? AND source = ?", (store, source))

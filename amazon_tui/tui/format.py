@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from amazon_tui.domain import Money, OrderSummary
+from amazon_tui.domain import format_money
+
+if TYPE_CHECKING:
+    from amazon_tui.domain import Money, OrderSummary
 
 NOT_PROVIDED = "not provided by Amazon"
 TONE_STYLES = {"primary": "#5fa8ff", "warning": "#e5c07b", "error": "#ff8c3a", "muted": "#8a8a8a"}
@@ -39,7 +43,7 @@ def money(value: Money | None) -> Text:
 def amount(value: Decimal | None, currency: str | None) -> str:
     if value is None:
         return "—"
-    return Money(amount=value, currency=currency).format() if currency else f"{value:,.2f}"
+    return format_money(value, currency) if currency else f"{value:,.2f}"
 
 
 def date(value: datetime | None) -> str:

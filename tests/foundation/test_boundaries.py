@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[2] / "amazon_tui"
-CORE = ["amazon_tui.domain", "amazon_tui.config", "amazon_tui.local", "amazon_tui.sync", "amazon_tui.cancel", "amazon_tui.service", "amazon_tui.clients", "amazon_tui.feed_xml", "amazon_tui.attention"]
+CORE = ["amazon_tui.domain", "amazon_tui.domain_models", "amazon_tui.config", "amazon_tui.local", "amazon_tui.sync", "amazon_tui.cancel", "amazon_tui.service", "amazon_tui.clients", "amazon_tui.feed_xml", "amazon_tui.attention"]
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -45,17 +46,26 @@ OFF_THE_START_PATH = (
     "uvicorn", "starlette", "xml.etree.ElementTree", "defusedxml", "amazon_tui.commands", "amazon_tui.sandbox.cli", "amazon_tui.init_wizard",
     "amazon_tui.sandbox.sandbox", "amazon_tui.cancel", "amazon_tui.local.journal", "amazon_tui.attention",  # used after the first paint
     "tomllib",  # the embedded sandbox has no config file to parse
+    "amazon_tui.domain_models",  # the store cards need no pydantic domain model
 )
 
 
-def test_the_tuis_start_path_leaves_heavy_modules_unloaded():
+def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
+    """Up to the first paint of the store cards (background work, which follows it, held back)."""
     code = (
-        "import sys; from amazon_tui import cli; "
+        "import asyncio, sys; from amazon_tui import cli; "
         "args = cli.build_parser(['--sandbox']).parse_args(['--sandbox']); settings = cli._settings(args); "
-        "from amazon_tui.service import AppService; from amazon_tui.tui.app import AmazonTuiApp; AmazonTuiApp(AppService.open(settings)); "
-        f"print([m for m in {OFF_THE_START_PATH!r} if m in sys.modules])"
+        "from amazon_tui.service import AppService; from amazon_tui.tui.app import AmazonTuiApp; "
+        "app = AmazonTuiApp(AppService.open(settings), background=False)\n"
+        "async def first_paint():\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        assert app.screen.query('StoreCardWidget')\n"
+        f"        print([m for m in {OFF_THE_START_PATH!r} if m in sys.modules])\n"
+        "asyncio.run(first_paint())"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "AMAZON_TUI_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
