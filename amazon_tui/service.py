@@ -14,8 +14,8 @@ from functools import cached_property, partial
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, NamedTuple
 
-from amazon_tui.config import StoreConfig
 from amazon_tui import domain  # its models load on first use (domain.OrderQuery): the cards need none
+from amazon_tui.config import StoreConfig
 from amazon_tui.domain import CancelReason, Marketplace, StoreStatus, format_timestamp, parse_timestamp
 from amazon_tui.local import OrderRepository, open_database
 from amazon_tui.local.orders import AttentionCounts, StoreStats
