@@ -27,7 +27,7 @@ from amazon_tui.tui.screens.dashboard import DashboardScreen  # noqa: E402
 from amazon_tui.tui.screens.magento_order import MagentoOrderScreen  # noqa: E402
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen  # noqa: E402
 
-from .conftest import HOSTILE, LONG_TITLE, VISIBLE, make_hostile_amazon, make_hostile_magento, terminal_bytes, unshipped_mfn
+from .conftest import HOSTILE, LONG_TITLE, MARKUP, VISIBLE, make_hostile_amazon, make_hostile_magento, terminal_bytes, unshipped_mfn
 
 
 def _newest(world, order_id: str, seconds_ago: int = 60) -> None:
@@ -170,5 +170,26 @@ async def test_hostile_store_error_on_a_card_is_inert(tmp_path):
             assert terminal_bytes(text) == []
             assert "\x1b]52" not in output and "\x1b[2J" not in output and "\x07" not in output
             assert app.clipboard == ""
+    finally:
+        world.sandbox.close()
+
+
+async def test_a_store_name_with_markup_is_literal_on_its_card_and_dashboard(tmp_path):
+    """The card's border title is the configured name as written: "[US]" is not a markup tag
+    (it vanished), and "[link=...]" or "[/]" do not stop the app with a MarkupError."""
+    name = "Acme [US] " + MARKUP
+    world = build(tmp_path, orders_per_store=20, background=False, store_names={"Acme US": name})
+    try:
+        app = world.app
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.is_running
+            output, text = terminal_output(app)
+            assert "US · Acme [US] [bold]B[/bold]" in text
+            assert terminal_bytes(text) == [] and "\x1b]52" not in output
+            app.open_store(name)
+            await settle(pilot)
+            text = assert_inert(app, DashboardScreen)
+            assert "Acme [US] [bold]B[/bold]" in text
     finally:
         world.sandbox.close()

@@ -29,11 +29,12 @@ class World:
 
 def build(tmp_path: Path, *, orders_per_store: int = 60, read_only: bool = False, keymap: dict | None = None,
           magento: bool = True, background: bool = True, poll_seconds: int | None = None,
-          overrides: dict | None = None, wrap_transport=None) -> World:
+          overrides: dict | None = None, wrap_transport=None, store_names: dict[str, str] | None = None) -> World:
     """A fresh sandbox and app; nothing from the developer's own config or data is used.
 
     ``overrides``: config sections merged in (``{"network": {"timeout_seconds": 0.5}}``);
-    ``wrap_transport``: a function of the in-process transport returning the one the app uses.
+    ``wrap_transport``: a function of the in-process transport returning the one the app uses;
+    ``store_names``: configured stores renamed (sandbox name -> name in the config).
     """
     clock = ControllableClock(NOW)
     sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=orders_per_store, clock=clock,
@@ -45,6 +46,8 @@ def build(tmp_path: Path, *, orders_per_store: int = 60, read_only: bool = False
         raw["keymap"] = keymap
     if poll_seconds is not None:
         raw.setdefault("sync", {})["poll_seconds"] = poll_seconds
+    for store in raw["stores"]:
+        store["name"] = (store_names or {}).get(store["name"], store["name"])
     for section, values in (overrides or {}).items():
         raw.setdefault(section, {}).update(values)
     config = parse_config(tomli_w.dumps(raw))

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color
+from textual.content import Content
 from textual.message import Message
 from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.widget import Widget
@@ -97,7 +98,7 @@ class StoreCardWidget(Widget, can_focus=True):
         """Redraw from a fresh ``StoreCard``."""
         self.card, self.now = card, now
         market = card.marketplace
-        self.border_title = f"{market.code} · {clean(card.name)}"
+        self.border_title = Content(f"{market.code} · {clean(card.name)}")  # literal: a str would be parsed as markup
         self.border_subtitle = "Enter: View Store"
         self.set_class(card.status is StoreStatus.INACTIVE, "-inactive")
         website = Text(clean(card.config.magento_website or "no Magento website"))
