@@ -193,7 +193,7 @@ class AmazonTuiApp(App[int]):
         sent = [entry.order_id for s in submissions for entry in s.submitted]
         refused = [pair for s in submissions for pair in s.refused] + [pair for s in submissions for pair in s.failed]
         if sent:
-            self.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6)
+            self.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6, markup=False)
         for order_id, why in refused:
             message = why if why.startswith(FAILURE_MESSAGE) else f"{FAILURE_MESSAGE} {why}"
             self.notify(clean(message), title=f"Order {order_id}", severity="error", timeout=12, markup=False)

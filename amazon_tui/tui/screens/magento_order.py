@@ -160,7 +160,7 @@ class MagentoOrderScreen(BaseScreen):
 
     def action_copy_order(self) -> None:
         self.app.copy_to_clipboard(self.order_id)
-        self.notify(f"Copied {self.order_id}", timeout=2)
+        self.notify(f"Copied {self.order_id}", timeout=2, markup=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "view-amazon":

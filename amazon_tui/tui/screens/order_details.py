@@ -217,7 +217,7 @@ class OrderDetailsScreen(BaseScreen):
 
     def action_copy_order(self) -> None:
         self.app.copy_to_clipboard(self.order_id)
-        self.notify(f"Copied {self.order_id}", timeout=2)
+        self.notify(f"Copied {self.order_id}", timeout=2, markup=False)
 
     def action_cancel_order(self) -> None:
         if self.order is None:

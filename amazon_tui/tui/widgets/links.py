@@ -46,4 +46,4 @@ class SellerCentralLinks(OptionList):
 
     def _copy(self, url: str) -> None:
         self.app.copy_to_clipboard(url)
-        self.notify(f"Copied {url}", timeout=3)
+        self.notify(f"Copied {url}", timeout=3, markup=False)

@@ -152,7 +152,7 @@ class OrderTable(DataTable):
         summary = self.current
         if summary is not None:
             self.app.copy_to_clipboard(summary.order_id)
-            self.notify(f"Copied {summary.order_id}", timeout=2)
+            self.notify(f"Copied {summary.order_id}", timeout=2, markup=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The cursor rests on a new or changed order: it is seen now (the app clears the mark)."""
