@@ -102,18 +102,24 @@ class CancellationEngine:
     # -- the steps -------------------------------------------------------------------------
 
     def _audit(self, entry: JournalEntry, outcome: str, message: str | None = None) -> None:
-        self.audit.record(
-            AuditEntry(
-                time=self.clock(),
-                operator=entry.operator,
-                action="cancel",
-                outcome=outcome,
-                store=entry.store,
-                order_id=entry.order_id,
-                reason=entry.reason.value,
-                feed_id=entry.feed_id,
-                message=message,
-            )
+        self.audit.record(self._audit_entry(entry, outcome, message))
+
+    def _audit_all(self, entries: Sequence[JournalEntry], outcome: str) -> None:
+        """One audit row per order of a batch, written (and synced) together."""
+        if entries:
+            self.audit.record_many([self._audit_entry(entry, outcome) for entry in entries])
+
+    def _audit_entry(self, entry: JournalEntry, outcome: str, message: str | None = None) -> AuditEntry:
+        return AuditEntry(
+            time=self.clock(),
+            operator=entry.operator,
+            action="cancel",
+            outcome=outcome,
+            store=entry.store,
+            order_id=entry.order_id,
+            reason=entry.reason.value,
+            feed_id=entry.feed_id,
+            message=message,
         )
 
     def _fail(self, entry: JournalEntry, message: str) -> JournalEntry:
@@ -149,8 +155,7 @@ class CancellationEngine:
                     unsent.append(live)
                 else:
                     refused.append((order_id, str(exc)))
-        for entry in entries:
-            self._audit(entry, "requested")
+        self._audit_all(entries, "requested")
         verified: list[JournalEntry] = []
         for entry in entries:
             checked, _ = await self._verify(entry)
@@ -196,8 +201,7 @@ class CancellationEngine:
                 raise
             return [self._fail(entry, f"{FAILURE_MESSAGE} {exc}") for entry in entries]
         submitted = [self.journal.advance(e.id, CancelState.SUBMITTED, now=self.clock(), feed_id=feed_id) for e in entries]
-        for entry in submitted:
-            self._audit(entry, "submitted")
+        self._audit_all(submitted, "submitted")
         return submitted
 
     async def finish(self, entries: Sequence[JournalEntry]) -> list[JournalEntry]:

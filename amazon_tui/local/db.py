@@ -177,14 +177,14 @@ def rebuild(directory: Path) -> tuple[Path | None, dict[str, int], str | None]:
                     raise sqlite3.DatabaseError(f"no {table} table")
                 rows = old.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid").fetchall()
                 marks = ", ".join("?" for _ in columns)
-                with fresh.transaction() as conn:
+                with fresh.transaction(durable=True) as conn:  # the journal and audit trail: no service has them
                     conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
                 kept[table] = len(rows)
         finally:
             old.close()
     except (sqlite3.Error, ValueError) as exc:
         problem = f"{exc}"
-        with fresh.transaction() as conn:  # all or nothing: a half-copied journal would mislead
+        with fresh.transaction(durable=True) as conn:  # all or nothing: a half-copied journal would mislead
             for table in KEPT_TABLES:
                 conn.execute(f"DELETE FROM {table}")
         kept = {}

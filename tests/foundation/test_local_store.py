@@ -25,7 +25,7 @@ from amazon_tui.domain import (
     SortField,
 )
 from amazon_tui.local import CancelState, DatabaseError, DuplicateCancellation, Journal, OrderRepository, open_database
-from amazon_tui.local.db import DB_FILE, PAGE_SIZE, WAL_CHECKPOINT_PAGES, _statements
+from amazon_tui.local.db import DB_FILE, PAGE_SIZE, _statements
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -52,7 +52,6 @@ def test_migrates_an_empty_file_and_reopens_idempotently(tmp_path):
     assert {"stores", "orders", "order_notes", "sync_cursors", "cancellations", "audit", "magento_links"} <= tables
     assert not {"items", "packages"} & tables  # they live in the order's doc (schema 3)
     assert db.query("PRAGMA page_size")[0][0] == PAGE_SIZE
-    assert db.query("PRAGMA wal_autocheckpoint")[0][0] == WAL_CHECKPOINT_PAGES
     assert db.query("PRAGMA journal_mode")[0][0] == "wal"
     db.close()
     again = open_database(tmp_path)
