@@ -306,3 +306,8 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The module's names, the models not yet loaded included."""
+    return sorted({*globals(), *MODELS})
