@@ -42,10 +42,11 @@ class Database:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             # SQLite's default, stated: checkpoint (and so sync, under NORMAL) every 1000 pages of
-            # WAL, 16 MB at 16 KB pages. What a power cut can take back is only what a sync can
-            # fetch again: orders and their cursor commit together, and the cancellation journal
-            # and the audit trail are synced at their own commits (``durable``). A sync's random
-            # index inserts write ~4x the data to the WAL; every ~4 MB cost ~10% of its upsert rate.
+            # WAL, 16 MB at 16 KB pages. A power cut can take back the latest order writes, which
+            # a sync fetches again (the cursor commits with them); the cancellation journal and the
+            # audit trail are synced at their own commits (``durable``). docs/decisions.md has the
+            # details. A sync's random index inserts write ~4x the data to the WAL; a checkpoint
+            # every ~4 MB cost ~10% of its upsert rate.
             self._conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.execute("PRAGMA busy_timeout=10000")
