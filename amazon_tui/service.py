@@ -228,9 +228,15 @@ class AppService:
         return cls(settings, transport=transport, clock=clock)
 
     def _register_stores(self) -> None:
+        """Record the configured stores (first seen = "Created"); no write when nothing changed,
+        which is every start but the first (a write would wait on another process's sync)."""
+        known = {tuple(row) for row in self.db.query("SELECT name, marketplace, seller_id FROM stores")}
+        changed = [store for store in self.settings.config.stores if (store.name, store.marketplace, store.seller_id) not in known]
+        if not changed:
+            return
         stamp = format_timestamp(self.clock())
         with self.db.transaction() as conn:
-            for store in self.settings.config.stores:
+            for store in changed:
                 conn.execute(
                     "INSERT INTO stores (name, marketplace, seller_id, created) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (name) DO UPDATE SET marketplace = excluded.marketplace, seller_id = excluded.seller_id",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.service import AppService
+
+from .conftest import sandbox_settings
 
 
 def local_state(service):
@@ -103,3 +106,25 @@ async def test_an_order_not_synced_yet_is_found_in_whichever_store_has_it(world)
     order_id = world.sandbox.db.query("SELECT order_id FROM amazon_orders WHERE seller_id = ? LIMIT 1", (uk.seller_id,))[0]["order_id"]
     order = await service.refresh_order(order_id)
     assert order.store == "Acme UK" and service.cached_order(order_id) is not None
+
+
+async def test_a_start_with_the_same_stores_writes_nothing_and_a_changed_store_keeps_its_created_date(world):
+    first = world.open_service()
+    created = {row["name"]: row["created"] for row in first.db.query("SELECT name, created FROM stores")}
+    assert set(created) == {store.name for store in first.settings.config.stores}
+    await first.aclose()
+
+    again = world.open_service()
+    statements: list[str] = []
+    again.db._conn.set_trace_callback(statements.append)  # observes the statements SQLite runs
+    again._register_stores()
+    assert not [s for s in statements if s.startswith("BEGIN")]  # every start but the first: no write
+    await again.aclose()
+
+    settings = sandbox_settings(world.data_dir)
+    first_store = settings.config.stores[0].model_copy(update={"seller_id": "A1MOVEDSELLER"})
+    config = settings.config.model_copy(update={"stores": (first_store, *settings.config.stores[1:])})
+    moved = AppService(settings._replace(config=config))
+    rows = {row["name"]: (row["seller_id"], row["created"]) for row in moved.db.query("SELECT name, seller_id, created FROM stores")}
+    assert rows[first_store.name] == ("A1MOVEDSELLER", created[first_store.name])  # updated, first seen kept
+    await moved.aclose()
