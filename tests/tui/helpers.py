@@ -17,6 +17,14 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def open_all_orders(pilot: Pilot, store: str = "Acme US"):
+    """Settle the start screen, open the store's All Amazon Orders and settle it; the screen."""
+    await settle(pilot)
+    pilot.app.open_all_orders(store)
+    await settle(pilot)
+    return pilot.app.screen
+
+
 def plain(widget: Static) -> str:
     """The text a Static shows, as the terminal would print it."""
     console = Console(width=200, force_terminal=False)

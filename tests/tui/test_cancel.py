@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import cancelable_with_magento, plain, recent_index, screen_text, settle
+from helpers import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 
 from amazon_tui.domain import OrderStatus
 from amazon_tui.tui.screens.cancel_modal import HINT, CancelModal
@@ -106,10 +106,7 @@ async def test_shipped_between_opening_and_confirming_is_refused(world):
 async def test_bulk_cancel_marks_unshipped_orders_and_sends_one_feed(world):
     app = world.app
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_all_orders("Acme US")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_all_orders(pilot)
         marked = []
         for index, summary in enumerate(screen.table.rows_shown):
             order = world.service.cached_order(summary.order_id)

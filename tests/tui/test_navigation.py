@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers import cancelable_with_magento, plain, recent_index, screen_text, settle
+from helpers import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 from textual.widgets import DataTable, TabbedContent
 
 from amazon_tui.domain import OrderStatus
@@ -120,10 +120,7 @@ async def test_help_lists_the_keys_of_the_current_screen(world):
 async def test_sorting_covers_every_order_and_filters_make_chips(world):
     app = world.app
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_all_orders("Acme US")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_all_orders(pilot)
         await pilot.press("s")  # sort by Order Number, descending
         numbers = [row.order_id for row in screen.table.rows_shown]
         assert numbers == sorted(numbers, reverse=True)
@@ -226,10 +223,7 @@ async def test_filter_form_is_built_on_first_f_and_escape_from_a_checkbox_only_c
 
     app = world.app
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.open_all_orders("Acme US")
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_all_orders(pilot)
         assert not screen.query(FilterForm)  # not built until asked for
         await pilot.press("f")
         await settle(pilot)
