@@ -21,6 +21,7 @@ from amazon_tui.domain import Marketplace, find_marketplace
 
 CONFIG_ENV = "AMAZON_TUI_CONFIG"
 DATA_DIR_ENV = "AMAZON_TUI_DATA_DIR"
+STATE_DIR_ENV = "AMAZON_TUI_STATE_DIR"
 APP_NAME = "amazon-tui"
 DEFAULT_LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"
 
@@ -175,7 +176,12 @@ class Config(_Section):
 
 
 class Secrets(BaseModel):
-    """Secret values resolved from the config and the environment. Never printed."""
+    """Secret values resolved from the config and the environment. Never printed.
+
+    A secret whose environment variable is unset is left out and its problem kept in
+    ``missing``: commands that only read the local store work without it, and the first use
+    of it raises the ConfigError (``require``).
+    """
 
     model_config = ConfigDict(frozen=True, defer_build=True)
 
@@ -183,32 +189,51 @@ class Secrets(BaseModel):
     magento_token: SecretStr | None = None
     magento_password: SecretStr | None = None
     refresh_tokens: dict[str, SecretStr] = Field(default_factory=dict)
+    missing: dict[str, str] = Field(default_factory=dict)
+
+    def require(self, value: SecretStr | None, key: str) -> str:
+        """The secret's value; a ConfigError saying which variable to export when it is missing."""
+        if value is None:
+            raise ConfigError(self.missing.get(key, f"No secret for {key} in the config."))
+        return value.get_secret_value()
+
+    def refresh_token(self, store: str) -> str:
+        return self.require(self.refresh_tokens.get(store), f"refresh_token:{store}")
+
+    def values(self) -> list[str]:
+        """Every resolved secret (to keep them out of logs)."""
+        found = [self.client_secret, self.magento_token, self.magento_password, *self.refresh_tokens.values()]
+        return [secret.get_secret_value() for secret in found if secret is not None]
 
 
-def _from_env(variable: str, key: str, environ: dict[str, str] | os._Environ[str]) -> SecretStr:
+def _from_env(variable: str, key: str, environ, missing: dict[str, str], slot: str) -> SecretStr | None:
     value = environ.get(variable)
     if not value:
-        raise ConfigError(f"The environment variable {variable} (named by {key}) is not set or empty. Export it, or put the secret inline in the config file.")
+        missing[slot] = f"The environment variable {variable} (named by {key}) is not set or empty. Export it, or put the secret inline in the config file."
+        return None
     return SecretStr(value)
 
 
 def resolve_secrets(config: Config, environ: dict[str, str] | os._Environ[str] | None = None) -> Secrets:
     """Collect every secret, reading the environment variables the config names."""
     env = os.environ if environ is None else environ
+    missing: dict[str, str] = {}
     client_secret = None
     if config.amazon is not None:
-        client_secret = config.amazon.client_secret or _from_env(config.amazon.client_secret_env or "", "amazon.client_secret_env", env)
+        client_secret = config.amazon.client_secret or _from_env(config.amazon.client_secret_env or "", "amazon.client_secret_env", env, missing, "client_secret")
     magento_token = magento_password = None
     if config.magento is not None:
         if config.magento.token is not None or config.magento.token_env is not None:
-            magento_token = config.magento.token or _from_env(config.magento.token_env or "", "magento.token_env", env)
+            magento_token = config.magento.token or _from_env(config.magento.token_env or "", "magento.token_env", env, missing, "magento_token")
         else:
-            magento_password = config.magento.password or _from_env(config.magento.password_env or "", "magento.password_env", env)
-    tokens = {
-        store.name: store.refresh_token or _from_env(store.refresh_token_env or "", f"refresh_token_env of store {store.name!r}", env)
-        for store in config.stores
-    }
-    return Secrets(client_secret=client_secret, magento_token=magento_token, magento_password=magento_password, refresh_tokens=tokens)
+            magento_password = config.magento.password or _from_env(config.magento.password_env or "", "magento.password_env", env, missing, "magento_password")
+    tokens = {}
+    for store in config.stores:
+        slot = f"refresh_token:{store.name}"
+        token = store.refresh_token or _from_env(store.refresh_token_env or "", f"refresh_token_env of store {store.name!r}", env, missing, slot)
+        if token is not None:
+            tokens[store.name] = token
+    return Secrets(client_secret=client_secret, magento_token=magento_token, magento_password=magento_password, refresh_tokens=tokens, missing=missing)
 
 
 def config_path(explicit: str | Path | None = None) -> Path:
@@ -229,6 +254,37 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME)
+
+
+def state_dir() -> Path:
+    """Where logs and crash traces go: ``$AMAZON_TUI_STATE_DIR``, else ``<$AMAZON_TUI_DATA_DIR>/state``
+    when that is set, else the platform state dir."""
+    if os.environ.get(STATE_DIR_ENV):
+        return Path(os.environ[STATE_DIR_ENV]).expanduser()
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser() / "state"
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME)
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` as a directory only its owner can enter (made 0700, or tightened to it)."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        os.chmod(path, 0o700)
+    return path
+
+
+def tighten(path: Path, mode: int) -> str | None:
+    """Make an existing file or directory no looser than ``mode``; a notice when it was looser."""
+    if os.name != "posix" or not path.exists():
+        return None
+    current = stat.S_IMODE(path.stat().st_mode)
+    if not current & ~mode & 0o777:
+        return None
+    os.chmod(path, mode)
+    return f"Notice: {path} could be read by other users (mode {current:o}); it holds buyer names and addresses, so it is now mode {mode:o}."
 
 
 _TYPE_NAMES = {

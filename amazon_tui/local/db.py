@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import threading
@@ -130,9 +131,16 @@ def _statements(script: str) -> list[str]:
 
 
 def open_database(directory: Path) -> Database:
-    """Open (and create or migrate) the database in the data directory."""
-    directory.mkdir(parents=True, exist_ok=True)
-    return Database(directory / DB_FILE)
+    """Open (and create or migrate) the database in the data directory.
+
+    The directory is made 0700 and a new file 0600 before SQLite opens it (its -wal and -shm
+    take the file's mode): it holds buyer names and addresses.
+    """
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = directory / DB_FILE
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    return Database(path)
 
 
 def backup_and_reset(directory: Path) -> Path | None:
