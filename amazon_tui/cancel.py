@@ -33,8 +33,22 @@ CHECK_FAILED = "Could not check the order with Amazon:"
 OUTCOME_UNKNOWN = "createFeed outcome unknown:"
 
 
+READ_ONLY_MESSAGE = "amazon-tui runs read-only: cancellation is switched off (--read-only or ui.read_only)."
+
+
 class CancelRefused(Exception):
     """A cancellation that a rule forbids (not cancelable, duplicate, read-only)."""
+
+    def __init__(self, message: str, code: str = "not_cancelable") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ReadOnlySession(CancelRefused):
+    """A read-only session: nothing is journaled, sent to Amazon or written to Magento."""
+
+    def __init__(self) -> None:
+        super().__init__(READ_ONLY_MESSAGE, "read_only")
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,11 @@ def _may_have_landed(error: Exception) -> bool:
     if isinstance(error, (ConnectionFailed, ServiceTimeout)):
         return bool(error.reached_server)
     return isinstance(error, (ServerError, MalformedResponse))
+
+
+def retry_allowed(entry: JournalEntry) -> bool:
+    """A journal row whose createFeed outcome is unknown: Confirm again adopts Amazon's feed or sends it."""
+    return entry.state is CancelState.VERIFIED and (entry.message or "").startswith(OUTCOME_UNKNOWN)
 
 
 def operator_name() -> str:
@@ -85,7 +104,9 @@ class CancellationEngine:
         poll_max_interval: float = 30.0,
         poll_timeout: float = 3600.0,
         sleep: Callable[[float], object] = asyncio.sleep,
+        read_only: bool = False,
     ) -> None:
+        self.read_only = read_only
         self.repo = repo
         self.journal = journal
         self.audit = audit
@@ -141,7 +162,12 @@ class CancellationEngine:
         return self.journal.advance(entry.id, CancelState.VERIFIED, now=self.clock(), items=items), order
 
     async def submit(self, store: str, order_ids: Sequence[str], reason: CancelReason) -> Submission:
-        """Journal, verify and send ONE feed for the orders of one store; returns at submission."""
+        """Journal, verify and send ONE feed for the orders of one store; returns at submission.
+
+        Raises ReadOnlySession in a read-only session, before anything is journaled or sent.
+        """
+        if self.read_only:
+            raise ReadOnlySession()
         refused: list[tuple[str, str]] = []
         failed: list[tuple[str, str]] = []
         entries: list[JournalEntry] = []
@@ -151,7 +177,7 @@ class CancellationEngine:
                 entries.append(self.journal.request(order_id, store, reason, self.operator, now=self.clock()))
             except DuplicateCancellation as exc:
                 live = self.journal.live(order_id)
-                if live is not None and live.state is CancelState.VERIFIED and (live.message or "").startswith(OUTCOME_UNKNOWN):
+                if live is not None and retry_allowed(live):
                     unsent.append(live)
                 else:
                     refused.append((order_id, str(exc)))
@@ -206,6 +232,8 @@ class CancellationEngine:
 
     async def finish(self, entries: Sequence[JournalEntry]) -> list[JournalEntry]:
         """Poll the feed of submitted entries until Amazon's report says how each order went."""
+        if self.read_only:
+            raise ReadOnlySession()
         by_feed: dict[str, list[JournalEntry]] = {}
         for entry in entries:
             if entry.state is CancelState.SUBMITTED and entry.feed_id:
@@ -299,7 +327,12 @@ class CancellationEngine:
     # -- resuming --------------------------------------------------------------------------
 
     async def resume(self) -> list[JournalEntry]:
-        """Carry every unfinished journal row to its end (start-up and the background worker)."""
+        """Carry every unfinished journal row to its end (start-up and the background worker).
+
+        A read-only session leaves every row as it is, for a session that may write.
+        """
+        if self.read_only:
+            raise ReadOnlySession()
         async with self._lock:
             pending = self.journal.unfinished()
             results: list[JournalEntry] = []

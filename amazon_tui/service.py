@@ -109,7 +109,8 @@ class Gateway:
         amazon = self.settings.config.amazon
         if amazon is None:
             return None
-        return LwaClient(self.http, endpoint=amazon.lwa_endpoint, client_id=amazon.client_id, client_secret=self.settings.secrets.client_secret.get_secret_value())
+        secrets = self.settings.secrets
+        return LwaClient(self.http, endpoint=amazon.lwa_endpoint, client_id=amazon.client_id, client_secret=secrets.require(secrets.client_secret, "client_secret"))
 
     @cached_property
     def throttle(self):
@@ -126,12 +127,13 @@ class Gateway:
 
         magento = self.settings.config.magento
         secrets = self.settings.secrets
+        uses_token = magento.token is not None or magento.token_env is not None
         return MagentoClient(
             self.http,
             base_url=magento.base_url,
-            token=secrets.magento_token.get_secret_value() if secrets.magento_token else None,
+            token=secrets.require(secrets.magento_token, "magento_token") if uses_token else None,
             username=magento.username,
-            password=secrets.magento_password.get_secret_value() if secrets.magento_password else None,
+            password=None if uses_token else secrets.require(secrets.magento_password, "magento_password"),
             amazon_order_field=magento.amazon_order_field,
         )
 
@@ -148,7 +150,7 @@ class Gateway:
         store = self.store(name)
         return {
             "lwa": self.lwa,
-            "refresh_token": self.settings.secrets.refresh_tokens[store.name].get_secret_value(),
+            "refresh_token": self.settings.secrets.refresh_token(store.name),
             "seller_id": store.seller_id,
             "throttle": self.throttle,
             "endpoint": store.api_endpoint,
@@ -216,6 +218,7 @@ class AppService:
             gateway=self.gateway,
             clock=self.clock,
             on_amazon_cancel=magento.on_amazon_cancel if magento else "none",
+            read_only=self.read_only,
         )
 
     @classmethod
@@ -466,24 +469,50 @@ class AppService:
 
     def cancel_refusal(self, order: Order) -> str | None:
         """Why the app will not offer to cancel this order (None when it will)."""
+        refusal = self.cancel_refusal_code(order)
+        return refusal[1] if refusal else None
+
+    def cancel_refusal_code(self, order: Order) -> tuple[str, str] | None:
+        """(error code, why) when the app will not cancel this order; None when it will."""
+        from amazon_tui.cancel import READ_ONLY_MESSAGE, retry_allowed
+
         if self.read_only:
-            return "amazon-tui runs read-only: cancellation is switched off (--read-only or ui.read_only)."
+            return "read_only", READ_ONLY_MESSAGE
         live = self.journal.live(order.order_id)
-        if live is not None:
-            return "This order is already being canceled." if not live.state.final else "This order has already been canceled."
-        return domain.not_cancelable_reason(order)
+        if live is not None and not retry_allowed(live):
+            return "already_canceling", ("This order is already being canceled." if not live.state.final else "This order has already been canceled.")
+        why = domain.not_cancelable_reason(order)
+        if why is None:
+            return None
+        amazon_fulfilled = order.status is domain.OrderStatus.UNSHIPPED
+        return ("amazon_fulfilled" if amazon_fulfilled else "not_cancelable"), why
 
     async def cancel(self, order_ids: Sequence[str], reason: CancelReason) -> list[Submission]:
-        """Journal, verify and submit; one feed per store. Returns once Amazon has the feed."""
-        if self.read_only:
-            from amazon_tui.cancel import CancelRefused
+        """Journal, verify and submit; one feed per store. Returns once Amazon has the feed.
 
-            raise CancelRefused("amazon-tui runs read-only: cancellation is switched off.")
+        Raises ReadOnlySession in a read-only session (the engine refuses too).
+        """
+        if self.read_only:
+            from amazon_tui.cancel import ReadOnlySession
+
+            raise ReadOnlySession()
+        from amazon_tui.cancel import Submission
+
         by_store: dict[str, list[str]] = {}
-        for order_id in order_ids:
-            order = self.repo.get(order_id) or await self.refresh_order(order_id)
-            by_store.setdefault(order.store, []).append(order_id)
-        return [await self.cancellations.submit(store, ids, reason) for store, ids in by_store.items()]
+        refused: list[tuple[str, str]] = []
+        for order_id in dict.fromkeys(order_ids):
+            # Read again between Confirm and the journal: a getOrder when the copy is older than
+            # the freshness window, so a status that changed meanwhile is refused here, unjournaled.
+            order = await self.refresh_order(order_id)
+            refusal = self.cancel_refusal_code(order)
+            if refusal is None:
+                by_store.setdefault(order.store, []).append(order_id)
+            elif refusal[0] == "already_canceling":
+                refused.append((order_id, f"Order {order_id} {refusal[1].removeprefix('This order ').lower()}"))
+            else:
+                refused.append((order_id, f"Order {order_id} ({order.status.label}): {refusal[1]}"))
+        submissions = [await self.cancellations.submit(store, ids, reason) for store, ids in by_store.items()]
+        return submissions + ([Submission((), tuple(refused), None)] if refused else [])
 
     async def finish_cancellations(self, submissions: Sequence[Submission]) -> list[JournalEntry]:
         """Wait for Amazon's report on submitted cancellations (run in a background worker)."""
@@ -491,8 +520,9 @@ class AppService:
         return await self.cancellations.finish(entries)
 
     async def resume_cancellations(self) -> list[JournalEntry]:
-        """Finish every journal row a crash or a closed session left behind."""
-        if self.read_only and not self.journal.unfinished():
+        """Finish every journal row a crash or a closed session left behind (a read-only
+        session leaves them to one that may write, and returns none)."""
+        if self.read_only:
             return []
         return await self.cancellations.resume()
 
