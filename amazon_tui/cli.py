@@ -15,23 +15,30 @@ import sys
 from collections.abc import Callable, Sequence
 
 from amazon_tui import __version__
+from amazon_tui.cli_errors import EXIT_OK, EXIT_SERVICE, EXIT_USAGE, UsageError
+from amazon_tui.cli_options import CONFIG, JSON, NO_MOUSE, READ_ONLY, SANDBOX, OptionError, add_global_options, resolve
 
-EXIT_OK, EXIT_SERVICE, EXIT_USAGE, EXIT_REFUSED, EXIT_ATTENTION = 0, 1, 2, 3, 4
+EPILOG = """global options (--config, --sandbox, --read-only, --no-mouse, --json) mean the same
+before or after the command.
 
-EPILOG = """exit codes:
+exit codes:
   0  success
-  1  a service or network failure
+  1  a service or network failure, or an unexpected error (trace in the state dir)
   2  bad usage or bad input (bad config, unknown order number, unknown reason, bad date)
-  3  refused by a rule (not cancelable, read-only)
+  3  refused by a rule (read-only, not Unshipped, Amazon-fulfilled, already canceling)
   4  (attention) something needs attention
 """
 
 Handler = Callable[[argparse.Namespace], int]
+TUI_USES = frozenset({CONFIG, SANDBOX, READ_ONLY, NO_MOUSE})
+SETTINGS_USES = frozenset({CONFIG, SANDBOX})
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="PATH", help="config file (default: $AMAZON_TUI_CONFIG or the platform config dir)")
-    parser.add_argument("--sandbox", action="store_true", help="use the embedded sandbox even when a config exists")
+class Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors are raised (main reports them, as JSON with --json)."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def _names_command(argv: Sequence[str]) -> bool:
@@ -47,13 +54,14 @@ def _names_command(argv: Sequence[str]) -> bool:
     return False
 
 
-def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None, recorded: list | None = None) -> argparse.ArgumentParser:
     """The parser; for an ``argv`` with no command and no help, only the TUI's options.
 
+    The global options given anywhere are appended to ``recorded`` (see ``cli_options``).
     Start-up time: the command modules (and the sandbox CLI) stay unloaded when the TUI starts.
     """
     commands_needed = argv is None or _names_command(argv)
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="amazon-tui",
         description="Keyboard-driven terminal UI for the Amazon orders of an Adobe Commerce / Magento store. "
         "With no command it starts the TUI; with no config it runs on the embedded sandbox.",
@@ -61,52 +69,80 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"amazon-tui {__version__}")
-    _common(parser)
-    parser.add_argument("--read-only", action="store_true", help="never offer or send a cancellation")
-    parser.add_argument("--no-mouse", action="store_true", help="ignore the mouse (keyboard only)")
-    parser.set_defaults(handler=_run_tui)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    if not commands_needed:
-        return parser
-
-    init = commands.add_parser("init", help="write a config file interactively", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    init.add_argument("--config", metavar="PATH", help="where to write it (default: the platform config dir)")
-    init.set_defaults(handler=_init)
-
-    config = commands.add_parser("config", help="where the config is and what it says")
-    config_commands = config.add_subparsers(title="config commands", metavar="COMMAND", required=True)
-    path = config_commands.add_parser("path", help="print the config file's path")
-    path.add_argument("--config", metavar="PATH", help="config file")
-    path.set_defaults(handler=_config_path)
-    show = config_commands.add_parser("show", help="print the config with secrets redacted")
-    _common(show)
-    show.set_defaults(handler=_config_show)
-
-    from amazon_tui.commands.register import add_commands
-
-    add_commands(commands, _common, EPILOG)
-
-    database = commands.add_parser("db", help="the local database")
-    database_commands = database.add_subparsers(title="db commands", metavar="COMMAND", required=True)
-    rebuild = database_commands.add_parser("rebuild", help="move the local database aside (kept as a backup), keep the journal and audit trail, and sync it anew")
-    _common(rebuild)
-    rebuild.set_defaults(handler=_db_rebuild)
-
-    from amazon_tui.sandbox.cli import add_sandbox_commands
-
-    add_sandbox_commands(commands)
+    parser.set_defaults(handler=_run_tui, uses=TUI_USES, command="the TUI (no command)")
+    if commands_needed:
+        _add_commands(parser)
+    add_global_options(parser, [] if recorded is None else recorded)
     return parser
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"amazon-tui: {message}", file=sys.stderr)
-    return code
+def _add_commands(parser: argparse.ArgumentParser) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    init = commands.add_parser("init", help="write a config file interactively", description="Ask a few questions and write a config file "
+                               "(mode 600); --config names where (default: the platform config dir). Never overwrites without asking.", epilog=EPILOG, formatter_class=fmt)
+    init.set_defaults(handler=_init, uses=frozenset({CONFIG}))
+
+    config = commands.add_parser("config", help="where the config is and what it says")
+    config_commands = config.add_subparsers(title="config commands", metavar="COMMAND", required=True)
+    path = config_commands.add_parser("path", help="print the config file's path (and say when no file is there)")
+    path.set_defaults(handler=_config_path, uses=frozenset({CONFIG}))
+    show = config_commands.add_parser("show", help="print the config with secrets redacted")
+    show.set_defaults(handler=_config_show, uses=SETTINGS_USES)
+
+    from amazon_tui.commands.register import add_commands
+
+    add_commands(commands, EPILOG)
+
+    database = commands.add_parser("db", help="the local database")
+    database_commands = database.add_subparsers(title="db commands", metavar="COMMAND", required=True)
+    rebuild = database_commands.add_parser("rebuild", help="start the local database anew, keeping the journal and the audit trail",
+                                           description=REBUILD_HELP, epilog=EPILOG, formatter_class=fmt)
+    rebuild.set_defaults(handler=_db_rebuild, uses=SETTINGS_USES)
+
+    from amazon_tui.sandbox.cli import add_sandbox_commands
+
+    sandbox = add_sandbox_commands(commands)
+    for leaf in _leaves(sandbox):
+        leaf.set_defaults(uses=frozenset())  # the sandbox's own commands read no config
+
+
+REBUILD_HELP = """\
+Start the local database anew. The database file (<data dir>/amazon-tui.db, with its -wal and
+-shm) is renamed to amazon-tui.db.<UTC time>.bak beside it and kept: nothing is deleted. A new, empty database is created,
+and the cancellation journal and the audit trail are copied into it from the old file (when the
+old file cannot be read, the command says so, exits 1, and the backup keeps them). Orders, the
+Magento link index and the sync cursors are not copied: run `amazon-tui sync` (or start the TUI)
+to fetch them again, then `amazon-tui resume` if unfinished cancellations were kept. Contacts no
+service itself."""
+
+
+def _leaves(parser: argparse.ArgumentParser):
+    from amazon_tui.cli_options import parsers
+
+    return [p for p in parsers(parser) if not any(isinstance(a, argparse._SubParsersAction) for a in p._actions)]
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse ``argv``: the handler and its arguments, with the global options merged and checked.
+
+    Raises UsageError (exit 2) for bad usage, contradictions, or an option the command does not use.
+    """
+    recorded: list = []
+    args = build_parser(argv, recorded).parse_args(argv)
+    try:
+        options = resolve(recorded, args.uses, args.command)
+    except OptionError as exc:
+        raise UsageError(str(exc)) from None
+    for name, value in options._asdict().items():
+        setattr(args, name, value)
+    return args
 
 
 def _settings(args: argparse.Namespace):
     from amazon_tui.settings import load_settings, print_warnings
 
-    settings = load_settings(config=getattr(args, "config", None), sandbox=getattr(args, "sandbox", False), read_only=getattr(args, "read_only", False))
+    settings = load_settings(config=args.config, sandbox=args.sandbox, read_only=args.read_only)
     print_warnings(settings)
     return settings
 
@@ -123,7 +159,10 @@ def _config_path(args: argparse.Namespace) -> int:
 
     path = config_path(args.config)
     print(path)
-    return EXIT_OK if path.exists() else EXIT_USAGE
+    if not path.exists():
+        print(f"amazon-tui: there is no file at {path} yet (run `amazon-tui init` to write one); "
+              "without one, amazon-tui runs on the embedded sandbox", file=sys.stderr)
+    return EXIT_OK
 
 
 def _config_show(args: argparse.Namespace) -> int:
@@ -135,14 +174,15 @@ def _config_show(args: argparse.Namespace) -> int:
     origin = "the embedded sandbox (no config file)" if settings.sandbox else str(settings.config_file)
     print(f"# config of {origin}; secrets redacted")
     print(tomli_w.dumps(redacted(settings.config)), end="")
-    return EXIT_OK
+    for problem in settings.secrets.missing.values():  # the config is usable for local reads only
+        print(f"amazon-tui: {problem}", file=sys.stderr)
+    return EXIT_USAGE if settings.secrets.missing else EXIT_OK
 
 
 def _db_rebuild(args: argparse.Namespace) -> int:
     from amazon_tui.local.db import rebuild
-    from amazon_tui.settings import load_settings
 
-    settings = load_settings(config=args.config, sandbox=args.sandbox)
+    settings = _settings(args)
     backup, kept, problem = rebuild(settings.data_dir)
     if backup is None:
         print("There was no local database; a new one was created.")
@@ -172,26 +212,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from amazon_tui.startup import pause_collection, resume_collection
 
     pause_collection()  # the TUI resumes it after its first paint (amazon_tui/startup.py)
-    from amazon_tui.config import ConfigError
-
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    from amazon_tui.logs import configure_logging
+
+    configure_logging()
+    try:
+        args = parse(argv)
+    except UsageError as exc:
+        resume_collection()
+        from amazon_tui.cli_errors import report
+
+        return report("usage", str(exc), as_json="--json" in argv)
     handler: Handler = getattr(args, "func", None) or args.handler  # sandbox commands set func
     if handler is not _run_tui:
         resume_collection()
-    try:
-        return handler(args)
-    except ConfigError as exc:
-        return _fail(str(exc))
-    except Exception as exc:  # noqa: BLE001 - a bad local database gets its message, not a traceback
-        from amazon_tui.local.db import DatabaseError
+    from amazon_tui.guard import guarded
 
-        if isinstance(exc, DatabaseError):
-            return _fail(str(exc))
-        raise
-    except KeyboardInterrupt:
-        return 130
+    return guarded(lambda: handler(args), as_json=args.json)
 
 
 if __name__ == "__main__":

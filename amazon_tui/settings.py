@@ -16,7 +16,9 @@ from amazon_tui.config import (
     data_dir,
     load_config,
     permission_warning,
+    private_dir,
     resolve_secrets,
+    tighten,
     validate_config,
 )
 
@@ -48,8 +50,12 @@ def _sandbox_config() -> Config:
 def load_settings(*, config: str | None = None, sandbox: bool = False, read_only: bool = False) -> Settings:
     """The settings of this run: ``--sandbox``, or a config file, or the sandbox when there is none.
 
-    Raises ConfigError with a one-paragraph message for the operator.
+    A config named by ``config`` (``--config``) or ``$AMAZON_TUI_CONFIG`` must exist and parse;
+    the sandbox stands in only when none was named and the default path has none, or with
+    ``sandbox``. Raises ConfigError with a one-paragraph message for the operator.
     """
+    if config and sandbox:
+        raise ConfigError(f"--sandbox and --config {config} contradict each other: give one of them.")
     explicit = config or os.environ.get(CONFIG_ENV)
     path = config_path(config)
     base = data_dir()
@@ -62,10 +68,14 @@ def load_settings(*, config: str | None = None, sandbox: bool = False, read_only
             sandbox=True,
             config_file=None,
             read_only=read_only or loaded.ui.read_only,
+            warnings=tuple(secure_local_files(base)),
         )
     loaded = load_config(path)
-    warnings = tuple(filter(None, [permission_warning(path, loaded)]))
     secrets = resolve_secrets(loaded)
+    from amazon_tui.logs import forget_secrets_in_logs
+
+    forget_secrets_in_logs(*secrets.values())
+    warnings = tuple(filter(None, [permission_warning(path, loaded), *secure_local_files(base)]))
     return Settings(
         config=loaded,
         secrets=secrets,
@@ -75,6 +85,17 @@ def load_settings(*, config: str | None = None, sandbox: bool = False, read_only
         read_only=read_only or loaded.ui.read_only,
         warnings=warnings,
     )
+
+
+def secure_local_files(base: Path) -> list[str]:
+    """The data dir 0700 and every file in it 0600 (buyer names and addresses); a notice per file tightened."""
+    if os.name != "posix":
+        return []
+    notices = [tighten(base, 0o700)] if base.exists() else []
+    private_dir(base)
+    for path in sorted(base.rglob("*")):
+        notices.append(tighten(path, 0o700 if path.is_dir() else 0o600))
+    return [notice for notice in notices if notice]
 
 
 def print_warnings(settings: Settings) -> None:

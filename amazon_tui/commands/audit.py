@@ -6,18 +6,18 @@ import argparse
 import sys
 
 from amazon_tui.commands.common import EXIT_ATTENTION, EXIT_OK, EXIT_SERVICE, money_text, summary_json
-from amazon_tui.commands.output import print_json, safe_text, table
+from amazon_tui.commands.output import print_document, print_table, safe_text, table
 from amazon_tui.domain import format_timestamp
 
 
 async def audit_command(service, args: argparse.Namespace) -> int:
     entries = service.audit()
     if args.json:
-        print_json([entry.as_json() for entry in entries])
+        print_document(service, entries=[entry.as_json() for entry in entries])
         return EXIT_OK
-    print(table(["Time", "Operator", "Order", "Reason", "Outcome", "Feed", "Message"], [
+    print_table(service, table(["Time", "Operator", "Order", "Reason", "Outcome", "Feed", "Message"], [
         (e.time.strftime("%m-%d %H:%M"), e.operator, e.order_id or "", e.reason or "", e.outcome, e.feed_id or "", e.message or "") for e in entries
-    ], flexible=[6, 3, 1], keep=[2]))
+    ], flexible=[6, 1]))
     return EXIT_OK
 
 
@@ -29,15 +29,15 @@ async def attention_command(service, args: argparse.Namespace) -> int:
     items = service.attention()
     now = service.clock()
     if args.json:
-        print_json([
+        print_document(service, failures=failures, orders=[
             {**summary_json(item.order), "reason": item.kind, "reason_label": item.label, "due": format_timestamp(item.due) if item.due else None,
              "time_left": item.time_left(now), "buyer_reason": item.buyer_reason, "new_or_changed": item.order.unseen}
             for item in items
         ])
     elif items:
-        print(table(["Store", "Order Number", "Why", "When", "Buyer's Name", "Total"], [
+        print_table(service, table(["Store", "Order Number", "Why", "When", "Buyer's Name", "Total"], [
             (i.order.store, i.order.order_id, i.label, i.time_left(now), i.order.buyer_name or "—", money_text(i.order.total)) for i in items
-        ], flexible=[4, 0, 2], keep=[1]))
+        ], flexible=[4, 0]))
     else:
         print("Nothing needs attention.")
     if failures:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from amazon_tui.commands.common import EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, Refused, UsageError, load_order
-from amazon_tui.commands.output import print_json, safe_text
+from amazon_tui.commands.output import print_document, safe_text
 from amazon_tui.domain import CancelReason
 
 
@@ -22,6 +22,15 @@ def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
 RESUME_HINT = "amazon-tui: the cancellation is kept in the journal; run `amazon-tui resume` to finish it once the service answers."
 
 
+def _kept_in_journal(service, args: argparse.Namespace, error: Exception) -> int:
+    """A service failed after the journal took the cancellation: say so, and how it finishes."""
+    from amazon_tui.cli_errors import report
+
+    print(RESUME_HINT, file=sys.stderr)
+    return report("service", f"{error} (the cancellation is kept in the journal; `amazon-tui resume` finishes it)",
+                  as_json=args.json, sandbox=service.settings.sandbox)
+
+
 async def order_cancel_command(service, args: argparse.Namespace) -> int:
     from amazon_tui.cancel import SUCCESS_MESSAGE, CancelRefused
     from amazon_tui.clients.errors import ServiceError
@@ -31,29 +40,34 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if service.read_only:
-        raise Refused("amazon-tui runs read-only: cancellation is switched off (--read-only or ui.read_only).")
+        from amazon_tui.cancel import READ_ONLY_MESSAGE
+
+        raise Refused(READ_ONLY_MESSAGE, code="read_only")
     orders = [await load_order(service, order_id, refresh=False) for order_id in dict.fromkeys(args.orders)]
     for order in orders:
-        why = service.cancel_refusal(order)
-        if why:
-            raise Refused(f"order {order.order_id} ({order.status.label}): {why}")
+        refusal = service.cancel_refusal_code(order)
+        if refusal:
+            code, why = refusal
+            raise Refused(f"order {order.order_id} ({order.status.label}): {why}", code=code)
     ids = [order.order_id for order in orders]
     if not args.yes and not _confirm(ids, reason):
-        print("Nothing sent.", file=sys.stderr)
-        return EXIT_REFUSED
+        raise Refused("not confirmed: nothing was sent", code="not_confirmed")
     try:
-        submissions = await service.cancel(ids, reason)
+        submissions = await service.cancel(ids, reason)  # reads each order again first (status changed?)
     except CancelRefused as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(str(exc), code=exc.code) from None
     except ServiceError as exc:
         if not service.pending_cancellations():
             raise
-        print(f"amazon-tui: {exc}", file=sys.stderr)
-        print(RESUME_HINT, file=sys.stderr)
-        return EXIT_SERVICE
+        return _kept_in_journal(service, args, exc)
     refused = [item for submission in submissions for item in submission.refused]
     failed = [item for submission in submissions for item in submission.failed]
     submitted = [entry for submission in submissions for entry in submission.submitted]
+    if refused and not submitted and not failed:  # Amazon's fresh copy says no (a status changed meanwhile)
+        order_id, why = refused[0]
+        cached = service.cached_order(order_id)
+        refusal = service.cancel_refusal_code(cached) if cached is not None else None
+        raise Refused("; ".join(safe_text(why) for _, why in refused), code=refusal[0] if refusal else "not_cancelable")
     for order_id, why in refused + failed:
         print(f"{order_id}: {safe_text(why)}", file=sys.stderr)
     results = {entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted}
@@ -64,17 +78,16 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
         try:
             finished = await service.finish_cancellations(submissions)
         except ServiceError as exc:
-            print(f"amazon-tui: {exc}", file=sys.stderr)
-            print(RESUME_HINT, file=sys.stderr)
-            return EXIT_SERVICE
+            return _kept_in_journal(service, args, exc)
         for entry in finished:
             results[entry.order_id] = (entry.state.value, entry.feed_id, entry.message)
             print(f"{entry.order_id}: {entry.state.value}" + (f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""), file=sys.stderr)
     if args.json:
-        print_json(
-            [{"order_number": oid, "state": state, "feed_id": feed, "message": msg} for oid, (state, feed, msg) in results.items()]
+        print_document(
+            service,
+            results=[{"order_number": oid, "state": state, "feed_id": feed, "message": msg} for oid, (state, feed, msg) in results.items()]
             + [{"order_number": oid, "state": "refused", "feed_id": None, "message": why} for oid, why in refused]
-            + [{"order_number": oid, "state": "failed", "feed_id": None, "message": why} for oid, why in failed]
+            + [{"order_number": oid, "state": "failed", "feed_id": None, "message": why} for oid, why in failed],
         )
     else:
         for order_id, (state, feed, message) in results.items():
@@ -91,7 +104,7 @@ async def resume_command(service, args: argparse.Namespace) -> int:
     pending = service.pending_cancellations()
     if not pending:
         if args.json:
-            print_json([])
+            print_document(service, results=[])
         else:
             print("No unfinished cancellations.", file=sys.stderr)
         return EXIT_OK
@@ -104,7 +117,7 @@ async def resume_command(service, args: argparse.Namespace) -> int:
         for e in entries
     ]
     if args.json:
-        print_json(rows)
+        print_document(service, results=rows)
     else:
         for row in rows:
             print(f"{row['order_number']}\t{row['state']}\tfeed {row['feed_id']}" + ("\tunfinished" if row["unfinished"] else "") + (f"\t{safe_text(row['message'])}" if row["state"] == "failed" else ""))

@@ -9,29 +9,28 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from amazon_tui.commands.output import safe_text
 from amazon_tui.domain import Order, OrderSummary, format_timestamp
 
-EXIT_OK, EXIT_SERVICE, EXIT_USAGE, EXIT_REFUSED, EXIT_ATTENTION = 0, 1, 2, 3, 4
+from amazon_tui.cli_errors import EXIT_ATTENTION, EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, EXIT_USAGE, Refused, UsageError
 
+__all__ = ["EXIT_ATTENTION", "EXIT_OK", "EXIT_REFUSED", "EXIT_SERVICE", "EXIT_USAGE", "Refused", "UsageError", "run"]
 
-class UsageError(Exception):
-    """Bad input from the command line (exit 2)."""
-
-
-class Refused(Exception):
-    """A rule forbids what was asked (exit 3)."""
+SANDBOX_BANNER = "SANDBOX: the embedded demo data, not your stores (no config file, or --sandbox)"
 
 
 def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]]) -> int:
-    """Open the service, run ``body(service, args)``, map failures to exit codes."""
-    from amazon_tui.clients.errors import ServiceError
-    from amazon_tui.local import DatabaseError
+    """Open the service, run ``body(service, args)``; failures propagate to the CLI's guard.
+
+    On the sandbox, a first line on stderr says so (tables say it on their own first line,
+    JSON documents with ``"sandbox": true``).
+    """
     from amazon_tui.service import AppService
     from amazon_tui.settings import load_settings, print_warnings
 
-    settings = load_settings(config=args.config, sandbox=args.sandbox, read_only=getattr(args, "read_only", False))
+    settings = load_settings(config=args.config, sandbox=args.sandbox, read_only=args.read_only)
     print_warnings(settings)
+    if settings.sandbox:
+        print(f"amazon-tui: {SANDBOX_BANNER}", file=sys.stderr)
 
     async def main() -> int:
         service = AppService.open(settings)
@@ -42,18 +41,9 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]]) -> int:
 
     try:
         return asyncio.run(main())
-    except UsageError as exc:
-        print(f"amazon-tui: {safe_text(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    except Refused as exc:
-        print(f"amazon-tui: {safe_text(exc)}", file=sys.stderr)
-        return EXIT_REFUSED
-    except DatabaseError as exc:
-        print(f"amazon-tui: {safe_text(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    except ServiceError as exc:
-        print(f"amazon-tui: {safe_text(exc)}", file=sys.stderr)
-        return EXIT_SERVICE
+    except Exception as exc:
+        exc.sandbox = settings.sandbox  # the guard puts it in a --json error document
+        raise
 
 
 def parse_date(text: str, *, end: bool = False) -> datetime:
@@ -169,6 +159,6 @@ async def load_order(service, order_id: str, *, refresh: bool) -> Order:
     try:
         return await service.refresh_order(order_id, force=refresh)
     except (NotFoundError, LookupError):
-        raise UsageError(f"unknown order number {order_id!r} (not in the local store, and Amazon does not know it)") from None
+        raise UsageError(f"unknown order number {order_id!r} (not in the local store, and Amazon does not know it)", code="not_found") from None
     except BadRequestError as exc:
         raise UsageError(f"bad order number {order_id!r}: {exc}") from None

@@ -7,6 +7,7 @@ import sys
 
 from amazon_tui.commands.common import (
     EXIT_OK,
+    SANDBOX_BANNER,
     UsageError,
     load_order,
     money_text,
@@ -15,14 +16,14 @@ from amazon_tui.commands.common import (
     parse_date,
     summary_json,
 )
-from amazon_tui.commands.output import print_json, safe_text, table
+from amazon_tui.commands.output import print_document, print_table, safe_text, table
 from amazon_tui.domain import OrderQuery, OrderStatus, SortField, format_timestamp
 
 
 async def stores_command(service, args: argparse.Namespace) -> int:
     cards = service.store_cards()
     if args.json:
-        print_json([
+        print_document(service, stores=[
             {
                 "name": card.name,
                 "marketplace": card.marketplace.code,
@@ -48,7 +49,7 @@ async def stores_command(service, args: argparse.Namespace) -> int:
         )
         for card in cards
     ]
-    print(table(["Store", "Market", "Status", "GMV 30 days", "Awaiting", "Last sync"], rows, flexible=[0, 2]))
+    print_table(service, table(["Store", "Market", "Status", "GMV 30 days", "Awaiting", "Last sync"], rows, flexible=[0]))
     return EXIT_OK
 
 
@@ -59,7 +60,7 @@ def build_query(service, args: argparse.Namespace) -> OrderQuery:
     try:
         statuses = tuple(OrderStatus.from_label(s) for s in args.status or ())
     except ValueError as exc:
-        raise UsageError(f"{exc}; use one of: " + ", ".join(s.value for s in OrderStatus)) from None
+        raise UsageError(f"{exc}; use one of (any case): " + ", ".join(f"{s.value} or {s.label}" for s in OrderStatus)) from None
     field, _, direction = args.sort.partition(":")
     try:
         sort = SortField(field.strip().lstrip("-"))
@@ -84,21 +85,22 @@ def build_query(service, args: argparse.Namespace) -> OrderQuery:
 async def orders_command(service, args: argparse.Namespace) -> int:
     query = build_query(service, args)
     rows = service.orders(query, limit=args.limit)
+    total = service.count(query)
     if args.json:
-        print_json([summary_json(row) for row in rows])
+        print_document(service, orders=[summary_json(row) for row in rows], total=total)
         return EXIT_OK
-    print(
+    print_table(
+        service,
         table(
-            ["Purchase Date", "Order Number", "Status", "Buyer's Name", "Total", "Order Notes"],
+            ["Store", "Purchase Date", "Order Number", "Status", "Buyer's Name", "Total", "Order Notes"],
             [
-                (row.purchase_date.strftime("%Y-%m-%d %H:%M"), row.order_id, row.status_label, row.buyer_name or "—", money_text(row.total), row.notes or "")
+                (row.store, row.purchase_date.strftime("%Y-%m-%d %H:%M"), row.order_id, row.status_label, row.buyer_name or "—", money_text(row.total), row.notes or "")
                 for row in rows
             ],
-            flexible=[3, 5],
-            keep=[1],
-        )
+            flexible=[0, 3, 4, 6],
+            floors={3: len("Unshipped")},  # the status an operator acts on stays whole
+        ),
     )
-    total = service.count(query)
     if total > len(rows):
         print(f"({len(rows)} of {total} orders; use --limit to see more)", file=sys.stderr)
     return EXIT_OK
@@ -109,8 +111,10 @@ async def order_show_command(service, args: argparse.Namespace) -> int:
     summary = service.order_summary(order.order_id)
     data = order_json(order, summary)
     if args.json:
-        print_json(data)
+        print_document(service, order=data)
         return EXIT_OK
+    if service.settings.sandbox:
+        print(SANDBOX_BANNER)
     fields = [(key.replace("_", " ").capitalize(), data[key]) for key in (
         "order_number", "store", "status_label", "notes", "buyer_email", "buyer_name", "currency", "total", "prime", "premium",
         "purchase_date", "latest_ship_date", "shipping_service_level", "fulfilled_by", "business", "items_shipped", "items_unshipped",
@@ -125,10 +129,10 @@ async def order_show_command(service, args: argparse.Namespace) -> int:
     print()
     print(table(["Qty Shipped", "Qty Ordered", "Title", "ASIN", "Seller SKU", "Row Price"], [
         (item.quantity_shipped, item.quantity_ordered, item.title or "", item.asin or "", item.seller_sku or "", money_text(item.row_total)) for item in order.items
-    ], flexible=[2, 4], keep=[3]))
+    ], flexible=[2, 4], floors={4: 12}))  # --json has every SKU whole
     if order.packages:
         print()
         print(table(["Carrier", "Shipping Method", "Tracking Number", "Ship Date", "Status"], [
             (p.carrier or "", p.shipping_service or "", p.tracking_number or "", p.ship_time.strftime("%Y-%m-%d") if p.ship_time else "", p.status or "") for p in order.packages
-        ], flexible=[1, 2]))
+        ], flexible=[1]))
     return EXIT_OK

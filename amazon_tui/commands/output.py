@@ -56,22 +56,27 @@ def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
     *,
-    width: int | None = None,
     flexible: Sequence[int] = (),
-    keep: Sequence[int] = (),
+    floors: dict[int, int] | None = None,
+    width: int | None = None,
 ) -> str:
-    """A table no wider than ``width`` (default: the terminal, 80 when not a terminal).
+    """Rows for a person or a script.
 
-    Columns in ``flexible`` give up width first; columns in ``keep`` (order numbers) never do.
+    Not on a terminal (a pipe, a file): tab-separated, every value whole. On a terminal:
+    aligned columns that fit ``width`` (default: ``$COLUMNS`` or the terminal's width) by
+    shrinking only the ``flexible`` columns (free text: names, titles, notes) with an
+    ellipsis, each down to its ``floors`` entry (default 4 cells); order numbers, amounts
+    and dates are never cut, even when the line must then be wider than the terminal.
     """
-    total = width or (shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80)
     cells = [[safe_text(value) for value in row] for row in rows]
+    if width is None and not sys.stdout.isatty():
+        return "\n".join("\t".join(line) for line in [list(headers), *cells])
+    total = width or shutil.get_terminal_size((80, 24)).columns
     widths = [max([cell_width(h)] + [cell_width(row[i]) for row in cells]) for i, h in enumerate(headers)]
-    gap = 2
-    budget = total - gap * (len(headers) - 1)
-    preferred = list(flexible) or list(range(len(headers)))
+    budget = total - 2 * (len(headers) - 1)
+    floor = {i: min(widths[i], (floors or {}).get(i, 4)) for i in flexible}  # "Bu…" still says which column it is
     while sum(widths) > budget:
-        candidates = [i for i in preferred if widths[i] > 6] or [i for i in range(len(headers)) if widths[i] > 4 and i not in keep]
+        candidates = [i for i in flexible if widths[i] > floor[i]]
         if not candidates:
             break
         widths[max(candidates, key=lambda i: widths[i])] -= 1
@@ -79,6 +84,20 @@ def table(
     lines.append("  ".join("─" * w for w in widths))
     lines += ["  ".join(fit(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
     return "\n".join(lines)
+
+
+def print_table(service, text: str) -> None:
+    """A table on stdout; on the sandbox its first line says so."""
+    if service.settings.sandbox:
+        from amazon_tui.commands.common import SANDBOX_BANNER
+
+        print(SANDBOX_BANNER)
+    print(text)
+
+
+def print_document(service, **fields: Any) -> None:
+    """The command's one JSON document: ``{"sandbox": …, <fields>}``."""
+    print_json({"sandbox": service.settings.sandbox, **fields})
 
 
 # json escapes C0 controls itself; with ensure_ascii=False it writes DEL, the C1 controls

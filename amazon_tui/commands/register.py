@@ -3,40 +3,53 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
+from amazon_tui.cli_options import CONFIG, JSON, SANDBOX
 from amazon_tui.commands.audit import ATTENTION_HELP, attention_command, audit_command
 from amazon_tui.commands.cancel import order_cancel_command, resume_command
 from amazon_tui.commands.common import run
 from amazon_tui.commands.orders import order_show_command, orders_command, stores_command
 from amazon_tui.commands.sync import sync_command
-from amazon_tui.domain import CancelReason
+from amazon_tui.domain import CancelReason, OrderStatus
 
 
-def add_commands(commands, common: Callable[[argparse.ArgumentParser], None], epilog: str) -> None:
-    """Register the scripting commands on the main parser's sub-parsers."""
+USES = frozenset({CONFIG, SANDBOX, JSON})
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1")
+    return value
+
+
+def add_commands(commands, epilog: str) -> None:
+    """Register the scripting commands on the main parser's sub-parsers (the global options
+    ``--config``, ``--sandbox``, ``--read-only``, ``--json`` are added to every level by cli)."""
     fmt = argparse.RawDescriptionHelpFormatter
 
-    def command(name: str, help_text: str, handler, *, store: bool = True, json_flag: bool = True, parent=commands) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, handler, *, store: bool = True, parent=commands) -> argparse.ArgumentParser:
         parser = parent.add_parser(name, help=help_text, description=help_text, epilog=epilog, formatter_class=fmt)
-        common(parser)
         if store:
             parser.add_argument("--store", metavar="NAME", help="only this store")
-        if json_flag:
-            parser.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-        parser.set_defaults(handler=lambda args: run(args, handler))
+        parser.set_defaults(handler=lambda args: run(args, handler), uses=USES)
         return parser
 
     command("stores", "the store cards as a table", stores_command, store=False)
     orders = command("orders", "orders from the local store, filtered and sorted", orders_command)
-    orders.add_argument("--status", action="append", metavar="S", help="a status (UNSHIPPED or Unshipped...); repeat for several")
+    orders.add_argument("--status", action="append", metavar="S", help="a status, as the API writes it or as ASC labels it, any case: "
+                        + ", ".join(f"{s.value} ({s.label})" for s in OrderStatus) + "; repeat for several")
     orders.add_argument("--since", metavar="DATE", help="purchased on or after (YYYY-MM-DD or ISO 8601)")
     orders.add_argument("--until", metavar="DATE", help="purchased on or before")
     orders.add_argument("--buyer", metavar="TEXT", help="buyer's name contains")
     orders.add_argument("--min-total", metavar="N", help="total at least")
     orders.add_argument("--max-total", metavar="N", help="total at most")
     orders.add_argument("--sort", default="purchase_date", metavar="FIELD[:asc|desc]", help="purchase_date (default, newest first), order_number, status, buyer_name, total or notes; e.g. total:desc")
-    orders.add_argument("--limit", type=int, default=50, metavar="N", help="at most N orders (default 50)")
+    orders.add_argument("--limit", type=positive_int, default=50, metavar="N", help="at most N orders, N >= 1 (default 50)")
 
     order = commands.add_parser("order", help="one order: show or cancel")
     order_commands = order.add_subparsers(title="order commands", metavar="COMMAND", required=True)
@@ -48,7 +61,6 @@ def add_commands(commands, common: Callable[[argparse.ArgumentParser], None], ep
     cancel.add_argument("--reason", required=True, help="one of: " + ", ".join(r.value for r in CancelReason))
     cancel.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     cancel.add_argument("--wait", action="store_true", help="wait for Amazon's processing report")
-    cancel.add_argument("--read-only", action="store_true", help=argparse.SUPPRESS)
 
     command("sync", "sync orders from Amazon (and the Magento link index) once", sync_command)
     command("resume", "finish cancellations a crash or a closed session left unfinished (exit 1 if some stay unfinished or fail)", resume_command, store=False)

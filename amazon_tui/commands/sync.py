@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from amazon_tui.commands.common import EXIT_OK, EXIT_SERVICE
-from amazon_tui.commands.output import print_json, safe_text
+from amazon_tui.commands.output import print_document, safe_text
 
 
 async def sync_command(service, args: argparse.Namespace) -> int:
@@ -24,11 +24,12 @@ async def sync_command(service, args: argparse.Namespace) -> int:
 
     outcome = await service.sync(stores, progress=progress)
     if args.json:
-        print_json({
-            "stores": [
+        print_document(
+            service,
+            stores=[
                 {"store": r.store, "pages": r.pages, "orders": r.orders, "new": len(r.inserted), "changed": len(r.changed), "magento_links": r.links}
                 for r in outcome.reports
             ],
-            "failures": outcome.failures,
-        })
+            failures=outcome.failures,
+        )
     return EXIT_SERVICE if outcome.failures else EXIT_OK

@@ -119,12 +119,20 @@ def _timestamp(text: str):
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    import errno
+
+    from .serve import bind, serve
 
     try:
         orders_per_store, store_orders = _sizes(args)
     except ValueError as error:
         return _usage_error(error)
+    try:
+        listener = bind(args.host, args.port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return _usage_error(ValueError(f"port {args.port} is in use on {args.host}: stop what serves there, or pick another with --port"))
+        return _usage_error(ValueError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"))
     sizes = {} if store_orders is None else {"orders_per_store": orders_per_store,
                                              "store_orders": store_orders}
     sandbox = _open(args, time_scale=args.time_scale, arrivals_per_minute=args.arrivals_per_minute,
@@ -140,7 +148,7 @@ def run_serve(args: argparse.Namespace) -> int:
               " credentials are reachable from the network", file=sys.stderr)
     print(f"Sandbox serving on http://{args.host}:{args.port} (database {sandbox.db.path})")
     print(f"Point the app at it: amazon-tui sandbox config --host {args.host} --port {args.port}")
-    serve(sandbox, host=args.host, port=args.port)
+    serve(sandbox, listener)
     return 0
 
 

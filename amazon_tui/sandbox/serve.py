@@ -10,12 +10,24 @@ from contextlib import contextmanager
 from .sandbox import Sandbox
 
 
-def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve until interrupted."""
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on (host, port); OSError (errno EADDRINUSE) when the port is taken."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
+def serve(sandbox: Sandbox, listener: socket.socket) -> None:
+    """Serve on the bound socket until interrupted."""
     import uvicorn
 
-    uvicorn.run(sandbox.app, host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=1)
+    config = uvicorn.Config(sandbox.app, log_level="warning", access_log=False, timeout_graceful_shutdown=1)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 class ServedSandbox:
@@ -25,9 +37,7 @@ class ServedSandbox:
         import uvicorn
 
         self.sandbox = sandbox
-        self._socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        self._socket = bind(host, port)
         self.host, self.port = host, self._socket.getsockname()[1]
         config = uvicorn.Config(sandbox.app, log_level="warning", access_log=False,
                                 timeout_graceful_shutdown=1, lifespan="off")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 import pytest
@@ -32,7 +33,7 @@ def synced(run):
 
 def unshipped_mfn(run, store: str = "Acme US") -> list[dict]:
     _, out, _ = run("orders", "--store", store, "--status", "Unshipped", "--limit", "500", "--json")
-    return [row for row in json.loads(out) if row["fulfilled_by"] == "MERCHANT"]
+    return [row for row in json.loads(out)["orders"] if row["fulfilled_by"] == "MERCHANT"]
 
 
 def test_sync_prints_plain_progress_lines(run):
@@ -47,9 +48,11 @@ def test_sync_prints_plain_progress_lines(run):
 def test_stores_table_and_json(synced):
     code, out, _ = synced("stores")
     assert code == 0 and "Acme US" in out and "Inactive" in out
-    assert all(len(line) <= 80 for line in out.splitlines())
+    assert out.splitlines()[0].startswith("SANDBOX: ")
     code, out, _ = synced("stores", "--json")
-    cards = {card["name"]: card for card in json.loads(out)}
+    data = json.loads(out)
+    assert data["sandbox"] is True
+    cards = {card["name"]: card for card in data["stores"]}
     assert cards["Acme DE"]["status"] == "Inactive"
     assert cards["Acme US"]["awaiting_shipment"] > 0 and cards["Acme US"]["currency"] == "USD"
 
@@ -57,7 +60,7 @@ def test_stores_table_and_json(synced):
 def test_orders_json_has_the_documented_fields(synced):
     code, out, _ = synced("orders", "--store", "Acme UK", "--status", "SHIPPED", "--sort", "total:desc", "--limit", "5", "--json")
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out)["orders"]
     assert len(rows) == 5
     assert {"store", "order_number", "purchase_date", "status", "status_label", "buyer_name", "total", "currency", "notes", "magento_order_number"} <= set(rows[0])
     assert all(r["status"] == "SHIPPED" and r["status_label"] == "Shipped" and r["currency"] == "GBP" for r in rows)
@@ -65,12 +68,15 @@ def test_orders_json_has_the_documented_fields(synced):
     assert totals == sorted(totals, reverse=True)
 
 
-def test_orders_table_fits_80_columns_with_ellipsis(synced):
+def test_orders_table_fits_80_columns_with_ellipsis(synced, monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "80")
     code, out, _ = synced("orders", "--limit", "40")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("Purchase Date")
-    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].startswith("SANDBOX: ") and "Order Number" in lines[1] and "Total" in lines[1]
+    assert all(len(line) <= 80 for line in lines[1:])
+    assert all(re.search(r"  \d{3}-\d{7}-\d{7}  ", line) for line in lines[3:]), "order numbers are never cut"
 
 
 @pytest.mark.parametrize(
@@ -95,7 +101,7 @@ def test_order_show_json_matches_the_sandbox(synced):
     order = unshipped_mfn(synced)[0]
     code, out, _ = synced("order", "show", order["order_number"], "--refresh", "--json")
     assert code == 0
-    data = json.loads(out)
+    data = json.loads(out)["order"]
     assert data["order_number"] == order["order_number"] and data["status_label"] == "Unshipped"
     assert data["total"] == order["total"] and data["items"] and "packages" in data
     code, out, _ = synced("order", "show", order["order_number"])
@@ -110,7 +116,7 @@ def test_cancel_asks_and_refuses_without_a_terminal(synced):
 
 def test_cancel_refuses_what_a_rule_forbids(synced):
     _, out, _ = synced("orders", "--status", "SHIPPED", "--limit", "1", "--json")
-    shipped = json.loads(out)[0]["order_number"]
+    shipped = json.loads(out)["orders"][0]["order_number"]
     code, _, err = synced("order", "cancel", shipped, "--reason", "NoInventory", "--yes")
     assert code == 3 and "Seller Central" in err
     order = unshipped_mfn(synced)[0]
@@ -122,12 +128,12 @@ def test_cancel_with_wait_and_the_audit(synced):
     ids = [row["order_number"] for row in unshipped_mfn(synced)[:2]]
     code, out, err = synced("order", "cancel", *ids, "--reason", "no inventory", "--yes", "--wait", "--json")
     assert code == 0, err
-    assert {(r["order_number"], r["state"]) for r in json.loads(out)} == {(ids[0], "canceled"), (ids[1], "canceled")}
+    assert {(r["order_number"], r["state"]) for r in json.loads(out)["results"]} == {(ids[0], "canceled"), (ids[1], "canceled")}
     assert "The Amazon order has been canceled and the request has been submitted to Amazon." in err
     code, out, _ = synced("orders", "--status", "CANCELLED", "--limit", "500", "--json")
-    assert {r["notes"] for r in json.loads(out) if r["order_number"] in ids} == {"Status updated to canceled."}
+    assert {r["notes"] for r in json.loads(out)["orders"] if r["order_number"] in ids} == {"Status updated to canceled."}
     code, out, _ = synced("audit", "--json")
-    entries = [e for e in json.loads(out) if e["order_id"] == ids[0]]
+    entries = [e for e in json.loads(out)["entries"] if e["order_id"] == ids[0]]
     assert {e["outcome"] for e in entries} >= {"requested", "submitted", "canceled"}
     assert all(e["operator"] and e["reason"] == "NoInventory" for e in entries)
     code, out, _ = synced("audit")
@@ -137,7 +143,7 @@ def test_cancel_with_wait_and_the_audit(synced):
 def test_attention_exit_code_and_json(synced):
     code, out, _ = synced("attention", "--json")
     assert code == 4
-    items = json.loads(out)
+    items = json.loads(out)["orders"]
     assert {item["reason"] for item in items} == {"late", "due", "buyer-cancel"}
     assert any(item["time_left"].startswith("overdue") for item in items)
 
@@ -167,7 +173,7 @@ def test_attention_exits_0_when_nothing_needs_attention_and_4_after_a_sync(run):
     code, out, _ = run("attention")  # nothing synced yet: the local store is empty
     assert code == 0 and "Nothing needs attention." in out
     code, out, _ = run("attention", "--sync", "--json")
-    items = json.loads(out)
+    items = json.loads(out)["orders"]
     assert code == 4 and items
     rank = {"buyer-cancel": 0, "late": 1, "due": 2}
     keys = [(rank[item["reason"]], item["due"]) for item in items]

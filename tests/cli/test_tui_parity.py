@@ -41,7 +41,7 @@ def test_order_show_json_equals_the_details_screen(tmp_path, monkeypatch, capsys
     (cli_data / "sandbox").symlink_to(tmp_path / "data")  # the CLI reads the store the TUI wrote
     monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(cli_data))
     assert main(["order", "show", order_id, "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["order"]
 
     def row(text: str, label: str) -> str:
         line = next(line for line in text.splitlines() if line.startswith(label))

@@ -66,7 +66,7 @@ def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
     assert synced.returncode == 0, synced.stderr
     code = (
         "import asyncio, sys; from amazon_tui import cli; "
-        "args = cli.build_parser(['--sandbox']).parse_args(['--sandbox']); settings = cli._settings(args); "
+        "args = cli.parse(['--sandbox']); settings = cli._settings(args); "
         "from amazon_tui.service import AppService; from amazon_tui.tui.app import AmazonTuiApp; "
         "app = AmazonTuiApp(AppService.open(settings), background=False)\n"
         "async def first_paint():\n"

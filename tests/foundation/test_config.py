@@ -66,11 +66,14 @@ def test_bad_config_is_one_clear_paragraph(tmp_path, text, expected):
     assert "\n" not in message.strip()
 
 
-def test_missing_secret_environment_variable_is_named(tmp_path, monkeypatch):
+def test_missing_secret_environment_variable_is_named_when_it_is_needed(tmp_path, monkeypatch):
+    """Reading the local store needs no secret; the first use of a missing one names its variable."""
     monkeypatch.delenv("TEST_CLIENT_SECRET", raising=False)
     config = load_config(write(tmp_path, VALID))
+    secrets = resolve_secrets(config, {"TEST_REFRESH": "rt"})
+    assert secrets.refresh_token("Acme US") == "rt"
     with pytest.raises(ConfigError, match="TEST_CLIENT_SECRET"):
-        resolve_secrets(config)
+        secrets.require(secrets.client_secret, "client_secret")
 
 
 def test_secrets_come_from_the_environment(tmp_path):

@@ -44,22 +44,38 @@ def test_hostile_order_in_every_cli_output(cli, served):
     table, show, long_show = outputs[:3]
     assert "[bold]B[/bold]" in show and "[@click=app.quit]Q[/]" in show and "שלום" in show
     assert "\\x1b[2J" in show  # the escape is shown as text, not sent
-    assert all(len(line) <= 80 for line in table.splitlines())
-    items_table = long_show[long_show.index("Qty Shipped"):].splitlines()
-    assert all(len(line) <= 80 for line in items_table) and "…" in items_table[2]  # the items table fits
+    assert LONG_TITLE in long_show and "…" not in table  # piped: tab-separated, nothing cut
+    rows = [line.split("\t") for line in table.splitlines()[1:]]
+    assert {len(row) for row in rows} == {7}, "a hostile value never adds or removes a column"
+
+
+def test_on_a_terminal_tables_fit_its_width_and_cut_only_free_text(cli, served, monkeypatch):
+    sandbox = served.sandbox
+    assert cli("sync")[0] == 0
+    order_id = unshipped_mfn(sandbox)[0]
+    make_hostile_amazon(sandbox, order_id, title=LONG_TITLE)
+    assert cli("sync")[0] == 0
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    for columns in (80, 120):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        code, table, _ = cli("orders", "--limit", "200")
+        assert code == 0 and all(len(line) <= columns for line in table.splitlines()), [l for l in table.splitlines() if len(l) > columns][:3]
+        code, show, _ = cli("order", "show", order_id)
+        items_table = show[show.index("Qty Shipped"):].splitlines()
+        assert all(len(line) <= columns for line in items_table) and "…" in items_table[2], items_table  # the title shrinks
+        asin = sandbox.db.amazon_order(order_id)["orderItems"][0]["product"]["asin"]
+        assert asin in items_table[2], "an identifier is never cut"
 
     code, out, _ = cli("orders", "--limit", "200", "--json")
     assert terminal_bytes(out) == []
-    rows = {row["order_number"]: row for row in json.loads(out)}
+    rows = {row["order_number"]: row for row in json.loads(out)["orders"]}
     assert rows[order_id]["buyer_name"] == HOSTILE
     code, out, _ = cli("order", "show", order_id, "--json")
     assert code == 0 and terminal_bytes(out) == []
-    data = json.loads(out)
+    data = json.loads(out)["order"]
     assert data["buyer_name"] == HOSTILE and data["buyer_email"] == HOSTILE
-    assert {item["title"] for item in data["items"]} == {HOSTILE}
+    assert {item["title"] for item in data["items"]} == {LONG_TITLE}, "JSON never cuts"
     assert data["shipping_address"]["line1"] == HOSTILE
-    code, out, _ = cli("order", "show", long_id, "--json")
-    assert {item["title"] for item in json.loads(out)["items"]} == {LONG_TITLE}
     for visible in VISIBLE:
         assert visible in json.dumps(data, ensure_ascii=False)
 
@@ -90,5 +106,5 @@ def test_empty_and_missing_optional_fields(cli, served):
     assert code == 0, err
     assert "Buyer name" in out and "not provided by Amazon" in out
     code, out, _ = cli("order", "show", order_id, "--json")
-    data = json.loads(out)
+    data = json.loads(out)["order"]
     assert data["buyer_name"] is None and data["shipping_address"] is None

@@ -53,7 +53,7 @@ def cli(tmp_path, capsys, monkeypatch):
 
 def cancelable(run) -> list[str]:
     _, out, _ = run("orders", "--store", STORE, "--status", "Unshipped", "--limit", "500", "--json")
-    return [row["order_number"] for row in json.loads(out) if row["fulfilled_by"] == "MERCHANT"]
+    return [row["order_number"] for row in json.loads(out)["orders"] if row["fulfilled_by"] == "MERCHANT"]
 
 
 def lift(run) -> None:
@@ -65,7 +65,7 @@ def lift(run) -> None:
 def test_command_exits_1_with_the_cause_and_works_once_lifted(cli, target: Target):
     orders = iter(cancelable(cli))
     shown = cli("orders", "--store", STORE, "--limit", "1", "--json")[1]
-    some_order = json.loads(shown)[0]["order_number"]
+    some_order = json.loads(shown)["orders"][0]["order_number"]
     problems: list[str] = []
     for fault in FAULTS:
         if not applies(target, fault):

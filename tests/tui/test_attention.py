@@ -101,7 +101,7 @@ def test_cli_gives_the_same_list_in_the_same_order(world, capsys):
         return await attention_command(world.service, argparse.Namespace(json=True, sync=False))
 
     code = asyncio.run(run())
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["orders"]
     assert code == 4
     assert [(row["order_number"], row["reason"]) for row in rows] == queue
     asked = next(row for row in rows if row["reason"] == "buyer-cancel")
