@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -20,6 +20,7 @@ from amazon_tui.tui.format import clean, seller_central_order_url
 from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrderSeen, OrdersChanged, SyncChanged
 from amazon_tui.tui.screens.stores import StoresScreen
+from amazon_tui.tui.size_gate import QUIT_ACTIONS, blocked_while_too_small, too_small
 
 if TYPE_CHECKING:
     from amazon_tui.cancel import Submission
@@ -68,6 +69,22 @@ class AmazonTuiApp(App[int]):
         self.start_sync()
         self.resume_cancellations()
         self.live.start()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Below the minimum size only quitting acts: see ``size_gate``."""
+        if too_small(*self.size) and blocked_while_too_small(event):
+            action = self._quit_action(event.key) if isinstance(event, events.Key) else None
+            if action == "quit":
+                await self.run_action("quit")
+            elif action is not None:  # ctrl+c: Textual's own handling
+                await super().on_event(event)
+            return
+        await super().on_event(event)
+
+    def _quit_action(self, key: str) -> str | None:
+        """The app's quit action bound to ``key`` (after the keymap), if any."""
+        actions = [binding.action for binding in self._bindings.key_to_bindings.get(key, [])]
+        return next((action for action in actions if action in QUIT_ACTIONS), None)
 
     async def on_unmount(self) -> None:
         if self.own_service:

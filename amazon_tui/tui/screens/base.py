@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
+from amazon_tui.tui.size_gate import SizeGated
 from amazon_tui.tui.widgets.breadcrumb import Breadcrumb
-from amazon_tui.tui.widgets.error_line import MIN_HEIGHT, MIN_WIDTH, ErrorLine, TooSmall
+from amazon_tui.tui.widgets.error_line import ErrorLine, TooSmall
 from amazon_tui.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def release_styles_caches() -> None:
     StylesCache.get_inner_outer.cache_clear()
 
 
-class BaseScreen(Screen):
+class BaseScreen(SizeGated, Screen):
     """A drill-down level: subclasses give ``trail()`` and ``compose_body()``."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
@@ -63,17 +64,10 @@ class BaseScreen(Screen):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def on_resize(self) -> None:
-        width, height = self.size
-        if self._set_size_classes(width, height):
-            self.query_one(TooSmall).show_size(width, height)
-
     def _set_size_classes(self, width: int, height: int, *, update: bool = True) -> bool:
         """Classes for narrow and too-small terminals; returns whether it is too small."""
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(width < 110, "-narrow", update=update)
-        self.set_class(too_small, "-too-small", update=update)
-        return too_small
+        return super()._set_size_classes(width, height, update=update)
 
     # -- failures: one line with the cause and the key that retries ---------------------------
 

@@ -21,14 +21,24 @@ from textual.widgets.option_list import Option
 from amazon_tui.cancel import FAILURE_MESSAGE, Submission
 from amazon_tui.domain import CancelReason
 from amazon_tui.tui.format import clean
+from amazon_tui.tui.size_gate import SizeGated
+from amazon_tui.tui.widgets.error_line import TooSmall
 
 HINT = "The selected reason will be sent to Amazon and the buyer."
 
 
-class CancelModal(ModalScreen[list[Submission] | None]):
-    """Dismissed with the submissions once Amazon has the feed, or None when backed out."""
+class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
+    """Dismissed with the submissions once Amazon has the feed, or None when backed out.
+
+    Below the minimum size the dialog is hidden behind "Terminal too small" and the app
+    drops every key (``size_gate``): nothing is confirmed that is not on screen.
+    """
 
     BINDINGS = [Binding("escape", "back", "Back", id="cancel-back")]
+    DEFAULT_CSS = """
+    CancelModal.-too-small > #cancel-dialog { display: none; }
+    CancelModal.-too-small > TooSmall { display: block; }
+    """
 
     def __init__(self, order_ids: Sequence[str], *, buyer_reason: str | None = None) -> None:
         super().__init__()
@@ -38,6 +48,7 @@ class CancelModal(ModalScreen[list[Submission] | None]):
         self.submitting = False
 
     def compose(self) -> ComposeResult:
+        self._set_size_classes(*self.app.size, update=False)
         with Vertical(id="cancel-dialog"):
             yield Static("Amazon Order Cancellation", id="cancel-title")
             label = "Amazon Order Number" if len(self.order_ids) == 1 else f"Amazon Order Numbers ({len(self.order_ids)})"
@@ -54,6 +65,7 @@ class CancelModal(ModalScreen[list[Submission] | None]):
             with Horizontal(id="cancel-buttons"):
                 yield Button("Back", id="cancel-back-button", compact=True)
                 yield Button("Confirm", id="confirm", variant="error", disabled=True, compact=True)
+        yield TooSmall()
 
     def on_mount(self) -> None:
         reasons = self.query_one("#reasons", OptionList)

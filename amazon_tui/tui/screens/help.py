@@ -10,6 +10,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from amazon_tui.tui.size_gate import SizeGated
+from amazon_tui.tui.widgets.error_line import TooSmall
+
 GLOBAL_KEYS = (
     ("ctrl+p  :", "Command palette: go to order, switch store, sync now, audit log, theme"),
     ("!", "Attention: orders that need action now, across stores"),
@@ -38,10 +41,14 @@ def key_table(screen: Screen) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SizeGated, ModalScreen[None]):
     """Lists the bindings of the screen underneath."""
 
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", id="close-help")]
+    DEFAULT_CSS = """
+    HelpScreen.-too-small > #help-dialog { display: none; }
+    HelpScreen.-too-small > TooSmall { display: block; }
+    """
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
@@ -49,6 +56,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         about = getattr(self.target, "HELP", "")
+        self._set_size_classes(*self.app.size, update=False)
         with Vertical(id="help-dialog"):
             yield Static(Text("Keys of this screen", style="bold"), id="help-title")
             with VerticalScroll():
@@ -56,6 +64,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(Text(about, style="italic"), classes="help-about")
                 yield Static(key_table(self.target))
             yield Static(Text("escape closes", style="dim"))
+        yield TooSmall()
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
