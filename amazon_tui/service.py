@@ -20,7 +20,7 @@ from amazon_tui.domain import CancelReason, Marketplace, StoreStatus, format_tim
 from amazon_tui.local import OrderRepository, open_database
 from amazon_tui.local.orders import AttentionCounts, StoreStats
 from amazon_tui.settings import Settings
-from amazon_tui.sync import Progress, SyncProgress, SyncReport, sync_amazon, sync_magento_links
+from amazon_tui.sync import Progress, SyncProgress, SyncReport, WrongStore, sync_amazon, sync_magento_links
 
 if TYPE_CHECKING:
     from amazon_tui.domain import MagentoOrder, Order, OrderQuery, OrderSummary
@@ -40,7 +40,7 @@ def describe_failure(error: BaseException) -> str:
     """One line for the operator: a service's own message, or the kind of an unexpected error."""
     from amazon_tui.clients.errors import ServiceError
 
-    if isinstance(error, ServiceError):
+    if isinstance(error, ServiceError | WrongStore):
         return str(error)
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 

@@ -31,6 +31,34 @@ SYNC_INCLUDED_DATA = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PACKAGES
 CURSOR_OVERLAP = timedelta(minutes=5)
 
 
+class WrongStore(Exception):
+    """Amazon answered a store's request with another store's orders (nothing of it is kept).
+
+    Each store asks with its own refresh token for its own marketplace; an order of another
+    marketplace, or one already held for another configured store, means the credentials
+    speak for another seller. Keeping it would show (and let cancel) one seller's orders
+    under another's name.
+    """
+
+
+def check_belongs(store: StoreConfig, orders, repo: OrderRepository) -> None:
+    """Raise ``WrongStore`` unless every order is of ``store``'s marketplace and no other store's."""
+    expected = store.market.marketplace_id
+    for order in orders:
+        if order.marketplace_id is not None and order.marketplace_id != expected:
+            raise WrongStore(
+                f"Amazon answered store {store.name!r} with order {order.order_id} of marketplace {order.marketplace_id}, "
+                f"not {expected}: nothing was saved. Check that the store's refresh token is its own seller's ({store.seller_id})."
+            )
+    owners = repo.owners([order.order_id for order in orders])
+    for order_id, owner in owners.items():
+        if owner != store.name:
+            raise WrongStore(
+                f"Amazon answered store {store.name!r} with order {order_id}, which belongs to store {owner!r}: nothing was saved. "
+                "Check that each store has its own refresh token."
+            )
+
+
 class SyncProgress(NamedTuple):
     """A report for the screens and the CLI while a sync runs."""
 
@@ -87,6 +115,7 @@ async def sync_amazon(
         **window,
     )
     async for page in pages:
+        check_belongs(store, page.orders, repo)
         report.pages += 1
         next_cursor = None
         if not page.next_token:

@@ -9,6 +9,7 @@ the typed errors of ``errors``. ``read_json`` and ``validate`` turn bad payloads
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 from decimal import Decimal
 from importlib import metadata
@@ -40,6 +41,21 @@ def default_user_agent() -> str:
     return f"amazon-tui/{app_version()} (Language=Python)"
 
 
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Refuses every cookie: SP-API, LWA and Magento REST are authorised by tokens alone.
+
+    httpx keeps a client's cookies and sends them to the same host again: with two stores on
+    one endpoint, a cookie set for one seller (a session, a load balancer's affinity) would
+    ride along on the other seller's requests.
+    """
+
+    def set_ok(self, cookie, request) -> bool:
+        return False
+
+    def return_ok(self, cookie, request) -> bool:
+        return False
+
+
 def make_http_client(
     *,
     base_url: str = "",
@@ -49,6 +65,8 @@ def make_http_client(
 ) -> httpx.AsyncClient:
     """An HTTP/1.1 keep-alive client with explicit timeouts and limits; TLS is always verified.
 
+    It keeps no cookies (``_NoCookies``): nothing of one store's requests reaches another's.
+
     ``timeout`` bounds each request attempt as a whole (see ``send``) and each phase of it.
     """
     return httpx.AsyncClient(
@@ -57,6 +75,7 @@ def make_http_client(
         timeout=httpx.Timeout(connect=min(timeout, 10.0), read=timeout, write=timeout, pool=timeout),
         limits=httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0),
         headers={"User-Agent": user_agent or default_user_agent()},
+        cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
         verify=True,
         http1=True,
         http2=False,

@@ -299,6 +299,15 @@ class OrderRepository:
                 )
         return UpsertResult(tuple(inserted), tuple(changed), updated)
 
+    def owners(self, order_ids: Sequence[str]) -> dict[str, str]:
+        """The store each of the stored ones among ``order_ids`` belongs to."""
+        owners: dict[str, str] = {}
+        for start in range(0, len(order_ids), 500):
+            chunk = list(order_ids[start:start + 500])
+            rows = self.db.query(f"SELECT order_id, store FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            owners.update((row[0], row[1]) for row in rows)
+        return owners
+
     def set_status(self, order_id: str, status: OrderStatus, note: str, *, now: datetime) -> None:
         """Change an order's status locally (a confirmed cancellation) with its note."""
         stamp = format_timestamp(now)
