@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from amazon_tui.cancel import CANCELED_NOTE, CancelRefused
+from amazon_tui.cancel import CANCELED_NOTE, CancelRefused, ReadOnlySession, Submission
 from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
 from amazon_tui.feed_xml import CancelMessage, build_cancellation_feed
 from amazon_tui.local import CancelState
@@ -193,3 +193,33 @@ async def test_unreadable_create_feed_answer_is_not_taken_as_not_sent(world):
     assert [(e.order_id, e.state) for e in results] == [(order_id, CancelState.CANCELED)]
     feeds = world.sandbox.db.query("SELECT COUNT(*) AS n FROM feeds")[0]["n"]
     assert feeds == 1  # the unreadable answer had created nothing, so exactly one feed exists
+
+
+async def test_every_public_cancel_path_refuses_in_a_read_only_session(world):
+    """Read-only is the session's: no journal row and no request to Amazon, whatever asks."""
+    writer = world.open_service()
+    await writer.sync()
+    first, second = cancelable_ids(writer, n=2)
+    world.sandbox.inject_fault("createFeed", "500", count=None)
+    with pytest.raises(Exception):
+        await writer.cancel([first], CancelReason.NO_INVENTORY)  # leaves an unfinished row
+    world.sandbox.clear_faults()
+    [unfinished] = writer.pending_cancellations()
+
+    service = world.open_service(read_only=True)
+    rows_before = [(e.id, e.state) for e in service.journal.all()]
+    world.sandbox.clear_log()
+    engine = service.cancellations
+    for attempt in (
+        lambda: service.cancel([second], CancelReason.NO_INVENTORY),
+        lambda: service.finish_cancellations([Submission((unfinished,), (), None)]),
+        lambda: engine.submit("Acme US", [second], CancelReason.NO_INVENTORY),
+        lambda: engine.finish([unfinished]),
+        lambda: engine.resume(),
+    ):
+        with pytest.raises(ReadOnlySession):
+            await attempt()
+    assert await service.resume_cancellations() == []  # start-up's resume: left to a session that may write
+    assert service.cancel_refusal_code(service.cached_order(second))[0] == "read_only"
+    assert [(e.id, e.state) for e in service.journal.all()] == rows_before
+    assert sum(world.sandbox.count(op) for op in ("createFeedDocument", "createFeed", "getFeed", "getFeedDocument")) == 0

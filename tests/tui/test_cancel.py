@@ -169,3 +169,26 @@ async def test_hostile_text_is_rendered_literally(world):
         assert "[bold]x[/] [@click=app.quit]y[2J" in details and "\x1b" not in details
         await pilot.click("#order-section")
         assert app.is_running
+
+
+async def test_read_only_holds_even_for_a_modal_opened_around_the_checks(tmp_path):
+    """An entry point that forgets to check still cannot cancel: the service refuses."""
+    from factory import build
+
+    world = build(tmp_path, read_only=True)
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        order_id = first_with(world.service, OrderStatus.UNSHIPPED)
+        app.ask_cancel([order_id], "Acme US")
+        await settle(pilot)
+        assert not isinstance(app.screen, CancelModal)
+        modal = CancelModal([order_id])
+        app.push_screen(modal)  # as a careless new command would
+        await pilot.pause()
+        await pilot.press("down", "enter", "enter")
+        await settle(pilot)
+        assert "read-only" in modal.failure and app.screen is modal
+        await pilot.press("escape")
+    assert world.service.journal.all() == [] and world.sandbox.count("createFeed") == 0
+    world.sandbox.close()
