@@ -16,7 +16,8 @@ def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
     print(f"Cancel {len(order_ids)} Amazon order(s) with the reason {reason.label!r}? The reason is sent to Amazon and the buyer.", file=sys.stderr)
     for order_id in order_ids:
         print(f"  {order_id}", file=sys.stderr)
-    return input("Type yes to confirm: ").strip().lower() == "yes"
+    print("Type yes to confirm: ", end="", file=sys.stderr, flush=True)  # stdout holds only the result
+    return sys.stdin.readline().strip().lower() == "yes"
 
 
 RESUME_HINT = "amazon-tui: the cancellation is kept in the journal; run `amazon-tui resume` to finish it once the service answers."

@@ -102,3 +102,13 @@ def test_any_permutation_of_options_and_positions_means_the_same(chosen, places,
     args = parse(line)
     for name in OPTIONS:
         assert getattr(args, name) == (expected(name) if name in chosen else (None if name == "config" else False)), (line, name)
+
+
+def test_readme_lists_every_error_code_with_its_exit_code():
+    from pathlib import Path
+
+    from amazon_tui.cli_errors import ERROR_CODES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for code, (exit_code, _) in ERROR_CODES.items():
+        assert f"| {exit_code} | `{code}` |" in readme, code

@@ -262,3 +262,19 @@ def test_an_unexpected_error_is_one_line_and_a_private_trace(tmp_path, monkeypat
     assert "Traceback" in trace.read_text() and stat.S_IMODE(trace.stat().st_mode) == 0o600
     assert guarded(broken, as_json=True) == 1
     assert json.loads(capsys.readouterr().out)["error"]["code"] == "internal"
+
+
+@pytest.mark.parametrize("answer, exit_code", [("no\n", 3), ("yes\n", 0)])
+def test_the_confirmation_is_asked_on_stderr_and_stdout_keeps_one_document(cli, served, monkeypatch, answer, exit_code):
+    import io
+
+    assert cli("sync")[0] == 0
+    order_id = unshipped_mfn(served.sandbox)[0]
+    stdin = io.StringIO(answer)
+    stdin.isatty = lambda: True
+    monkeypatch.setattr("sys.stdin", stdin)
+    code, out, err = cli("order", "cancel", order_id, "--reason", "NoInventory", "--json")
+    document = json.loads(out)  # nothing but the document: the question went to stderr
+    assert code == exit_code and "Type yes to confirm" in err
+    assert (document["error"]["code"] == "not_confirmed") if exit_code else len(document["results"]) == 1
+    assert served.sandbox.count("createFeed") == (0 if exit_code else 1)
