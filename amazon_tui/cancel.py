@@ -173,15 +173,16 @@ class CancellationEngine:
         entries: list[JournalEntry] = []
         unsent: list[JournalEntry] = []  # verified earlier, createFeed's outcome unknown: adopt or send again
         for order_id in dict.fromkeys(order_ids):
+            requested = AuditEntry(time=self.clock(), operator=self.operator, action="cancel", outcome="requested", store=store, order_id=order_id, reason=reason.value)
             try:
-                entries.append(self.journal.request(order_id, store, reason, self.operator, now=self.clock()))
+                entries.append(self.journal.request(order_id, store, reason, self.operator, now=self.clock(),
+                                                    also=lambda conn, row=requested: self.audit.write(conn, [row])))
             except DuplicateCancellation as exc:
                 live = self.journal.live(order_id)
                 if live is not None and retry_allowed(live):
                     unsent.append(live)
                 else:
                     refused.append((order_id, str(exc)))
-        self._audit_all(entries, "requested")
         verified: list[JournalEntry] = []
         for entry in entries:
             checked, _ = await self._verify(entry)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -41,11 +43,16 @@ class AuditTrail:
     def record_many(self, entries: Sequence[AuditEntry]) -> None:
         """Append entries in one transaction, synced once (a batch of orders, one disk sync)."""
         with self.db.transaction(durable=True) as conn:
-            conn.executemany(
-                "INSERT INTO audit (time, operator, action, store, order_id, reason, feed_id, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(format_timestamp(entry.time), entry.operator, entry.action, entry.store, entry.order_id, entry.reason, entry.feed_id, entry.outcome, entry.message)
-                 for entry in entries],
-            )
+            self.write(conn, entries)
+
+    @staticmethod
+    def write(conn: sqlite3.Connection, entries: Sequence[AuditEntry]) -> None:
+        """Append entries within the caller's transaction (a journal write and its audit row, together)."""
+        conn.executemany(
+            "INSERT INTO audit (time, operator, action, store, order_id, reason, feed_id, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(format_timestamp(entry.time), entry.operator, entry.action, entry.store, entry.order_id, entry.reason, entry.feed_id, entry.outcome, entry.message)
+             for entry in entries],
+        )
 
     def entries(self, limit: int = 1000) -> list[AuditEntry]:
         rows = self.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))

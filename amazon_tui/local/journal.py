@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -84,8 +85,12 @@ class Journal:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def request(self, order_id: str, store: str, reason: CancelReason, operator: str, *, now: datetime) -> JournalEntry:
-        """Write the ``requested`` row, or raise DuplicateCancellation (also across processes)."""
+    def request(self, order_id: str, store: str, reason: CancelReason, operator: str, *, now: datetime,
+                also: Callable[[sqlite3.Connection], None] | None = None) -> JournalEntry:
+        """Write the ``requested`` row, or raise DuplicateCancellation (also across processes).
+
+        ``also`` writes more in the same transaction (the audit row): a crash keeps both or neither.
+        """
         stamp = format_timestamp(now)
         try:
             with self.db.transaction(durable=True) as conn:
@@ -95,6 +100,8 @@ class Journal:
                     (order_id, store, reason.value, operator, CancelState.REQUESTED.value, stamp, stamp),
                 )
                 entry_id = cursor.lastrowid
+                if also is not None:
+                    also(conn)
         except sqlite3.IntegrityError:
             live = self.live(order_id)
             raise DuplicateCancellation(order_id, live.state if live else CancelState.SUBMITTED) from None
