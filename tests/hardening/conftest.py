@@ -108,6 +108,24 @@ def write_config(path: Path, base_url: str, **overrides) -> Path:
     return path
 
 
+def in_process_cli(served: ServedSandbox, tmp_path: Path, monkeypatch, capsys, **overrides):
+    """``amazon-tui ARGS`` in-process against ``served``; returns (code, stdout, stderr). ``.config`` is its file."""
+    from amazon_tui.cli import main
+
+    config = write_config(tmp_path / "config.toml", served.base_url, **overrides)
+    monkeypatch.setenv("AMAZON_TUI_CONFIG", str(config))
+    monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    invoke.config = config
+    return invoke
+
+
 def cli_env(data_dir: Path, config: Path | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("AMAZON_TUI_")}
     env["AMAZON_TUI_DATA_DIR"] = str(data_dir)

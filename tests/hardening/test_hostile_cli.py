@@ -6,24 +6,12 @@ import json
 
 import pytest
 
-from amazon_tui.cli import main
-
-from .conftest import HOSTILE, LONG_TITLE, VISIBLE, make_hostile_amazon, terminal_bytes, unshipped_mfn, write_config
+from .conftest import HOSTILE, LONG_TITLE, VISIBLE, in_process_cli, make_hostile_amazon, terminal_bytes, unshipped_mfn
 
 
 @pytest.fixture
 def cli(served, tmp_path, monkeypatch, capsys):
-    config = write_config(tmp_path / "config.toml", served.base_url)
-    monkeypatch.setenv("AMAZON_TUI_CONFIG", str(config))
-    monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
+    return in_process_cli(served, tmp_path, monkeypatch, capsys)
 
 
 def test_hostile_order_in_every_cli_output(cli, served):

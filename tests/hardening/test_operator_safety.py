@@ -19,26 +19,15 @@ from amazon_tui.cli import main
 from amazon_tui.cli_errors import ERROR_CODES
 from amazon_tui.sandbox import sandbox_config
 
-from .conftest import REPO, cli_env, unshipped_mfn, write_config
+from .conftest import REPO, cli_env, in_process_cli, unshipped_mfn, write_config
 
 SECRETS = ("sandbox-client-secret", "Atzr|sandbox-refresh-token")
 
 
 @pytest.fixture
 def cli(served, tmp_path, monkeypatch, capsys):
-    """``amazon-tui ARGS`` in-process, configured for the served sandbox; (code, stdout, stderr)."""
-    config = write_config(tmp_path / "config.toml", served.base_url, ui={"freshness_seconds": 0})
-    monkeypatch.setenv("AMAZON_TUI_CONFIG", str(config))
-    monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    invoke.config = config
-    return invoke
+    """The CLI on the served sandbox; every cancel re-reads the order (no freshness window)."""
+    return in_process_cli(served, tmp_path, monkeypatch, capsys, ui={"freshness_seconds": 0})
 
 
 def error_of(out: str) -> dict:
