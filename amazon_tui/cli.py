@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from amazon_tui import __version__
 from amazon_tui.cli_errors import EXIT_OK, EXIT_SERVICE, EXIT_USAGE, UsageError
-from amazon_tui.cli_options import CONFIG, JSON, NO_MOUSE, READ_ONLY, SANDBOX, OptionError, add_global_options, resolve
+from amazon_tui.cli_options import CONFIG, NO_MOUSE, READ_ONLY, SANDBOX, OptionError, add_global_options, resolve
 
 EPILOG = """global options (--config, --sandbox, --read-only, --no-mouse, --json) mean the same
 before or after the command.

@@ -9,9 +9,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
-from amazon_tui.domain import Order, OrderSummary, format_timestamp
-
 from amazon_tui.cli_errors import EXIT_ATTENTION, EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, EXIT_USAGE, Refused, UsageError
+from amazon_tui.domain import Order, OrderSummary, format_timestamp
 
 __all__ = ["EXIT_ATTENTION", "EXIT_OK", "EXIT_REFUSED", "EXIT_SERVICE", "EXIT_USAGE", "Refused", "UsageError", "run"]
 

@@ -214,7 +214,7 @@ def test_a_closed_pipe_ends_quietly(served, tmp_path):
     env = cli_env(tmp_path / "data", config)
     assert subprocess.run([sys.executable, "-m", "amazon_tui", "sync"], env=env, cwd=REPO, capture_output=True, timeout=60).returncode == 0
     order_id = unshipped_mfn(served.sandbox)[0]
-    for command in (f"orders --limit 500", f"order show {order_id}", "orders --limit 500 --json"):
+    for command in ("orders --limit 500", f"order show {order_id}", "orders --limit 500 --json"):
         done = subprocess.run(f"{sys.executable} -m amazon_tui {command} | head -n 1", shell=True, env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
         assert done.returncode == 0 and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, (command, done.stderr)
 
