@@ -14,7 +14,7 @@ from amazon_tui.domain import Order, OrderSummary, format_timestamp
 
 __all__ = ["EXIT_ATTENTION", "EXIT_OK", "EXIT_REFUSED", "EXIT_SERVICE", "EXIT_USAGE", "Refused", "UsageError", "run"]
 
-SANDBOX_BANNER = "SANDBOX: the embedded demo data, not your stores (no config file, or --sandbox)"
+SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"  # fits 80 columns after "amazon-tui: "
 
 
 def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]]) -> int:
