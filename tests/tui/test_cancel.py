@@ -192,3 +192,23 @@ async def test_read_only_holds_even_for_a_modal_opened_around_the_checks(tmp_pat
         await pilot.press("escape")
     assert world.service.journal.all() == [] and world.sandbox.count("createFeed") == 0
     world.sandbox.close()
+
+
+async def test_confirm_reads_the_order_again_and_refuses_a_changed_status_before_the_journal(world):
+    """A copy older than the freshness window is fetched again between Confirm and the journal."""
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        order_id = first_with(world.service, OrderStatus.UNSHIPPED)
+        app.open_details(order_id)
+        await settle(pilot)
+        await pilot.press("c", "down", "enter")
+        world.sandbox.ship_order(order_id)  # shipped at Amazon while the dialog was open
+        world.clock.advance(world.service.settings.config.ui.freshness_seconds + 1)
+        gets = world.sandbox.count("getOrder")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert world.sandbox.count("getOrder") == gets + 1
+        assert world.service.journal.all() == [], "refused before anything was journaled"
+        assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED
+    assert world.sandbox.count("createFeed") == 0
