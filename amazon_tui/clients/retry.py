@@ -43,7 +43,7 @@ def should_retry(error: BaseException, *, service: str, safe_to_repeat: bool, po
     """
     if not isinstance(error, ServiceError) or error.service != service:
         return False
-    if isinstance(error, ThrottledError):
+    if isinstance(error, ThrottledError) and error.retryable:
         if error.retry_after is None:
             return True
         return min(error.retry_after, policy.wait_max) + random.uniform(0, policy.wait_jitter)

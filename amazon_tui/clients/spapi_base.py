@@ -16,14 +16,20 @@ from amazon_tui.clients.throttle import Throttle, TokenBucket, rate_from_header
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
+# 429s in a row before a call gives up (backoffs of about 1 and 2 s, each capped at the
+# refill interval): a throttled command fails within seconds with the cause. The bucket keeps
+# its backoff level between calls, so a long-running process probing a really empty bucket
+# slows down to one call per refill interval, the plan's restore rate.
+MAX_THROTTLED = 3
 
 
 class SpApiService:
     """Base of the SP-API clients of one seller (selling partner) on one regional endpoint.
 
     Each call waits for its operation's token bucket, sends ``x-amz-access-token``, refreshes
-    the token once when Amazon says it expired or is invalid, retries throttled calls (and
-    transient failures of calls that are safe to repeat), and validates the answer.
+    the token once when Amazon says it expired or is invalid, backs off and sends again when
+    throttled (``TokenBucket.throttled``), retries transient failures of calls that are safe
+    to repeat, and validates the answer.
     """
 
     def __init__(
@@ -60,11 +66,18 @@ class SpApiService:
 
         async def attempt() -> ModelT:
             bucket = self._throttle.bucket(operation, self.seller_id)
-            response = await self._send_authorized(bucket, operation, method, path, params, json)
-            if response.status_code == 429:
-                bucket.drain()
-            if rate := rate_from_header(response.headers.get(RATE_LIMIT_HEADER)):
-                bucket.update_rate(rate)
+            for throttled in range(MAX_THROTTLED):  # 429s are not errors of the call: the bucket backs off
+                response = await self._send_authorized(bucket, operation, method, path, params, json)
+                if rate := rate_from_header(response.headers.get(RATE_LIMIT_HEADER)):
+                    bucket.update_rate(rate)
+                if response.status_code != 429:
+                    bucket.answered()
+                    break
+                error = error_from_response(response, service=AMAZON, operation=operation)
+                if throttled == MAX_THROTTLED - 1:
+                    error.retryable = False  # backed off up to the refill interval already
+                    raise error
+                bucket.throttled(getattr(error, "retry_after", None))
             if response.is_error:
                 raise error_from_response(response, service=AMAZON, operation=operation)
             request_id = request_id_of(response)

@@ -3,11 +3,19 @@
 One bucket per (operation, seller), seeded from the documented plans and re-rated from
 ``x-amzn-RateLimit-Limit``. ``acquire`` waits when the bucket is empty and reports the
 wait, so the sync can show "waiting on rate limit".
+
+A 429 is answered the way Amazon asks: exponential backoff with jitter from about a second,
+capped at the operation's refill interval (``1 / rate``), and the bucket model resumes after
+the next answer. A single spurious 429 thus costs about a second, not a refill interval per
+call (searchOrders' is 178 s); a bucket that is really empty (another process spending the
+seller's quota) is probed ever more slowly until one call per refill interval, the plan's
+restore rate.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +41,12 @@ USAGE_PLANS: dict[str, UsagePlan] = {
     "getFeedDocument": UsagePlan(0.0222, 10),
 }
 UNKNOWN_PLAN = UsagePlan(0.5, 10)
+FIRST_BACKOFF = 1.0  # seconds: the first wait after a 429
+
+
+def full_jitter(seconds: float) -> float:
+    """A wait between half of ``seconds`` and all of it (concurrent clients spread out)."""
+    return random.uniform(seconds / 2, seconds)
 
 
 class TokenBucket:
@@ -46,6 +60,7 @@ class TokenBucket:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         on_wait: Callable[[], OnWait | None] = lambda: None,
+        jitter: Callable[[float], float] = full_jitter,
     ) -> None:
         self.operation = operation
         self.rate = plan.rate
@@ -56,6 +71,9 @@ class TokenBucket:
         self._on_wait = on_wait
         self._updated = clock()
         self._lock = asyncio.Lock()
+        self._jitter = jitter
+        self._backoff = 0.0  # the current backoff level, 0 when not throttled lately
+        self._throttle_wait = 0.0  # the wait the next acquire owes a 429
 
     @property
     def tokens(self) -> float:
@@ -63,10 +81,27 @@ class TokenBucket:
         self._refill()
         return self._tokens
 
+    @property
+    def refill_interval(self) -> float:
+        """Seconds for one token to come back: the longest a 429 makes a call wait."""
+        return 1 / self.rate
+
     async def acquire(self) -> None:
-        """Take one token, waiting (and reporting the wait) while the bucket is empty."""
+        """Take one token, waiting (and reporting the wait) while the bucket is empty.
+
+        After a 429 the call waits its backoff instead and then probes the service, whatever
+        the model holds: the service's bucket, not ours, said no.
+        """
         async with self._lock:
-            while self.tokens < 1:
+            if self._throttle_wait > 0:
+                wait, self._throttle_wait = self._throttle_wait, 0.0
+                if callback := self._on_wait():
+                    callback(self.operation, wait)
+                await self._sleep(wait)
+                self._refill()
+                self._tokens = max(0.0, self._tokens - 1)
+                return
+            while self.tokens < 1 - 1e-9:  # not 1: rounding would leave 0.999… and waits of 1e-13 s
                 wait = (1 - self._tokens) / self.rate
                 if callback := self._on_wait():
                     callback(self.operation, wait)
@@ -79,10 +114,21 @@ class TokenBucket:
             self._refill()
             self.rate = rate
 
-    def drain(self) -> None:
-        """Empty the bucket: the service throttled us, so its bucket is empty too."""
-        self._refill()
-        self._tokens = min(self._tokens, 0.0)
+    def throttled(self, retry_after: float | None = None) -> float:
+        """The service answered 429: the next ``acquire`` backs off; returns how long.
+
+        The backoff doubles from ``FIRST_BACKOFF`` per 429 in a row, capped at the refill
+        interval, with full jitter; a ``Retry-After`` is honoured within the same cap.
+        """
+        cap = self.refill_interval
+        self._backoff = min(cap, max(FIRST_BACKOFF, self._backoff * 2))
+        wait = min(cap, retry_after) if retry_after is not None else self._jitter(self._backoff)
+        self._throttle_wait = max(wait, 0.0)
+        return self._throttle_wait
+
+    def answered(self) -> None:
+        """A call got through: the backoff level halves (a spurious 429 is soon forgotten)."""
+        self._backoff = self._backoff / 2 if self._backoff / 2 >= FIRST_BACKOFF else 0.0
 
     def _refill(self) -> None:
         now = self._clock()
@@ -100,8 +146,10 @@ class Throttle:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         on_wait: OnWait | None = None,
+        jitter: Callable[[float], float] = full_jitter,
     ) -> None:
         self.plans = dict(USAGE_PLANS if plans is None else plans)
+        self._jitter = jitter
         self.on_wait = on_wait
         self._clock = clock
         self._sleep = sleep
@@ -117,6 +165,7 @@ class Throttle:
                 clock=self._clock,
                 sleep=self._sleep,
                 on_wait=lambda: self.on_wait,
+                jitter=self._jitter,
             )
         return self._buckets[key]
 

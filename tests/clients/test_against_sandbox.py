@@ -169,13 +169,22 @@ async def test_the_client_keeps_within_the_plan_and_reports_its_waits(world):
     assert sum(seconds for _, seconds in world.time.waits) == pytest.approx(10 / 0.5)
 
 
-async def test_a_429_drains_the_bucket_and_is_retried(world):
+async def test_a_429_backs_off_and_is_sent_again(world):
     (order_id,) = await world.order_ids(1)
     world.sandbox.inject_fault("getOrder", "429", count=2)
     order = await world.orders.get_order(order_id)
     assert order.order_id == order_id
     assert statuses(world.sandbox, "getOrder") == [429, 429, 200]
     assert [op for op, _ in world.time.waits] == ["getOrder", "getOrder"]
+
+
+async def test_a_spurious_429_on_the_first_page_costs_seconds_not_minutes(world):
+    """A three-page sync whose first searchOrders answers 429 once (no rate header)."""
+    world.sandbox.inject_fault("searchOrders", "429", count=1)
+    pages = [page async for page in world.orders.search_orders(
+        created_after=START - timedelta(days=90), marketplace_ids=[world.marketplace_id], max_results_per_page=20)]
+    assert len(pages) >= 3 and statuses(world.sandbox, "searchOrders")[:2] == [429, 200]
+    assert sum(seconds for _, seconds in world.time.waits) <= 1.0, world.time.waits  # was 178 s before every page
 
 
 async def test_server_errors_are_retried_for_reads(world):

@@ -104,7 +104,7 @@ async def test_create_feed_is_repeated_after_429(amazon):
     assert await clients.feeds.create_feed("POST_ORDER_ACKNOWLEDGEMENT_DATA", ["ATVPDKIKX0DER"], "doc-1") == "F2"
 
 
-async def test_429_drains_the_bucket_so_the_retry_waits_for_a_refill(amazon):
+async def test_a_429_backs_off_within_the_refill_interval(amazon):
     waits: list[tuple[str, float]] = []
     throttle = Throttle(plans={"getOrder": UsagePlan(rate=50.0, burst=30)}, on_wait=lambda op, s: waits.append((op, s)))
     clients = amazon(script(spapi_error(429, "QuotaExceeded", "You exceeded your quota for the requested resource."),
