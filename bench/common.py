@@ -138,6 +138,15 @@ def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, san
     return World(sandbox, service, clock)
 
 
+def reopen(w: World):
+    """Another AppService on the same sandbox and data dir, as a new process would open it."""
+    import httpx
+
+    from amazon_tui.service import AppService
+
+    return AppService(w.service.settings, transport=httpx.ASGITransport(app=w.sandbox.app), clock=w.clock)
+
+
 # -- generated orders for big stores -----------------------------------------------------------
 
 

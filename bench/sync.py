@@ -1,4 +1,5 @@
-"""4 sync: searchOrders calls for 10,000 new orders, the local upsert rate, a sync with nothing new.
+"""4 sync: searchOrders calls for 10,000 new orders, the local upsert rate, a sync with nothing new,
+and a 246-order sync whose first searchOrders answers 429 once (no rate header).
 
 The sandbox runs with its usage plans NOT enforced (``enforce_rate_limits=False``): calls
 are counted, not throttled. The new orders arrive one second apart; the sync runs ten
@@ -40,6 +41,25 @@ async def _new_orders_sync(tmp: Path, count: int) -> tuple[int, int]:
     return calls, again
 
 
+async def _sync_seconds(tmp: Path, count: int, *, spurious_429: bool) -> float:
+    """Wall seconds of a sync fetching ``count`` new orders (3 pages for 246), after one 429 or none."""
+    w = common.world(tmp, orders_per_store=20)
+    await w.service.sync([STORE])
+    w.clock.advance(count + 3600)
+    w.sandbox.add_orders(STORE, count)
+    w.clock.advance(600)
+    await w.service.aclose()
+    fresh = common.reopen(w)  # a new process: its buckets have seen no rate header yet
+    if spurious_429:
+        w.sandbox.inject_fault("searchOrders", "429", count=1)
+    started = time.perf_counter()
+    await fresh.sync([STORE])
+    elapsed = time.perf_counter() - started
+    await fresh.aclose()
+    w.sandbox.close()
+    return elapsed
+
+
 def _upsert_rate(tmp: Path, templates: list, count: int, page: int) -> float:
     """Orders/s of OrderRepository.upsert on pre-built domain orders, one transaction per page."""
     from amazon_tui.local import OrderRepository, open_database
@@ -63,6 +83,8 @@ def run(quick: bool) -> list[Line]:
         templates = common.template_orders(root / "templates")
         rates = [_upsert_rate(root / f"rate{i}", templates, count, PAGE) for i in range(5)]
         row_rate = _upsert_rate(root / "rows", templates, min(count, 2_000), 1)
+        throttled = asyncio.run(_sync_seconds(root / "429", 246, spurious_429=True))
+        clean = asyncio.run(_sync_seconds(root / "no429", 246, spurious_429=False))
     target = math.ceil(count / PAGE)
     rate = common.median(rates)
     return [
@@ -71,4 +93,6 @@ def run(quick: bool) -> list[Line]:
         Line("sync: local upsert rate", rate, row_rate, "orders/s", ">= 20,000/s", rate >= 20_000,
              f"pages of {PAGE}, 1 transaction each, median of 5; base: 1 transaction per order"),
         Line("sync: again, nothing new", again, None, "calls", "== 1", again == 1, "one store"),
+        Line("sync: 246 orders after one spurious 429", throttled, clean, "s", "<= 30 s", throttled <= 30,
+             "searchOrders' first answer is a 429 without a rate header; base: the same sync with none"),
     ]
