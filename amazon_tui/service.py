@@ -458,6 +458,20 @@ class AppService:
             )
         return result
 
+    @cached_property
+    def _changes(self):
+        from amazon_tui.local.changes import ChangeWatch
+
+        return ChangeWatch(self.db)
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another process changed what the screens show since the last call (cheap: call it every second)."""
+        return self._changes.changed()
+
+    def store_errors(self) -> dict[str, str]:
+        """The stores whose last sync failed (by this process or another), with the cause."""
+        return {row["name"]: row["last_error"] for row in self.db.query("SELECT name, last_error FROM stores WHERE last_error IS NOT NULL")}
+
     def _set_store_state(self, name: str, *, error: str | None, synced: bool = False) -> None:
         with self.db.transaction() as conn:
             if synced:

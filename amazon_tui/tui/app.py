@@ -87,6 +87,7 @@ class AmazonTuiApp(App[int]):
         return next((action for action in actions if action in QUIT_ACTIONS), None)
 
     async def on_unmount(self) -> None:
+        self.live.stop()
         if self.own_service:
             await self.service.aclose()
 

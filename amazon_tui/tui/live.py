@@ -6,14 +6,22 @@ brings news — new or changed orders, a store failing or recovering, an attenti
 as the clock passes a ship-by time — the screens reload and "3 new orders in Acme US" is
 notified; otherwise only a screen showing time-left texts is asked to repaint those that changed.
 Idle over SSH thus writes nothing.
+
+Another process's changes (a TUI in another SSH session, a cron `sync`, a CLI `order cancel`)
+are seen within a second: a thread asks the service each second whether the local store
+changed elsewhere (one ``PRAGMA data_version`` when it did not) and, when it did, ``reload``
+runs on the app's loop and the screens reload what they show, keeping cursor, marks, scroll
+and filters.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.worker import WorkerState
 
+from amazon_tui.local.changes import follow
 from amazon_tui.service import SyncOutcome
 from amazon_tui.tui.format import clean, new_orders_message
 from amazon_tui.tui.messages import OrdersChanged
@@ -22,6 +30,7 @@ if TYPE_CHECKING:
     from amazon_tui.tui.app import AmazonTuiApp
 
 SYNC_GROUP = "sync"
+WATCH_SECONDS = 1.0  # how soon another process's change is on screen
 
 
 @runtime_checkable
@@ -47,12 +56,38 @@ class LiveRefresh:
         self.app = app
         self.counts: dict = {}
         self.failures: dict[str, str] = {}
+        self._stop = threading.Event()
 
     def start(self) -> None:
         self.counts = self.app.service.attention_counts()
+        self.app.service.changed_elsewhere()  # the baseline: what this process has seen
+        threading.Thread(
+            target=follow, args=(self.app.service.changed_elsewhere, self._reload_soon, self._stop, WATCH_SECONDS),
+            name="amazon-tui-watch", daemon=True,
+        ).start()
         seconds = self.app.service.settings.config.sync.poll_seconds
         if seconds > 0:
             self.app.set_interval(seconds, self.poll, name="poll")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def watch(self) -> bool:
+        """Reload the screens now if another process changed the local store; whether it had."""
+        if not self.app.service.changed_elsewhere():
+            return False
+        self.reload()
+        return True
+
+    def _reload_soon(self) -> None:
+        self.app.call_from_thread(self.reload)
+
+    def reload(self) -> None:
+        """Another process changed the local store: failures, counts and every screen anew."""
+        service = self.app.service
+        self.failures = service.store_errors()
+        self.counts = service.attention_counts()
+        self.app.broadcast(OrdersChanged)
 
     @property
     def syncing(self) -> bool:

@@ -127,3 +127,57 @@ async def test_a_quiet_poll_keeps_last_updated_honest(live):
         expected = f"Last Updated {live.clock().strftime('%Y-%m-%d %H:%M')}"
         await wait_until(pilot, lambda: card.lines["updated"].plain == expected)
         assert before != expected
+
+
+def another_process(world):
+    """A second service on the same data dir: its own SQLite connection, as another process has."""
+    import httpx
+
+    from amazon_tui.service import AppService
+
+    return AppService(world.service.settings, transport=httpx.ASGITransport(app=world.sandbox.app), clock=world.clock)
+
+
+async def test_a_cancellation_made_elsewhere_is_on_screen_within_a_second_with_the_cursor_kept(tmp_path):
+    from amazon_tui.domain import CancelReason
+
+    world = build(tmp_path, poll_seconds=0)
+    async with world.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        world.app.open_store("Acme US")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#recent")
+        await pilot.press("j", "j")
+        before = table.current.order_id
+        target = next(row for row in table.rows_shown if row.status is OrderStatus.UNSHIPPED and row.order_id != before
+                      and world.service.cached_order(row.order_id).is_merchant_fulfilled)
+        other = another_process(world)
+        try:
+            assert world.app.live.watch() is False, "nothing changed yet"
+            await other.cancel([target.order_id], CancelReason.NO_INVENTORY)  # a CLI `order cancel` without --wait
+            await wait_until(pilot, lambda: any(row.order_id == target.order_id and row.cancel_state is not None for row in table.rows_shown), seconds=3)
+            assert table.current.order_id == before, "the cursor stays where the operator left it"
+            other.mark_seen(None)  # another operator's cursor clearing marks is no change to show
+            await pilot.pause()
+            assert world.app.live.watch() is False
+        finally:
+            await other.aclose()
+    world.sandbox.close()
+
+
+async def test_a_sync_elsewhere_updates_the_cards_and_nothing_is_reloaded_when_idle(tmp_path):
+    world = build(tmp_path, poll_seconds=0)
+    async with world.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        other = another_process(world)
+        try:
+            new = world.sandbox.add_orders("Acme US", 2)
+            world.clock.advance(150)
+            await other.sync(["Acme US"])  # a cron `amazon-tui sync`
+            assert world.app.live.watch() is True
+            await settle(pilot)
+            assert set(new) <= {row.order_id for row in world.service.recent_orders("Acme US", limit=60)}
+            assert world.app.live.watch() is False, "one change, one reload"
+        finally:
+            await other.aclose()
+    world.sandbox.close()

@@ -1,0 +1,67 @@
+"""Whether another process changed what the screens show: one cheap check, run every second.
+
+``PRAGMA data_version`` moves only when another connection commits, so the usual answer
+(nothing happened) costs one pragma. When it moved, a fingerprint of what the screens show —
+orders added, status changes and cancellation steps (each writes a note or a journal row),
+the stores' last sync and error, the Magento link index — tells a change that matters from
+one that does not (another operator's cursor clearing "new" marks, a sync cursor).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from amazon_tui.local.db import Database
+
+FINGERPRINT = """
+SELECT (SELECT coalesce(max(rowid), 0) FROM orders),
+       (SELECT coalesce(max(id), 0) FROM order_notes),
+       (SELECT count(*) || '/' || coalesce(sum(magento_done), 0) FROM cancellations),
+       (SELECT coalesce(group_concat(id || ':' || state, ','), '') FROM cancellations WHERE state NOT IN ('canceled', 'failed')),
+       (SELECT group_concat(name || '=' || coalesce(last_sync, '') || '/' || coalesce(last_error, ''), '|') FROM stores),
+       (SELECT coalesce(max(rowid), 0) FROM magento_links)
+"""
+
+
+class ChangeWatch:
+    """``changed()`` is True once per change another process made to what is shown."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._lock = threading.Lock()
+        self._version = self._data_version()
+        self._fingerprint = self._read_fingerprint()
+
+    def _data_version(self) -> int:
+        return self.db.query("PRAGMA data_version")[0][0]
+
+    def _read_fingerprint(self) -> tuple:
+        return tuple(self.db.query(FINGERPRINT)[0])
+
+    def changed(self) -> bool:
+        with self._lock:
+            version = self._data_version()
+            if version == self._version:
+                return False
+            self._version = version
+            fingerprint = self._read_fingerprint()
+            if fingerprint == self._fingerprint:
+                return False
+            self._fingerprint = fingerprint
+            return True
+
+
+def follow(changed: Callable[[], bool], on_change: Callable[[], None], stop: threading.Event, interval: float) -> None:
+    """Call ``on_change`` whenever ``changed()`` says so, checking every ``interval`` s until ``stop``.
+
+    Run in a thread of its own: the check is off the UI's event loop, and it adds no timer to
+    that loop (asyncio drops a cancelled timer only once it is the earliest, so a timer firing
+    every second keeps cancelled ones, and what their context holds, alive for their whole delay).
+    """
+    while not stop.wait(interval):
+        try:
+            if changed():
+                on_change()
+        except Exception:  # noqa: BLE001 - the database closed at exit, or the app is gone: stop
+            return
