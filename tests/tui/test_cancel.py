@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 
 from amazon_tui.domain import OrderStatus
@@ -88,7 +89,10 @@ async def test_escape_backs_out_with_nothing_sent(world):
     assert world.sandbox.count("createFeed") == 0 and world.sandbox.count("createFeedDocument") == 0
 
 
-async def test_shipped_between_opening_and_confirming_is_refused(world):
+@pytest.mark.parametrize("copy", ["fresh", "older than the freshness window"])
+async def test_shipped_between_opening_and_confirming_is_refused(world, copy):
+    """Past the freshness window Confirm fetches the order again and refuses before the journal;
+    within it the engine's own getOrder check refuses before anything is sent."""
     app = world.app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -96,10 +100,14 @@ async def test_shipped_between_opening_and_confirming_is_refused(world):
         app.open_details(order_id)
         await settle(pilot)
         await pilot.press("c", "down", "enter")
-        world.sandbox.ship_order(order_id)
+        world.sandbox.ship_order(order_id)  # shipped at Amazon while the dialog was open
+        if copy != "fresh":
+            world.clock.advance(world.service.settings.config.ui.freshness_seconds + 1)
         await pilot.press("enter")
         await settle(pilot)
         assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED
+        if copy != "fresh":
+            assert world.service.journal.all() == [], "refused before anything was journaled"
     assert world.sandbox.count("createFeed") == 0
 
 
@@ -192,23 +200,3 @@ async def test_read_only_holds_even_for_a_modal_opened_around_the_checks(tmp_pat
         await pilot.press("escape")
     assert world.service.journal.all() == [] and world.sandbox.count("createFeed") == 0
     world.sandbox.close()
-
-
-async def test_confirm_reads_the_order_again_and_refuses_a_changed_status_before_the_journal(world):
-    """A copy older than the freshness window is fetched again between Confirm and the journal."""
-    app = world.app
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        order_id = first_with(world.service, OrderStatus.UNSHIPPED)
-        app.open_details(order_id)
-        await settle(pilot)
-        await pilot.press("c", "down", "enter")
-        world.sandbox.ship_order(order_id)  # shipped at Amazon while the dialog was open
-        world.clock.advance(world.service.settings.config.ui.freshness_seconds + 1)
-        gets = world.sandbox.count("getOrder")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert world.sandbox.count("getOrder") == gets + 1
-        assert world.service.journal.all() == [], "refused before anything was journaled"
-        assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED
-    assert world.sandbox.count("createFeed") == 0
