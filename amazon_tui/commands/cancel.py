@@ -65,8 +65,7 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     failed = [item for submission in submissions for item in submission.failed]
     submitted = [entry for submission in submissions for entry in submission.submitted]
     if refused and not submitted and not failed:  # Amazon's fresh copy says no (a status changed meanwhile)
-        order_id, why = refused[0]
-        cached = service.cached_order(order_id)
+        cached = service.cached_order(refused[0][0])
         refusal = service.cancel_refusal_code(cached) if cached is not None else None
         raise Refused("; ".join(safe_text(why) for _, why in refused), code=refusal[0] if refusal else "not_cancelable")
     for order_id, why in refused + failed:
