@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -103,10 +104,14 @@ class CancellationEngine:
         poll_interval: float = 2.0,
         poll_max_interval: float = 30.0,
         poll_timeout: float = 3600.0,
-        sleep: Callable[[float], object] = asyncio.sleep,
         read_only: bool = False,
+        owner: Callable[[], str | None] = lambda: None,
+        owner_alive: Callable[[str | None], bool] = lambda _owner: False,
     ) -> None:
         self.read_only = read_only
+        self._owner = owner
+        self._owner_alive = owner_alive
+        self._not_before: dict[str, tuple[float, float]] = {}  # step -> (monotonic time, interval)
         self.repo = repo
         self.journal = journal
         self.audit = audit
@@ -117,7 +122,6 @@ class CancellationEngine:
         self.poll_interval = poll_interval
         self.poll_max_interval = poll_max_interval
         self.poll_timeout = poll_timeout
-        self._sleep = sleep
         self._lock = asyncio.Lock()
 
     # -- the steps -------------------------------------------------------------------------
@@ -168,6 +172,10 @@ class CancellationEngine:
         """
         if self.read_only:
             raise ReadOnlySession()
+        async with self._lock:
+            return await self._submit(store, order_ids, reason)
+
+    async def _submit(self, store: str, order_ids: Sequence[str], reason: CancelReason) -> Submission:
         refused: list[tuple[str, str]] = []
         failed: list[tuple[str, str]] = []
         entries: list[JournalEntry] = []
@@ -175,7 +183,7 @@ class CancellationEngine:
         for order_id in dict.fromkeys(order_ids):
             requested = AuditEntry(time=self.clock(), operator=self.operator, action="cancel", outcome="requested", store=store, order_id=order_id, reason=reason.value)
             try:
-                entries.append(self.journal.request(order_id, store, reason, self.operator, now=self.clock(),
+                entries.append(self.journal.request(order_id, store, reason, self.operator, now=self.clock(), owner=self._owner(),
                                                     also=lambda conn, row=requested: self.audit.write(conn, [row])))
             except DuplicateCancellation as exc:
                 live = self.journal.live(order_id)
@@ -231,31 +239,12 @@ class CancellationEngine:
         self._audit_all(submitted, "submitted")
         return submitted
 
-    async def finish(self, entries: Sequence[JournalEntry]) -> list[JournalEntry]:
-        """Poll the feed of submitted entries until Amazon's report says how each order went."""
-        if self.read_only:
-            raise ReadOnlySession()
-        by_feed: dict[str, list[JournalEntry]] = {}
-        for entry in entries:
-            if entry.state is CancelState.SUBMITTED and entry.feed_id:
-                by_feed.setdefault(entry.feed_id, []).append(entry)
-        done: list[JournalEntry] = []
-        for feed_id, group in by_feed.items():
-            done += await self._finish_feed(feed_id, group)
-        return done
-
     async def _finish_feed(self, feed_id: str, group: list[JournalEntry]) -> list[JournalEntry]:
+        """One getFeed; once the feed is final, its report settles each row ([] until then)."""
         feeds = self.gateway.feeds(group[0].store)
-        waited, interval = 0.0, self.poll_interval
-        while True:
-            feed = await feeds.get_feed(feed_id)
-            if feed.processing_status in FINAL_FEED_STATUSES:
-                break
-            if waited >= self.poll_timeout:
-                return group  # still submitted; the resume worker tries again later
-            await self._sleep(interval)
-            waited += interval
-            interval = min(interval * 2, self.poll_max_interval)
+        feed = await feeds.get_feed(feed_id)
+        if feed.processing_status not in FINAL_FEED_STATUSES:
+            return []
         if feed.processing_status != "DONE" or not feed.result_feed_document_id:
             return [self._fail(entry, f"{FAILURE_MESSAGE} Amazon ended the feed {feed_id} as {feed.processing_status}.") for entry in group]
         document = await feeds.get_feed_document(feed.result_feed_document_id)
@@ -327,32 +316,114 @@ class CancellationEngine:
 
     # -- resuming --------------------------------------------------------------------------
 
-    async def resume(self) -> list[JournalEntry]:
-        """Carry every unfinished journal row to its end (start-up and the background worker).
+    def drivable(self, only: set[int] | None = None) -> list[JournalEntry]:
+        """Unfinished rows this process may carry on (as the data dir's leader).
 
-        A read-only session leaves every row as it is, for a session that may write.
+        Submitted and canceled rows wait only for Amazon and Magento: the leader finishes them
+        whoever submitted them. A requested or verified row is in the hands of the process that
+        submits it; another process resumes it only once that one is gone (killed, crashed,
+        closed). In one process, ``submit`` and the drive passes take turns (one lock).
+        ``only``: just these journal ids.
+        """
+        me = self._owner()
+        return [
+            entry for entry in self.journal.unfinished()
+            if (only is None or entry.id in only)
+            and (entry.state in (CancelState.SUBMITTED, CancelState.CANCELED)
+                 or (me is not None and entry.owner == me) or not self._owner_alive(entry.owner))
+        ]
+
+    def _due(self, step: str) -> bool:
+        not_before = self._not_before.get(step)
+        return not_before is None or time.monotonic() >= not_before[0]
+
+    def _later(self, step: str) -> None:
+        """Try ``step`` again after a backoff: poll_interval, doubling up to poll_max_interval."""
+        _, interval = self._not_before.get(step, (0.0, self.poll_interval / 2))
+        interval = min(interval * 2, self.poll_max_interval)
+        self._not_before[step] = (time.monotonic() + interval, interval)
+
+    @staticmethod
+    def _step(entry: JournalEntry) -> str:
+        """The next step of an unfinished row, as the key of its backoff."""
+        if entry.state is CancelState.SUBMITTED:
+            return f"feed:{entry.feed_id}"
+        if entry.state is CancelState.CANCELED:
+            return f"magento:{entry.id}"
+        return f"send:{entry.store}"
+
+    def retry_now(self) -> None:
+        """Forget the backoffs: the next pass takes every step at once (the operator's `r`)."""
+        self._not_before.clear()
+
+    def work_due(self) -> bool:
+        """Whether a drive pass would do something now (cheap: one journal query)."""
+        return any(self._due(self._step(entry)) for entry in self.drivable())
+
+    def next_due_in(self, only: set[int] | None = None) -> float | None:
+        """Seconds until the earliest backed-off step may run (None: nothing is waiting)."""
+        steps = {self._step(entry) for entry in self.drivable(only)}
+        now = time.monotonic()
+        waits = [max(0.0, self._not_before[step][0] - now) if step in self._not_before else 0.0 for step in steps]
+        return min(waits) if waits else None
+
+    async def drive_once(self, only: set[int] | None = None, *, still_leading: Callable[[], bool] = lambda: True) -> list[JournalEntry]:
+        """One pass over the drivable rows whose next step is due; returns the rows it moved.
+
+        Each feed is polled once per pass, then again after a backoff (2 s doubling to 30 s);
+        a failed Magento step is retried the same way. A service failure ends the pass and is
+        raised, with the step backed off: the next pass tries again. ``still_leading`` is asked
+        before each step that writes to Amazon or Magento: a process that lost the lease stops.
         """
         if self.read_only:
             raise ReadOnlySession()
         async with self._lock:
-            pending = self.journal.unfinished()
-            results: list[JournalEntry] = []
-            for entry in [e for e in pending if e.state is CancelState.REQUESTED]:
-                checked, _ = await self._verify(entry)
-                if checked.state is CancelState.VERIFIED:
-                    pending.append(checked)
-            verified = [e for e in self.journal.unfinished() if e.state is CancelState.VERIFIED]
+            moved: list[JournalEntry] = []
+            for entry in [e for e in self.drivable(only) if e.state is CancelState.REQUESTED]:
+                if not still_leading():
+                    return moved
+                await self._verify(entry)
+            verified = [e for e in self.drivable(only) if e.state is CancelState.VERIFIED]
             for store in dict.fromkeys(e.store for e in verified):
+                step = f"send:{store}"
+                if not self._due(step):
+                    continue
+                if not still_leading():
+                    return moved
                 group = [e for e in verified if e.store == store]
-                adopted = await self._adopt_sent_feed(store, group)
-                if adopted is None:
-                    await self._send_feed(store, group)
-            submitted = [e for e in self.journal.unfinished() if e.state is CancelState.SUBMITTED]
-            results += await self.finish(submitted)
-            for entry in self.journal.unfinished():
-                if entry.state is CancelState.CANCELED and not entry.magento_done:
-                    results.append(await self._magento(entry))
-            return results
+                try:
+                    if await self._adopt_sent_feed(store, group) is None:
+                        moved += [e for e in await self._send_feed(store, group) if e.state is CancelState.FAILED]
+                except Exception:
+                    self._later(step)
+                    raise
+                self._not_before.pop(step, None)
+            submitted = [e for e in self.drivable(only) if e.state is CancelState.SUBMITTED and e.feed_id]
+            for feed_id in dict.fromkeys(e.feed_id for e in submitted):
+                step = f"feed:{feed_id}"
+                if not self._due(step):
+                    continue
+                if not still_leading():
+                    return moved
+                group = [e for e in submitted if e.feed_id == feed_id]
+                self._later(step)  # polled now; the next poll after the backoff
+                finished = await self._finish_feed(feed_id, group)
+                if finished:
+                    self._not_before.pop(step, None)
+                moved += finished
+            for entry in [e for e in self.drivable(only) if e.state is CancelState.CANCELED and not e.magento_done]:
+                step = f"magento:{entry.id}"
+                if any(e.id == entry.id for e in moved) or not self._due(step):
+                    continue
+                if not still_leading():
+                    return moved
+                done = await self._magento(entry)
+                if done.magento_done:
+                    self._not_before.pop(step, None)
+                else:
+                    self._later(step)
+                moved.append(done)
+            return moved
 
     async def _adopt_sent_feed(self, store: str, group: list[JournalEntry]) -> str | None:
         """A feed created for these entries before a crash let us record its id, if any.

@@ -137,6 +137,7 @@ class SyncConfig(_Section):
     initial_days: int = Field(default=60, ge=1, le=730)
     poll_seconds: int = Field(default=120, ge=0)
     page_size: int = Field(default=100, ge=1, le=100)
+    lease_seconds: int = Field(default=15, ge=2, le=600)
 
 
 class NetworkConfig(_Section):

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from amazon_tui.domain import MagentoOrder, Order, OrderQuery, OrderSummary
     from amazon_tui.attention import AttentionItem
     from amazon_tui.cancel import CancellationEngine, Submission
+    from amazon_tui.leader import Leader
     from amazon_tui.local.audit import AuditTrail
     from amazon_tui.local.journal import Journal, JournalEntry
 
@@ -69,6 +70,33 @@ class StoreCard(NamedTuple):
 class SyncOutcome:
     reports: list[SyncReport] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """For the followers that asked the leader for this sync (sync_requests.outcome)."""
+        return {
+            "reports": [
+                {"store": r.store, "pages": r.pages, "orders": r.orders, "inserted": r.inserted,
+                 "changed": [[c.order_id, c.old.value if c.old else None, c.new.value] for c in r.changed],
+                 "links": r.links, "first_run": r.first_run}
+                for r in self.reports
+            ],
+            "failures": self.failures,
+        }
+
+    @classmethod
+    def from_json(cls, document: dict, stores: Sequence[str] | None = None) -> SyncOutcome:
+        """The outcome a leader stored; ``stores``: only these stores' part of it."""
+        from amazon_tui.domain import OrderStatus
+        from amazon_tui.local.orders import StatusChange
+
+        reports = [
+            SyncReport(store=r["store"], pages=r["pages"], orders=r["orders"], inserted=list(r["inserted"]),
+                       changed=[StatusChange(oid, OrderStatus(old) if old else None, OrderStatus(new)) for oid, old, new in r["changed"]],
+                       links=r["links"], first_run=r["first_run"])
+            for r in document.get("reports", [])
+            if not stores or r["store"] in stores
+        ]
+        return cls(reports, {store: why for store, why in document.get("failures", {}).items() if not stores or store in stores})
 
 
 class Gateway:
@@ -219,7 +247,16 @@ class AppService:
             clock=self.clock,
             on_amazon_cancel=magento.on_amazon_cancel if magento else "none",
             read_only=self.read_only,
+            owner=lambda: self.leader.peer_id,
+            owner_alive=self.leader.coordination.is_alive,
         )
+
+    @cached_property
+    def leader(self) -> Leader:
+        """This process's part in the data dir's leadership: who syncs and finishes cancellations."""
+        from amazon_tui.leader import Leader
+
+        return Leader(self)
 
     @classmethod
     def open(cls, settings: Settings, *, transport=None, clock: Clock = utc_now) -> AppService:
@@ -251,6 +288,8 @@ class AppService:
             listener(operation, seconds)
 
     async def aclose(self) -> None:
+        if "leader" in self.__dict__:
+            self.leader.leave()
         await self.gateway.aclose()
         self.db.close()
 
@@ -414,7 +453,16 @@ class AppService:
     # -- sync ----------------------------------------------------------------------------------
 
     async def sync(self, stores: Sequence[str] | None = None, *, progress: Progress | None = None) -> SyncOutcome:
-        """Sync the given (default: all active) stores; one store failing does not stop the others."""
+        """Sync the given (default: all active) stores, as the data dir's leader or by asking it.
+
+        Only the leader talks to searchOrders: a process that is not the leader joins the
+        leader's sync (``progress`` then reports nothing; ``leader.on_wait`` says whose).
+        """
+        names = [self.settings.config.store(name).name for name in stores] if stores else None
+        return await self.leader.sync(names, progress=progress)
+
+    async def sync_here(self, stores: Sequence[str] | None = None, *, progress: Progress | None = None) -> SyncOutcome:
+        """Sync in this process (the leader's part); one store failing does not stop the others."""
         names = [self.settings.config.store(name).name for name in stores] if stores else [s.name for s in self.stores if s.active]
         outcome = SyncOutcome()
         report = progress or (lambda _: None)
@@ -494,7 +542,9 @@ class AppService:
             return "read_only", READ_ONLY_MESSAGE
         live = self.journal.live(order.order_id)
         if live is not None and not retry_allowed(live):
-            return "already_canceling", ("This order is already being canceled." if not live.state.final else "This order has already been canceled.")
+            from amazon_tui.local.journal import already
+
+            return "already_canceling", f"This order {already(live.state, live.operator, live.requested_at)}"
         why = domain.not_cancelable_reason(order)
         if why is None:
             return None
@@ -522,23 +572,24 @@ class AppService:
             if refusal is None:
                 by_store.setdefault(order.store, []).append(order_id)
             elif refusal[0] == "already_canceling":
-                refused.append((order_id, f"Order {order_id} {refusal[1].removeprefix('This order ').lower()}"))
+                refused.append((order_id, f"Order {order_id} {refusal[1].removeprefix('This order ')}"))
             else:
                 refused.append((order_id, f"Order {order_id} ({order.status.label}): {refusal[1]}"))
-        submissions = [await self.cancellations.submit(store, ids, reason) for store, ids in by_store.items()]
+        async with self.leader.present():  # the journal rows name this process, alive while it sends
+            submissions = [await self.cancellations.submit(store, ids, reason) for store, ids in by_store.items()]
         return submissions + ([Submission((), tuple(refused), None)] if refused else [])
 
     async def finish_cancellations(self, submissions: Sequence[Submission]) -> list[JournalEntry]:
         """Wait for Amazon's report on submitted cancellations (run in a background worker)."""
         entries = [entry for submission in submissions for entry in submission.submitted]
-        return await self.cancellations.finish(entries)
+        return await self.leader.finish(entries)
 
     async def resume_cancellations(self) -> list[JournalEntry]:
         """Finish every journal row a crash or a closed session left behind (a read-only
         session leaves them to one that may write, and returns none)."""
         if self.read_only:
             return []
-        return await self.cancellations.resume()
+        return await self.leader.resume()
 
     def cancellation(self, order_id: str) -> JournalEntry | None:
         return self.journal.latest(order_id)

@@ -20,6 +20,10 @@ def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
     return sys.stdin.readline().strip().lower() == "yes"
 
 
+NO_LEADER = (
+    "No amazon-tui process leads this data dir now: the next TUI, `amazon-tui watch` or "
+    "`amazon-tui resume` collects Amazon's report (or pass --wait to wait for it here)."
+)
 RESUME_HINT = "amazon-tui: the cancellation is kept in the journal; run `amazon-tui resume` to finish it once the service answers."
 
 
@@ -73,6 +77,9 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     results = {entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted}
     if submitted:
         print(SUCCESS_MESSAGE, file=sys.stderr)
+    completer = service.leader.leader_description() if submitted and not args.wait else None
+    if submitted and not args.wait:
+        print(f"Amazon's report will be collected by {completer}." if completer else NO_LEADER, file=sys.stderr)
     if submitted and args.wait:
         print("Waiting for Amazon's processing report…", file=sys.stderr)
         try:
@@ -85,6 +92,7 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     if args.json:
         print_document(
             service,
+            completed_by=completer,
             results=[{"order_number": oid, "state": state, "feed_id": feed, "message": msg} for oid, (state, feed, msg) in results.items()]
             + [{"order_number": oid, "state": "refused", "feed_id": None, "message": why} for oid, why in refused]
             + [{"order_number": oid, "state": "failed", "feed_id": None, "message": why} for oid, why in failed],

@@ -17,8 +17,11 @@ __all__ = ["EXIT_ATTENTION", "EXIT_OK", "EXIT_REFUSED", "EXIT_SERVICE", "EXIT_US
 SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"  # fits 80 columns after "amazon-tui: "
 
 
-def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]]) -> int:
+def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: str = "command") -> int:
     """Open the service, run ``body(service, args)``; failures propagate to the CLI's guard.
+
+    ``kind`` names the process among the data dir's peers ("amazon-tui sync"); when the work
+    waits for the data dir's leader, a line on stderr says whose.
 
     On the sandbox, a first line on stderr says so (tables say it on their own first line,
     JSON documents with ``"sandbox": true``).
@@ -33,6 +36,8 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]]) -> int:
 
     async def main() -> int:
         service = AppService.open(settings)
+        service.leader.kind = f"amazon-tui {kind}"
+        service.leader.on_wait = lambda text: print(f"amazon-tui: {text}", file=sys.stderr, flush=True)
         try:
             return await body(service, args)
         finally:

@@ -9,7 +9,7 @@ from amazon_tui.commands.audit import ATTENTION_HELP, attention_command, audit_c
 from amazon_tui.commands.cancel import order_cancel_command, resume_command
 from amazon_tui.commands.common import run
 from amazon_tui.commands.orders import order_show_command, orders_command, stores_command
-from amazon_tui.commands.sync import sync_command
+from amazon_tui.commands.sync import sync_command, watch_command
 from amazon_tui.domain import CancelReason, OrderStatus
 
 
@@ -36,7 +36,8 @@ def add_commands(commands, epilog: str) -> None:
         parser = parent.add_parser(name, help=help_text, description=help_text, epilog=epilog, formatter_class=fmt)
         if store:
             parser.add_argument("--store", metavar="NAME", help="only this store")
-        parser.set_defaults(handler=lambda args: run(args, handler), uses=USES)
+        kind = name if parent is commands else f"order {name}"
+        parser.set_defaults(handler=lambda args: run(args, handler, kind=kind), uses=USES)
         return parser
 
     command("stores", "the store cards as a table", stores_command, store=False)
@@ -63,6 +64,7 @@ def add_commands(commands, epilog: str) -> None:
     cancel.add_argument("--wait", action="store_true", help="wait for Amazon's processing report")
 
     command("sync", "sync orders from Amazon (and the Magento link index) once", sync_command)
+    command("watch", "keep the local store synced and finish every cancellation, as the data dir's leader (or its stand-by), until interrupted", watch_command, store=False)
     command("resume", "finish cancellations a crash or a closed session left unfinished (exit 1 if some stay unfinished or fail)", resume_command, store=False)
     command("audit", "the audit trail of cancellations", audit_command, store=False)
     attention = command("attention", "orders that need action now, across the active stores (exit 4 when any)", attention_command, store=False)

@@ -1,9 +1,12 @@
-"""``sync``: one incremental sync, with progress on stderr."""
+"""``sync``: one incremental sync, with progress on stderr; ``watch``: the leader's loop, headless."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import signal
 import sys
+from datetime import datetime, timezone
 
 from amazon_tui.commands.common import EXIT_OK, EXIT_SERVICE
 from amazon_tui.commands.output import print_document, safe_text
@@ -33,3 +36,24 @@ async def sync_command(service, args: argparse.Namespace) -> int:
             failures=outcome.failures,
         )
     return EXIT_SERVICE if outcome.failures else EXIT_OK
+
+
+async def watch_command(service, args: argparse.Namespace) -> int:
+    """Run as the data dir's leader (or wait as its stand-by) until SIGINT or SIGTERM.
+
+    For a host where no TUI is open all day: it syncs every ``sync.poll_seconds`` and whenever
+    another process asks, and finishes every journaled cancellation. One line on stderr per
+    event (the status line when it changes, each sync, each settled cancellation).
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+
+    def event(text: str) -> None:
+        print(f"{datetime.now(timezone.utc):%H:%M:%S} {safe_text(text)}", file=sys.stderr, flush=True)
+
+    if service.read_only:
+        event("read-only: syncs only; cancellations are left to a process that may write")
+    await service.leader.run(stop, on_event=event)
+    return EXIT_OK

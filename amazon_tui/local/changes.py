@@ -1,16 +1,15 @@
 """Whether another process changed what the screens show: one cheap check, run every second.
 
 ``PRAGMA data_version`` moves only when another connection commits, so the usual answer
-(nothing happened) costs one pragma. When it moved, a fingerprint of what the screens show —
+(nothing happened) costs one pragma. This process's own commits (the leader's sync, its
+cancellation steps) are taken into the baseline as they commit — their screens were told
+already — unless another process committed meanwhile too, which the next check then reports. When it moved, a fingerprint of what the screens show —
 orders added, status changes and cancellation steps (each writes a note or a journal row),
 the stores' last sync and error, the Magento link index — tells a change that matters from
 one that does not (another operator's cursor clearing "new" marks, a sync cursor).
 """
 
 from __future__ import annotations
-
-import threading
-from collections.abc import Callable
 
 from amazon_tui.local.db import Database
 
@@ -29,9 +28,16 @@ class ChangeWatch:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._lock = threading.Lock()
+        self._lock = db.lock  # the database's: its commit hook runs under it (one lock, no deadlock)
         self._version = self._data_version()
         self._fingerprint = self._read_fingerprint()
+        db.after_commit.append(self._absorb_own)
+
+    def _absorb_own(self) -> None:
+        """After this connection's commit: the new state is the baseline, if only we wrote."""
+        with self._lock:
+            if self._data_version() == self._version:
+                self._fingerprint = self._read_fingerprint()
 
     def _data_version(self) -> int:
         return self.db.query("PRAGMA data_version")[0][0]
@@ -50,18 +56,3 @@ class ChangeWatch:
                 return False
             self._fingerprint = fingerprint
             return True
-
-
-def follow(changed: Callable[[], bool], on_change: Callable[[], None], stop: threading.Event, interval: float) -> None:
-    """Call ``on_change`` whenever ``changed()`` says so, checking every ``interval`` s until ``stop``.
-
-    Run in a thread of its own: the check is off the UI's event loop, and it adds no timer to
-    that loop (asyncio drops a cancelled timer only once it is the earliest, so a timer firing
-    every second keeps cancelled ones, and what their context holds, alive for their whole delay).
-    """
-    while not stop.wait(interval):
-        try:
-            if changed():
-                on_change()
-        except Exception:  # noqa: BLE001 - the database closed at exit, or the app is gone: stop
-            return

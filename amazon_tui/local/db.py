@@ -32,6 +32,7 @@ class Database:
         self._lock = threading.RLock()
         self._memo_version: tuple[int, int] | None = None
         self._memo: dict[tuple, object] = {}
+        self.after_commit: list[Callable[[], None]] = []  # called under the lock after each own commit
         try:
             self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10.0)
             self._conn.row_factory = sqlite3.Row
@@ -74,6 +75,11 @@ class Database:
                 conn.execute(f"PRAGMA user_version={number + 1}")
 
     @property
+    def lock(self) -> threading.RLock:
+        """The lock that serialises this connection's use across threads."""
+        return self._lock
+
+    @property
     def schema_version(self) -> int:
         return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
@@ -97,6 +103,8 @@ class Database:
                     raise
                 else:
                     self._conn.execute("COMMIT")
+                    for hook in self.after_commit:
+                        hook()
             finally:
                 if durable:
                     self._conn.execute("PRAGMA synchronous=NORMAL")

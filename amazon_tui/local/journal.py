@@ -30,12 +30,19 @@ class CancelState(str, Enum):
 class DuplicateCancellation(Exception):
     """The order already has a cancellation that is pending or done."""
 
-    def __init__(self, order_id: str, state: CancelState) -> None:
+    def __init__(self, order_id: str, state: CancelState, by: str | None = None, since: datetime | None = None) -> None:
         self.order_id = order_id
         self.state = state
-        super().__init__(
-            f"Order {order_id} is already being canceled." if not state.final else f"Order {order_id} has already been canceled."
-        )
+        super().__init__(f"Order {order_id} {already(state, by, since)}")
+
+
+def already(state: CancelState, by: str | None, since: datetime | None) -> str:
+    """"is already being canceled by alice since 2026-12-04 14:02 UTC" (or "has already been canceled")."""
+    if state.final:
+        return "has already been canceled" + (f" by {by}" if by else "") + "."
+    who = f" by {by}" if by else ""
+    when = f" since {since.strftime('%Y-%m-%d %H:%M')} UTC" if since else ""
+    return f"is already being canceled{who}{when}."
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class JournalEntry:
     magento_done: bool
     requested_at: datetime
     updated_at: datetime
+    owner: str | None = None  # the peer (process) that submits it; see local/lease.py
 
 
 def _entry(row: sqlite3.Row) -> JournalEntry:
@@ -72,6 +80,7 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
         magento_done=bool(row["magento_done"]),
         requested_at=parse_timestamp(row["requested_at"]),
         updated_at=parse_timestamp(row["updated_at"]),
+        owner=row["owner"],
     )
 
 
@@ -86,7 +95,7 @@ class Journal:
         self.db = db
 
     def request(self, order_id: str, store: str, reason: CancelReason, operator: str, *, now: datetime,
-                also: Callable[[sqlite3.Connection], None] | None = None) -> JournalEntry:
+                also: Callable[[sqlite3.Connection], None] | None = None, owner: str | None = None) -> JournalEntry:
         """Write the ``requested`` row, or raise DuplicateCancellation (also across processes).
 
         ``also`` writes more in the same transaction (the audit row): a crash keeps both or neither.
@@ -95,16 +104,18 @@ class Journal:
         try:
             with self.db.transaction(durable=True) as conn:
                 cursor = conn.execute(
-                    "INSERT INTO cancellations (order_id, store, reason, items, operator, state, requested_at, updated_at) "
-                    "VALUES (?, ?, ?, '[]', ?, ?, ?, ?)",
-                    (order_id, store, reason.value, operator, CancelState.REQUESTED.value, stamp, stamp),
+                    "INSERT INTO cancellations (order_id, store, reason, items, operator, state, requested_at, updated_at, owner) "
+                    "VALUES (?, ?, ?, '[]', ?, ?, ?, ?, ?)",
+                    (order_id, store, reason.value, operator, CancelState.REQUESTED.value, stamp, stamp, owner),
                 )
                 entry_id = cursor.lastrowid
                 if also is not None:
                     also(conn)
         except sqlite3.IntegrityError:
             live = self.live(order_id)
-            raise DuplicateCancellation(order_id, live.state if live else CancelState.SUBMITTED) from None
+            if live is None:
+                raise DuplicateCancellation(order_id, CancelState.SUBMITTED) from None
+            raise DuplicateCancellation(order_id, live.state, live.operator, live.requested_at) from None
         return self.get(entry_id)
 
     def advance(self, entry_id: int, state: CancelState, *, now: datetime, **fields: object) -> JournalEntry:

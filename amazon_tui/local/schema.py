@@ -136,6 +136,41 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX orders_store_attention;
     CREATE INDEX orders_store_status ON orders (store, status, order_id, fulfilled_by, ship_by, buyer_cancel);
     """,
+    # 4: one truth across processes (DESIGN 5b). Every process on the data dir is a peer with a
+    # heartbeat; one holds the leader lease (it syncs and drives cancellations); others ask it
+    # to sync through sync_requests. A cancellation row names the peer that submits it, so the
+    # leader resumes it only once that peer is gone. Times here are Unix seconds (wall clock).
+    """
+    CREATE TABLE peers (
+        id        TEXT PRIMARY KEY,
+        pid       INTEGER NOT NULL,
+        host      TEXT NOT NULL,
+        user      TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        started   REAL NOT NULL,
+        heartbeat REAL NOT NULL
+    );
+    CREATE TABLE lease (
+        name        TEXT PRIMARY KEY,
+        holder      TEXT,
+        since       REAL,
+        expires     REAL NOT NULL DEFAULT 0,
+        activity    TEXT,
+        last_run    REAL,
+        last_run_by TEXT
+    );
+    CREATE TABLE sync_requests (
+        id           INTEGER PRIMARY KEY,
+        stores       TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        requested    REAL NOT NULL,
+        served_by    TEXT,
+        finished     REAL,
+        outcome      TEXT
+    );
+    CREATE INDEX sync_requests_open ON sync_requests (finished);
+    ALTER TABLE cancellations ADD COLUMN owner TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

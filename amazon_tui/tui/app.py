@@ -50,6 +50,7 @@ class AmazonTuiApp(App[int]):
         self.own_service = own_service
         self.sync_progress: dict[str, SyncProgress] = {}
         self.live = LiveRefresh(self)
+        self._drive_failure: str | None = None
         theme = service.settings.config.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -66,9 +67,9 @@ class AmazonTuiApp(App[int]):
             self.call_after_refresh(self._start_background)
 
     def _start_background(self) -> None:
-        self.start_sync()
-        self.resume_cancellations()
         self.live.start()
+        if not self.service.leader.synced_recently():  # another TUI's sync a moment ago will do
+            self.start_sync()
 
     async def on_event(self, event: events.Event) -> None:
         """Below the minimum size only quitting acts: see ``size_gate``."""
@@ -167,7 +168,7 @@ class AmazonTuiApp(App[int]):
 
         if not quiet:
             self.retry_cancellations()  # `r` also retries a cancellation whose report could not be fetched
-        outcome = await self.service.sync(stores, progress=None if quiet else progress)
+        outcome = await self.service.sync(stores, progress=None if quiet else progress)  # or the leader's
         self.live.finished(outcome, quiet=quiet)
 
     def on_order_seen(self, message: OrderSeen) -> None:
@@ -228,31 +229,32 @@ class AmazonTuiApp(App[int]):
             return
         self._report_final(entries)
 
-    @work(exclusive=True, group=CANCEL_RESUME_GROUP)
-    async def resume_cancellations(self) -> None:
-        """Finish journal rows a crash or a closed session left behind."""
-        pending = self.service.pending_cancellations()
-        if pending:
-            ids = ", ".join(entry.order_id for entry in pending)
-            self.notify(f"Resuming {len(pending)} cancellation(s): {ids}", title="Canceling…", markup=False)
+    @work(group=CANCEL_RESUME_GROUP)
+    async def drive_cancellations(self) -> None:
+        """As the leader: one pass over the unfinished cancellations, whoever submitted them."""
         try:
-            entries = await self.service.resume_cancellations()
-        except Exception as exc:  # noqa: BLE001 - the journal keeps every row; `r` tries again
-            self.report_failure("Resuming the cancellations", exc)
+            entries = await self.service.leader.drive()
+        except Exception as exc:  # noqa: BLE001 - the journal keeps every row; the next pass tries again
+            message = f"{exc}"
+            if message != self._drive_failure:  # one notice per distinct failure, not one per pass
+                self._drive_failure = message
+                self.report_failure("Finishing the cancellations", exc)
             return
-        self._report_final(entries)
+        self._drive_failure = None
+        self._report_final([entry for entry in entries if entry.state.final])
+
+    @property
+    def driving(self) -> bool:
+        return any(w.group == CANCEL_RESUME_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
 
     def retry_cancellations(self, order_ids: Sequence[str] | None = None) -> None:
-        """Resume unfinished cancellations (of these orders, or any) unless a worker already follows them."""
+        """`r`: take the unfinished cancellations' next steps now (this TUI leads), not after the backoff."""
         pending = {entry.order_id for entry in self.service.pending_cancellations()}
-        if not pending or (order_ids is not None and not pending & set(order_ids)):
+        if not pending or (order_ids is not None and not pending & set(order_ids)) or self.service.read_only:
             return
-        busy = any(
-            worker.group in (CANCEL_FINISH_GROUP, CANCEL_RESUME_GROUP) and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
-            for worker in self.workers
-        )
-        if not busy:
-            self.resume_cancellations()
+        self.service.cancellations.retry_now()
+        if not self.driving:
+            self.drive_cancellations()
 
     def report_failure(self, what: str, error: object) -> None:
         """A background operation failed: notify, and show it on the screen with the key that retries."""

@@ -1,17 +1,21 @@
-"""Live refresh: a quiet background sync every ``sync.poll_seconds`` (0 = off).
+"""Live refresh: the TUI's part in the data dir's leadership (amazon_tui/leader.py).
 
-A poll runs in the app's exclusive "sync" worker and is skipped while any sync runs, so polls
-never overlap (a manual sync, `r`, replaces a running poll). A poll shows no progress. When it
-brings news — new or changed orders, a store failing or recovering, an attention count moving
-as the clock passes a ship-by time — the screens reload and "3 new orders in Acme US" is
-notified; otherwise only a screen showing time-left texts is asked to repaint those that changed.
-Idle over SSH thus writes nothing.
+The core's ``follow`` loop runs in a thread; this class only subscribes and redraws:
 
-Another process's changes (a TUI in another SSH session, a cron `sync`, a CLI `order cancel`)
-are seen within a second: a thread asks the service each second whether the local store
-changed elsewhere (one ``PRAGMA data_version`` when it did not) and, when it did, ``reload``
-runs on the app's loop and the screens reload what they show, keeping cursor, marks, scroll
-and filters.
+- Another process's changes (a TUI in another SSH session, a cron `sync`, a CLI `order
+  cancel`) are on screen within a second: ``reload`` runs on the app's loop and the screens
+  reload what they show, keeping cursor, marks, scroll and filters.
+- While this TUI is the leader, a quiet sync runs every ``sync.poll_seconds`` (0 = off) after
+  the last one by any process, and whenever another process asks for one; it runs in the
+  app's exclusive "sync" worker and is skipped while any sync runs, so syncs never overlap (a
+  manual sync, `r`, replaces a running poll). Unfinished cancellations — whoever submitted
+  them — are driven to Amazon's report in the "cancel-resume" worker.
+- A TUI that is not the leader never polls Amazon: `r` asks the leader and waits for it.
+
+A quiet sync shows no progress. When it brings news — new or changed orders, a store failing
+or recovering, an attention count moving as the clock passes a ship-by time — the screens
+reload and "3 new orders in Acme US" is notified; otherwise only a screen showing time-left
+texts is asked to repaint those that changed. Idle over SSH thus writes nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.worker import WorkerState
 
-from amazon_tui.local.changes import follow
+from amazon_tui.leader import Duties, follow
 from amazon_tui.service import SyncOutcome
 from amazon_tui.tui.format import clean, new_orders_message
 from amazon_tui.tui.messages import OrdersChanged
@@ -42,6 +46,14 @@ class AgingTimes(Protocol):
 
 
 @runtime_checkable
+class ShowsLeader(Protocol):
+    """A screen showing which process leads the data dir and when it last synced."""
+
+    def show_leader(self, status: str) -> None:
+        """Show the new status line."""
+
+
+@runtime_checkable
 class ShowsLastSync(Protocol):
     """A screen showing when its stores last synced."""
 
@@ -56,18 +68,20 @@ class LiveRefresh:
         self.app = app
         self.counts: dict = {}
         self.failures: dict[str, str] = {}
+        self.status = ""  # the leadership line of the Amazon Stores screen
         self._stop = threading.Event()
 
     def start(self) -> None:
-        self.counts = self.app.service.attention_counts()
-        self.app.service.changed_elsewhere()  # the baseline: what this process has seen
+        service = self.app.service
+        service.leader.kind = "TUI"
+        service.leader.keep_lease = True  # renewed each second by the follow loop
+        self.counts = service.attention_counts()
+        service.changed_elsewhere()  # the baseline: what this process has seen
         threading.Thread(
-            target=follow, args=(self.app.service.changed_elsewhere, self._reload_soon, self._stop, WATCH_SECONDS),
+            target=follow, args=(service,),
+            kwargs={"on_change": self._reload_soon, "on_duties": self._duties_soon, "stop": self._stop, "interval": WATCH_SECONDS},
             name="amazon-tui-watch", daemon=True,
         ).start()
-        seconds = self.app.service.settings.config.sync.poll_seconds
-        if seconds > 0:
-            self.app.set_interval(seconds, self.poll, name="poll")
 
     def stop(self) -> None:
         self._stop.set()
@@ -82,6 +96,25 @@ class LiveRefresh:
     def _reload_soon(self) -> None:
         self.app.call_from_thread(self.reload)
 
+    def _duties_soon(self, duties: Duties) -> None:
+        self.app.call_from_thread(self.act, duties)
+
+    def act(self, duties: Duties) -> None:
+        """Run what the leader's tick found due; show a changed status line."""
+        if duties.sync and not self.syncing:
+            self.app.start_sync(self.app.service.leader.due_stores(), quiet=True)
+        if duties.drive and not self.app.driving:
+            self.app.drive_cancellations()
+        if duties.status != self.status:
+            self.status = duties.status
+            if isinstance(self.app.screen, ShowsLeader):
+                self.app.screen.show_leader(duties.status)
+
+    def status_now(self) -> str:
+        """The status line as it stands (a screen being built asks)."""
+        self.status = self.app.service.leader.status_line()
+        return self.status
+
     def reload(self) -> None:
         """Another process changed the local store: failures, counts and every screen anew."""
         service = self.app.service
@@ -92,10 +125,6 @@ class LiveRefresh:
     @property
     def syncing(self) -> bool:
         return any(w.group == SYNC_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.app.workers)
-
-    def poll(self) -> None:
-        if not self.syncing:
-            self.app.start_sync(quiet=True)
 
     def finished(self, outcome: SyncOutcome, *, quiet: bool) -> None:
         """Notify new orders and failures; reload the screens when anything changed."""

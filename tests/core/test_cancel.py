@@ -72,7 +72,9 @@ async def test_confirm_twice_sends_one_feed(world):
     )
     submissions = first + second
     assert sum(len(s.submitted) for s in submissions) == 1
-    assert [why for s in submissions for _, why in s.refused] == [f"Order {order_id} is already being canceled."]
+    live = service.journal.live(order_id)
+    since = live.requested_at.strftime("%Y-%m-%d %H:%M")
+    assert [why for s in submissions for _, why in s.refused] == [f"Order {order_id} is already being canceled by {live.operator} since {since} UTC."]
     await service.finish_cancellations(submissions)
     assert world.sandbox.count("createFeed") == 1
 
@@ -93,7 +95,8 @@ async def test_cancel_again_while_canceling_is_refused(world):
     [order_id] = cancelable_ids(service)
     await service.cancel([order_id], CancelReason.NO_INVENTORY)
     order = service.cached_order(order_id)
-    assert service.cancel_refusal(order) == "This order is already being canceled."
+    live = service.journal.live(order_id)
+    assert service.cancel_refusal(order) == f"This order is already being canceled by {live.operator} since {live.requested_at:%Y-%m-%d %H:%M} UTC."
 
 
 async def test_restart_after_submission_finishes_without_a_second_feed(world):
@@ -214,8 +217,9 @@ async def test_every_public_cancel_path_refuses_in_a_read_only_session(world):
         lambda: service.cancel([second], CancelReason.NO_INVENTORY),
         lambda: service.finish_cancellations([Submission((unfinished,), (), None)]),
         lambda: engine.submit("Acme US", [second], CancelReason.NO_INVENTORY),
-        lambda: engine.finish([unfinished]),
-        lambda: engine.resume(),
+        lambda: engine.drive_once(),
+        lambda: service.leader.drive(),
+        lambda: service.leader.finish([unfinished]),
     ):
         with pytest.raises(ReadOnlySession):
             await attempt()

@@ -199,12 +199,14 @@ def _schema_2_database(path) -> None:
     connection.close()
 
 
-def test_schema_2_migrates_to_3_keeping_the_orders(tmp_path):
+def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
     _schema_2_database(tmp_path / DB_FILE)
     db = open_database(tmp_path)
-    assert db.schema_version == SCHEMA_VERSION == 3
+    assert db.schema_version == SCHEMA_VERSION == 4
     tables = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert not {"items", "packages"} & tables
+    assert {"peers", "lease", "sync_requests"} <= tables  # 4: one leader per data dir
+    assert "owner" in {row[1] for row in db.query("PRAGMA table_info(cancellations)")}
     indexes = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL")}
     assert indexes == {"orders_store_date", "orders_store_buyer", "orders_store_total", "orders_store_status"}
     assert db.query("PRAGMA integrity_check")[0][0] == "ok"

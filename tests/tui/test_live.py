@@ -165,19 +165,51 @@ async def test_a_cancellation_made_elsewhere_is_on_screen_within_a_second_with_t
     world.sandbox.close()
 
 
-async def test_a_sync_elsewhere_updates_the_cards_and_nothing_is_reloaded_when_idle(tmp_path):
+async def test_a_sync_by_the_leader_elsewhere_updates_the_cards_and_nothing_is_reloaded_when_idle(tmp_path):
     world = build(tmp_path, poll_seconds=0)
-    async with world.app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        other = another_process(world)
-        try:
+    other = another_process(world)  # `amazon-tui watch`, the data dir's leader
+    other.leader.keep_lease = True
+    assert other.leader.tick() is True
+    stop = asyncio.Event()
+    watching = asyncio.ensure_future(other.leader.run(stop))
+    try:
+        async with world.app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert world.service.leader.leading is False
             new = world.sandbox.add_orders("Acme US", 2)
             world.clock.advance(150)
-            await other.sync(["Acme US"])  # a cron `amazon-tui sync`
+            await other.sync(["Acme US"])
             assert world.app.live.watch() is True
             await settle(pilot)
             assert set(new) <= {row.order_id for row in world.service.recent_orders("Acme US", limit=60)}
             assert world.app.live.watch() is False, "one change, one reload"
+            assert world.service.leader.leading is False, "the TUI never took the live leader's lease"
+    finally:
+        stop.set()
+        await watching
+        await other.aclose()
+    world.sandbox.close()
+
+
+async def test_a_cron_sync_asks_the_leading_tui_which_syncs_once_and_shows_it(tmp_path):
+    world = build(tmp_path, poll_seconds=0)
+    async with world.app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: world.service.leader.leading)
+        assert "Leader: this TUI" in pilot.app.screen.query_one("#leader-status").content.plain
+        other = another_process(world)  # a cron `amazon-tui sync`: not the leader
+        try:
+            new = world.sandbox.add_orders("Acme US", 2)
+            world.clock.advance(150)
+            world.sandbox.clear_log()
+            outcome = await asyncio.wait_for(other.sync(["Acme US"]), 10)
+            assert not other.leader.leading
+            assert [r.store for r in outcome.reports] == ["Acme US"] and set(outcome.reports[0].inserted) == set(new)
+            assert world.sandbox.count("searchOrders") == 1, "one sync, by the leader"
+            await settle(pilot)
+            assert set(new) <= {row.order_id for row in world.service.recent_orders("Acme US", limit=60)}
+            card = next(c for c in pilot.app.screen.cards if c.store == "Acme US")
+            assert card.card.stats.order_count == world.service.store_card("Acme US").stats.order_count
         finally:
             await other.aclose()
     world.sandbox.close()

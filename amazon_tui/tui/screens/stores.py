@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
+from textual.widgets import Static
 
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
 from amazon_tui.tui.screens.base import BaseScreen
@@ -39,6 +41,18 @@ class StoresScreen(BaseScreen):
             with Grid(id="cards"):
                 for index, card in enumerate(self.service.store_cards()):
                     yield StoreCardWidget(card, now, index)
+        self._leader_shown = self.tui.live.status_now()
+        yield Static(self._leader_text(self._leader_shown), id="leader-status")
+
+    @staticmethod
+    def _leader_text(status: str) -> Text:
+        return Text(status, style="dim", no_wrap=True, overflow="ellipsis")
+
+    def show_leader(self, status: str) -> None:
+        """Which process leads the data dir, and the last sync (from the follow loop)."""
+        if status != self._leader_shown:
+            self._leader_shown = status
+            self.query_one("#leader-status", Static).update(self._leader_text(status))
 
     def on_mount(self) -> None:
         self._layout()
@@ -103,6 +117,7 @@ class StoresScreen(BaseScreen):
         now = self.service.clock()
         for card in self.cards:
             card.show(self.service.store_card(card.store), now)
+        self.show_leader(self.tui.live.status_now())
 
     def refresh_last_sync(self) -> None:
         """After a quiet poll: only the "Last Updated" lines, and only where they changed."""

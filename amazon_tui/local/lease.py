@@ -1,0 +1,228 @@
+"""Who works for the data dir: peers with heartbeats, the leader lease, sync requests.
+
+Every process that syncs, cancels or shows the TUI on a data dir is a *peer*: a row with its
+pid, host, user and a heartbeat. One peer at a time holds the *leader lease* (a row with an
+expiry): only the leader talks to searchOrders and drives unfinished cancellations, so N
+operators spend one operator's share of the seller's usage plans. Another peer asks the
+leader for a sync with a *sync request* and reads the outcome when the leader has served it.
+
+A peer is alive while its heartbeat is younger than the lease period and, on this host, while
+its process exists (a killed leader is replaced at once, not one lease period later). Times
+are Unix seconds from the wall clock, the one clock processes share.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from amazon_tui.local.db import Database
+
+LEASE = "leader"
+HOST = socket.gethostname()
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this pid runs on this host (signal 0 checks without sending)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except OSError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A process working on the data dir."""
+
+    id: str
+    pid: int
+    host: str
+    user: str
+    kind: str
+    started: float
+    heartbeat: float
+
+    def describe(self, me: str | None = None) -> str:
+        """"this TUI" for the caller itself, else "the TUI of alice (pid 4242)"."""
+        if self.id == me:
+            return f"this {self.kind}"
+        where = f"pid {self.pid}" + ("" if self.host == HOST else f" on {self.host}")
+        return f"the {self.kind} of {self.user} ({where})"
+
+
+@dataclass(frozen=True)
+class LeaseState:
+    """The lease as a peer sees it."""
+
+    holder: Peer | None  # the live leader, None when the lease is free or lapsed
+    since: float | None
+    activity: str | None
+    last_run: float | None  # when the last leader sync finished (any process)
+    last_run_by: str | None
+
+
+class Coordination:
+    """The SQLite side of leadership for one peer (this process's ``peer_id``)."""
+
+    def __init__(self, db: Database, *, kind: str, lease_seconds: float, now: Callable[[], float] = time.time) -> None:
+        self.db = db
+        self.kind = kind
+        self.lease_seconds = lease_seconds
+        self.now = now
+        self.peer_id = uuid.uuid4().hex[:16]
+        self._registered = False
+
+    # -- peers -------------------------------------------------------------------------------
+
+    def heartbeat(self) -> None:
+        """Register (first call) or refresh this peer's heartbeat."""
+        stamp = self.now()
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO peers (id, pid, host, user, kind, started, heartbeat) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET heartbeat = excluded.heartbeat, kind = excluded.kind",
+                (self.peer_id, os.getpid(), HOST, _user(), self.kind, stamp, stamp),
+            )
+        self._registered = True
+
+    @property
+    def registered(self) -> bool:
+        return self._registered
+
+    def peer(self, peer_id: str | None) -> Peer | None:
+        if peer_id is None:
+            return None
+        rows = self.db.query("SELECT * FROM peers WHERE id = ?", (peer_id,))
+        return Peer(**dict(rows[0])) if rows else None
+
+    def alive(self, peer: Peer | None) -> bool:
+        if peer is None:
+            return False
+        if peer.id == self.peer_id:
+            return True
+        if self.now() - peer.heartbeat > self.lease_seconds:
+            return False
+        return peer.host != HOST or process_exists(peer.pid)
+
+    def is_alive(self, peer_id: str | None) -> bool:
+        return self.alive(self.peer(peer_id))
+
+    def peers(self) -> list[Peer]:
+        """The live peers, oldest first."""
+        return [peer for peer in (Peer(**dict(row)) for row in self.db.query("SELECT * FROM peers ORDER BY started")) if self.alive(peer)]
+
+    def leave(self) -> None:
+        """This process stops: give the lease back at once and forget the peer."""
+        if not self._registered:
+            return
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE lease SET holder = NULL, expires = 0, activity = NULL WHERE name = ? AND holder = ?", (LEASE, self.peer_id))
+            conn.execute("DELETE FROM peers WHERE id = ?", (self.peer_id,))
+        self._registered = False
+
+    # -- the lease ---------------------------------------------------------------------------
+
+    def acquire(self) -> bool:
+        """Take or renew the lease; False while another live peer holds it."""
+        if not self._registered:
+            self.heartbeat()
+        stamp = self.now()
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT holder, since, expires FROM lease WHERE name = ?", (LEASE,)).fetchone()
+            holder = row["holder"] if row else None
+            if holder is not None and holder != self.peer_id and row["expires"] > stamp:
+                peer = conn.execute("SELECT * FROM peers WHERE id = ?", (holder,)).fetchone()
+                if peer is not None and self.alive(Peer(**dict(peer))):
+                    return False
+            since = row["since"] if row and holder == self.peer_id else stamp
+            conn.execute(
+                "INSERT INTO lease (name, holder, since, expires) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, since = excluded.since, expires = excluded.expires"
+                + ("" if holder == self.peer_id else ", activity = NULL"),
+                (LEASE, self.peer_id, since, stamp + self.lease_seconds),
+            )
+            conn.execute("UPDATE peers SET heartbeat = ? WHERE id = ?", (stamp, self.peer_id))
+            if holder != self.peer_id:  # forget the peers that are gone, with their heartbeats
+                for peer in conn.execute("SELECT * FROM peers WHERE id != ?", (self.peer_id,)).fetchall():
+                    if not self.alive(Peer(**dict(peer))):
+                        conn.execute("DELETE FROM peers WHERE id = ?", (peer["id"],))
+        return True
+
+    def holds(self) -> bool:
+        """Whether this peer holds an unexpired lease (no write)."""
+        rows = self.db.query("SELECT holder, expires FROM lease WHERE name = ?", (LEASE,))
+        return bool(rows) and rows[0]["holder"] == self.peer_id and rows[0]["expires"] > self.now()
+
+    def release(self) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE lease SET holder = NULL, expires = 0, activity = NULL WHERE name = ? AND holder = ?", (LEASE, self.peer_id))
+
+    def state(self) -> LeaseState:
+        rows = self.db.query("SELECT * FROM lease WHERE name = ?", (LEASE,))
+        if not rows:
+            return LeaseState(None, None, None, None, None)
+        row = rows[0]
+        holder = self.peer(row["holder"]) if row["expires"] > self.now() else None
+        if holder is not None and not self.alive(holder):
+            holder = None
+        return LeaseState(holder, row["since"] if holder else None, row["activity"] if holder else None, row["last_run"], row["last_run_by"])
+
+    def set_activity(self, text: str | None) -> None:
+        """What the leader is doing ("Syncing Acme US: page 2"), for the others' status lines."""
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE lease SET activity = ? WHERE name = ? AND holder = ?", (text, LEASE, self.peer_id))
+
+    def record_run(self, description: str) -> None:
+        """A leader sync finished: the next scheduled one is due a poll interval from now."""
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE lease SET last_run = ?, last_run_by = ?, activity = NULL WHERE name = ?", (self.now(), description, LEASE))
+
+    # -- sync requests -----------------------------------------------------------------------
+
+    def request_sync(self, stores: Sequence[str]) -> int:
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sync_requests (stores, requested_by, requested) VALUES (?, ?, ?)",
+                (json.dumps(list(stores)), self.peer_id, self.now()),
+            )
+            return cursor.lastrowid
+
+    def open_requests(self) -> list[tuple[int, tuple[str, ...]]]:
+        """Requests nobody has served yet: (id, stores; empty = every active store)."""
+        rows = self.db.query("SELECT id, stores FROM sync_requests WHERE finished IS NULL ORDER BY id")
+        return [(row["id"], tuple(json.loads(row["stores"]))) for row in rows]
+
+    def serve_requests(self, ids: Sequence[int], outcome: dict) -> None:
+        if not ids:
+            return
+        marks = ", ".join("?" for _ in ids)
+        with self.db.transaction() as conn:
+            conn.execute(
+                f"UPDATE sync_requests SET served_by = ?, finished = ?, outcome = ? WHERE id IN ({marks})",
+                (self.peer_id, self.now(), json.dumps(outcome), *ids),
+            )
+            # Served requests older than a day are history nobody reads.
+            conn.execute("DELETE FROM sync_requests WHERE finished IS NOT NULL AND finished < ?", (self.now() - 86_400,))
+
+    def request_outcome(self, request_id: int) -> dict | None:
+        """The outcome of a served request, or None while it waits."""
+        rows = self.db.query("SELECT outcome FROM sync_requests WHERE id = ? AND finished IS NOT NULL", (request_id,))
+        return json.loads(rows[0]["outcome"]) if rows else None
