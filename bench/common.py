@@ -89,6 +89,14 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 600) -> str:
     return done.stdout
 
 
+def query_db(data_dir: Path, sql: str) -> list[tuple]:
+    """Rows of the app's local database, read-only (as another process would read it)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{data_dir / 'amazon-tui.db'}?mode=ro", uri=True) as conn:
+        return [tuple(row) for row in conn.execute(sql)]
+
+
 # -- a sandbox and a service on it ------------------------------------------------------------
 
 
