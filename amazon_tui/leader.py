@@ -107,18 +107,19 @@ class Leader:
         return holder.describe(self.peer_id) if holder else None
 
     def status_line(self) -> str:
-        """"Last sync 14:02 UTC by this TUI · Leader: the TUI of alice (pid 4242)" (and what it does)."""
+        """"Leader: the TUI of alice (pid 4242) · Last sync 2026-12-04 14:02 UTC" (by whom, when
+        another process ran it; what the leader does now)."""
         state = self.coordination.state()
+        holder = state.holder.describe(self.peer_id) if state.holder else "none (the next process to start takes the lead)"
+        line = f"Leader: {holder}"
         rows = self.service.db.query("SELECT max(last_sync) FROM stores")
         if rows and rows[0][0]:
-            last = f"Last sync {rows[0][0][:16].replace('T', ' ')} UTC"
-            if state.last_run_by:
+            line += f" · Last sync {rows[0][0][:16].replace('T', ' ')} UTC"
+            if state.last_run_by and (state.holder is None or state.last_run_by != state.holder.id):
                 peer = self.coordination.peer(state.last_run_by)
-                last += f" by {peer.describe(self.peer_id)}" if peer else " by a process that has ended"
+                line += f" by {peer.describe(self.peer_id)}" if peer else " by a process that has ended"
         else:
-            last = "No sync yet"
-        holder = state.holder.describe(self.peer_id) if state.holder else "none (the next process to start takes the lead)"
-        line = f"{last} · Leader: {holder}"
+            line += " · No sync yet"
         return f"{line} · {state.activity}" if state.activity else line
 
     class _Job:

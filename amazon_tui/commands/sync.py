@@ -15,8 +15,11 @@ from amazon_tui.commands.output import print_document, safe_text
 async def sync_command(service, args: argparse.Namespace) -> int:
     stores = [args.store] if args.store else None
     interactive = sys.stderr.isatty()
+    reported: set[str] = set()
 
     def progress(update) -> None:
+        if update.phase in ("done", "failed"):
+            reported.add(update.store)
         line = f"{update.store}: {safe_text(update.message or update.phase)}"
         if update.phase == "amazon" and update.pages:
             line = f"{update.store}: page {update.pages}, {update.orders} orders"
@@ -26,6 +29,12 @@ async def sync_command(service, args: argparse.Namespace) -> int:
             print(line, file=sys.stderr, flush=True)
 
     outcome = await service.sync(stores, progress=progress)
+    for r in outcome.reports:  # joined the leader's sync: no progress came here, so its outcome
+        if r.store not in reported:
+            print(f"{r.store}: {len(r.inserted)} new, {len(r.changed)} changed", file=sys.stderr)
+    for store, message in outcome.failures.items():
+        if store not in reported:
+            print(f"{store}: {safe_text(message)}", file=sys.stderr)
     if args.json:
         print_document(
             service,

@@ -75,6 +75,7 @@ class LiveRefresh:
         service = self.app.service
         service.leader.kind = "TUI"
         service.leader.keep_lease = True  # renewed each second by the follow loop
+        service.leader.on_wait = lambda text: self.app.notify(text, timeout=4, markup=False)  # `r` asked the leader
         self.counts = service.attention_counts()
         service.changed_elsewhere()  # the baseline: what this process has seen
         threading.Thread(
