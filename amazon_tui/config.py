@@ -58,10 +58,27 @@ class AmazonConfig(_Section):
         return self
 
 
+OAUTH_KEYS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+"""The four values of a Magento integration (System > Extensions > Integrations > Integration Details)."""
+
+
 class MagentoConfig(_Section):
-    """[magento]: optional; without it an order opens Amazon Order Details directly."""
+    """[magento]: optional; without it an order opens Amazon Order Details directly.
+
+    One way to sign in: OAuth 1.0a with the integration's four values (``consumer_key`` selects
+    it; the default a Magento 2.4.4+ store accepts), the integration's access token as a Bearer
+    ``token`` (stores that allow it), or an admin ``username``/``password`` (blocked by 2FA by
+    default).
+    """
 
     base_url: str = Field(min_length=1)
+    consumer_key: str | None = None
+    consumer_secret: SecretStr | None = None
+    consumer_secret_env: str | None = None
+    access_token: SecretStr | None = None
+    access_token_env: str | None = None
+    access_token_secret: SecretStr | None = None
+    access_token_secret_env: str | None = None
     token: SecretStr | None = None
     token_env: str | None = None
     username: str | None = None
@@ -72,13 +89,42 @@ class MagentoConfig(_Section):
 
     @model_validator(mode="after")
     def _auth(self) -> "MagentoConfig":
-        _secret_pair("magento", {"token": self.token, "token_env": self.token_env}, "token")
-        _secret_pair("magento", {"password": self.password, "password_env": self.password_env}, "password")
-        has_token = self.token is not None or self.token_env is not None
-        has_login = self.username is not None and (self.password is not None or self.password_env is not None)
-        if not has_token and not has_login:
-            raise ValueError("magento needs token / token_env, or username with password / password_env")
+        for name in ("consumer_secret", "access_token", "access_token_secret", "token", "password"):
+            _secret_pair("magento", {name: getattr(self, name), f"{name}_env": getattr(self, f"{name}_env")}, name)
+        given = {key for key in type(self).model_fields if getattr(self, key) is not None}
+        ways = {
+            "OAuth 1.0a": sorted(given & {"consumer_key", *(f"{k}{e}" for k in OAUTH_KEYS[1:] for e in ("", "_env"))}),
+            "a Bearer token": sorted(given & {"token", "token_env"}),
+            "an admin login": sorted(given & {"username", "password", "password_env"}),
+        }
+        chosen = {way: keys for way, keys in ways.items() if keys}
+        if len(chosen) > 1:
+            raise ValueError(
+                "magento: give one way to sign in, not " + " and ".join(f"{way} ({', '.join(keys)})" for way, keys in chosen.items())
+                + ": OAuth 1.0a needs consumer_key, consumer_secret, access_token, access_token_secret; "
+                "a Bearer token needs token; an admin login needs username and password"
+            )
+        if not chosen:
+            raise ValueError(
+                "magento needs the integration's OAuth 1.0a credentials (consumer_key, consumer_secret, access_token, "
+                "access_token_secret: System > Extensions > Integrations > Integration Details), or token / token_env, "
+                "or username with password / password_env"
+            )
+        if "OAuth 1.0a" in chosen:
+            missing = [key for key in OAUTH_KEYS if getattr(self, key) is None and getattr(self, f"{key}_env", None) is None]
+            if missing:
+                raise ValueError(f"magento: OAuth 1.0a needs all four integration values; missing {', '.join(missing)} "
+                                 "(System > Extensions > Integrations > the integration's Integration Details)")
+        if "an admin login" in chosen and (self.username is None or (self.password is None and self.password_env is None)):
+            raise ValueError("magento: an admin login needs username and password (or password_env)")
         return self
+
+    @property
+    def auth(self) -> Literal["oauth1", "bearer", "admin"]:
+        """How the client signs in (one way: the validator refuses a mix)."""
+        if self.consumer_key is not None:
+            return "oauth1"
+        return "bearer" if self.token is not None or self.token_env is not None else "admin"
 
 
 class StoreConfig(_Section):
@@ -189,6 +235,9 @@ class Secrets(BaseModel):
     client_secret: SecretStr | None = None
     magento_token: SecretStr | None = None
     magento_password: SecretStr | None = None
+    magento_consumer_secret: SecretStr | None = None
+    magento_access_token: SecretStr | None = None
+    magento_access_token_secret: SecretStr | None = None
     refresh_tokens: dict[str, SecretStr] = Field(default_factory=dict)
     missing: dict[str, str] = Field(default_factory=dict)
 
@@ -203,7 +252,8 @@ class Secrets(BaseModel):
 
     def values(self) -> list[str]:
         """Every resolved secret (to keep them out of logs)."""
-        found = [self.client_secret, self.magento_token, self.magento_password, *self.refresh_tokens.values()]
+        found = [self.client_secret, self.magento_token, self.magento_password, self.magento_consumer_secret,
+                 self.magento_access_token, self.magento_access_token_secret, *self.refresh_tokens.values()]
         return [secret.get_secret_value() for secret in found if secret is not None]
 
 
@@ -222,19 +272,19 @@ def resolve_secrets(config: Config, environ: dict[str, str] | os._Environ[str] |
     client_secret = None
     if config.amazon is not None:
         client_secret = config.amazon.client_secret or _from_env(config.amazon.client_secret_env or "", "amazon.client_secret_env", env, missing, "client_secret")
-    magento_token = magento_password = None
+    magento: dict[str, SecretStr | None] = {}
     if config.magento is not None:
-        if config.magento.token is not None or config.magento.token_env is not None:
-            magento_token = config.magento.token or _from_env(config.magento.token_env or "", "magento.token_env", env, missing, "magento_token")
-        else:
-            magento_password = config.magento.password or _from_env(config.magento.password_env or "", "magento.password_env", env, missing, "magento_password")
+        names = {"oauth1": OAUTH_KEYS[1:], "bearer": ("token",), "admin": ("password",)}[config.magento.auth]
+        for name in names:
+            inline, variable = getattr(config.magento, name), getattr(config.magento, f"{name}_env")
+            magento[f"magento_{name}"] = inline or _from_env(variable or "", f"magento.{name}_env", env, missing, f"magento_{name}")
     tokens = {}
     for store in config.stores:
         slot = f"refresh_token:{store.name}"
         token = store.refresh_token or _from_env(store.refresh_token_env or "", f"refresh_token_env of store {store.name!r}", env, missing, slot)
         if token is not None:
             tokens[store.name] = token
-    return Secrets(client_secret=client_secret, magento_token=magento_token, magento_password=magento_password, refresh_tokens=tokens, missing=missing)
+    return Secrets(client_secret=client_secret, **magento, refresh_tokens=tokens, missing=missing)
 
 
 def config_path(explicit: str | Path | None = None) -> Path:
@@ -344,7 +394,10 @@ def validate_config(raw: dict[str, Any], source: str = "config") -> Config:
 
 def has_inline_secrets(config: Config) -> bool:
     """True when the file itself holds a secret (not only environment variable names)."""
-    inline = [config.amazon and config.amazon.client_secret, config.magento and config.magento.token, config.magento and config.magento.password]
+    magento = config.magento
+    inline = [config.amazon and config.amazon.client_secret] + [
+        getattr(magento, name) for name in ("token", "password", "consumer_secret", "access_token", "access_token_secret") if magento
+    ]
     inline += [store.refresh_token for store in config.stores]
     return any(value is not None for value in inline)
 

@@ -72,7 +72,15 @@ def collect(ask: Ask) -> dict:
         data["stores"].append(wizard.store(len(data["stores"]) + 1))
     base_url = wizard.text("Magento base URL (empty: no Magento)", required=False)
     if base_url:
-        data["magento"] = {"base_url": base_url, "token_env": wizard.text("Environment variable holding the Magento integration token", "AMAZON_TUI_MAGENTO_TOKEN")}
+        print("Magento signs in with an integration's four OAuth 1.0a values (System > Extensions > Integrations >"
+              " your integration > Integration Details); the three secret ones are read from environment variables.")
+        data["magento"] = {
+            "base_url": base_url,
+            "consumer_key": wizard.text("Consumer Key"),
+            "consumer_secret_env": wizard.text("Environment variable holding the Consumer Secret", "AMAZON_TUI_MAGENTO_CONSUMER_SECRET"),
+            "access_token_env": wizard.text("Environment variable holding the Access Token", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN"),
+            "access_token_secret_env": wizard.text("Environment variable holding the Access Token Secret", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN_SECRET"),
+        }
         for store in data["stores"]:
             store["magento_store_id"] = int(wizard.text(f"Magento store id of {store['name']}", "1"))
     return data

@@ -152,16 +152,22 @@ class Gateway:
 
     def _magento(self):
         from amazon_tui.clients.magento import MagentoClient
+        from amazon_tui.clients.magento_auth import OAuth1Credentials
 
         magento = self.settings.config.magento
         secrets = self.settings.secrets
-        uses_token = magento.token is not None or magento.token_env is not None
+        if magento.auth == "oauth1":
+            credentials = OAuth1Credentials(
+                magento.consumer_key,
+                *(secrets.require(getattr(secrets, f"magento_{name}"), f"magento_{name}") for name in ("consumer_secret", "access_token", "access_token_secret")),
+            )
+            return MagentoClient(self.http, base_url=magento.base_url, oauth=credentials, amazon_order_field=magento.amazon_order_field)
         return MagentoClient(
             self.http,
             base_url=magento.base_url,
-            token=secrets.require(secrets.magento_token, "magento_token") if uses_token else None,
+            token=secrets.require(secrets.magento_token, "magento_token") if magento.auth == "bearer" else None,
             username=magento.username,
-            password=None if uses_token else secrets.require(secrets.magento_password, "magento_password"),
+            password=secrets.require(secrets.magento_password, "magento_password") if magento.auth == "admin" else None,
             amazon_order_field=magento.amazon_order_field,
         )
 

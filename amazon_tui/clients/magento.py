@@ -12,6 +12,7 @@ import httpx
 
 from amazon_tui.clients.errors import MAGENTO, MalformedResponse, credentials_refused, error_from_response
 from amazon_tui.clients.http import read_json, send, validate
+from amazon_tui.clients.magento_auth import OAuth1Credentials, OAuth1Signer, explain_refusal
 from amazon_tui.clients.magento_criteria import SearchCriteria
 from amazon_tui.clients.magento_models import Order, SearchResult, amazon_order_id_from
 from amazon_tui.clients.retry import RetryPolicy, call_with_retries
@@ -29,10 +30,12 @@ class MagentoPage:
 
 
 class MagentoClient:
-    """Magento REST with an integration token (Bearer), or an admin login.
+    """Magento REST signed with OAuth 1.0a (an integration's four values), or with an
+    integration token as Bearer, or with an admin login.
 
     Admin tokens are fetched once, shared by concurrent callers, and fetched again once
-    when Magento answers 401 (they expire after 4 hours).
+    when Magento answers 401 (they expire after 4 hours). A refusal says what to do about it
+    (``magento_auth.explain_refusal``).
     """
 
     def __init__(
@@ -40,14 +43,17 @@ class MagentoClient:
         http: httpx.AsyncClient,
         *,
         base_url: str,
+        oauth: OAuth1Credentials | None = None,
         token: str | None = None,
         username: str | None = None,
         password: str | None = None,
         amazon_order_field: str = DEFAULT_AMAZON_ORDER_FIELD,
         retry: RetryPolicy = RetryPolicy(),
     ) -> None:
-        if not token and not (username and password):
-            raise ValueError("Magento needs an integration token, or an admin username and password")
+        if not oauth and not token and not (username and password):
+            raise ValueError("Magento needs an integration's OAuth 1.0a values, an integration token, or an admin username and password")
+        self._signer = OAuth1Signer(oauth) if oauth else None
+        self.auth = "oauth1" if oauth else "bearer" if token else "admin"
         self._http = http
         self._rest = base_url.rstrip("/") + "/rest/V1"
         self._token = token
@@ -143,7 +149,7 @@ class MagentoClient:
         async def attempt() -> Any:
             response = await self._send_authorized(operation, method, path, params, json)
             if response.is_error:
-                raise error_from_response(response, service=MAGENTO, operation=operation)
+                raise explain_refusal(error_from_response(response, service=MAGENTO, operation=operation), self.auth)
             return read_json(response, service=MAGENTO, operation=operation)
 
         return await call_with_retries(self._retry, attempt, service=MAGENTO, safe_to_repeat=safe_to_repeat)
@@ -151,7 +157,10 @@ class MagentoClient:
     async def _send_authorized(
         self, operation: str, method: str, path: str, params: list[tuple[str, str]] | None, json: Any
     ) -> httpx.Response:
-        """Send with the Bearer token; an admin token refused with 401 is replaced once."""
+        """Send signed (OAuth 1.0a) or with the Bearer token; an admin token refused with 401 is replaced once."""
+        if self._signer is not None:
+            request = self._http.build_request(method, self._rest + path, params=params, json=json, headers={"Accept": "application/json"})
+            return await send(self._http, self._signer.sign(request), service=MAGENTO, operation=operation)
 
         async def send_with(token: str) -> httpx.Response:
             headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
@@ -185,7 +194,7 @@ class MagentoClient:
         )
         response = await send(self._http, request, service=MAGENTO, operation=operation)
         if response.is_error:
-            raise credentials_refused(error_from_response(response, service=MAGENTO, operation=operation))
+            raise explain_refusal(credentials_refused(error_from_response(response, service=MAGENTO, operation=operation)), self.auth)
         token = read_json(response, service=MAGENTO, operation=operation)
         if not isinstance(token, str) or not token:
             raise MalformedResponse("expected the admin token as a JSON string", service=MAGENTO, operation=operation)

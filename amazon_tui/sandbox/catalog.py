@@ -10,7 +10,12 @@ from typing import NamedTuple
 
 SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.sandbox0000000000000000000000000"
 SANDBOX_CLIENT_SECRET = "amzn1.oa2-cs.v1.sandbox-client-secret-not-a-real-secret"
+# The integration's four values (Magento shows them under Integration Details); its access
+# token is also what a store that allows it takes as a standalone Bearer token.
+MAGENTO_CONSUMER_KEY = "sandboxconsumerkey00000000000000"
+MAGENTO_CONSUMER_SECRET = "sandboxconsumersecret00000000000"
 MAGENTO_INTEGRATION_TOKEN = "sandbox-magento-integration-token-0000000000"
+MAGENTO_ACCESS_TOKEN_SECRET = "sandboxaccesstokensecret00000000"
 MAGENTO_ADMIN_USERNAME = "admin"
 MAGENTO_ADMIN_PASSWORD = "sandbox-admin-1"
 
@@ -104,7 +109,17 @@ def store_for_seller(seller_id: str) -> SandboxStore:
     return next(store for store in STORES if store.seller_id == seller_id)
 
 
-def sandbox_config(base_url: str) -> dict:
+def magento_credentials(auth: str = "oauth1") -> dict:
+    """The [magento] sign-in keys: OAuth 1.0a (the 2.4.4+ default), a Bearer token, or an admin login."""
+    if auth == "bearer":
+        return {"token": MAGENTO_INTEGRATION_TOKEN}
+    if auth == "admin":
+        return {"username": MAGENTO_ADMIN_USERNAME, "password": MAGENTO_ADMIN_PASSWORD}
+    return {"consumer_key": MAGENTO_CONSUMER_KEY, "consumer_secret": MAGENTO_CONSUMER_SECRET,
+            "access_token": MAGENTO_INTEGRATION_TOKEN, "access_token_secret": MAGENTO_ACCESS_TOKEN_SECRET}
+
+
+def sandbox_config(base_url: str, magento_auth: str = "oauth1") -> dict:
     """A config.toml document (as a dict) pointing every service at a sandbox at `base_url`."""
     base_url = base_url.rstrip("/")
     return {
@@ -115,7 +130,7 @@ def sandbox_config(base_url: str) -> dict:
         },
         "magento": {
             "base_url": base_url,
-            "token": MAGENTO_INTEGRATION_TOKEN,
+            **magento_credentials(magento_auth),
             "amazon_order_field": "payment.po_number",
             "on_amazon_cancel": "refund",
         },

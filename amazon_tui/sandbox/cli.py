@@ -47,6 +47,11 @@ def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
                             f" (default {DEMO_TIME_SCALE:g}; 1 = Amazon's pace)")
     serve.add_argument("--arrivals-per-minute", type=float, default=0.0,
                        help="new orders arriving per minute across active stores")
+    serve.add_argument("--magento-bearer-tokens", action="store_true",
+                       help="Magento accepts the integration's access token as a standalone Bearer token"
+                            " (before 2.4.4, or that setting turned on; default: OAuth 1.0a only, as 2.4.4+)")
+    serve.add_argument("--magento-admin-login", action="store_true",
+                       help="Magento issues admin tokens without two-factor authentication (default: 2FA, as a new store)")
     serve.set_defaults(func=run_serve)
 
     reset = commands.add_parser("reset", help="wipe the sandbox data and seed it again",
@@ -64,6 +69,10 @@ def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="print a config.toml pointing at a served sandbox")
     config.add_argument("--host", default="127.0.0.1")
     config.add_argument("--port", type=int, default=8765)
+    config.add_argument("--magento-auth", choices=("oauth1", "bearer", "admin"), default="oauth1",
+                        help="how the app signs in to Magento: the integration's OAuth 1.0a values (default),"
+                             " its token as Bearer (needs serve --magento-bearer-tokens), or the admin login"
+                             " (needs serve --magento-admin-login)")
     config.set_defaults(func=run_config)
     return parser
 
@@ -136,7 +145,8 @@ def run_serve(args: argparse.Namespace) -> int:
     sizes = {} if store_orders is None else {"orders_per_store": orders_per_store,
                                              "store_orders": store_orders}
     sandbox = _open(args, time_scale=args.time_scale, arrivals_per_minute=args.arrivals_per_minute,
-                    **sizes)
+                    magento_bearer_tokens=args.magento_bearer_tokens,
+                    magento_two_factor=not args.magento_admin_login, **sizes)
     seeded = sandbox.seeded_with
     if (args.seed is not None and args.seed != seeded["seed"]) or (
             orders_per_store is not None and orders_per_store != seeded["orders_per_store"]) or (
@@ -184,7 +194,7 @@ def run_config(args: argparse.Namespace) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     sys.stdout.write("# amazon-tui configuration for a sandbox served by"
                      " `amazon-tui sandbox serve` (demo credentials, not secrets)\n")
-    sys.stdout.write(tomli_w.dumps(sandbox_config(f"http://{host}:{args.port}")))
+    sys.stdout.write(tomli_w.dumps(sandbox_config(f"http://{host}:{args.port}", args.magento_auth)))
     return 0
 
 

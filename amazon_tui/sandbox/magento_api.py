@@ -13,6 +13,7 @@ from .magento_orders import add_history, close_as_refunded, item_views
 from .magento_search import apply_fields, parse_fields, parse_search_criteria, search_magento_orders
 from .pipeline import RequestContext
 
+TWO_FACTOR_REQUIRED = "Please use the 2fa provider-specific endpoints to obtain a token."
 NOT_FOUND = "The entity that was requested doesn't exist. Verify the entity and try again."
 NO_CREDIT_MEMO = "Creditmemo Document Validation Error(s):\nThe order does not allow a creditmemo."
 
@@ -128,6 +129,8 @@ async def admin_token(sandbox, request: Request, context: RequestContext) -> JSO
     username, password = body.get("username"), body.get("password")
     if not username or not password:
         raise ApiError(400, "", "One or more input exceptions have occurred.")
+    if sandbox.magento_two_factor:  # Magento_TwoFactorAuth: tokens only through the 2FA providers' endpoints
+        raise ApiError(401, "", TWO_FACTOR_REQUIRED)
     if username != MAGENTO_ADMIN_USERNAME or password != MAGENTO_ADMIN_PASSWORD:
         raise ApiError(401, "", "The account sign-in was incorrect or your account is disabled"
                        " temporarily. Please wait and try again later.")

@@ -21,6 +21,7 @@ from .accesslog import LogEntry
 from .clock import iso
 from .errors import ApiError
 from .faults import DEFAULT_TIMEOUT_SECONDS, Fault
+from .oauth1 import header_params
 from .ratelimit import USAGE_PLANS
 
 if TYPE_CHECKING:
@@ -146,8 +147,7 @@ async def _answer(sandbox: Sandbox, request: Request, context: RequestContext, f
             if not sandbox.rate_limiter.try_acquire(context.seller_id, context.operation):
                 raise ApiError(429, *FAULT_ERRORS["429"]["spapi"][1:])
         elif authenticate and family == "magento":
-            if not sandbox.magento_token_valid(_bearer(request)):
-                raise magento_unauthorized()
+            _magento_caller(sandbox, request)
         sandbox.settle()
         return await handler(sandbox, request, context)
     except ApiError as error:
@@ -162,6 +162,16 @@ def _spapi_seller(sandbox: Sandbox, request: Request) -> str:
     if verdict != "valid":
         raise ApiError(403, "Unauthorized", ACCESS_DENIED, "")
     return seller_id
+
+
+def _magento_caller(sandbox: Sandbox, request: Request) -> None:
+    """OAuth 1.0a signed by the integration, or a Bearer token the store accepts; else Magento's 401."""
+    oauth = header_params(request.headers.get("authorization", ""))
+    if oauth is not None:
+        url = request.url
+        sandbox.magento_oauth.verify(request.method, url.scheme, url.hostname or "", url.port, url.path, url.query, oauth)
+    elif not sandbox.magento_token_valid(_bearer(request)):
+        raise magento_unauthorized()
 
 
 def _bearer(request: Request) -> str:

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from .accesslog import AccessLog, LogEntry
 from .catalog import (
+    MAGENTO_ACCESS_TOKEN_SECRET,
+    MAGENTO_CONSUMER_KEY,
+    MAGENTO_CONSUMER_SECRET,
     MAGENTO_INTEGRATION_TOKEN,
     STORES,
     SandboxStore,
@@ -25,6 +28,7 @@ from .clock import iso, parse_iso, real_clock
 from .db import Database
 from .faults import Fault, FaultSet
 from .magento_orders import add_history, build_magento_order, item_views
+from .oauth1 import OAuthVerifier
 from .ratelimit import RateLimiter
 from .seed import OrderFactory, is_imported_by_asc
 
@@ -49,9 +53,17 @@ class Sandbox:
         arrivals_per_minute: float = 0.0,
         enforce_rate_limits: bool = True,
         gzip_reports: bool | None = None,
+        magento_bearer_tokens: bool = False,
+        magento_two_factor: bool = True,
     ) -> None:
+        """``magento_bearer_tokens``: the store allows integration tokens as standalone Bearer
+        tokens (before 2.4.4, or the setting turned on); ``magento_two_factor``: admin logins
+        need a second factor (Magento_TwoFactorAuth, on by default), so no admin token is issued."""
         if time_scale <= 0:
             raise ValueError("time_scale must be positive")
+        self.magento_bearer_tokens = magento_bearer_tokens
+        self.magento_two_factor = magento_two_factor
+        self.magento_oauth = OAuthVerifier(MAGENTO_CONSUMER_KEY, MAGENTO_CONSUMER_SECRET, MAGENTO_INTEGRATION_TOKEN, MAGENTO_ACCESS_TOKEN_SECRET)
         self.db = Database(db_path)
         self.clock = clock or real_clock
         self.seed = seed
@@ -218,10 +230,11 @@ class Sandbox:
         return token
 
     def magento_token_valid(self, token: str) -> bool:
+        """A Bearer token: an admin token, or the integration's where the store allows that."""
         if not token:
             return False
         if secrets.compare_digest(token, MAGENTO_INTEGRATION_TOKEN):
-            return True
+            return self.magento_bearer_tokens
         row = self.db.query_one("SELECT expires_at FROM access_tokens"
                                 " WHERE token = ? AND kind = 'magento_admin'", (token,))
         return row is not None and parse_iso(row["expires_at"]) > self.clock()

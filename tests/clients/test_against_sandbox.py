@@ -29,12 +29,15 @@ from amazon_tui.clients import (
     link_index_fields,
     make_http_client,
 )
+from amazon_tui.clients.magento_auth import OAuth1Credentials
 from amazon_tui.domain import OrderStatus
 
 sandbox_package = pytest.importorskip("amazon_tui.sandbox")
 Sandbox, ControllableClock, sandbox_config = (
     sandbox_package.Sandbox, sandbox_package.ControllableClock, sandbox_package.sandbox_config
 )
+
+magento_credentials = pytest.importorskip("amazon_tui.sandbox.catalog").magento_credentials
 
 BASE = "http://sandbox.invalid"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
@@ -70,8 +73,8 @@ class World:
     marketplace_id: str
 
     def magento(self, **auth) -> MagentoClient:
-        auth = auth or {"token": sandbox_config(BASE)["magento"]["token"]}
-        return MagentoClient(self.http, base_url=BASE, retry=FAST, **auth)
+        """Signed with the integration's OAuth 1.0a values (what a 2.4.4+ store takes), unless ``auth`` says."""
+        return MagentoClient(self.http, base_url=BASE, retry=FAST, **(auth or {"oauth": OAuth1Credentials(**magento_credentials())}))
 
     async def order_ids(self, n: int = 5, **filters) -> list[str]:
         """Ids of ``n`` orders (one searchOrders call), then a clean access log."""
@@ -310,7 +313,8 @@ async def test_magento_search_with_fields_and_paging(world):
     assert order.amazon_order_id == links[0].order_id and order.payment_title == "Amazon Channel Payment"
 
 
-async def test_magento_admin_token_is_renewed_once_on_401(world):
+async def test_magento_admin_token_is_renewed_once_on_401(tmp_path):
+    world = make_world(new_sandbox(tmp_path, magento_two_factor=False))  # a store without 2FA for admins
     magento = world.magento(username="admin", password="sandbox-admin-1")
     await magento.search_orders(SearchCriteria().page(1))
     world.sandbox.inject_fault("magentoSearchOrders", "magento_401", count=1)
@@ -318,6 +322,7 @@ async def test_magento_admin_token_is_renewed_once_on_401(world):
     assert page.total_count > 0
     assert world.sandbox.count("magentoAdminToken") == 2
     assert statuses(world.sandbox, "magentoSearchOrders") == [200, 401, 200]
+    await world.http.aclose()
 
 
 async def test_magento_refund_and_comment(world):
@@ -340,7 +345,7 @@ async def test_over_a_real_socket(tmp_path):
             ids = await world.order_ids(3)
             orders = await asyncio.gather(*(world.orders.get_order(order_id) for order_id in ids))
             assert [order.order_id for order in orders] == ids
-            magento = MagentoClient(world.http, base_url=served.base_url, token=sandbox_config(BASE)["magento"]["token"], retry=FAST)
+            magento = MagentoClient(world.http, base_url=served.base_url, oauth=OAuth1Credentials(**magento_credentials()), retry=FAST)
             assert (await magento.search_orders(SearchCriteria().page(1))).total_count > 0
             assert sandbox.count("getOrder", 200) == 3 and sandbox.count("magentoSearchOrders", 200) == 1
         finally:

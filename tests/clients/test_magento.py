@@ -20,6 +20,7 @@ from amazon_tui.clients import (
     link_index_fields,
     make_http_client,
 )
+from amazon_tui.clients.magento_auth import BEARER_REFUSED
 from amazon_tui.domain import MagentoAddress, MagentoLink
 
 from .support import FAST, reference
@@ -192,7 +193,7 @@ async def test_integration_token_refused_is_an_auth_error_with_substituted_messa
         401, json={"message": "The consumer isn't authorized to access %resources.", "parameters": {"resources": "Magento_Sales::sales"}}))
     with pytest.raises(AuthError) as caught:
         await client.get_order(3)
-    assert str(caught.value) == "Magento getOrder failed: 401 — The consumer isn't authorized to access Magento_Sales::sales."
+    assert str(caught.value) == f"Magento getOrder failed: 401 — The consumer isn't authorized to access Magento_Sales::sales. — {BEARER_REFUSED}"
     assert "SECRET" not in str(caught.value) and len(seen) == 1
 
 

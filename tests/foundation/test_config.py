@@ -38,11 +38,40 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     return subprocess.run([sys.executable, "-m", "amazon_tui", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=60)
 
 
+MAGENTO = '\n[magento]\nbase_url = "https://shop.example.com"\n'
+OAUTH = 'consumer_key = "ck"\nconsumer_secret_env = "CS"\naccess_token = "at-SECRET"\naccess_token_secret_env = "ATS"\n'
+
+
+def test_magento_oauth_values_come_inline_or_from_the_environment(tmp_path):
+    config = load_config(write(tmp_path, VALID + MAGENTO + OAUTH))
+    assert config.magento.auth == "oauth1"
+    secrets = resolve_secrets(config, {"CS": "cs-SECRET", "ATS": "ats-SECRET"})
+    assert [getattr(secrets, f"magento_{name}").get_secret_value() for name in ("consumer_secret", "access_token", "access_token_secret")] == [
+        "cs-SECRET", "at-SECRET", "ats-SECRET"]
+    assert {"cs-SECRET", "at-SECRET", "ats-SECRET"} <= set(secrets.values())
+    missing = resolve_secrets(config, {"CS": "cs"})
+    with pytest.raises(ConfigError, match="ATS"):
+        missing.require(missing.magento_access_token_secret, "magento_access_token_secret")
+
+
+@pytest.mark.parametrize(("extra", "why"), [
+    (OAUTH + 'token = "t"\n', r"give one way to sign in, not OAuth 1\.0a \(access_token, access_token_secret_env, consumer_key, consumer_secret_env\) and a Bearer token \(token\)"),
+    ('consumer_key = "ck"\ntoken_env = "T"\n', r"OAuth 1\.0a \(consumer_key\) and a Bearer token \(token_env\)"),
+    ('token = "t"\nusername = "admin"\npassword = "p"\n', r"a Bearer token \(token\) and an admin login \(password, username\)"),
+    ('consumer_key = "ck"\naccess_token = "a"\n', "missing consumer_secret, access_token_secret"),
+    ('consumer_secret = "cs"\naccess_token = "a"\naccess_token_secret = "s"\n', "missing consumer_key"),
+    ("", "magento needs the integration's OAuth 1.0a credentials"),
+])
+def test_magento_sign_in_is_one_way_and_complete(tmp_path, extra, why):
+    with pytest.raises(ConfigError, match=why):
+        load_config(write(tmp_path, VALID + MAGENTO + extra))
+
+
 def test_example_config_documents_a_valid_config(monkeypatch):
     monkeypatch.setenv("AMAZON_TUI_CLIENT_SECRET", "s")
     config = parse_config(Path(__file__).parents[2].joinpath("config.example.toml").read_text())
     assert config.stores[0].market.marketplace_id == "ATVPDKIKX0DER"
-    assert config.magento and config.magento.on_amazon_cancel == "refund"
+    assert config.magento and config.magento.on_amazon_cancel == "refund" and config.magento.auth == "oauth1"
 
 
 @pytest.mark.parametrize(
@@ -154,7 +183,7 @@ def test_init_round_trip(tmp_path):
             "Acme US", "us", "A1SELLER", "",  # store 1 (default refresh env)
             "y", "Acme UK", "GB", "A2SELLER", "UK_TOKEN",  # store 2
             "n",
-            "https://shop.example.com", "",  # magento + default token env
+            "https://shop.example.com", "ck0123", "", "", "",  # magento: consumer key, default env names
             "1", "2",  # magento store ids
         ),
     )
@@ -167,7 +196,9 @@ def test_init_round_trip(tmp_path):
         ("Acme US", "US", "A1SELLER", "AMAZON_TUI_ACME_US_REFRESH_TOKEN", 1),
         ("Acme UK", "GB", "A2SELLER", "UK_TOKEN", 2),
     ]
-    assert config.magento.token_env == "AMAZON_TUI_MAGENTO_TOKEN"
+    assert config.magento.auth == "oauth1" and config.magento.consumer_key == "ck0123"
+    assert (config.magento.consumer_secret_env, config.magento.access_token_env, config.magento.access_token_secret_env) == (
+        "AMAZON_TUI_MAGENTO_CONSUMER_SECRET", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN_SECRET")
     # written and read back equal: writing it again gives the same file
     from amazon_tui.config import write_config
 

@@ -126,6 +126,23 @@ def in_process_cli(served: ServedSandbox, tmp_path: Path, monkeypatch, capsys, *
     return invoke
 
 
+def magento_signed(method: str, url: str, **kwargs):
+    """A request to the sandbox's Magento signed as the sandbox integration (oauthlib, in the test itself)."""
+    import httpx
+    from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256, Client
+
+    from amazon_tui.sandbox.catalog import magento_credentials
+
+    values = magento_credentials()
+    client = Client(values["consumer_key"], client_secret=values["consumer_secret"], resource_owner_key=values["access_token"],
+                    resource_owner_secret=values["access_token_secret"], signature_method=SIGNATURE_HMAC_SHA256)
+    request = httpx.Request(method, url, **kwargs)
+    _, headers, _ = client.sign(str(request.url), http_method=method)
+    request.headers["Authorization"] = headers["Authorization"]
+    with httpx.Client() as http:
+        return http.send(request)
+
+
 def cli_env(data_dir: Path, config: Path | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("AMAZON_TUI_")}
     env["AMAZON_TUI_DATA_DIR"] = str(data_dir)

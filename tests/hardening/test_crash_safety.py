@@ -23,7 +23,7 @@ import pytest
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.serve import serving
 
-from .conftest import REPO, cli_env, run_cli, unshipped_mfn, write_config
+from .conftest import REPO, cli_env, magento_signed, run_cli, unshipped_mfn, write_config
 
 HOLD = 1.0  # seconds the held request waits at the sandbox (the kill comes within ~50 ms)
 
@@ -99,7 +99,7 @@ def land(base: str, operation: str, order_id: str, row: dict, magento: dict | No
     """
     import httpx
 
-    from amazon_tui.sandbox.catalog import MAGENTO_INTEGRATION_TOKEN, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, STORES
+    from amazon_tui.sandbox.catalog import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, STORES
 
     if operation == "createFeed":
         store = STORES[0]
@@ -112,7 +112,7 @@ def land(base: str, operation: str, order_id: str, row: dict, magento: dict | No
         # feed created in the current second is not listed yet. Amazon's feeds are older by then.
         time.sleep(1.1)
     else:
-        response = httpx.post(f"{base}/rest/V1/order/{magento['entity_id']}/refund", headers={"Authorization": f"Bearer {MAGENTO_INTEGRATION_TOKEN}"},
+        response = magento_signed("POST", f"{base}/rest/V1/order/{magento['entity_id']}/refund",
                               json={"notify": False, "appendComment": True, "comment": {"comment": f"Amazon order {order_id} canceled", "is_visible_on_front": 0}})
         assert response.status_code == 200, response.text
 

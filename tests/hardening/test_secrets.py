@@ -8,7 +8,14 @@ import httpx
 import pytest
 
 from amazon_tui.sandbox import Sandbox
-from amazon_tui.sandbox.catalog import MAGENTO_ADMIN_PASSWORD, MAGENTO_INTEGRATION_TOKEN, SANDBOX_CLIENT_SECRET, STORES
+from amazon_tui.sandbox.catalog import (
+    MAGENTO_ACCESS_TOKEN_SECRET,
+    MAGENTO_ADMIN_PASSWORD,
+    MAGENTO_CONSUMER_SECRET,
+    MAGENTO_INTEGRATION_TOKEN,
+    SANDBOX_CLIENT_SECRET,
+    STORES,
+)
 from amazon_tui.sandbox.serve import ServedSandbox
 
 from .conftest import cli_env, run_cli, unshipped_mfn, write_config
@@ -28,7 +35,8 @@ FAULTS = [
 
 def secrets_of(sandbox: Sandbox) -> set[str]:
     issued = {row[0] for row in sandbox.db.query("SELECT token FROM access_tokens")}
-    return {SANDBOX_CLIENT_SECRET, MAGENTO_INTEGRATION_TOKEN, MAGENTO_ADMIN_PASSWORD, *(s.refresh_token for s in STORES), *issued}
+    return {SANDBOX_CLIENT_SECRET, MAGENTO_INTEGRATION_TOKEN, MAGENTO_ADMIN_PASSWORD, MAGENTO_CONSUMER_SECRET,
+            MAGENTO_ACCESS_TOKEN_SECRET, *(s.refresh_token for s in STORES), *issued}
 
 
 def test_no_secret_reaches_any_output_under_faults(served, tmp_path):
@@ -95,6 +103,8 @@ def test_config_files_with_secrets_are_private(tmp_path, monkeypatch, capsys):
     assert "chmod 600" in captured.err
     assert SANDBOX_CLIENT_SECRET in text and SANDBOX_CLIENT_SECRET not in captured.out + captured.err
     assert MAGENTO_INTEGRATION_TOKEN not in captured.out
+    assert MAGENTO_CONSUMER_SECRET in text and MAGENTO_CONSUMER_SECRET not in captured.out + captured.err
+    assert MAGENTO_ACCESS_TOKEN_SECRET not in captured.out + captured.err
 
 
 def test_sandbox_binds_loopback_and_refuses_requests_without_a_valid_token(tmp_path):

@@ -31,9 +31,12 @@ def seeded_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def sandbox(tmp_path, clock, seeded_db) -> Sandbox:
+    """A store that takes the integration token as Bearer and logs admins in without 2FA (the
+    API-shape tests send plain headers); test_sandbox_magento_auth.py covers the 2.4.4+ defaults."""
     path = tmp_path / "sandbox.db"
     shutil.copyfile(seeded_db, path)
-    sandbox = Sandbox(path, orders_per_store=80, clock=clock, feed_delay_seconds=2.0)
+    sandbox = Sandbox(path, orders_per_store=80, clock=clock, feed_delay_seconds=2.0,
+                      magento_bearer_tokens=True, magento_two_factor=False)
     yield sandbox
     sandbox.close()
 
