@@ -20,6 +20,7 @@ texts is asked to repaint those that changed. Idle over SSH thus writes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -78,6 +79,7 @@ class LiveRefresh:
         service.leader.on_wait = lambda text: self.app.notify(text, timeout=4, markup=False)  # `r` asked the leader
         self.counts = service.attention_counts()
         service.changed_elsewhere()  # the baseline: what this process has seen
+        self._loop = asyncio.get_running_loop()
         threading.Thread(
             target=follow, args=(service,),
             kwargs={"on_change": self._reload_soon, "on_duties": self._duties_soon, "stop": self._stop, "interval": WATCH_SECONDS},
@@ -94,14 +96,19 @@ class LiveRefresh:
         self.reload()
         return True
 
+    # From the follow thread: hand over to the app's loop without waiting for it (a thread
+    # blocked on a loop that has stopped would keep the whole app alive).
+
     def _reload_soon(self) -> None:
-        self.app.call_from_thread(self.reload)
+        self._loop.call_soon_threadsafe(self.reload)
 
     def _duties_soon(self, duties: Duties) -> None:
-        self.app.call_from_thread(self.act, duties)
+        self._loop.call_soon_threadsafe(self.act, duties)
 
     def act(self, duties: Duties) -> None:
         """Run what the leader's tick found due; show a changed status line."""
+        if self._stop.is_set():  # queued by the thread just before the app stopped
+            return
         if duties.sync and not self.syncing:
             self.app.start_sync(self.app.service.leader.due_stores(), quiet=True)
         if duties.drive and not self.app.driving:
@@ -118,6 +125,8 @@ class LiveRefresh:
 
     def reload(self) -> None:
         """Another process changed the local store: failures, counts and every screen anew."""
+        if self._stop.is_set():
+            return
         service = self.app.service
         self.failures = service.store_errors()
         self.counts = service.attention_counts()

@@ -157,15 +157,17 @@ async def test_a_cancellation_made_elsewhere_is_on_screen_within_a_second_with_t
             await other.cancel([target.order_id], CancelReason.NO_INVENTORY)  # a CLI `order cancel` without --wait
             await wait_until(pilot, lambda: any(row.order_id == target.order_id and row.cancel_state is not None for row in table.rows_shown), seconds=3)
             assert table.current.order_id == before, "the cursor stays where the operator left it"
-            other.mark_seen(None)  # another operator's cursor clearing marks is no change to show
-            await pilot.pause()
-            assert world.app.live.watch() is False
             # This TUI leads the data dir: it collects Amazon's report of the CLI's cancellation.
             await wait_until(pilot, lambda: any(row.order_id == target.order_id and row.status is OrderStatus.CANCELLED for row in table.rows_shown), seconds=10)
+            await wait_until(pilot, lambda: world.service.cancellation(target.order_id).magento_done)
             entry = world.service.cancellation(target.order_id)
             assert entry.state.value == "canceled" and entry.owner == other.leader.peer_id
             assert world.service.leader.leading and not other.leader.leading
             assert world.sandbox.count("createFeed") == 1
+            world.app.live.watch()  # whatever both processes wrote meanwhile, once
+            other.mark_seen(None)  # another operator's cursor clearing marks is no change to show
+            await pilot.pause()
+            assert world.app.live.watch() is False
         finally:
             await other.aclose()
     world.sandbox.close()
