@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,6 +125,17 @@ def in_process_cli(served: ServedSandbox, tmp_path: Path, monkeypatch, capsys, *
 
     invoke.config = config
     return invoke
+
+
+def wait_until(predicate, timeout: float = 20.0, what: str = "condition"):
+    """``predicate()``'s first true value, polled every 20 ms; AssertionError after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 def magento_signed(method: str, url: str, **kwargs):

@@ -23,7 +23,7 @@ import pytest
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.serve import serving
 
-from .conftest import REPO, cli_env, magento_signed, run_cli, unshipped_mfn, write_config
+from .conftest import REPO, cli_env, magento_signed, run_cli, unshipped_mfn, wait_until, write_config
 
 HOLD = 1.0  # seconds the held request waits at the sandbox (the kill comes within ~50 ms)
 
@@ -44,16 +44,6 @@ def journal_row(data_dir: Path, order_id: str) -> dict | None:
 def audit_outcomes(data_dir: Path, order_id: str) -> list[str]:
     with sqlite3.connect(f"file:{data_dir / 'amazon-tui.db'}?mode=ro", uri=True) as conn:
         return [row[0] for row in conn.execute("SELECT outcome FROM audit WHERE order_id = ? ORDER BY id", (order_id,))]
-
-
-def wait_until(predicate, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

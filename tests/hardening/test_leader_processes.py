@@ -22,7 +22,7 @@ import pytest
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.serve import serving
 
-from .conftest import REPO, cli_env, run_cli, unshipped_mfn, write_config
+from .conftest import REPO, cli_env, run_cli, unshipped_mfn, wait_until, write_config
 
 LEASE = 3  # seconds: [sync] lease_seconds in these tests
 
@@ -48,16 +48,6 @@ def leader_pid(data_dir: Path) -> int | None:
 def journal_row(data_dir: Path, order_id: str) -> dict | None:
     rows = query(data_dir, "SELECT * FROM cancellations WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,))
     return dict(rows[0]) if rows else None
-
-
-def wait_until(predicate, timeout: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
