@@ -212,8 +212,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from amazon_tui.startup import pause_collection, resume_collection
 
     pause_collection()  # the TUI resumes it after its first paint (amazon_tui/startup.py)
-    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return _main(sys.argv[1:] if argv is None else list(argv))
+    finally:
+        # argparse's exits (--help, a bad option) and a TUI that ended before its first paint
+        # would leave the collector off for the rest of the process (no-op otherwise).
+        resume_collection()
+
+
+def _main(argv: list[str]) -> int:
     from amazon_tui.logs import configure_logging
+    from amazon_tui.startup import resume_collection
 
     configure_logging()
     try:
