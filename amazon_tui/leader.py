@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from amazon_tui.local.lease import Coordination, LeaseState
+from amazon_tui.local.lease import Coordination
 
 if TYPE_CHECKING:
     from amazon_tui.local.journal import JournalEntry
@@ -97,9 +97,6 @@ class Leader:
     @property
     def leading(self) -> bool:
         return self._leading
-
-    def state(self) -> LeaseState:
-        return self.coordination.state()
 
     def leader_description(self) -> str | None:
         """"this TUI", "the TUI of alice (pid 4242)", or None when no process leads."""

@@ -125,10 +125,6 @@ class Coordination:
     def is_alive(self, peer_id: str | None) -> bool:
         return self.alive(self.peer(peer_id))
 
-    def peers(self) -> list[Peer]:
-        """The live peers, oldest first."""
-        return [peer for peer in (Peer(**dict(row)) for row in self.db.query("SELECT * FROM peers ORDER BY started")) if self.alive(peer)]
-
     def leave(self) -> None:
         """This process stops: give the lease back at once and forget the peer."""
         if not self._registered:
