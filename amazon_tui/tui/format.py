@@ -36,6 +36,13 @@ def provided(value: object | None) -> Text:
     return literal(value, NOT_PROVIDED)
 
 
+def code_label(value: str | None) -> Text:
+    """An Amazon enum value as words ("LIKE_NEW" -> "Like New"); anything else literally."""
+    if value and value.replace("_", "").isalnum() and value.isascii() and value.upper() == value:
+        return Text(value.replace("_", " ").title())
+    return literal(value)
+
+
 def money(value: Money | None) -> Text:
     return Text(value.format()) if value is not None else Text("—", style="dim")
 
@@ -84,12 +91,17 @@ def freshness(fetched: datetime | None, now: datetime) -> str:
     return f"updated {date(fetched)}"
 
 
+def plural(count: int, noun: str) -> str:
+    """"1 item", "3 items"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def new_orders_message(store: str, count: int) -> str:
     """The notification of a sync that brought new orders: "3 new orders in Acme US"."""
     return f"{count} new order{'s' if count != 1 else ''} in {clean(store)}"
 
 
-UNSEEN_MARK = Text("● ", style="bold #5fa8ff")
+UNSEEN_MARK = Text("●", style="bold #5fa8ff")
 
 
 def status_text(label: str, tone: str) -> Text:

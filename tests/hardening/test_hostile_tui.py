@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
 
@@ -26,6 +26,7 @@ from amazon_tui.tui.screens.cancel_modal import CancelModal  # noqa: E402
 from amazon_tui.tui.screens.dashboard import DashboardScreen  # noqa: E402
 from amazon_tui.tui.screens.magento_order import MagentoOrderScreen  # noqa: E402
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen  # noqa: E402
+from amazon_tui.tui.widgets.records import Records  # noqa: E402
 
 from .conftest import HOSTILE, LONG_TITLE, MARKUP, VISIBLE, make_hostile_amazon, make_hostile_magento, terminal_bytes, unshipped_mfn
 
@@ -100,8 +101,8 @@ async def test_hostile_text_is_literal_on_every_screen_of_the_path(hostile_world
             await pilot.press(tab)
             await pilot.pause()
             assert_inert(app, OrderDetailsScreen)
-        items = app.screen.query_one("#items", DataTable)
-        title = str(items.get_row_at(0)[3])
+        items = app.screen.query_one("#items", Records)
+        title = items.rows[0][0].plain
         assert title.startswith("[bold]B[/bold] [/] [link=x]x[/link] [@click=app.quit]Q[/]")
         assert terminal_bytes(title) == []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from helpers import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import TabbedContent
 
 from amazon_tui.domain import OrderStatus
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen
@@ -14,6 +14,7 @@ from amazon_tui.tui.screens.help import HelpScreen
 from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 from amazon_tui.tui.screens.stores import StoresScreen
+from amazon_tui.tui.widgets.records import Records
 
 
 async def test_cards_show_every_store_after_the_startup_sync(world):
@@ -59,9 +60,9 @@ async def test_documented_path_to_each_tab_and_back(world):
         tabs = app.screen.query_one(TabbedContent)
         await pilot.press("2")
         assert tabs.active == "tab-items"
-        items = app.screen.query_one("#items", DataTable)
-        assert items.row_count == len(raw["orderItems"])
-        titles = {str(items.get_row_at(i)[3]) for i in range(items.row_count)}
+        items = app.screen.query_one("#items", Records)
+        assert len(items.rows) == len(raw["orderItems"])
+        titles = {row[0].plain for row in items.rows}
         assert titles == {item["product"]["title"] for item in raw["orderItems"]}
         await pilot.press("3")
         assert tabs.active == "tab-tracking"

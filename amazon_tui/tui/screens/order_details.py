@@ -7,32 +7,40 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Static, TabbedContent, TabPane
+from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from amazon_tui.domain import FulfilledBy, Order, OrderStatus, OrderSummary
 from amazon_tui.tui.format import (
     clean,
+    code_label,
     date,
     freshness,
     literal,
     money,
+    plural,
     provided,
     status_text,
     yes_no,
 )
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.widgets.details_header import DetailsHeader
 from amazon_tui.tui.widgets.fields import FieldSection
+from amazon_tui.tui.widgets.records import Column, Records
 
+# ASC's columns, but the Magento Order Number: the same for every row, it heads the tab instead.
 ITEM_COLUMNS = (
-    "Magento Order Number", "Qty Shipped", "Qty Ordered", "Title", "ASIN", "Seller SKU", "Condition",
-    "Row Price", "Row Tax", "Shipping Price", "Order Item Id", "Subcondition", "Promotional Discount",
+    Column("Title", heading=True), Column("Qty Ordered", right=True), Column("Qty Shipped", right=True),
+    Column("ASIN"), Column("Amazon Seller SKU"), Column("Condition"), Column("Subcondition"),
+    Column("Row Price", right=True), Column("Row Tax", right=True), Column("Shipping Price", right=True),
+    Column("Promotional Discount", right=True), Column("Order Item Id"),
 )
 TRACKING_COLUMNS = (
-    "Magento Order Number", "Title", "Quantity", "Carrier Code", "Carrier Name", "Shipping Method",
-    "Tracking Number", "Ship Date", "Status",
+    Column("Title", heading=True), Column("Quantity", right=True), Column("Carrier Code"), Column("Carrier Name"),
+    Column("Shipping Method"), Column("Tracking Number"), Column("Ship Date"), Column("Status"),
 )
 TABS = ("tab-details", "tab-items", "tab-tracking")
+SIDE_BY_SIDE = 140  # the two sections of the first tab side by side from this width (an email fits)
 
 
 def order_fields(order: Order, summary: OrderSummary | None, magento: str | None) -> list[tuple[str, Text | str]]:
@@ -108,6 +116,7 @@ class OrderDetailsScreen(BaseScreen):
         return ["Amazon Stores", self.store, self.order_id]
 
     def compose_body(self) -> ComposeResult:
+        yield DetailsHeader(self.order_id, self.store, id="details-header")
         with Horizontal(id="detail-bar"):
             yield Button("Back", id="back", compact=True)
             yield Button("Cancel Order", id="cancel", variant="error", compact=True)
@@ -121,13 +130,19 @@ class OrderDetailsScreen(BaseScreen):
                         yield FieldSection("Order details", id="order-section")
                         yield FieldSection("Shipping details", id="shipping-section")
             with TabPane("Order Items", id=TABS[1]):
-                yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="items-scroll"):
+                    yield Static(id="items-head", classes="records-head")
+                    yield Records(ITEM_COLUMNS, noun="Item", id="items")
             with TabPane("Tracking", id=TABS[2]):
-                yield DataTable(id="tracking", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="tracking-scroll"):
+                    yield Static(id="tracking-head", classes="records-head")
+                    yield Records(TRACKING_COLUMNS, noun="Package line", id="tracking")
+
+    def _set_size_classes(self, width: int, height: int, *, update: bool = True) -> bool:
+        self.set_class(width < SIDE_BY_SIDE, "-single", update=update)
+        return super()._set_size_classes(width, height, update=update)
 
     def on_mount(self) -> None:
-        self.query_one("#items", DataTable).add_columns(*ITEM_COLUMNS)
-        self.query_one("#tracking", DataTable).add_columns(*TRACKING_COLUMNS)
         self.query_one("#notice", Static).display = False
         self.show_cached()
         self.refresh_from_amazon(force=False)
@@ -151,6 +166,8 @@ class OrderDetailsScreen(BaseScreen):
         summary = self.service.order_summary(self.order_id)
         link = self.service.magento_link(self.order_id)
         magento = link.increment_id if link else None
+        label = summary.status_label if summary else order.status.label
+        self.query_one(DetailsHeader).show(status_text(label, "warning" if label == "Canceling…" else order.status.tone))
         self.query_one("#order-section", FieldSection).show(order_fields(order, summary, magento))
         self.query_one("#shipping-section", FieldSection).show(shipping_fields(order))
         self._show_items(order, magento)
@@ -158,44 +175,48 @@ class OrderDetailsScreen(BaseScreen):
         self.query_one("#cancel", Button).display = self.service.cancel_refusal(order) is None
         self._show_freshness()
 
+    def _magento_head(self, head: str, magento: str | None, counted: str) -> None:
+        text = Text("Magento Order Number ", style="dim")
+        text.append_text(literal(magento, "— (no Magento order)"))
+        text.append(f"  ·  {counted}", style="dim")
+        self.query_one(head, Static).update(text)
+
     def _show_items(self, order: Order, magento: str | None) -> None:
-        table = self.query_one("#items", DataTable)
-        table.clear()
-        for item in order.items:
-            table.add_row(
-                literal(magento), str(item.quantity_shipped), str(item.quantity_ordered), literal(item.title), literal(item.asin),
-                literal(item.seller_sku), literal(item.condition), money(item.row_price), money(item.row_tax),
-                money(item.shipping_price), literal(item.order_item_id), literal(item.subcondition), money(item.promotion_discount),
-                key=item.order_item_id,
-            )
+        units = sum(item.quantity_ordered for item in order.items)
+        self._magento_head("#items-head", magento, f"{plural(len(order.items), 'item')}, {plural(units, 'unit')} ordered")
+        rows = [
+            (literal(item.title), Text(str(item.quantity_ordered)), Text(str(item.quantity_shipped)), literal(item.asin),
+             literal(item.seller_sku), code_label(item.condition), code_label(item.subcondition), money(item.row_price),
+             money(item.row_tax), money(item.shipping_price), money(item.promotion_discount), literal(item.order_item_id))
+            for item in order.items
+        ]
+        self.query_one("#items", Records).show(rows, empty=Text("Amazon lists no items for this order.", style="dim"))
 
     def _show_tracking(self, order: Order, magento: str | None) -> None:
-        table = self.query_one("#tracking", DataTable)
-        table.clear()
         titles = {item.order_item_id: item.title for item in order.items}
+        rows = []
         for package in order.packages:
-            lines = package.lines or ()
-            for line in lines or [None]:
-                table.add_row(
-                    literal(magento), literal(titles.get(line.order_item_id) if line else None), str(line.quantity) if line else "—",
+            for line in package.lines or [None]:
+                rows.append((
+                    literal(titles.get(line.order_item_id) if line else None), Text(str(line.quantity) if line else "—"),
                     literal(package.carrier), literal(package.carrier), literal(package.shipping_service),
-                    literal(package.tracking_number), date(package.ship_time), literal(package.detailed_status or package.status),
-                )
-        if not order.packages:
-            why = "No packages: Amazon fulfils this order (AFN)" if order.fulfilled_by is FulfilledBy.AMAZON else "No packages yet"
-            table.add_row(Text(why, style="dim"), *[""] * (len(TRACKING_COLUMNS) - 1))
+                    literal(package.tracking_number), Text(date(package.ship_time)), code_label(package.detailed_status or package.status),
+                ))
+        self._magento_head("#tracking-head", magento, plural(len(order.packages), "package"))
+        why = "No packages: Amazon fulfils this order (AFN)." if order.fulfilled_by is FulfilledBy.AMAZON else "No packages yet."
+        self.query_one("#tracking", Records).show(rows, empty=Text(why, style="dim"))
 
     def _show_freshness(self) -> None:
         """Repaint only when the words change: after the first minute they stay put (idle = 0 bytes)."""
         text = freshness(self.service.fetched_at(self.order_id), self.service.clock())
         if text != self._freshness:
             self._freshness = text
-            self.query_one("#freshness", Static).update(Text(text, style="dim", justify="right"))
+            self.query_one("#freshness", Static).update(Text(text, style="dim", justify="right", no_wrap=True, overflow="ellipsis"))
 
     @work(exclusive=True, group="order-refresh")
     async def refresh_from_amazon(self, force: bool) -> None:
         self._freshness = "refreshing from Amazon…"
-        self.query_one("#freshness", Static).update(Text(self._freshness, style="dim", justify="right"))
+        self.query_one("#freshness", Static).update(Text(self._freshness, style="dim", justify="right", no_wrap=True, overflow="ellipsis"))
         try:
             order = await self.service.refresh_order(self.order_id, force=force)
         except Exception as exc:  # noqa: BLE001 - cached data stays; the cause is shown
@@ -209,7 +230,7 @@ class OrderDetailsScreen(BaseScreen):
 
     def action_tab(self, index: int) -> None:
         self.query_one(TabbedContent).active = TABS[index]
-        self.query_one(f"#{TABS[index]}").query_one("VerticalScroll, DataTable").focus()
+        self.query_one(f"#{TABS[index]}").query_one(VerticalScroll).focus()
 
     def action_refresh_order(self) -> None:
         self.refresh_from_amazon(force=True)
