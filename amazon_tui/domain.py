@@ -292,6 +292,7 @@ class SortField(str, Enum):
     PURCHASE_DATE = "purchase_date"
     ORDER_NUMBER = "order_number"
     STATUS = "status"
+    SHIP_BY = "ship_by"
     BUYER_NAME = "buyer_name"
     TOTAL = "total"
     NOTES = "notes"

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from amazon_tui.domain import CancelReason
-from amazon_tui.tui.format import date, literal
+from amazon_tui.tui.format import clean, date, literal
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.widgets.fitted_table import ColumnSpec, FittedTable
 
-COLUMNS = ("Time", "Operator", "Outcome", "Order Number", "Store", "Reason", "Feed", "Message")
+
+class AuditTable(FittedTable):
+    """The trail's rows: when, outcome and order always whole; who, store, reason, message shrink."""
+
+    SPECS = (
+        ColumnSpec("time", "Time"),
+        ColumnSpec("operator", "Operator", "shrink", least=6, short="By"),
+        ColumnSpec("outcome", "Outcome"),
+        ColumnSpec("order", "Order Number"),
+        ColumnSpec("store", "Store", "shrink", least=6),
+        ColumnSpec("reason", "Reason", "shrink", least=8),
+        ColumnSpec("feed", "Feed", "drop"),
+        ColumnSpec("message", "Message", "shrink", least=10),
+    )
 
 
 def reason_label(value: str | None) -> str:
@@ -32,10 +47,9 @@ class AuditScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="pending")
-        yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        yield AuditTable(id="audit")
 
     def on_mount(self) -> None:
-        self.query_one("#audit", DataTable).add_columns(*COLUMNS)
         self.action_reload()
         self.query_one("#audit").focus()
 
@@ -43,13 +57,13 @@ class AuditScreen(BaseScreen):
         pending = self.service.pending_cancellations()
         text = f"{len(pending)} cancellation(s) in flight: " + ", ".join(e.order_id for e in pending) if pending else "No cancellation in flight."
         self.query_one("#pending", Static).update(literal(text))
-        table = self.query_one("#audit", DataTable)
-        table.clear()
-        for entry in self.service.audit():
-            table.add_row(
-                date(entry.time), literal(entry.operator), literal(entry.outcome), literal(entry.order_id), literal(entry.store),
-                reason_label(entry.reason), literal(entry.feed_id), literal(entry.message),
-            )
+        entries = self.service.audit()
+        rows = [{
+            "time": Text(date(entry.time)), "operator": literal(entry.operator), "outcome": literal(entry.outcome),
+            "order": literal(entry.order_id), "store": literal(entry.store), "reason": Text(clean(reason_label(entry.reason))),
+            "feed": literal(entry.feed_id), "message": Text(" ".join(clean(entry.message or "").split())),
+        } for entry in entries]
+        self.query_one("#audit", AuditTable).fill(rows, [str(index) for index in range(len(rows))])
 
     def on_orders_changed(self, message: OrdersChanged) -> None:
         self.action_reload()

@@ -2,47 +2,54 @@
 
 A DataTable subclass with j/k/g/G, `y` to copy the order number, header clicks to sort and
 a mark column: ✓ for bulk actions, ● for a new or changed order until the cursor has rested
-on it (then it counts as seen). Rows are built from ``OrderSummary`` with
-untrusted text wrapped in ``Text`` so buyer names and notes are shown literally.
+on it (then it counts as seen). Rows are built from ``OrderSummary`` with untrusted text
+wrapped in ``Text`` so buyer names and notes are shown literally. Columns are fitted to the
+table's own width by priority (``fitted_table``) and fitted again when it changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from amazon_tui.domain import OrderSummary, SortField
+from amazon_tui.domain import OrderStatus, OrderSummary, SortField
 from amazon_tui.tui.format import UNSEEN_MARK, clean, summary_status
 from amazon_tui.tui.messages import OrderSeen
+from amazon_tui.tui.widgets.fitted_table import SCROLLBAR, ColumnSpec, FittedTable
 
 COLUMNS: tuple[tuple[SortField, str], ...] = (
     (SortField.PURCHASE_DATE, "Purchase Date"),
     (SortField.ORDER_NUMBER, "Order Number"),
     (SortField.STATUS, "Status"),
+    (SortField.SHIP_BY, "Ship By"),
     (SortField.BUYER_NAME, "Buyer's Name"),
     (SortField.TOTAL, "Total"),
     (SortField.NOTES, "Order Notes"),
 )
-WIDE = 110
+_LABELS = dict(COLUMNS)
+# The order number, status, ship-by and total are never dropped or cut; the purchase date goes
+# first when room is short; buyer and notes (free text) shrink with an ellipsis.
+SPECS = (
+    ColumnSpec("mark", " "),
+    ColumnSpec(SortField.PURCHASE_DATE.value, _LABELS[SortField.PURCHASE_DATE], "drop"),
+    ColumnSpec(SortField.ORDER_NUMBER.value, _LABELS[SortField.ORDER_NUMBER]),
+    ColumnSpec(SortField.STATUS.value, _LABELS[SortField.STATUS]),
+    ColumnSpec(SortField.SHIP_BY.value, _LABELS[SortField.SHIP_BY]),
+    ColumnSpec(SortField.BUYER_NAME.value, _LABELS[SortField.BUYER_NAME], "shrink", least=8, short="Buyer"),
+    ColumnSpec(SortField.TOTAL.value, _LABELS[SortField.TOTAL], right=True),
+    ColumnSpec(SortField.NOTES.value, _LABELS[SortField.NOTES], "shrink", least=10, short="Notes"),
+)
+WIDE = 110  # from this width: full dates, totals with their currency, sort arrows
+LATE_STYLE = "#ff8c3a"
 
 
-def _cell(text: Text | str, width: int, *, right: bool = False) -> Text:
-    """A cell exactly ``width`` wide with a one-column gap (cell_padding is 0)."""
-    cell = text if isinstance(text, Text) else Text(text)
-    cell.no_wrap = True
-    cell.truncate(width - 1, overflow="ellipsis")
-    if right:
-        cell.pad_left(width - 1 - cell.cell_len)
-    cell.append(" ")
-    return cell
-
-
-class OrderTable(DataTable):
-    """Orders as rows keyed by order number."""
+class OrderTable(FittedTable):
+    """Orders as rows keyed by order number, columns fitted to the table's width."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="down"),
@@ -51,9 +58,8 @@ class OrderTable(DataTable):
         Binding("G", "scroll_bottom", "Last", show=False, id="last"),
         Binding("y", "copy_order", "Copy number", show=False, id="copy-order"),
     ]
-    DEFAULT_CSS = """
-    OrderTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    SPECS: tuple[ColumnSpec, ...] = SPECS
+    number_column = SortField.ORDER_NUMBER.value
 
     class SortRequested(Message):
         def __init__(self, field: SortField) -> None:
@@ -61,64 +67,80 @@ class OrderTable(DataTable):
             self.field = field
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", cell_padding=0, zebra_stripes=True)
+        super().__init__(id=id)
         self.marked: set[str] = set()
         self.sort: tuple[SortField, bool] = (SortField.PURCHASE_DATE, True)
         self._rows: list[OrderSummary] = []
-        self._compact = True
+        self._now: datetime | None = None
 
     @property
     def compact(self) -> bool:
-        return (self.app.size.width if self.is_attached else 80) < WIDE
+        return self.room + SCROLLBAR < WIDE
 
-    def widths(self) -> list[int]:
-        compact = self.compact
-        return [14 if compact else 17, 20, 20, 13 if compact else 24, 10 if compact else 15, 60]
-
-    def _headers(self) -> None:
-        self.clear(columns=True)
-        self.add_column(" ", width=2, key="mark")
+    def header_label(self, spec: ColumnSpec) -> str:
         field, descending = self.sort
-        for (column, label), width in zip(COLUMNS, self.widths()):
-            arrow = (" ▼" if descending else " ▲") if column is field and not self.compact else ""
-            header = _cell(Text(label + arrow, style="bold"), width, right=column is SortField.TOTAL)
-            self.add_column(header, width=width, key=column.value)
+        if spec.key == field.value and not self.compact:
+            return spec.label + (" ▼" if descending else " ▲")
+        return spec.label
 
     def show(self, rows: Sequence[OrderSummary], *, keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on ``keep`` (an order number) when it is there."""
         self._rows = list(rows)
-        self._compact = self.compact
-        self._headers()
-        widths = self.widths()
-        for summary in rows:
-            self.add_row(*self._cells(summary, widths), key=summary.order_id)
+        self._now = self._clock()
+        self.fill([self.values(summary) for summary in self._rows], [summary.order_id for summary in self._rows])
         if keep is not None:
             self.select(keep)
 
-    def _cells(self, summary: OrderSummary, widths: list[int]) -> list[Text]:
-        compact = self._compact
-        date = summary.purchase_date.strftime("%m-%d %H:%M" if compact else "%Y-%m-%d %H:%M")
+    def refit(self) -> None:
+        current = self.current
+        self.show(self._rows, keep=current.order_id if current else None)
+
+    def _clock(self) -> datetime | None:
+        service = getattr(self.app, "service", None) if self.is_attached else None
+        return service.clock() if service is not None else None
+
+    def values(self, summary: OrderSummary) -> dict[str, Text]:
+        """The cells of one order, unshortened, by column key."""
+        compact = self.compact
         total = ""
         if summary.total is not None:
             total = f"{summary.total.amount:,.2f}" if compact else summary.total.format()
-        return [
-            self._mark(summary),
-            _cell(date, widths[0]),
-            self._number_cell(summary),
-            _cell(summary_status(summary), widths[2]),
-            _cell(clean(summary.buyer_name or "—"), widths[3]),
-            _cell(total, widths[4], right=True),
-            _cell(clean(summary.notes or ""), widths[5]),
-        ]
+        return {
+            "mark": self._mark(summary),
+            SortField.PURCHASE_DATE.value: Text(summary.purchase_date.strftime("%m-%d %H:%M" if compact else "%Y-%m-%d %H:%M")),
+            SortField.ORDER_NUMBER.value: self._number(summary),
+            SortField.STATUS.value: summary_status(summary),
+            SortField.SHIP_BY.value: self._ship_by(summary, compact),
+            SortField.BUYER_NAME.value: Text(clean(summary.buyer_name or "—")),
+            SortField.TOTAL.value: Text(total),
+            SortField.NOTES.value: Text(clean(summary.notes or "")),
+        }
+
+    def _ship_by(self, summary: OrderSummary, compact: bool) -> Text:
+        """The latest ship date: orange once passed with items still to ship, dim once shipped."""
+        if summary.ship_by is None:
+            return Text("—", style="dim")
+        text = Text(summary.ship_by.strftime("%m-%d %H:%M" if compact else "%Y-%m-%d %H:%M"))
+        if summary.status not in (OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED):
+            text.stylize("dim")
+        elif self._now is not None and summary.ship_by < self._now:
+            text.stylize(LATE_STYLE)
+        return text
 
     def _mark(self, summary: OrderSummary) -> Text:
         if summary.order_id in self.marked:
-            return Text("✓ ", style="bold #5fa8ff")
-        return UNSEEN_MARK.copy() if summary.unseen else Text("  ")
+            return Text("✓", style="bold #5fa8ff")
+        return UNSEEN_MARK.copy() if summary.unseen else Text(" ")
+
+    def _number(self, summary: OrderSummary) -> Text:
+        """The order number, bold while the order is new or changed and not yet seen."""
+        return Text(clean(summary.order_id), style="bold" if summary.unseen else "")
+
+    def _mark_cell(self, summary: OrderSummary) -> Text:
+        return self.fitted("mark", self._mark(summary))
 
     def _number_cell(self, summary: OrderSummary) -> Text:
-        """The order number, bold while the order is new or changed and not yet seen."""
-        return _cell(Text(clean(summary.order_id), style="bold" if summary.unseen else ""), self.widths()[1])
+        return self.fitted(self.number_column, self._number(summary))
 
     def select(self, order_id: str) -> None:
         for index, summary in enumerate(self._rows):
@@ -142,7 +164,7 @@ class OrderTable(DataTable):
         if summary is None:
             return None
         self.marked.symmetric_difference_update({summary.order_id})
-        self.update_cell(summary.order_id, "mark", self._mark(summary))
+        self.update_cell(summary.order_id, "mark", self._mark_cell(summary))
         return summary
 
     def set_marked(self, order_ids: Iterable[str]) -> None:
@@ -161,11 +183,9 @@ class OrderTable(DataTable):
             return
         seen = summary.model_copy(update={"unseen": False})
         self._rows[self.cursor_row] = seen
-        self.update_cell(seen.order_id, "mark", self._mark(seen))
+        self.update_cell(seen.order_id, "mark", self._mark_cell(seen))
         self.update_cell(seen.order_id, self.number_column, self._number_cell(seen))
         self.post_message(OrderSeen(seen.order_id))
-
-    number_column = SortField.ORDER_NUMBER.value
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
