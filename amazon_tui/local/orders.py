@@ -22,12 +22,13 @@ _SORT_COLUMNS = {
     SortField.PURCHASE_DATE: "o.purchase_date",
     SortField.ORDER_NUMBER: "o.order_id",
     SortField.STATUS: "o.status",
+    SortField.SHIP_BY: "o.ship_by",
     SortField.BUYER_NAME: "o.buyer_fold",
     SortField.TOTAL: "o.total_micros",
     SortField.NOTES: "o.notes",
 }
 
-_NULLABLE_SORTS = (SortField.BUYER_NAME, SortField.TOTAL, SortField.NOTES)
+_NULLABLE_SORTS = (SortField.SHIP_BY, SortField.BUYER_NAME, SortField.TOTAL, SortField.NOTES)
 
 _SUMMARY_COLUMNS = """
     o.order_id, o.store, o.status, o.fulfilled_by, o.purchase_date, o.last_updated, o.ship_by,
@@ -51,9 +52,21 @@ def _micros(money: Money | None) -> int | None:
     return None if money is None else int((money.amount * MICROS).to_integral_value())
 
 
+# ASC's Error orders carry a note that says why; Amazon's UNFULFILLABLE is the only error state.
+ERROR_NOTE = ("Status updated to Error: Amazon reports it cannot fulfil this order (UNFULFILLABLE, an "
+              "Amazon-fulfilled order not placed on Amazon's website). Check it in Seller Central.")
+
+
 def status_note(status: OrderStatus) -> str:
-    """The order note ASC writes when a status changes."""
-    return f"Status updated to {status.label}."
+    """The order note ASC writes when a status changes (for Error: what went wrong)."""
+    return ERROR_NOTE if status is OrderStatus.UNFULFILLABLE else f"Status updated to {status.label}."
+
+
+def shown_notes(status: OrderStatus, notes: str | None) -> str | None:
+    """The notes of an order as listed: an Error order without its reason gets it (older rows too)."""
+    if status is OrderStatus.UNFULFILLABLE and notes in (None, "", "Status updated to Error."):
+        return ERROR_NOTE
+    return notes
 
 
 class StatusChange(NamedTuple):
@@ -109,7 +122,7 @@ def _summary(row: sqlite3.Row) -> OrderSummary:
         fulfilled_by=row["fulfilled_by"],
         buyer_name=row["buyer_name"],
         total=total,
-        notes=row["notes"],
+        notes=shown_notes(OrderStatus(row["status"]), row["notes"]),
         magento_increment_id=row["increment_id"],
         ship_by=parse_timestamp(row["ship_by"]),
         last_updated=parse_timestamp(row["last_updated"]),
