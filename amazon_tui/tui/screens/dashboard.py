@@ -16,7 +16,7 @@ from amazon_tui.tui.widgets.revenue import RevenueChart
 from amazon_tui.tui.widgets.store_card import attention_text
 from amazon_tui.tui.widgets.store_header import StoreHeader
 
-ATTENTION_WIDTH = 46  # what is left of 80 columns beside the "Recent Orders" title
+TITLE_WIDTH = 34  # "Recent Orders  (a: All Orders)", its padding and a gap
 
 
 class DashboardScreen(BaseScreen):
@@ -39,6 +39,7 @@ class DashboardScreen(BaseScreen):
         super().__init__()
         self.store = store
         self.days = 30
+        self._attention = None
 
     def trail(self) -> list[str]:
         return ["Amazon Stores", self.store]
@@ -60,11 +61,22 @@ class DashboardScreen(BaseScreen):
     def reload(self) -> None:
         card = self.service.store_card(self.store)
         self.query_one(StoreHeader).show(card)
-        self.query_one("#attention-counts", Static).update(attention_text(card.attention, ATTENTION_WIDTH))
+        self._attention = card.attention
+        self._show_attention()
         self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
         table = self.query_one("#recent", OrderTable)
         keep = table.current.order_id if table.current else None
         table.show(self.service.recent_orders(self.store), keep=keep)
+
+    def _show_attention(self) -> None:
+        """The late / due soon / buyer-request counts in the words that fit beside the title."""
+        width = max(10, (self.size.width or self.app.size.width) - TITLE_WIDTH)
+        self.query_one("#attention-counts", Static).update(attention_text(self._attention, width))
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        if self._attention is not None:
+            self._show_attention()
 
     def action_toggle_period(self) -> None:
         self.days = 7 if self.days == 30 else 30

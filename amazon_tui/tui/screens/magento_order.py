@@ -53,8 +53,8 @@ class MagentoOrderScreen(BaseScreen):
     HELP = "The Magento order that Amazon Sales Channel created. o: View or Cancel Amazon Order, a: View All Amazon Orders."
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("o", "view_amazon", "View or Cancel Amazon Order", id="open-amazon"),
-        Binding("a", "all_orders", "View All Amazon Orders", id="all-orders"),
+        Binding("o", "view_amazon", "Amazon Order", tooltip="View or Cancel Amazon Order", id="open-amazon"),
+        Binding("a", "all_orders", "All Orders", tooltip="View All Amazon Orders", id="all-orders"),
         Binding("y", "copy_order", "Copy number", show=False, id="copy-order"),
         Binding("r", "reload", "Reload", show=False, id="refresh"),
     ]

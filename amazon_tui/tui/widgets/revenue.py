@@ -17,8 +17,11 @@ class RevenueChart(Vertical):
     DEFAULT_CSS = """
     RevenueChart { height: auto; }
     RevenueChart #revenue-figures { height: 2; }
-    RevenueChart Sparkline { height: 2; margin-right: 1; }
+    RevenueChart Sparkline { height: 3; margin-right: 1; }
     """
+
+    def on_mount(self) -> None:
+        self.border_title = "Sales revenue"
 
     def compose(self) -> ComposeResult:
         yield Static(id="revenue-figures")
@@ -26,10 +29,12 @@ class RevenueChart(Vertical):
 
     def show(self, stats: StoreStats, days: int, currency: str) -> None:
         money = stats.currency or currency
-        figures = Text.assemble(("Sales revenue", "bold"), f" · last {days} days ", ("[t] 30/7", "dim"), "\n")
+        figures = Text(no_wrap=True, overflow="ellipsis")
         figures.append(amount(stats.gmv, money), style="bold")
         figures.append(" ")
         figures.append_text(change(stats.gmv_change))
-        figures.append(f" · Lifetime sales {amount(stats.lifetime, money)}")
+        figures.append(f" · last {days} days ")
+        figures.append("(t: 30/7)", style="dim")
+        figures.append(f"\nLifetime sales {amount(stats.lifetime, money)}")
         self.query_one("#revenue-figures", Static).update(figures)
         self.query_one("#revenue-spark", Sparkline).data = [float(v) for v in stats.daily] or [0.0]

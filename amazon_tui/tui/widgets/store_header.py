@@ -1,38 +1,60 @@
-"""The store header of the dashboard and the order grid: Store Name, Magento Website, Status, dates."""
+"""The store header of the dashboard: flag, Store Name, Magento Website, Status, Created, Last Updated.
+
+The fields are packed into as few lines as the width allows (two at 80 columns, three at the
+minimum width); a field is never split across lines, and one longer than a line ends with an
+ellipsis.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 from amazon_tui.service import StoreCard
 from amazon_tui.tui.format import clean, day, last_updated
 from amazon_tui.tui.widgets.store_card import STATUS_STYLES
 
+GAP = "  "
 
-class StoreHeader(Static):
+
+def _field(label: str, value: str, style: str = "") -> Text:
+    return Text.assemble((f"{label}: ", "dim"), (value, style))
+
+
+class StoreHeader(Widget):
     DEFAULT_CSS = """
-    StoreHeader { height: 2; padding: 0 1; background: $boost; }
+    StoreHeader { height: auto; padding: 0 1; background: $boost; }
     """
 
     last_sync_text = ""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fields: list[Text] = []
+
     def show(self, card: StoreCard) -> None:
         self.last_sync_text = last_updated(card.last_sync)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{card.marketplace.code} ", style="bold reverse")
-        text.append(" Store Name: ", style="dim")
-        text.append(clean(card.name), style="bold")
-        text.append("  Magento Website: ", style="dim")
-        text.append(clean(card.config.magento_website or "—"))
-        text.append("\n")
-        text.append("Status: ", style="dim")
-        text.append("● ", style=STATUS_STYLES[card.status])
-        text.append(card.status.value)
-        text.append("  Created: ", style="dim")
-        text.append(day(card.created))
-        text.append("  Last Updated: ", style="dim")
-        text.append(self.last_sync_text)
+        status = Text.assemble(("Status: ", "dim"), ("● ", STATUS_STYLES[card.status]), card.status.value)
+        self.fields = [
+            Text.assemble((f"{card.marketplace.code} ", "bold reverse"), " ", _field("Store Name", clean(card.name), "bold")),
+            _field("Magento Website", clean(card.config.magento_website or "—")),
+            status,
+            _field("Created", day(card.created)),
+            _field("Last Updated", self.last_sync_text),
+        ]
         if card.error:
-            text.append(f"  ⚠ {clean(card.error)}", style="#ff8c3a")
-        self.update(text)
+            self.fields.append(Text(f"⚠ {clean(card.error)}", style="#ff8c3a"))
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        width = self.content_size.width or 78
+        lines: list[Text] = []
+        for field in self.fields:
+            if lines and lines[-1].cell_len + len(GAP) + field.cell_len <= width:
+                lines[-1].append(GAP)
+                lines[-1].append_text(field)
+            else:
+                lines.append(field.copy())
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")
+        return Text("\n").join(lines)
