@@ -13,7 +13,8 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
@@ -51,16 +52,17 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
         self._set_size_classes(*self.app.size, update=False)
         with Vertical(id="cancel-dialog"):
             yield Static("Amazon Order Cancellation", id="cancel-title")
-            label = "Amazon Order Number" if len(self.order_ids) == 1 else f"Amazon Order Numbers ({len(self.order_ids)})"
-            yield Static(Text(label, style="bold"))
-            yield Static(Text(", ".join(clean(i) for i in self.order_ids)), id="cancel-orders")
-            if self.buyer_reason is not None:
-                request = Text("The buyer asked to cancel: ", style="bold #c678dd")
-                request.append(clean(self.buyer_reason) if self.buyer_reason else "no reason given", style="" if self.buyer_reason else "dim italic")
-                yield Static(request, id="buyer-request")
-            yield Static(Text.assemble(("Reason For Cancellation ", "bold"), ("*", "red")))
-            yield OptionList(*[Option(reason.label, id=reason.value) for reason in CancelReason], id="reasons")
-            yield Static(Text(HINT, style="dim"), id="cancel-hint")
+            with VerticalScroll(id="cancel-body", can_focus=False):
+                label = "Amazon Order Number" if len(self.order_ids) == 1 else f"Amazon Order Numbers ({len(self.order_ids)})"
+                yield Static(Text(label, style="bold"))
+                yield Static(Text(", ".join(clean(i) for i in self.order_ids)), id="cancel-orders")
+                if self.buyer_reason is not None:
+                    request = Text("The buyer asked to cancel: ", style="bold #c678dd")
+                    request.append(clean(self.buyer_reason) if self.buyer_reason else "no reason given", style="" if self.buyer_reason else "dim italic")
+                    yield Static(request, id="buyer-request")
+                yield Static(Text.assemble(("Reason For Cancellation ", "bold"), ("*", "red")))
+                yield OptionList(*[Option(reason.label, id=reason.value) for reason in CancelReason], id="reasons")
+                yield Static(Text(HINT, style="dim"), id="cancel-hint")
             yield Static(id="cancel-status")
             with Horizontal(id="cancel-buttons"):
                 yield Button("Back", id="cancel-back-button", compact=True)
@@ -77,10 +79,31 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
             reasons.highlighted = list(CancelReason).index(CancelReason.BUYER_CANCELED)
         self._show_choice()
 
+    def on_resize(self) -> None:
+        super().on_resize()
+        self._fit_body()
+        self.call_after_refresh(self._fit_body)  # again once the status line has its height
+
+    def _fit_body(self) -> None:
+        """Back and Confirm stay on screen: the order numbers and reasons scroll above them."""
+        status = self.query_one("#cancel-status")
+        fixed = 2 + 2 + 1 + status.outer_size.height + status.styles.margin.bottom  # border, title, buttons, status
+        self.query_one("#cancel-body").styles.max_height = max(3, self.size.height - fixed)
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#cancel-status", Static).update(text)
+        self.call_after_refresh(self._fit_body)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Keep the highlighted reason in view when the body scrolls."""
+        body = self.query_one("#cancel-body", VerticalScroll)
+        top = event.option_list.virtual_region.y + event.option_index
+        body.scroll_to_region(Region(0, top, 1, 1), animate=False, immediate=True)
+
     def _show_choice(self) -> None:
         chosen = Text("Chosen reason: ", style="dim")
         chosen.append(self.reason.label if self.reason else "none", style="bold" if self.reason else "dim italic")
-        self.query_one("#cancel-status", Static).update(chosen)
+        self._status(chosen)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -118,7 +141,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
         self.query_one("#confirm", Button).disabled = True
         self.query_one("#cancel-back-button", Button).disabled = True
         self.query_one("#reasons", OptionList).disabled = True
-        self.query_one("#cancel-status", Static).update(Text("Submitting the cancellation to Amazon…", style="bold"))
+        self._status(Text("Submitting the cancellation to Amazon…", style="bold"))
         self.submit(self.reason)
 
     @work(exclusive=True, group="cancel-submit")
@@ -143,7 +166,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
         status = Text(FAILURE_MESSAGE, style="bold red")
         status.append(f"\n{' '.join(clean(cause).split())}")
         status.append("\nPress Enter to retry, Escape to go back.", style="bold")
-        self.query_one("#cancel-status", Static).update(status)
+        self._status(status)
         self.query_one("#cancel-back-button", Button).disabled = False
         self.query_one("#reasons", OptionList).disabled = False
         confirm = self.query_one("#confirm", Button)
