@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from amazon_tui.tui.format import clean
 
-MIN_WIDTH, MIN_HEIGHT = 60, 16  # below this, screens show TooSmall instead of a broken layout
+MIN_WIDTH, MIN_HEIGHT = 72, 16  # the smallest at which every screen is complete (tests/tui/test_80x24.py)
 
 
 class ErrorLine(Widget):
