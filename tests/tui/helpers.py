@@ -54,3 +54,23 @@ def cancelable_with_magento(service):
         return summary.status is OrderStatus.UNSHIPPED and order.is_merchant_fulfilled and service.magento_link(summary.order_id) is not None
 
     return predicate
+
+
+def visible_text(app) -> str:
+    """What the terminal shows now, as plain lines (the composited screen, modals included)."""
+    update = app.screen._compositor.render_update(full=True)
+    console = Console(width=app.size.width, height=app.size.height, force_terminal=False, color_system=None, record=True)
+    console.print(update, end="")
+    return console.export_text()
+
+
+async def text_through_scrolling(pilot: Pilot, scroller) -> str:
+    """Everything ``scroller`` shows from its top to its end, a page at a time, as plain lines."""
+    scroller.scroll_home(animate=False, immediate=True)
+    await pilot.pause()
+    pages = [visible_text(pilot.app)]
+    while scroller.scroll_y < scroller.max_scroll_y:
+        scroller.scroll_page_down(animate=False)
+        await pilot.pause()
+        pages.append(visible_text(pilot.app))
+    return "\n".join(pages)

@@ -1,11 +1,19 @@
-"""Every screen at 80x24 and 120x40 (pytest-textual-snapshot; plain def tests)."""
+"""Every screen and order state at 80x24 and 120x40 (pytest-textual-snapshot; plain def tests)."""
 
 from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
 
 import pytest
 from factory import build
 
 from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.sandbox.clock import iso
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from hardening.conftest import HOSTILE, make_hostile_amazon  # noqa: E402
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -121,5 +129,112 @@ def test_screen(screen, size, snap_compare, tmp_path):
     world = build(tmp_path)
     try:
         assert snap_compare(world.app, terminal_size=size, run_before=SCREENS[screen])
+    finally:
+        world.sandbox.close()
+
+
+# -- Amazon Order Details in each state an operator meets ----------------------------------------
+
+
+def _sandbox_order(sandbox, status: str, fulfilled_by: str = "MERCHANT", *, magento: bool = True) -> str:
+    """The newest Acme US order Amazon holds with this status (and a Magento order when asked)."""
+    rows = sandbox.db.query(
+        "SELECT order_id FROM amazon_orders WHERE seller_id = 'A1SANDBOXACMEUS' AND fulfillment_status = ? AND fulfilled_by = ? "
+        "ORDER BY created_time DESC, order_id", (status, fulfilled_by))
+    return next(row["order_id"] for row in rows if not magento or sandbox.magento_order_for(row["order_id"]) is not None)
+
+
+def _rewritten(change):
+    """A change of the order Amazon holds, made as an update Amazon would report."""
+    def apply(sandbox, order_id: str) -> None:
+        doc = sandbox.db.amazon_order(order_id)
+        change(doc)
+        doc["lastUpdatedTime"] = iso(sandbox.clock())
+        sandbox.db.save_amazon_order(doc)
+
+    return apply
+
+
+@_rewritten
+def _no_items(doc: dict) -> None:
+    doc["orderItems"] = []
+
+
+@_rewritten
+def _fifty_items(doc: dict) -> None:
+    first = doc["orderItems"][0]
+    items = []
+    for n in range(50):
+        item = copy.deepcopy(first)
+        item["orderItemId"] = f"{70000000000000 + n}"
+        item["product"]["title"] = f"Replacement part no. {n + 1} for the Cast Iron Skillet 10 inch"
+        item["product"]["sellerSku"] = f"PART-{n + 1:03d}"
+        items.append(item)
+    doc["orderItems"] = items
+
+
+@_rewritten
+def _long_titles(doc: dict) -> None:
+    for item in doc["orderItems"]:
+        item["product"]["title"] = "Ultra-Premium Stainless Steel Professional Kitchen Knife Set with Block, " * 4 + "end of title"
+        item["product"]["sellerSku"] = "SKU-" + "X" * 56
+
+
+def _hostile(sandbox, order_id: str) -> None:
+    make_hostile_amazon(sandbox, order_id, HOSTILE)
+
+
+def _canceling(sandbox, order_id: str) -> None:
+    """Amazon takes the feed but (its clock stands still) never finishes it: the order stays Canceling…"""
+    sandbox.feed_delay_seconds = 3600 * sandbox.time_scale
+
+
+def _state(status: str, tab: str, *, fulfilled_by: str = "MERCHANT", change=None, cancel: bool = False):
+    """(prepare the sandbox, open the order's details on ``tab``); the order is picked before the first sync."""
+    chosen: dict[str, str] = {}
+
+    def prepare(world) -> None:
+        chosen["order"] = _sandbox_order(world.sandbox, status, fulfilled_by, magento=fulfilled_by == "MERCHANT" and status != "PENDING")
+        if change is not None:
+            change(world.sandbox, chosen["order"])
+
+    async def run(pilot) -> None:
+        await _synced(pilot)
+        pilot.app.open_details(chosen["order"])
+        await _synced(pilot)
+        await pilot.press(tab)
+        await _synced(pilot)
+        if cancel:  # No Inventory, confirmed, as an operator would; Amazon's report is awaited (workers stay busy)
+            await pilot.press("c", "down", "enter", "enter")
+            for _ in range(200):
+                if not pilot.app.screen.is_modal and pilot.app.service.cancellation(chosen["order"]) is not None:
+                    break
+                await pilot.pause(0.02)
+            await pilot.pause()
+            pilot.app.clear_notifications()  # the screen itself, not the toast that says it was sent
+
+    return prepare, run
+
+
+STATES = {
+    "pending": _state("PENDING", "1"),
+    "amazon_fulfilled": _state("SHIPPED", "1", fulfilled_by="AMAZON"),
+    "error": _state("UNFULFILLABLE", "1", fulfilled_by="AMAZON"),
+    "canceling": _state("UNSHIPPED", "1", change=_canceling, cancel=True),
+    "no_items": _state("UNSHIPPED", "2", change=_no_items),
+    "fifty_items": _state("UNSHIPPED", "2", change=_fifty_items),
+    "hostile": _state("SHIPPED", "3", change=_hostile),
+    "long_titles": _state("UNSHIPPED", "2", change=_long_titles),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("state", list(STATES))
+def test_order_state(state, size, snap_compare, tmp_path):
+    world = build(tmp_path)
+    prepare, run = STATES[state]
+    try:
+        prepare(world)
+        assert snap_compare(world.app, terminal_size=size, run_before=run)
     finally:
         world.sandbox.close()
