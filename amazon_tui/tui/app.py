@@ -38,7 +38,7 @@ class AmazonTuiApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", show=False, id="quit"),
         Binding("question_mark,f1", "help", "Help", id="help"),
-        Binding("colon", "command_palette", "Commands", show=False, id="palette"),
+        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="palette"),  # ours replaces Textual's ctrl+p
         Binding("exclamation_mark", "attention", "Attention", show=False, id="attention"),
     ]
 

@@ -31,7 +31,7 @@ class AllOrdersScreen(BaseScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("enter", "open_order", "Open", show=False, id="open"),
-        Binding("o", "open_amazon", "Amazon details", id="open-amazon"),
+        Binding("o", "open_amazon", "Details", tooltip="View or Cancel Amazon Order", id="open-amazon"),
         Binding("slash", "quick_filter", "Filter", id="quick-filter"),
         Binding("f", "toggle_filters", "Filters", id="filters"),
         Binding("space", "mark", "Mark", show=False, id="mark"),

@@ -27,9 +27,9 @@ class DashboardScreen(BaseScreen):
         "Enter opens the Magento order view; o opens Amazon Order Details; ! lists the orders that need action."
     )
     BINDINGS = [
-        Binding("escape", "back", "Dashboard", id="back"),
+        Binding("escape", "back", "Back", id="back"),
         Binding("enter", "open_order", "Open", show=False, id="open"),
-        Binding("o", "open_amazon", "Amazon details", id="open-amazon"),
+        Binding("o", "open_amazon", "Details", tooltip="View or Cancel Amazon Order", id="open-amazon"),
         Binding("a", "all_orders", "All Orders", id="all-orders"),
         Binding("t", "toggle_period", "30/7 days", show=False, id="period"),
         Binding("r", "sync", "Sync", show=False, id="sync"),

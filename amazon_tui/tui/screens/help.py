@@ -6,12 +6,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from amazon_tui.tui.size_gate import SizeGated
 from amazon_tui.tui.widgets.error_line import TooSmall
+from amazon_tui.tui.widgets.scroll import KeyScroll
 
 GLOBAL_KEYS = (
     ("ctrl+p  :", "Command palette: go to order, switch store, sync now, audit log, theme"),
@@ -59,7 +60,7 @@ class HelpScreen(SizeGated, ModalScreen[None]):
         self._set_size_classes(*self.app.size, update=False)
         with Vertical(id="help-dialog"):
             yield Static(Text("Keys of this screen", style="bold"), id="help-title")
-            with VerticalScroll():
+            with KeyScroll():
                 if about:
                     yield Static(Text(about, style="italic"), classes="help-about")
                 yield Static(key_table(self.target))

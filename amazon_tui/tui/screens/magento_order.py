@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from amazon_tui.domain import MagentoAddress, MagentoOrder
 from amazon_tui.tui.format import clean, literal
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.fields import FieldSection
+from amazon_tui.tui.widgets.scroll import KeyScroll
 
 
 def address_text(address: MagentoAddress | None) -> Text:
@@ -53,7 +54,7 @@ class MagentoOrderScreen(BaseScreen):
     HELP = "The Magento order that Amazon Sales Channel created. o: View or Cancel Amazon Order, a: View All Amazon Orders."
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("o", "view_amazon", "Amazon Order", tooltip="View or Cancel Amazon Order", id="open-amazon"),
+        Binding("o", "view_amazon", "Details", tooltip="View or Cancel Amazon Order", id="open-amazon"),
         Binding("a", "all_orders", "All Orders", tooltip="View All Amazon Orders", id="all-orders"),
         Binding("y", "copy_order", "Copy number", show=False, id="copy-order"),
         Binding("r", "reload", "Reload", show=False, id="refresh"),
@@ -70,7 +71,7 @@ class MagentoOrderScreen(BaseScreen):
         return ["Amazon Stores", self.store, f"Magento order #{increment}"]
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="magento"):
+        with KeyScroll(id="magento"):
             yield Static(Text("Loading the Magento order…", style="dim"), id="magento-status")
             yield FieldSection("Order & Account Information", id="account")
             yield FieldSection("Address Information", id="addresses")

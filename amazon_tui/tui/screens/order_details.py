@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from amazon_tui.domain import FulfilledBy, Order, OrderStatus, OrderSummary
@@ -27,6 +27,7 @@ from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.details_header import DetailsHeader
 from amazon_tui.tui.widgets.fields import FieldSection
 from amazon_tui.tui.widgets.records import Column, Records
+from amazon_tui.tui.widgets.scroll import KeyScroll
 
 # ASC's columns, but the Magento Order Number: the same for every row, it heads the tab instead.
 ITEM_COLUMNS = (
@@ -92,7 +93,7 @@ class OrderDetailsScreen(BaseScreen):
     """One Amazon order; cached at once, refreshed by one getOrder in the background."""
 
     HELP = (
-        "Amazon Order Details. 1/2/3 switch tabs; c cancels an Unshipped merchant-fulfilled order "
+        "Amazon Order Details. 1/2/3 or h/l switch tabs; j/k, g/G, ctrl+d/ctrl+u scroll; c cancels an Unshipped merchant-fulfilled order "
         "(other orders say where to cancel them instead); r fetches the order from Amazon again."
     )
     BINDINGS = [
@@ -102,6 +103,8 @@ class OrderDetailsScreen(BaseScreen):
         Binding("1", "tab(0)", "Details", show=False, id="tab-1"),
         Binding("2", "tab(1)", "Items", show=False, id="tab-2"),
         Binding("3", "tab(2)", "Tracking", show=False, id="tab-3"),
+        Binding("h,left", "tab_step(-1)", "Previous tab", show=False, priority=True, id="tab-previous"),
+        Binding("l,right", "tab_step(1)", "Next tab", show=False, priority=True, id="tab-next"),
         Binding("y", "copy_order", "Copy number", show=False, id="copy-order"),
     ]
 
@@ -125,16 +128,16 @@ class OrderDetailsScreen(BaseScreen):
         yield Static(id="notice")
         with TabbedContent(id="tabs"):
             with TabPane("Order and Shipping Details", id=TABS[0]):
-                with VerticalScroll(id="details-scroll"):
+                with KeyScroll(id="details-scroll"):
                     with Horizontal(id="detail-sections"):
                         yield FieldSection("Order details", id="order-section")
                         yield FieldSection("Shipping details", id="shipping-section")
             with TabPane("Order Items", id=TABS[1]):
-                with VerticalScroll(id="items-scroll"):
+                with KeyScroll(id="items-scroll"):
                     yield Static(id="items-head", classes="records-head")
                     yield Records(ITEM_COLUMNS, noun="Item", id="items")
             with TabPane("Tracking", id=TABS[2]):
-                with VerticalScroll(id="tracking-scroll"):
+                with KeyScroll(id="tracking-scroll"):
                     yield Static(id="tracking-head", classes="records-head")
                     yield Records(TRACKING_COLUMNS, noun="Package line", id="tracking")
 
@@ -230,7 +233,12 @@ class OrderDetailsScreen(BaseScreen):
 
     def action_tab(self, index: int) -> None:
         self.query_one(TabbedContent).active = TABS[index]
-        self.query_one(f"#{TABS[index]}").query_one(VerticalScroll).focus()
+        self.query_one(f"#{TABS[index]}").query_one(KeyScroll).focus()
+
+    def action_tab_step(self, step: int) -> None:
+        """h/l and the arrows: the previous or next tab (wrapping)."""
+        index = TABS.index(self.query_one(TabbedContent).active or TABS[0])
+        self.action_tab((index + step) % len(TABS))
 
     def action_refresh_order(self) -> None:
         self.refresh_from_amazon(force=True)

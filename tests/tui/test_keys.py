@@ -1,0 +1,76 @@
+"""The keys every k9s or lazygit user expects: the palette on ctrl+p, motion in every scroll view."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import settle
+from textual.command import CommandPalette
+from textual.widgets import TabbedContent
+
+from amazon_tui.domain import OrderQuery, OrderStatus
+
+
+def _unshipped(app) -> str:
+    rows = app.service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=60)
+    return next(r.order_id for r in rows if app.service.magento_link(r.order_id) and app.service.cached_order(r.order_id).is_merchant_fulfilled)
+
+
+SCREENS = {
+    "stores": lambda app: None,
+    "dashboard": lambda app: app.open_store("Acme US"),
+    "all_orders": lambda app: app.open_all_orders("Acme US"),
+    "magento": lambda app: app.open_order(_unshipped(app)),
+    "details": lambda app: app.open_details(_unshipped(app)),
+    "attention": lambda app: app.open_attention(),
+    "audit": lambda app: app.open_audit(),
+}
+
+
+@pytest.mark.parametrize("key", ["ctrl+p", "colon"])
+async def test_the_palette_opens_on_every_screen(world, key):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for name, open_screen in SCREENS.items():
+            open_screen(app)
+            await settle(pilot)
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, CommandPalette), f"{key} on {name}"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, CommandPalette)
+
+
+async def test_motion_keys_scroll_the_details_and_the_magento_view_and_h_l_switch_tabs(world):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        order_id = _unshipped(app)
+        for open_view, selector in ((app.open_details, "#details-scroll"), (app.open_order, "#magento")):
+            open_view(order_id)
+            await settle(pilot)
+            view = app.screen.query_one(selector)
+            view.focus()
+            view.scroll_home(animate=False)  # the Magento view starts scrolled to its focused button
+            await pilot.pause()
+            assert view.max_scroll_y > 2, "the view must be taller than the terminal for this test"
+            await pilot.press("j", "j")
+            assert view.scroll_y == 2
+            await pilot.press("k")
+            assert view.scroll_y == 1
+            await pilot.press("G")
+            assert view.scroll_y == view.max_scroll_y
+            await pilot.press("g")
+            assert view.scroll_y == 0
+            await pilot.press("ctrl+d")
+            assert view.scroll_y > 2
+            await pilot.press("ctrl+u")
+            assert view.scroll_y == 0
+        app.open_details(order_id)
+        await settle(pilot)
+        tabs = app.screen.query_one(TabbedContent)
+        for key, tab in (("l", "tab-items"), ("right", "tab-tracking"), ("l", "tab-details"), ("h", "tab-tracking"), ("left", "tab-items")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == tab, key
