@@ -81,7 +81,7 @@ class Records(Widget):
         width = self.content_size.width or 80
         label_width = max(len(column.label) for column in self.columns)
         plain = [(column, index) for index, column in enumerate(self.columns) if not column.heading]
-        value_width = max((self.rows and max(row[i].cell_len for row in self.rows for _, i in plain)) or 0, 1)
+        value_width = max((row[index].cell_len for row in self.rows for _, index in plain), default=1)
         pairs = 2 if 2 * (label_width + 1 + value_width) + GAP <= width else 1
         parts: list[RenderableType] = []
         for number, row in enumerate(self.rows, 1):
