@@ -20,6 +20,7 @@ from amazon_tui.tui.format import (
     plural,
     provided,
     status_text,
+    summary_status,
     yes_no,
 )
 from amazon_tui.tui.messages import OrdersChanged
@@ -44,15 +45,18 @@ TABS = ("tab-details", "tab-items", "tab-tracking")
 SIDE_BY_SIDE = 140  # the two sections of the first tab side by side from this width (an email fits)
 
 
+def order_status(order: Order, summary: OrderSummary | None) -> Text:
+    """The status as the lists show it ("Canceling…" while a cancellation is in flight)."""
+    return summary_status(summary) if summary else status_text(order.status.label, order.status.tone)
+
+
 def order_fields(order: Order, summary: OrderSummary | None, magento: str | None) -> list[tuple[str, Text | str]]:
     number = Text(clean(order.order_id), style="bold")
     if magento:
         number.append(f"  (Magento order #{clean(magento)})", style="dim")
-    label = summary.status_label if summary else order.status.label
-    tone = "warning" if label == "Canceling…" else order.status.tone
     return [
         ("Order number", number),
-        ("Status", status_text(label, tone)),
+        ("Status", order_status(order, summary)),
         ("Notes", literal(summary.notes if summary else order.notes)),
         ("Buyer email", provided(order.buyer_email)),
         ("Buyer name", provided(order.buyer_name)),
@@ -169,8 +173,7 @@ class OrderDetailsScreen(BaseScreen):
         summary = self.service.order_summary(self.order_id)
         link = self.service.magento_link(self.order_id)
         magento = link.increment_id if link else None
-        label = summary.status_label if summary else order.status.label
-        self.query_one(DetailsHeader).show(status_text(label, "warning" if label == "Canceling…" else order.status.tone))
+        self.query_one(DetailsHeader).show(order_status(order, summary))
         self.query_one("#order-section", FieldSection).show(order_fields(order, summary, magento))
         self.query_one("#shipping-section", FieldSection).show(shipping_fields(order))
         self._show_items(order, magento)
