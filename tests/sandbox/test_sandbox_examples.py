@@ -8,9 +8,10 @@ import json
 
 import pytest
 from sandbox_helpers import FEEDS, acknowledgement_feed, orders_of, submit_feed
-from sandbox_schemas import REFERENCE, key_paths
+from sandbox_schemas import REFERENCE, key_paths, needs_reference
 
 EXAMPLES = REFERENCE / "examples"
+pytestmark = needs_reference
 
 # Example keys that belong to other marketplaces or programs than the seeded ones:
 MARKETPLACE_SPECIFIC = {

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from sandbox_helpers import FEEDS, ORDERS, acknowledgement_feed, submit_feed
-from sandbox_schemas import validate
+from sandbox_schemas import needs_reference, validate
+
+pytestmark = needs_reference
 
 ALL_DATA = "BUYER,RECIPIENT,PROCEEDS,EXPENSE,PROMOTION,CANCELLATION,FULFILLMENT,PACKAGES,TAX,PAYMENT,FULFILLMENT_ORDERS"
 SEARCH = "/orders/2026-01-01/orders"
