@@ -30,6 +30,9 @@ def release_styles_caches() -> None:
     StylesCache.get_inner_outer.cache_clear()
 
 
+CANCEL_ACTIONS = ("cancel_order", "cancel_marked")
+
+
 class BaseScreen(SizeGated, Screen):
     """A drill-down level: subclasses give ``trail()`` and ``compose_body()``."""
 
@@ -52,6 +55,12 @@ class BaseScreen(SizeGated, Screen):
 
     def trail(self) -> list[str]:
         return ["Amazon Stores"]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A read-only session offers no cancellation: its keys leave the footer and do nothing."""
+        if action in CANCEL_ACTIONS and self.service.read_only:
+            return False
+        return True
 
     def compose(self) -> ComposeResult:
         self._set_size_classes(*self.app.size, update=False)  # now, not on the first Resize: a restyle of every widget

@@ -103,6 +103,7 @@ class OrderDetailsScreen(BaseScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("c", "cancel_order", "Cancel Order", id="cancel-order"),
+        Binding("c", "why_not_cancel", "Why no Cancel Order", show=False),  # takes c when Cancel Order is not offered
         Binding("r", "refresh_order", "Refresh", id="refresh"),
         Binding("1", "tab(0)", "Details", show=False, id="tab-1"),
         Binding("2", "tab(1)", "Items", show=False, id="tab-2"),
@@ -117,6 +118,7 @@ class OrderDetailsScreen(BaseScreen):
         self.order_id = order_id
         self.store = store
         self.order: Order | None = None
+        self.cancelable = False  # whether Cancel Order is offered (footer, button, key)
         self._freshness = ""
 
     def trail(self) -> list[str]:
@@ -178,7 +180,9 @@ class OrderDetailsScreen(BaseScreen):
         self.query_one("#shipping-section", FieldSection).show(shipping_fields(order))
         self._show_items(order, magento)
         self._show_tracking(order, magento)
-        self.query_one("#cancel", Button).display = self.service.cancel_refusal(order) is None
+        self.cancelable = self.service.cancel_refusal(order) is None
+        self.query_one("#cancel", Button).display = self.cancelable
+        self.refresh_bindings()
         self._show_freshness()
 
     def _magento_head(self, head: str, magento: str | None, counted: str) -> None:
@@ -250,6 +254,17 @@ class OrderDetailsScreen(BaseScreen):
     def action_copy_order(self) -> None:
         self.app.copy_to_clipboard(self.order_id)
         self.notify(f"Copied {self.order_id}", timeout=2, markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Cancel Order only while it can be done; otherwise `c` says why and where instead."""
+        if action == "cancel_order":
+            return self.cancelable
+        if action == "why_not_cancel":
+            return not self.cancelable
+        return super().check_action(action, parameters)
+
+    def action_why_not_cancel(self) -> None:
+        self.action_cancel_order()
 
     def action_cancel_order(self) -> None:
         if self.order is None:
