@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import settle
+from helpers import settle, visible_text
 from textual.command import CommandPalette
 from textual.widgets import TabbedContent
 
@@ -74,3 +74,74 @@ async def test_motion_keys_scroll_the_details_and_the_magento_view_and_h_l_switc
             await pilot.press(key)
             await pilot.pause()
             assert tabs.active == tab, key
+
+
+def _footer(app) -> str:
+    return visible_text(app).splitlines()[-1]
+
+
+def _order(app, status: OrderStatus) -> str:
+    rows = app.service.orders(OrderQuery(stores=("Acme US",), statuses=(status,)), limit=60)
+    return next(r.order_id for r in rows if app.service.cached_order(r.order_id).is_merchant_fulfilled)
+
+
+async def test_the_details_footer_offers_cancel_order_only_when_it_can_be_done(world):
+    app = world.app
+    world.sandbox.feed_delay_seconds = 3600 * world.sandbox.time_scale  # Amazon keeps the feed in progress
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        offered = {}
+        for status in (OrderStatus.UNSHIPPED, OrderStatus.SHIPPED, OrderStatus.PENDING):
+            app.open_details(_order(app, status))
+            await settle(pilot)
+            offered[status] = "Cancel Order" in _footer(app)
+        assert offered == {OrderStatus.UNSHIPPED: True, OrderStatus.SHIPPED: False, OrderStatus.PENDING: False}
+
+        await pilot.press("c")  # not offered on a Pending order: c says where to cancel instead
+        await pilot.pause()
+        notice = app.screen.query_one("#notice")
+        assert notice.display and "Seller Central" in str(notice.render())
+
+        order_id = _unshipped(app)
+        app.open_details(order_id)
+        await settle(pilot)
+        await pilot.press("c", "down", "enter", "enter")  # No Inventory, confirmed
+        for _ in range(200):
+            if not app.screen.is_modal and app.service.cancellation(order_id) is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert app.screen.order_id == order_id and "Canceling…" in visible_text(app)
+        assert "Cancel Order" not in _footer(app), "a cancellation under way is not offered again"
+
+
+async def test_a_read_only_session_offers_no_cancel_key_anywhere(tmp_path):
+    from factory import build
+
+    world = build(tmp_path, read_only=True)
+    app = world.app
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            for open_screen in (lambda: app.open_details(_unshipped(app)), lambda: app.open_all_orders("Acme US"), app.open_attention):
+                open_screen()
+                await settle(pilot)
+                footer = _footer(app)
+                assert "c Cancel" not in footer, footer
+    finally:
+        world.sandbox.close()
+
+
+async def test_status_filters_read_checked_or_not_without_colour(world):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_all_orders("Acme US")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        app.screen.query_one("TickBox").focus()
+        await pilot.press("space")
+        await pilot.pause()
+        text = visible_text(app)
+        assert "[x] Error" in text and "[ ] Pending" in text and "[ ] Shipped" in text

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label
 
 from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.tui.widgets.tick_box import TickBox
 
 # ASC's checkboxes in ASC's order. ASC's "Completed" is the Magento state of a Shipped order:
 # SP-API has no such status, so it is not offered (filter Shipped instead).
@@ -98,7 +99,7 @@ class FilterForm(Vertical):
             yield StillInput(id="f-max", compact=True)
         with Vertical(id="status-boxes"):
             for label, status in STATUS_BOXES:
-                yield Checkbox(label, name=status.value, compact=True)
+                yield TickBox(label, name=status.value, compact=True)
         with Horizontal(id="filter-buttons"):
             yield Button("Apply filters", id="apply", variant="primary", compact=True)
             yield Button("Clear all filters", id="clear", compact=True)
