@@ -605,3 +605,7 @@ class AppService:
 
     def audit(self, limit: int = 1000):
         return self.audit_trail.entries(limit)
+
+    def cancellation_history(self, limit: int = 500) -> list[JournalEntry]:
+        """One row per cancellation, newest first, with its state and Amazon's message."""
+        return self.journal.all(limit)
