@@ -201,3 +201,26 @@ async def test_read_only_holds_even_for_a_modal_opened_around_the_checks(tmp_pat
         await pilot.press("escape")
     assert world.service.journal.all() == [] and world.sandbox.count("createFeed") == 0
     world.sandbox.close()
+
+
+async def test_a_reason_key_chooses_and_only_confirm_sends(world):
+    from amazon_tui.domain import CancelReason
+
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        order_id = first_with(world.service, OrderStatus.UNSHIPPED)
+        app.open_details(order_id)
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, CancelModal)
+        await pilot.press("0", "4")  # the tenth reason, then the fourth: the last key wins
+        await pilot.pause()
+        assert modal.reason is CancelReason.BUYER_CANCELED and modal.focused.id == "confirm"
+        assert world.service.cancellation(order_id) is None and world.sandbox.count("createFeed") == 0
+        await pilot.press("enter")  # Confirm
+        await settle(pilot)
+    assert world.service.cancellation(order_id).reason is CancelReason.BUYER_CANCELED
+    assert world.sandbox.count("createFeed") == 1

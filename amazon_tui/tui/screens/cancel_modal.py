@@ -35,7 +35,11 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
     drops every key (``size_gate``): nothing is confirmed that is not on screen.
     """
 
-    BINDINGS = [Binding("escape", "back", "Back", id="cancel-back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="cancel-back"),
+        # 1-9 and 0 choose the reasons in their order (they do not send: Confirm still does)
+        *[Binding(key, f"choose({index})", "Choose reason", show=False, id=f"reason-{key}") for index, key in enumerate("1234567890")],
+    ]
     DEFAULT_CSS = """
     CancelModal.-too-small > #cancel-dialog { display: none; }
     CancelModal.-too-small > TooSmall { display: block; }
@@ -61,7 +65,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
                     request.append(clean(self.buyer_reason) if self.buyer_reason else "no reason given", style="" if self.buyer_reason else "dim italic")
                     yield Static(request, id="buyer-request")
                 yield Static(Text.assemble(("Reason For Cancellation ", "bold"), ("*", "red")))
-                yield OptionList(*[Option(reason.label, id=reason.value) for reason in CancelReason], id="reasons")
+                yield OptionList(*[Option(self._prompt(reason), id=reason.value) for reason in CancelReason], id="reasons")
                 yield Static(Text(HINT, style="dim"), id="cancel-hint")
             yield Static(id="cancel-status")
             with Horizontal(id="cancel-buttons"):
@@ -105,6 +109,20 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
         chosen.append(self.reason.label if self.reason else "none", style="bold" if self.reason else "dim italic")
         self._status(chosen)
 
+    def _prompt(self, reason: CancelReason) -> Text:
+        """"● 4 Buyer Canceled": the chosen mark, the reason's key, its label."""
+        key = "1234567890"[list(CancelReason).index(reason)]
+        return Text.assemble("● " if reason is self.reason else "  ", (f"{key} ", "dim"), reason.label)
+
+    def action_choose(self, index: int) -> None:
+        """A reason's key: choose it and move to Confirm (Enter there sends)."""
+        if self.submitting:
+            return
+        reasons = self.query_one("#reasons", OptionList)
+        self._choose(list(CancelReason)[index])
+        reasons.highlighted = index
+        self.query_one("#confirm", Button).focus()
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if self.submitting:
@@ -117,8 +135,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
         self.reason = chosen
         reasons = self.query_one("#reasons", OptionList)
         for reason in CancelReason:
-            mark = "● " if reason is self.reason else "  "
-            reasons.replace_option_prompt(reason.value, mark + reason.label)
+            reasons.replace_option_prompt(reason.value, self._prompt(reason))
         self._show_choice()
         self.query_one("#confirm", Button).disabled = False
 
