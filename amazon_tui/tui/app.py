@@ -37,9 +37,11 @@ class AmazonTuiApp(App[int]):
     COMMANDS = App.COMMANDS | {AmazonCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", show=False, id="quit"),
-        Binding("question_mark,f1", "help", "Help", id="help"),
-        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="palette"),  # ours replaces Textual's ctrl+p
-        Binding("exclamation_mark", "attention", "Attention", show=False, id="attention"),
+        Binding("question_mark,f1", "help", "Help", id="help", tooltip="This help: every key of the screen, as bound now"),
+        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="palette",  # ours replaces Textual's ctrl+p
+                tooltip="Command palette: go to an order by number, switch store, sync now, audit log, theme"),
+        Binding("exclamation_mark", "attention", "Attention", show=False, id="attention",
+                tooltip="Orders that need action now, across stores"),
     ]
 
     def __init__(self, service: AppService, *, mouse: bool = True, background: bool = True, own_service: bool = False) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from helpers import settle, visible_text
+from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import TabbedContent
 
 from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.tui.screens.cancel_modal import CancelModal
 
 
 def _unshipped(app) -> str:
@@ -145,3 +149,75 @@ async def test_status_filters_read_checked_or_not_without_colour(world):
         await pilot.pause()
         text = visible_text(app)
         assert "[x] Error" in text and "[ ] Pending" in text and "[ ] Shipped" in text
+
+
+def _help_lines(app) -> list[str]:
+    """The help's key table as plain lines (wide enough that no row wraps)."""
+    from rich.console import Console
+
+    console = Console(width=160, color_system=None, record=True, file=io.StringIO())
+    console.print(app.screen.query_one("#help-keys").content)
+    return console.export_text().splitlines()
+
+
+def _declared_ids(app) -> dict[str, str]:
+    """Binding id -> its first key, from the classes' BINDINGS of the screen, the focused view and the app."""
+    nodes = [app.screen, *(app.screen.focused.ancestors_with_self if app.screen.focused else []), app]
+    declared: dict[str, str] = {}
+    for node in nodes:
+        for cls in type(node).__mro__:
+            for binding in vars(cls).get("BINDINGS", []):
+                if isinstance(binding, Binding) and binding.id and binding.description:
+                    declared.setdefault(binding.id, binding.key.split(",")[0])
+    return declared
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_help_lists_every_binding_id_with_its_current_key(world, name):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        SCREENS[name](app)
+        await settle(pilot)
+        declared = _declared_ids(app)
+        assert declared
+        await pilot.press("question_mark")
+        await pilot.pause()
+        lines = _help_lines(app)
+        for binding_id, key in declared.items():
+            line = next((line for line in lines if line.rstrip().endswith(f" {binding_id}")), None)
+            assert line is not None, f"{binding_id} missing from the help of {name}"
+            shown = app.get_key_display(Binding(key, ""))
+            assert line.lstrip().split()[0:3].count(shown) or line.lstrip().startswith(shown), (binding_id, shown, line)
+
+
+async def test_a_remapped_cancel_key_moves_in_help_footer_and_action(tmp_path):
+    from factory import build
+
+    world = build(tmp_path, keymap={"cancel-order": "x"})
+    app = world.app
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.open_details(_unshipped(app))
+            await settle(pilot)
+            assert "x Cancel Order" in _footer(app) and "c Cancel" not in _footer(app)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            line = next(line for line in _help_lines(app) if line.rstrip().endswith(" cancel-order"))
+            assert line.split()[0] == "x" and "Cancel Order" in line
+            await pilot.press("escape", "c")
+            await pilot.pause()
+            assert not isinstance(app.screen, CancelModal), "c is not Cancel Order any more"
+            await pilot.press("x")
+            await pilot.pause()
+            assert isinstance(app.screen, CancelModal)
+            await pilot.press("escape")
+            app.open_details(_order(app, OrderStatus.SHIPPED))
+            await settle(pilot)
+            await pilot.press("x")  # not offered on a shipped order: the remapped key says where to cancel instead
+            await pilot.pause()
+            notice = app.screen.query_one("#notice")
+            assert notice.display and "Seller Central" in str(notice.render())
+    finally:
+        world.sandbox.close()

@@ -113,7 +113,7 @@ async def test_help_lists_the_keys_of_the_current_screen(world):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        assert "All Orders" in text and "30/7 days" in text and "Command palette" in text
+        assert "All Orders" in text and "30/7 days" in text and "Commands" in text
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
 

@@ -1,12 +1,21 @@
-"""Help (? and F1): what the current screen is for and every key it answers to."""
+"""Help (? and F1): what the current screen is for and every key it answers to, as bound now.
+
+The key table is generated from the live binding chain of the screen underneath (the focused
+widget, the screen, the app) after the ``[keymap]`` remaps, so it always says what a key does
+here and now. Each row shows the keys, what they do and the binding id that ``[keymap]`` takes;
+actions that cannot be done at the moment (Cancel Order on a shipped order) are dimmed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -14,31 +23,59 @@ from amazon_tui.tui.size_gate import SizeGated
 from amazon_tui.tui.widgets.error_line import TooSmall
 from amazon_tui.tui.widgets.scroll import KeyScroll
 
-GLOBAL_KEYS = (
-    ("ctrl+p  :", "Command palette: go to order, switch store, sync now, audit log, theme"),
-    ("!", "Attention: orders that need action now, across stores"),
-    ("? F1", "This help"),
-    ("q", "Quit"),
-)
+SECTIONS = ("On this screen", "In this view", "Everywhere")  # the order help lists them in
+
+
+@dataclass
+class KeyRow:
+    """One binding id as it is bound now: its keys (as displayed), description, id, availability."""
+
+    section: str
+    binding_id: str
+    keys: list[str]
+    description: str
+    enabled: bool
+
+
+def key_rows(screen: Screen) -> list[KeyRow]:
+    """Every binding with an id in ``screen``'s chain, keymap applied: the screen's, the view's, the app's."""
+    rows: dict[str, KeyRow] = {}
+    for node, bindings in screen._binding_chain:  # noqa: SLF001 - the chain Textual dispatches keys through
+        section = SECTIONS[2] if isinstance(node, App) else SECTIONS[0] if isinstance(node, Screen) else SECTIONS[1]
+        for key, key_bindings in bindings.key_to_bindings.items():
+            for binding in key_bindings:
+                if not binding.id or not binding.description or binding.system:
+                    continue
+                row = rows.get(binding.id)
+                if row is None:
+                    description = f"{binding.description} — {binding.tooltip}" if binding.tooltip else binding.description
+                    row = rows[binding.id] = KeyRow(section, binding.id, [], description, _enabled(node, binding))
+                shown = screen.app.get_key_display(binding.with_key(key))
+                if shown not in row.keys:
+                    row.keys.append(shown)
+    return sorted(rows.values(), key=lambda row: SECTIONS.index(row.section))
+
+
+def _enabled(node: DOMNode, binding: Binding) -> bool:
+    """Whether the binding's action can be done now (its namespace's ``check_action``)."""
+    return node.check_action(binding.action.partition("(")[0], ()) is True
 
 
 def key_table(screen: Screen) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold #5fa8ff", no_wrap=True)
-    table.add_column()
-    keys: dict[str, list[str]] = {}
-    described: dict[str, str] = {}
-    nodes = [screen, *(screen.focused.ancestors_with_self if screen.focused else [])]
-    for node in dict.fromkeys(node for node in nodes if node is not screen.app):
-        # the bindings after the user's keymap was applied
-        for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001
-            for binding in bindings:
-                if binding.id and binding.description and described.setdefault(binding.action, binding.description) == binding.description:
-                    keys.setdefault(binding.action, []).append(screen.app.get_key_display(binding))
-    for action, shown in keys.items():
-        table.add_row(Text(" ".join(dict.fromkeys(shown))), Text(described[action]))
-    for keys, what in GLOBAL_KEYS:
-        table.add_row(Text(keys), Text(what))
+    table.add_column(ratio=1)
+    table.add_column(style="dim", no_wrap=True)
+    section = None
+    for row in key_rows(screen):
+        if row.section != section:
+            section = row.section
+            table.add_row(Text(section, style="bold underline"), Text(""), Text("keymap id", style="dim italic"))
+        style = "" if row.enabled else "dim"
+        description = Text(row.description, style=style)
+        if not row.enabled:
+            description.append(" (not now)", style="dim italic")
+        table.add_row(Text(" ".join(row.keys), style=style or None), description, Text(row.binding_id))
     return table
 
 
@@ -63,8 +100,8 @@ class HelpScreen(SizeGated, ModalScreen[None]):
             with KeyScroll():
                 if about:
                     yield Static(Text(about, style="italic"), classes="help-about")
-                yield Static(key_table(self.target))
-            yield Static(Text("escape closes", style="dim"))
+                yield Static(key_table(self.target), id="help-keys")
+            yield Static(Text("escape closes · remap any id under [keymap] in config.toml", style="dim"))
         yield TooSmall()
 
     def action_dismiss(self) -> None:

@@ -103,7 +103,8 @@ class OrderDetailsScreen(BaseScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("c", "cancel_order", "Cancel Order", id="cancel-order"),
-        Binding("c", "why_not_cancel", "Why no Cancel Order", show=False),  # takes c when Cancel Order is not offered
+        # the same id: a [keymap] remap of cancel-order moves both; this one answers when Cancel Order is not offered
+        Binding("c", "why_not_cancel", "Why no Cancel Order", show=False, id="cancel-order"),
         Binding("r", "refresh_order", "Refresh", id="refresh"),
         Binding("1", "tab(0)", "Details", show=False, id="tab-1"),
         Binding("2", "tab(1)", "Items", show=False, id="tab-2"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 Role = Literal["keep", "shrink", "drop"]
@@ -101,6 +102,16 @@ class FittedTable(DataTable):
     column key). The rows are fitted again whenever the table's width changes.
     """
 
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="down"),
+        Binding("k", "cursor_up", "Up", show=False, id="up"),
+        Binding("g", "scroll_top", "First row", show=False, id="first"),
+        Binding("G", "scroll_bottom", "Last row", show=False, id="last"),
+        Binding("ctrl+d", "page_down", "Page down", show=False, id="page-down"),
+        Binding("ctrl+u", "page_up", "Page up", show=False, id="page-up"),
+        Binding("h", "cursor_left", "Scroll left", show=False, id="scroll-left"),
+        Binding("l", "cursor_right", "Scroll right", show=False, id="scroll-right"),
+    ]
     DEFAULT_CSS = """
     FittedTable { height: 1fr; scrollbar-size-vertical: 1; }
     """

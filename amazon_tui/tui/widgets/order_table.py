@@ -52,10 +52,6 @@ class OrderTable(FittedTable):
     """Orders as rows keyed by order number, columns fitted to the table's width."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="down"),
-        Binding("k", "cursor_up", "Up", show=False, id="up"),
-        Binding("g", "scroll_top", "First", show=False, id="first"),
-        Binding("G", "scroll_bottom", "Last", show=False, id="last"),
         Binding("y", "copy_order", "Copy number", show=False, id="copy-order"),
     ]
     SPECS: tuple[ColumnSpec, ...] = SPECS
