@@ -301,9 +301,22 @@ class OrderSummary(_Model):
     @property
     def status_label(self) -> str:
         """The status as ASC shows it, with "Canceling…" while a cancellation is in flight."""
-        if self.cancel_state in ("requested", "verified", "submitted"):
+        if self.canceling:
             return "Canceling…"
         return self.status.label
+
+    @property
+    def canceling(self) -> bool:
+        """A cancellation of this order is in flight."""
+        return self.cancel_state in ("requested", "verified", "submitted")
+
+    @property
+    def cancelable_hint(self) -> bool:
+        """What the row alone says: Unshipped, not Amazon-fulfilled, no cancellation in flight.
+
+        Lists use it to offer a mark; the full order (``AppService.cancel_refusal``) decides.
+        """
+        return self.status is OrderStatus.UNSHIPPED and self.fulfilled_by is not FulfilledBy.AMAZON and not self.canceling
 
 
 class OrderQuery(_Model):

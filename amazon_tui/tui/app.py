@@ -187,7 +187,7 @@ class AmazonTuiApp(App[int]):
         self.notify(text, title="Cancel Order", severity="warning", timeout=8, markup=False)
         return text
 
-    def ask_cancel(self, order_ids: Sequence[str], store: str, on_done: Callable[[], None] | None = None) -> None:
+    def ask_cancel(self, order_ids: Sequence[str], on_done: Callable[[], None] | None = None) -> None:
         """Open "Amazon Order Cancellation"; once submitted, follow Amazon's report in the background."""
         from amazon_tui.tui.screens.cancel_modal import CancelModal
 

@@ -172,7 +172,7 @@ async def open_modal(pilot, app, order_id: str, *, from_details: bool = True) ->
         await settle(pilot)
         await pilot.press("c")
     else:
-        app.ask_cancel([order_id], STORE)
+        app.ask_cancel([order_id])
     await pilot.pause()
     await press_and_settle(pilot, "down", "enter", "enter")  # a reason, then Confirm
     return app.screen

@@ -189,7 +189,7 @@ async def test_read_only_holds_even_for_a_modal_opened_around_the_checks(tmp_pat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         order_id = first_with(world.service, OrderStatus.UNSHIPPED)
-        app.ask_cancel([order_id], "Acme US")
+        app.ask_cancel([order_id])
         await settle(pilot)
         assert not isinstance(app.screen, CancelModal)
         modal = CancelModal([order_id])

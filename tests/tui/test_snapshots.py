@@ -106,6 +106,15 @@ async def _attention_cancel(pilot) -> None:
     await pilot.pause()
 
 
+async def _attention_marked(pilot) -> None:
+    """Every cancelable order of the queue marked, and the bulk modal grouping them by store."""
+    await _attention(pilot)
+    await pilot.press("asterisk")
+    pilot.app.clear_notifications()  # "Marked 13 …; 9 cannot be canceled here" would cover the buttons
+    await pilot.press("c")
+    await pilot.pause()
+
+
 SCREENS = {
     "stores": _synced,
     "dashboard": _dashboard,
@@ -120,6 +129,7 @@ SCREENS = {
     "audit": _audit,
     "attention": _attention,
     "attention_cancel": _attention_cancel,
+    "attention_marked": _attention_marked,
 }
 
 

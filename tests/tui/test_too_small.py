@@ -58,7 +58,7 @@ async def open_cancel_modal(app, order_id):
     """The worst case of the issue: a reason chosen, Confirm focused, one Enter from sending."""
     app.open_details(order_id)
     await app.workers.wait_for_complete()
-    app.ask_cancel([order_id], "Acme US")
+    app.ask_cancel([order_id])
 
 
 OPENERS = [open_stores, open_dashboard, open_all_orders, open_magento_order, open_details, open_attention, open_audit, open_help, open_cancel_modal]
@@ -129,7 +129,7 @@ async def test_the_cancel_modal_opened_while_too_small_shows_the_notice_not_the_
         await settle(pilot)
         await pilot.resize_terminal(50, 12)
         await pilot.pause()
-        app.ask_cancel([order_id], "Acme US")  # e.g. a command already on its way
+        app.ask_cancel([order_id])  # e.g. a command already on its way
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, CancelModal)

@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from amazon_tui.domain import OrderQuery, SortField
+from amazon_tui.domain import OrderQuery, OrderSummary, SortField
 from amazon_tui.tui.messages import OrdersChanged
-from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.filter_chips import FilterChips, without
 from amazon_tui.tui.widgets.filter_form import FilterForm, StillInput
 from amazon_tui.tui.widgets.order_table import COLUMNS, OrderTable
@@ -20,12 +20,13 @@ PAGE_SIZE = 100
 SORT_LABELS = dict(COLUMNS)
 
 
-class AllOrdersScreen(BaseScreen):
+class AllOrdersScreen(MarkingScreen):
     """The store's order grid (View All Amazon Orders)."""
 
     HELP = (
         "Every order of the store, sorted and filtered in the local database (all pages). "
-        "space marks Unshipped orders; c cancels the marked ones in one request. "
+        "space marks an Unshipped order (and moves down), * marks every cancelable order the filters match (all pages), "
+        "u clears the marks; c cancels the marked ones in one feed. "
         "ASC's Completed status is Magento's name for Shipped: filter Shipped."
     )
     BINDINGS = [
@@ -34,8 +35,7 @@ class AllOrdersScreen(BaseScreen):
         Binding("o", "open_amazon", "Details", tooltip="View or Cancel Amazon Order", id="open-amazon"),
         Binding("slash", "quick_filter", "Filter", id="quick-filter"),
         Binding("f", "toggle_filters", "Filters", id="filters"),
-        Binding("space", "mark", "Mark", show=False, id="mark"),
-        Binding("c", "cancel_marked", "Cancel", id="cancel-order"),
+        Binding("c", "cancel_order", "Cancel", id="cancel-order", tooltip=CANCEL_TOOLTIP),
         Binding("n,right_square_bracket", "page(1)", "Next page", show=False, id="next-page"),
         Binding("p,left_square_bracket", "page(-1)", "Previous page", show=False, id="prev-page"),
         Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
@@ -100,7 +100,7 @@ class AllOrdersScreen(BaseScreen):
             f" · {self.total:,} orders · sorted by {SORT_LABELS[self.query_state.sort]} {direction}",
         )
         if self.table.marked:
-            text.append(f" · {len(self.table.marked)} marked (c: cancel them)", style="bold #e5c07b")
+            text.append(f" · {self.marks_text()}", style="bold #e5c07b")
         self.query_one("#pager", Static).update(text)
 
     def set_query(self, query: OrderQuery) -> None:
@@ -204,37 +204,15 @@ class AllOrdersScreen(BaseScreen):
         if self.table.current is not None:
             self.tui.open_details(self.table.current.order_id)
 
-    def action_mark(self) -> None:
-        current = self.table.current
-        if current is None:
-            return
-        if current.order_id not in self.table.marked:
-            order = self.service.cached_order(current.order_id)
-            refusal = self.service.cancel_refusal(order) if order is not None else "The order is not in the local store."
-            if refusal is not None:
-                self.notify(f"{current.order_id}: {refusal}", severity="warning", markup=False)
-                return
-        self.table.toggle_mark()
-        self.table.action_cursor_down()
+    def mark_scope(self) -> list[OrderSummary]:
+        """Every order the filters match, on every page."""
+        return self.service.orders(self.query_state, limit=max(1, self.total), offset=0)
+
+    def marks_changed(self) -> None:
         self._show_pager()
 
-    def action_cancel_marked(self) -> None:
-        marked = sorted(self.table.marked)
-        if marked:
-            self.tui.ask_cancel(marked, self.store, on_done=self._marks_sent)
-            return
-        current = self.table.current
-        if current is None:
-            return
-        order = self.service.cached_order(current.order_id)
-        refusal = self.service.cancel_refusal(order) if order is not None else "The order is not in the local store."
-        if refusal is not None:
-            self.tui.explain_refusal(current.order_id, self.store, refusal)
-            return
-        self.tui.ask_cancel([current.order_id], self.store)
-
     def _marks_sent(self) -> None:
-        self.table.set_marked(())
+        super()._marks_sent()
         self.load()
 
     def on_orders_changed(self, message: OrdersChanged) -> None:

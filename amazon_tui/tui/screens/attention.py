@@ -11,23 +11,24 @@ from textual.widgets import DataTable, Static
 
 from amazon_tui.attention import BUYER_CANCEL, DUE, LATE
 from amazon_tui.tui.messages import OrdersChanged
-from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.attention_table import AttentionTable
 
 
-class AttentionScreen(BaseScreen):
+class AttentionScreen(MarkingScreen):
     """The attention queue; it follows the background sync without a keypress."""
 
     HELP = (
         "Orders that need action now, across the active stores. First the buyers' cancellation requests, "
         "then late shipments (most overdue first), then shipments due within ui.due_soon_hours (least time left first). "
         "Enter opens Amazon Order Details; c opens Cancel Order (for a buyer's request with Buyer Canceled chosen and "
-        "the buyer's reason shown: you still confirm). ● marks a new or changed order until the cursor has been on it."
+        "the buyer's reason shown: you still confirm). space marks an order, * marks every cancelable one listed, u clears; "
+        "c then cancels the marked orders: one feed per store. ● marks a new or changed order until the cursor has been on it."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("enter", "open_details", "Details", id="open"),
-        Binding("c", "cancel_order", "Cancel Order", id="cancel-order"),
+        Binding("c", "cancel_order", "Cancel Order", id="cancel-order", tooltip=CANCEL_TOOLTIP),
         Binding("r", "sync", "Sync now", id="sync"),
     ]
 
@@ -56,7 +57,21 @@ class AttentionScreen(BaseScreen):
         """Re-read the queue; nothing is repainted when no visible text changed."""
         items = self.service.attention()
         self.table.show_items(items, self.service.clock())
-        summary = self._summary(Counter(item.kind for item in items))
+        still = self.table.marked & set(self.table.items)
+        if still != self.table.marked:  # canceled or shipped meanwhile
+            self.table.set_marked(still)
+        self._show_summary()
+
+    def marks_changed(self) -> None:
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        summary = self._summary(Counter(item.kind for item in self.table.items.values()))
+        marks = self.marks_text()
+        if marks:  # beside the counts when it fits, else on a line of its own
+            beside = summary.cell_len + 5 + len(marks) + 2 <= (self.size.width or self.app.size.width)
+            summary.append("  ·  " if beside else "\n", style="dim")
+            summary.append(marks, style="bold #e5c07b")
         if summary.plain != self._summary_shown:
             self._summary_shown = summary.plain
             self.query_one("#attention-summary", Static).update(summary)
@@ -82,18 +97,6 @@ class AttentionScreen(BaseScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_details()
-
-    def action_cancel_order(self) -> None:
-        """Cancel Order for the row (a buyer's request comes with Buyer Canceled chosen)."""
-        item = self.table.current_item
-        if item is None:
-            return
-        order = self.service.cached_order(item.order.order_id)
-        refusal = self.service.cancel_refusal(order) if order is not None else "the order is not in the local store."
-        if refusal is not None:
-            self.tui.explain_refusal(item.order.order_id, item.order.store, refusal)
-            return
-        self.tui.ask_cancel([item.order.order_id], item.order.store)
 
     def action_sync(self) -> None:
         self.tui.start_sync()

@@ -30,7 +30,7 @@ def release_styles_caches() -> None:
     StylesCache.get_inner_outer.cache_clear()
 
 
-CANCEL_ACTIONS = ("cancel_order", "cancel_marked")
+CANCEL_ACTIONS = ("cancel_order",)
 
 
 class BaseScreen(SizeGated, Screen):

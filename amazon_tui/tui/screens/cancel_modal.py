@@ -59,7 +59,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
             with VerticalScroll(id="cancel-body", can_focus=False):
                 label = "Amazon Order Number" if len(self.order_ids) == 1 else f"Amazon Order Numbers ({len(self.order_ids)})"
                 yield Static(Text(label, style="bold"))
-                yield Static(Text(", ".join(clean(i) for i in self.order_ids)), id="cancel-orders")
+                yield Static(self._orders_text(), id="cancel-orders")
                 if self.buyer_reason is not None:
                     request = Text("The buyer asked to cancel: ", style="bold #c678dd")
                     request.append(clean(self.buyer_reason) if self.buyer_reason else "no reason given", style="" if self.buyer_reason else "dim italic")
@@ -72,6 +72,20 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
                 yield Button("Back", id="cancel-back-button", compact=True)
                 yield Button("Confirm", id="confirm", variant="error", disabled=True, compact=True)
         yield TooSmall()
+
+    def _orders_text(self) -> Text:
+        """The order numbers; grouped by store (one feed each) when they come from several."""
+        by_store: dict[str, list[str]] = {}
+        for order_id in self.order_ids:
+            summary = self.app.service.order_summary(order_id)  # type: ignore[attr-defined]
+            by_store.setdefault(summary.store if summary else "?", []).append(order_id)
+        if len(by_store) == 1:
+            return Text(", ".join(clean(order_id) for order_id in self.order_ids))
+        text = Text(f"{len(by_store)} stores: one feed to Amazon for each.", style="dim")
+        for store, order_ids in by_store.items():
+            text.append(f"\n{clean(store)} ({len(order_ids)}): ", style="bold")
+            text.append(", ".join(clean(order_id) for order_id in order_ids))
+        return text
 
     def on_mount(self) -> None:
         reasons = self.query_one("#reasons", OptionList)

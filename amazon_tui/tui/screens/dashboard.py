@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -9,28 +10,30 @@ from textual.widgets import DataTable, Static
 
 from amazon_tui.tui.format import last_updated
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
-from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.links import SellerCentralLinks
 from amazon_tui.tui.widgets.order_table import OrderTable
 from amazon_tui.tui.widgets.revenue import RevenueChart
 from amazon_tui.tui.widgets.store_card import attention_text
 from amazon_tui.tui.widgets.store_header import StoreHeader
 
-TITLE_WIDTH = 34  # "Recent Orders  (a: All Orders)", its padding and a gap
+TITLE_PADDING = 4  # the section title's padding and a gap before the attention counts
 
 
-class DashboardScreen(BaseScreen):
+class DashboardScreen(MarkingScreen):
     """One store (View Store)."""
 
     HELP = (
         "The store's figures and its Recent Orders (new and changed orders marked ● until the cursor has been on them). "
-        "Enter opens the Magento order view; o opens Amazon Order Details; ! lists the orders that need action."
+        "Enter opens the Magento order view; o opens Amazon Order Details; ! lists the orders that need action. "
+        "space marks an Unshipped order, * marks every cancelable one listed, u clears; c cancels the marked orders in one feed."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("enter", "open_order", "Open", show=False, id="open"),
         Binding("o", "open_amazon", "Details", tooltip="View or Cancel Amazon Order", id="open-amazon"),
         Binding("a", "all_orders", "All Orders", id="all-orders"),
+        Binding("c", "cancel_order", "Cancel Order", id="cancel-order", tooltip=CANCEL_TOOLTIP),
         Binding("t", "toggle_period", "30/7 days", show=False, id="period"),
         Binding("r", "sync", "Sync", show=False, id="sync"),
     ]
@@ -40,6 +43,7 @@ class DashboardScreen(BaseScreen):
         self.store = store
         self.days = 30
         self._attention = None
+        self._title_width = 0
 
     def trail(self) -> list[str]:
         return ["Amazon Stores", self.store]
@@ -51,26 +55,46 @@ class DashboardScreen(BaseScreen):
             yield RevenueChart(id="revenue")
             yield SellerCentralLinks(card.marketplace, id="links")
         with Horizontal(id="recent-bar", classes="section-title"):
-            yield Static("Recent Orders  [dim](a: All Orders)[/]", id="recent-title")
+            yield Static(id="recent-title")
             yield Static(id="attention-counts")
         yield OrderTable(id="recent")
 
     def on_mount(self) -> None:
-        self.query_one("#recent", OrderTable).focus()
+        self.table.focus()
+        self.marks_changed()
+
+    @property
+    def table(self) -> OrderTable:
+        return self.query_one("#recent", OrderTable)
+
+    def marks_changed(self) -> None:
+        """The section title: the marks while there are any, else the way to All Orders."""
+        title = Text("Recent Orders  ", style="bold")
+        marks = self.marks_text()
+        if marks:
+            title.append(marks, style="bold #e5c07b")
+        else:
+            title.append(f"({self.key_for('all_orders') or 'a'}: All Orders)", style="dim")
+        self.query_one("#recent-title", Static).update(title)
+        self._title_width = title.cell_len + TITLE_PADDING
+        if self._attention is not None:
+            self._show_attention()
 
     def reload(self) -> None:
         card = self.service.store_card(self.store)
         self.query_one(StoreHeader).show(card)
         self._attention = card.attention
-        self._show_attention()
         self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
-        table = self.query_one("#recent", OrderTable)
+        table = self.table
         keep = table.current.order_id if table.current else None
-        table.show(self.service.recent_orders(self.store), keep=keep)
+        rows = self.service.recent_orders(self.store)
+        table.marked &= {row.order_id for row in rows if row.cancelable_hint}  # canceled or shipped meanwhile
+        table.show(rows, keep=keep)
+        self.marks_changed()
 
     def _show_attention(self) -> None:
         """The late / due soon / buyer-request counts in the words that fit beside the title."""
-        width = max(10, (self.size.width or self.app.size.width) - TITLE_WIDTH)
+        width = max(10, (self.size.width or self.app.size.width) - self._title_width)
         self.query_one("#attention-counts", Static).update(attention_text(self._attention, width))
 
     def on_resize(self) -> None:
@@ -84,12 +108,12 @@ class DashboardScreen(BaseScreen):
         self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
 
     def action_open_order(self) -> None:
-        current = self.query_one("#recent", OrderTable).current
+        current = self.table.current
         if current is not None:
             self.tui.open_order(current.order_id)
 
     def action_open_amazon(self) -> None:
-        current = self.query_one("#recent", OrderTable).current
+        current = self.table.current
         if current is not None:
             self.tui.open_details(current.order_id)
 

@@ -275,7 +275,7 @@ class OrderDetailsScreen(BaseScreen):
         if refusal is not None:
             self.explain_refusal(refusal)
             return
-        self.tui.ask_cancel([self.order_id], self.store)
+        self.tui.ask_cancel([self.order_id])
 
     def explain_refusal(self, refusal: str) -> None:
         """No cancellation here: say why and where to cancel instead (Seller Central)."""

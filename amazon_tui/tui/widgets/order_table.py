@@ -1,8 +1,8 @@
 """The order list (Recent Orders, All Amazon Orders): one page of rows from SQL, never all.
 
-A DataTable subclass with j/k/g/G, `y` to copy the order number, header clicks to sort and
-a mark column: ✓ for bulk actions, ● for a new or changed order until the cursor has rested
-on it (then it counts as seen). Rows are built from ``OrderSummary`` with untrusted text
+A DataTable subclass with the motion keys, `y` to copy the order number, header clicks to sort
+and a mark column: [x] / [ ] for bulk actions while anything is marked, otherwise ● for a new or
+changed order until the cursor has rested on it (then it counts as seen). Rows are built from ``OrderSummary`` with untrusted text
 wrapped in ``Text`` so buyer names and notes are shown literally. Columns are fitted to the
 table's own width by priority (``fitted_table``) and fitted again when it changes.
 """
@@ -124,8 +124,11 @@ class OrderTable(FittedTable):
         return text
 
     def _mark(self, summary: OrderSummary) -> Text:
-        if summary.order_id in self.marked:
-            return Text("✓", style="bold #5fa8ff")
+        """[x] marked, [ ] markable while anything is marked (readable without colour), else ● unseen."""
+        if self.marked:
+            if summary.order_id in self.marked:
+                return Text("[x]", style="bold #5fa8ff")
+            return Text("[ ]" if summary.cancelable_hint else "   ", style="dim")
         return UNSEEN_MARK.copy() if summary.unseen else Text(" ")
 
     def _number(self, summary: OrderSummary) -> Text:
@@ -159,12 +162,18 @@ class OrderTable(FittedTable):
         summary = self.current
         if summary is None:
             return None
-        self.marked.symmetric_difference_update({summary.order_id})
-        self.update_cell(summary.order_id, "mark", self._mark_cell(summary))
+        self.set_marked(self.marked ^ {summary.order_id})
         return summary
 
     def set_marked(self, order_ids: Iterable[str]) -> None:
+        """Replace the marks; the mark column is refitted when marking starts or ends."""
+        before = bool(self.marked)
         self.marked = set(order_ids)
+        if before != bool(self.marked):
+            self.refit()
+            return
+        for summary in self._rows:
+            self.update_cell(summary.order_id, "mark", self._mark_cell(summary))
 
     def action_copy_order(self) -> None:
         summary = self.current
