@@ -198,3 +198,23 @@ async def test_palette_command_opens_attention(world):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, AttentionScreen)
+
+
+async def test_slash_filters_attention_and_star_marks_only_what_is_shown(world):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_attention()
+        await settle(pilot)
+        screen = app.screen
+        everything = len(screen.table.rows_shown)
+        await pilot.press("slash", *"acme us", "enter")
+        await settle(pilot)
+        shown = screen.table.rows_shown
+        assert 0 < len(shown) < everything and {s.store for s in shown} == {"Acme US"}
+        assert f"{len(shown)} shown" in plain(screen.query_one("#attention-summary"))
+        await pilot.press("asterisk")
+        assert screen.table.marked == {s.order_id for s in shown if s.cancelable_hint}
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert len(screen.table.rows_shown) == everything and screen.table.marked, "clearing the filter keeps the marks"

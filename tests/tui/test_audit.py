@@ -30,3 +30,29 @@ async def test_one_line_per_cancellation_and_enter_opens_the_order(world):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, OrderDetailsScreen) and app.screen.order_id == app.service.cancellation_history()[1].order_id
+
+
+async def test_slash_filters_the_audit_log_and_escape_clears_it(world):
+    service = world.service
+    await service.sync()
+    rows = service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=60)
+    order_ids = [r.order_id for r in rows if service.cached_order(r.order_id).is_merchant_fulfilled][:3]
+    await service.cancel(order_ids[:2], CancelReason.NO_INVENTORY)
+    await service.cancel(order_ids[2:], CancelReason.BUYER_CANCELED)
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_audit()
+        await settle(pilot)
+        table = app.screen.query_one("#audit")
+        assert table.row_count == 3
+        await pilot.press("slash", *"buyer can")
+        assert table.row_count == 1 and app.screen.entries[0].order_id == order_ids[2]
+        await pilot.press("enter", "enter")  # Enter keeps the filter and returns to the list; Enter opens
+        await settle(pilot)
+        assert isinstance(app.screen, OrderDetailsScreen) and app.screen.order_id == order_ids[2]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.row_count == 1, "the filter is kept on return"
+        await pilot.press("slash", "escape")
+        assert table.row_count == 3 and not app.screen.query_one("#audit-filter").display

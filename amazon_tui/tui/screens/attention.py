@@ -9,19 +9,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from amazon_tui.attention import BUYER_CANCEL, DUE, LATE
+from amazon_tui.attention import BUYER_CANCEL, DUE, LATE, AttentionItem
 from amazon_tui.tui.messages import OrdersChanged
+from amazon_tui.tui.screens.filtering import FilteringScreen
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.attention_table import AttentionTable
+from amazon_tui.tui.widgets.row_filter import RowFilter
 
 
-class AttentionScreen(MarkingScreen):
+def _searchable(item: AttentionItem) -> list[str]:
+    order = item.order
+    total = order.total.format() if order.total is not None else ""
+    return [order.store, order.order_id, item.label, order.buyer_name or "", total, item.buyer_reason or ""]
+
+
+class AttentionScreen(FilteringScreen, MarkingScreen):
     """The attention queue; it follows the background sync without a keypress."""
 
     HELP = (
         "Orders that need action now, across the active stores. First the buyers' cancellation requests, "
         "then late shipments (most overdue first), then shipments due within ui.due_soon_hours (least time left first). "
-        "Enter opens Amazon Order Details; c opens Cancel Order (for a buyer's request with Buyer Canceled chosen and "
+        "/ filters the list (Enter keeps the filter, Escape clears it). Enter opens Amazon Order Details; c opens Cancel Order (for a buyer's request with Buyer Canceled chosen and "
         "the buyer's reason shown: you still confirm). space marks an order, * marks every cancelable one listed, u clears; "
         "c then cancels the marked orders: one feed per store. ● marks a new or changed order until the cursor has been on it."
     )
@@ -35,6 +43,7 @@ class AttentionScreen(MarkingScreen):
     def __init__(self) -> None:
         super().__init__()
         self._summary_shown = ""
+        self._items: list[AttentionItem] = []
 
     def trail(self) -> list[str]:
         return ["Amazon Stores", "Attention"]
@@ -44,6 +53,7 @@ class AttentionScreen(MarkingScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="attention-summary")
+        yield RowFilter("Filter: order number, store, buyer, why (late, due, cancel)", id="attention-filter")
         yield AttentionTable(id="attention")
 
     def on_mount(self) -> None:
@@ -55,10 +65,15 @@ class AttentionScreen(MarkingScreen):
 
     def reload(self) -> None:
         """Re-read the queue; nothing is repainted when no visible text changed."""
-        items = self.service.attention()
-        self.table.show_items(items, self.service.clock())
-        still = self.table.marked & set(self.table.items)
-        if still != self.table.marked:  # canceled or shipped meanwhile
+        self._items = self.service.attention()
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        """The queue's orders that match the `/` filter (all of them when it is empty)."""
+        shown = [item for item in self._items if self.row_filter.matches(_searchable(item))]
+        self.table.show_items(shown, self.service.clock())
+        still = self.table.marked & {item.order.order_id for item in self._items}
+        if still != self.table.marked:  # canceled or shipped meanwhile (a filtered-out mark stays)
             self.table.set_marked(still)
         self._show_summary()
 
@@ -66,7 +81,9 @@ class AttentionScreen(MarkingScreen):
         self._show_summary()
 
     def _show_summary(self) -> None:
-        summary = self._summary(Counter(item.kind for item in self.table.items.values()))
+        summary = self._summary(Counter(item.kind for item in self._items))
+        if len(self.table.items) != len(self._items):
+            summary.append(f"  ·  {len(self.table.items)} shown", style="bold")
         marks = self.marks_text()
         if marks:  # beside the counts when it fits, else on a line of its own
             beside = summary.cell_len + 5 + len(marks) + 2 <= (self.size.width or self.app.size.width)

@@ -15,8 +15,9 @@ from textual.widgets import DataTable, Static
 from amazon_tui.local.journal import CancelState, JournalEntry
 from amazon_tui.tui.format import clean, date, literal
 from amazon_tui.tui.messages import OrdersChanged
-from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.screens.filtering import FilteringScreen
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec, FittedTable
+from amazon_tui.tui.widgets.row_filter import RowFilter
 
 STATES = {
     CancelState.REQUESTED: ("Requested", "#e5c07b"),
@@ -50,14 +51,15 @@ def audit_row(entry: JournalEntry) -> dict[str, Text]:
     }
 
 
-class AuditScreen(BaseScreen):
+class AuditScreen(FilteringScreen):
     """The cancellations, newest first, and those still in flight."""
 
     entries: list[JournalEntry] = []  # the rows shown, in order (replaced on every reload)
+    _history: list[JournalEntry] = []  # every cancellation, newest first
 
     HELP = (
         "One line per cancellation: when it was requested, the order, where it stands, the reason, who asked "
-        "and what Amazon answered. Enter opens the order. Pending rows resume by themselves; "
+        "and what Amazon answered. / filters (order, store, reason, who, state, message); Enter opens the order. Pending rows resume by themselves; "
         "`amazon-tui audit` prints every step."
     )
     BINDINGS = [
@@ -71,6 +73,7 @@ class AuditScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="pending")
+        yield RowFilter("Filter: order number, store, reason, who, state, Amazon's message", id="audit-filter")
         yield AuditTable(id="audit")
 
     def on_mount(self) -> None:
@@ -81,8 +84,15 @@ class AuditScreen(BaseScreen):
         pending = self.service.pending_cancellations()
         text = f"{len(pending)} cancellation(s) in flight: " + ", ".join(e.order_id for e in pending) if pending else "No cancellation in flight."
         self.query_one("#pending", Static).update(literal(text))
-        self.entries = self.service.cancellation_history()
-        self.query_one("#audit", AuditTable).fill([audit_row(entry) for entry in self.entries], [str(entry.id) for entry in self.entries])
+        self._history = self.service.cancellation_history()
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        """The cancellations that match the `/` filter, newest first."""
+        rows = [(entry, audit_row(entry)) for entry in self._history]
+        shown = [(entry, row) for entry, row in rows if self.row_filter.matches(cell.plain for cell in row.values())]
+        self.entries = [entry for entry, _ in shown]
+        self.query_one("#audit", AuditTable).fill([row for _, row in shown], [str(entry.id) for entry in self.entries])
 
     def action_open_order(self) -> None:
         table = self.query_one("#audit", AuditTable)
