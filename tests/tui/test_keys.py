@@ -221,3 +221,39 @@ async def test_a_remapped_cancel_key_moves_in_help_footer_and_action(tmp_path):
             assert notice.display and "Seller Central" in str(notice.render())
     finally:
         world.sandbox.close()
+
+
+async def test_details_show_the_buyers_request_and_lateness_and_m_goes_back_to_magento(world):
+    from amazon_tui.attention import BUYER_CANCEL, LATE
+    from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
+    from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = app.service.attention()
+        request = next(item for item in queue if item.kind == BUYER_CANCEL and app.service.magento_link(item.order.order_id))
+        late = next(item for item in queue if item.kind == LATE)
+        app.open_order(request.order.order_id)
+        await settle(pilot)
+        assert isinstance(app.screen, MagentoOrderScreen)
+        await pilot.press("o")
+        await settle(pilot)
+        text = visible_text(app)
+        reason = app.service.cached_order(request.order.order_id).buyer_cancellation_reason
+        assert "Buyer asked to cancel (order updated" in text and f"\u201c{reason.split()[0]}" in text
+        assert "m Magento" in _footer(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MagentoOrderScreen) and len(app.screen_stack) == 2, "m went back, not deeper"
+        app.open_details(late.order.order_id)
+        await settle(pilot)
+        text = visible_text(app)
+        assert "● Late: ship by" in text and "overdue" in text
+        assert isinstance(app.screen, OrderDetailsScreen)
+        pending = _order(app, OrderStatus.PENDING)  # Pending orders have no Magento order yet
+        assert app.service.magento_link(pending) is None
+        app.open_details(pending)
+        await settle(pilot)
+        assert "m Magento" not in _footer(app)
+        assert "● Late" not in visible_text(app)

@@ -190,6 +190,12 @@ def _long_titles(doc: dict) -> None:
         item["product"]["sellerSku"] = "SKU-" + "X" * 56
 
 
+@_rewritten
+def _buyer_request(doc: dict) -> None:
+    """The buyer asks to cancel (Orders 2026-01-01: orderItems[].cancellation.cancellationRequest)."""
+    doc["orderItems"][0]["cancellation"] = {"cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered the wrong size"}}
+
+
 def _hostile(sandbox, order_id: str) -> None:
     make_hostile_amazon(sandbox, order_id, HOSTILE)
 
@@ -235,6 +241,7 @@ STATES = {
     "fifty_items": _state("UNSHIPPED", "2", change=_fifty_items),
     "hostile": _state("SHIPPED", "3", change=_hostile),
     "long_titles": _state("UNSHIPPED", "2", change=_long_titles),
+    "buyer_request": _state("UNSHIPPED", "1", change=_buyer_request),
 }
 
 

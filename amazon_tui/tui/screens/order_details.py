@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -9,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
+from amazon_tui.attention import time_left
 from amazon_tui.domain import FulfilledBy, Order, OrderStatus, OrderSummary
 from amazon_tui.tui.format import (
     clean,
@@ -42,12 +45,38 @@ TRACKING_COLUMNS = (
     Column("Shipping Method"), Column("Tracking Number"), Column("Ship Date"), Column("Status"),
 )
 TABS = ("tab-details", "tab-items", "tab-tracking")
+BUYER_STYLE, LATE_STYLE, DUE_STYLE = "bold #c678dd", "bold #ff8c3a", "bold #e5c07b"
 SIDE_BY_SIDE = 140  # the two sections of the first tab side by side from this width (an email fits)
 
 
 def order_status(order: Order, summary: OrderSummary | None) -> Text:
     """The status as the lists show it ("Canceling…" while a cancellation is in flight)."""
     return summary_status(summary) if summary else status_text(order.status.label, order.status.tone)
+
+
+def order_flags(order: Order, now: datetime, due_soon_hours: int) -> Text | None:
+    """What needs the operator: the buyer's cancellation request, a late or soon-due shipment,
+    and who canceled items (Amazon's cancellationExecution); None when nothing does."""
+    lines: list[Text] = []
+    reason = order.buyer_cancellation_reason
+    if reason is not None and order.status not in (OrderStatus.CANCELLED, OrderStatus.SHIPPED):
+        line = Text("● Buyer asked to cancel", style=BUYER_STYLE)
+        line.append(f" (order updated {date(order.last_updated)}): ", style="dim")  # Amazon gives no request time
+        line.append(f"\u201c{clean(reason)}\u201d" if reason else "no reason given", style="" if reason else "dim italic")
+        lines.append(line)
+    if order.ship_by is not None and order.status in (OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED):
+        left = time_left(order.ship_by, now)
+        if order.ship_by < now:
+            lines.append(Text.assemble(("● Late: ", LATE_STYLE), f"ship by {date(order.ship_by)} · {left}"))
+        elif order.ship_by - now <= timedelta(hours=due_soon_hours):
+            lines.append(Text.assemble(("● Due soon: ", DUE_STYLE), f"ship by {date(order.ship_by)} · {left}"))
+    executed = {(item.canceled_by, item.cancel_reason) for item in order.items if item.canceled_by}
+    for by, why in sorted(executed, key=str):
+        line = Text(f"Canceled by {code_label(by).plain}", style="bold")
+        if why:
+            line.append(f": {clean(why)}", style="")
+        lines.append(line)
+    return Text("\n").join(lines) if lines else None
 
 
 def order_fields(order: Order, summary: OrderSummary | None, magento: str | None) -> list[tuple[str, Text | str]]:
@@ -98,7 +127,8 @@ class OrderDetailsScreen(BaseScreen):
 
     HELP = (
         "Amazon Order Details. 1/2/3 or h/l switch tabs; j/k, g/G, ctrl+d/ctrl+u scroll; c cancels an Unshipped merchant-fulfilled order "
-        "(other orders say where to cancel them instead); r fetches the order from Amazon again."
+        "(other orders say where to cancel them instead); r fetches the order from Amazon again; m goes to the Magento order view. "
+        "The line under the buttons says when the buyer asked to cancel and when the shipment is late or due soon."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -106,6 +136,7 @@ class OrderDetailsScreen(BaseScreen):
         # the same id: a [keymap] remap of cancel-order moves both; this one answers when Cancel Order is not offered
         Binding("c", "why_not_cancel", "Why no Cancel Order", show=False, id="cancel-order"),
         Binding("r", "refresh_order", "Refresh", id="refresh"),
+        Binding("m", "magento_order", "Magento", tooltip="the Magento order view of this order", id="magento-order"),
         Binding("1", "tab(0)", "Details", show=False, id="tab-1"),
         Binding("2", "tab(1)", "Items", show=False, id="tab-2"),
         Binding("3", "tab(2)", "Tracking", show=False, id="tab-3"),
@@ -120,6 +151,7 @@ class OrderDetailsScreen(BaseScreen):
         self.store = store
         self.order: Order | None = None
         self.cancelable = False  # whether Cancel Order is offered (footer, button, key)
+        self.magento: str | None = None  # the Magento order's number, when Magento has the order
         self._freshness = ""
 
     def trail(self) -> list[str]:
@@ -132,6 +164,7 @@ class OrderDetailsScreen(BaseScreen):
             yield Button("Cancel Order", id="cancel", variant="error", compact=True)
             yield Button("Refresh", id="refresh", compact=True)
             yield Static(id="freshness")
+        yield Static(id="flags")
         yield Static(id="notice")
         with TabbedContent(id="tabs"):
             with TabPane("Order and Shipping Details", id=TABS[0]):
@@ -154,6 +187,7 @@ class OrderDetailsScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#notice", Static).display = False
+        self.query_one("#flags", Static).display = False
         self.show_cached()
         self.refresh_from_amazon(force=False)
         self.set_interval(5, self._show_freshness)
@@ -174,9 +208,12 @@ class OrderDetailsScreen(BaseScreen):
     def show(self, order: Order) -> None:
         self.order = order
         summary = self.service.order_summary(self.order_id)
-        link = self.service.magento_link(self.order_id)
-        magento = link.increment_id if link else None
+        link = self.service.magento_link(self.order_id) if self.service.magento_configured else None
+        magento = self.magento = link.increment_id if link else None
         self.query_one(DetailsHeader).show(order_status(order, summary))
+        flags = order_flags(order, self.service.clock(), self.service.settings.config.ui.due_soon_hours)
+        self.query_one("#flags", Static).update(flags or "")
+        self.query_one("#flags", Static).display = flags is not None
         self.query_one("#order-section", FieldSection).show(order_fields(order, summary, magento))
         self.query_one("#shipping-section", FieldSection).show(shipping_fields(order))
         self._show_items(order, magento)
@@ -256,8 +293,22 @@ class OrderDetailsScreen(BaseScreen):
         self.app.copy_to_clipboard(self.order_id)
         self.notify(f"Copied {self.order_id}", timeout=2, markup=False)
 
+    def action_magento_order(self) -> None:
+        """Back to the Magento order view: the screen below when it is this order's, else a new one."""
+        from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
+
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        if isinstance(below, MagentoOrderScreen) and below.order_id == self.order_id:
+            self.app.pop_screen()
+        else:
+            self.app.push_screen(MagentoOrderScreen(self.order_id, self.store))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Cancel Order only while it can be done; otherwise `c` says why and where instead."""
+        """Cancel Order only while it can be done; otherwise `c` says why and where instead.
+        The Magento key only when Magento has this order."""
+        if action == "magento_order":
+            return self.magento is not None
         if action == "cancel_order":
             return self.cancelable
         if action == "why_not_cancel":
