@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from amazon_tui.cancel import CancellationEngine, Submission
     from amazon_tui.leader import Leader
     from amazon_tui.local.audit import AuditTrail
+    from amazon_tui.local.preferences import PreferenceStore
     from amazon_tui.local.journal import Journal, JournalEntry
 
 Clock = Callable[[], datetime]
@@ -233,6 +234,15 @@ class AppService:
         from amazon_tui.local.journal import Journal
 
         return Journal(self.db)
+
+    @cached_property
+    def preferences(self) -> PreferenceStore:
+        """The operator's last theme, revenue period and All Orders views (the state dir)."""
+        from amazon_tui.config import state_dir
+        from amazon_tui.local.preferences import PreferenceStore
+
+        profile = "sandbox" if self.settings.sandbox else str(self.settings.config_file or "config")
+        return PreferenceStore(state_dir(), profile)
 
     @cached_property
     def audit_trail(self) -> AuditTrail:

@@ -53,9 +53,11 @@ class AmazonTuiApp(App[int]):
         self.sync_progress: dict[str, SyncProgress] = {}
         self.live = LiveRefresh(self)
         self._drive_failure: str | None = None
-        theme = service.settings.config.ui.theme
-        if theme in self.available_themes:
-            self.theme = theme
+        self._theme_restored = False
+        for theme in (service.preferences.current.theme, service.settings.config.ui.theme):  # the palette's last choice first
+            if theme in self.available_themes:
+                self.theme = theme
+                break
 
     def get_default_screen(self) -> StoresScreen:
         return StoresScreen()
@@ -64,6 +66,9 @@ class AmazonTuiApp(App[int]):
         keymap = self.service.settings.config.keymap
         if keymap:
             self.set_keymap(keymap)
+        self._theme_restored = True
+        if self.service.preferences.problem:
+            self.notify(self.service.preferences.problem, severity="warning", timeout=8, markup=False)
         self.call_after_refresh(resume_collection)  # paused by the entry point until the first paint
         if self.background:  # after the first paint: the network stack loads off the start path
             self.call_after_refresh(self._start_background)
@@ -72,6 +77,11 @@ class AmazonTuiApp(App[int]):
         self.live.start()
         if not self.service.leader.synced_recently():  # another TUI's sync a moment ago will do
             self.start_sync()
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the palette is the one the next start opens with."""
+        if self._theme_restored:
+            self.service.preferences.set(theme=theme)
 
     async def on_event(self, event: events.Event) -> None:
         """Below the minimum size only quitting acts: see ``size_gate``."""

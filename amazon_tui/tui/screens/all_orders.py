@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from math import ceil
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,6 +50,8 @@ class AllOrdersScreen(MarkingScreen):
         self.query_state = OrderQuery(stores=(store,))
         self.page = 0
         self.total = 0
+        self._restore_row: str | None = None  # the row to put the cursor on at the first load
+        self._row: str | None = None  # the order under the cursor (saved with the view)
 
     def trail(self) -> list[str]:
         return ["Amazon Stores", self.store, "All Amazon Orders"]
@@ -67,8 +70,40 @@ class AllOrdersScreen(MarkingScreen):
         yield Static(id="pager")
 
     def on_mount(self) -> None:
-        self.query_one("#quick").display = False
+        self._restore_view()
         self.query_one("#orders", OrderTable).focus()
+
+    def _restore_view(self) -> None:
+        """Filters, sort, page and row as this store's All Orders was left (preferences)."""
+        view = self.service.preferences.orders_view(self.store)
+        quick = self.query_one("#quick", Input)
+        if view is not None:
+            try:
+                self.query_state = OrderQuery.model_validate({**view.query, "stores": (self.store,)})
+            except ValidationError:  # written by another version: start afresh
+                view = None
+        if view is not None:
+            self.page = view.page
+            self._restore_row = view.order_id
+            quick.value = self.query_state.quick or ""
+        quick.display = bool(self.query_state.quick)
+
+    def _save_view(self) -> None:
+        from amazon_tui.local.preferences import OrdersView
+
+        query = self.query_state.model_dump(mode="json", exclude={"stores"})
+        self.service.preferences.set_orders_view(self.store, OrdersView(query=query, page=self.page, order_id=self._row))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        current = self.table.current
+        self._row = current.order_id if current else None
+
+    def on_screen_suspend(self) -> None:
+        self._save_view()
+
+    def on_unmount(self) -> None:
+        self._save_view()
+        super().on_unmount()
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -89,7 +124,9 @@ class AllOrdersScreen(MarkingScreen):
         table = self.table
         table.sort = (self.query_state.sort, self.query_state.descending)
         current = table.current
-        table.show(rows, keep=keep or (current.order_id if current else None))
+        keep = keep or self._restore_row or (current.order_id if current else None)
+        self._restore_row = None
+        table.show(rows, keep=keep)
         self._show_pager()
         self.query_one(FilterChips).show(self.query_state)
 
@@ -151,7 +188,7 @@ class AllOrdersScreen(MarkingScreen):
         quick.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "quick":
+        if event.input.id == "quick" and (event.value.strip() or None) != self.query_state.quick:
             self.query_state = self.query_state.model_copy(update={"quick": event.value.strip() or None})
             self.page = 0
             self.load()

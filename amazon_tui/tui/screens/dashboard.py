@@ -60,6 +60,7 @@ class DashboardScreen(MarkingScreen):
         yield OrderTable(id="recent")
 
     def on_mount(self) -> None:
+        self.days = 7 if self.service.preferences.current.revenue_days == 7 else 30  # as the operator left it
         self.table.focus()
         self.marks_changed()
 
@@ -104,6 +105,7 @@ class DashboardScreen(MarkingScreen):
 
     def action_toggle_period(self) -> None:
         self.days = 7 if self.days == 30 else 30
+        self.service.preferences.set(revenue_days=self.days)
         card = self.service.store_card(self.store)
         self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
 
