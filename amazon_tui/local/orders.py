@@ -376,11 +376,14 @@ class OrderRepository:
         return parse_timestamp(rows[0]["detail_fetched"]) if rows else None
 
     def find(self, text: str) -> list[OrderSummary]:
-        """Orders whose number is or starts with ``text`` (go to order)."""
+        """Orders whose Amazon or Magento number is or starts with ``text`` (go to order)."""
+        text = text.strip()
+        prefix = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"  # typed literally
         rows = self.db.query(
             f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id "
-            "WHERE o.order_id = ? OR o.order_id LIKE ? ORDER BY o.order_id = ? DESC, o.purchase_date DESC LIMIT 20",
-            (text.strip(), text.strip() + "%", text.strip()),
+            "WHERE o.order_id LIKE ? ESCAPE '\\' OR l.increment_id LIKE ? ESCAPE '\\' "
+            "ORDER BY o.order_id = ? DESC, o.purchase_date DESC LIMIT 20",
+            (prefix, prefix, text),
         )
         return [_summary(row) for row in rows]
 

@@ -154,6 +154,15 @@ class AmazonTuiApp(App[int]):
         if not isinstance(self.screen, AttentionScreen):
             self.push_screen(AttentionScreen())
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with a placeholder that says what it finds."""
+        from textual.command import CommandPalette
+
+        from amazon_tui.tui.commands import PLACEHOLDER
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=PLACEHOLDER))
+
     def action_attention(self) -> None:
         self.open_attention()
 

@@ -1,30 +1,76 @@
-"""Command palette (ctrl+p and `:`): go to order, attention, switch store, sync now, audit log."""
+"""Command palette (ctrl+p and `:`): an order by (a prefix of) its number, a store by name, any action.
+
+Three kinds of hits: orders found in the local store by the start of their Amazon or Magento
+number; the app's own commands (Attention, Sync now, Audit log, a store's View Store or All
+Orders); and every action the screen underneath offers right now, generated from its live
+bindings (so "Cancel Order" is found only where it can be done, with its current key).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from rich.markup import escape
 from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+from textual.screen import Screen
 
 from amazon_tui.tui.format import clean
+
+PLACEHOLDER = "Order number (or its start), store name, or an action…"
+NOT_IN_PALETTE = {"command_palette", "help", "quit", "back"}  # the palette itself, and what Textual lists already
+ORDER_PREFIXES = ("go to order", "order", "go to")
+
+
+def _screen_actions(provider: Provider) -> list[tuple[str, Callable[[], object], str]]:
+    """The calling screen's own actions that can be done now, with their keys (motion keys stay in help)."""
+    found: dict[str, tuple[str, Callable[[], object], str]] = {}
+    app = provider.app
+    for node, bindings in provider.screen._binding_chain:  # noqa: SLF001 - the chain keys are dispatched through
+        if not isinstance(node, Screen):
+            continue
+        for key, key_bindings in bindings.key_to_bindings.items():
+            for binding in key_bindings:
+                if not _offered(node, binding) or binding.id in found:
+                    continue
+                key_shown = app.get_key_display(binding.with_key(key))
+                help_text = escape(f"{binding.tooltip or ''} (key: {key_shown})".strip())
+                found[binding.id] = (binding.description, partial(_run, app, binding.action, node), help_text)
+    return list(found.values())
+
+
+def _offered(node: DOMNode, binding: Binding) -> bool:
+    action = binding.action.partition("(")[0]
+    return bool(binding.id and binding.description and action not in NOT_IN_PALETTE and not binding.system) and node.check_action(action, ()) is True
+
+
+async def _run(app: App, action: str, node: DOMNode) -> None:
+    await app.run_action(action, node)
 
 
 class AmazonCommands(Provider):
     """The long tail of actions; the theme switch comes from Textual's system commands."""
 
-    def _commands(self) -> list[tuple[str, object, str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.app
-        found: list[tuple[str, object, str]] = [
+        found: list[tuple[str, Callable[[], object], str]] = [
             ("Attention", app.open_attention, "Late, due-soon and buyer-cancel orders of every active store (!)"),
             ("Sync now", app.start_sync, "Fetch new and changed orders of every active store"),
             ("Audit log", app.open_audit, "Every cancellation: who, when, reason, feed, outcome"),
             ("Amazon Stores", app.open_home, "Back to the store cards"),
         ]
         for store in app.service.stores:
-            found.append((f"Switch store: {store.name}", partial(app.open_store, store.name), escape(f"{store.market.code} · View Store")))
-        return found
+            found.append((f"View Store: {store.name}", partial(app.open_store, store.name), escape(f"{store.market.code} · the store's dashboard")))
+            found.append((f"All Amazon Orders: {store.name}", partial(self._all_orders, store.name), escape(f"{store.market.code} · View All Amazon Orders")))
+        return _screen_actions(self) + found
+
+    def _all_orders(self, store: str) -> None:
+        self.app.open_store(store)
+        self.app.open_all_orders(store)
 
     async def discover(self) -> Hits:
         for name, action, help_text in self._commands():
@@ -36,13 +82,19 @@ class AmazonCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), action, help=help_text)
+        for summary in self._orders(query):
+            label = Text(f"Go to order {clean(summary.order_id)}")
+            magento = f" · Magento #{summary.magento_increment_id}" if summary.magento_increment_id else ""
+            help_text = escape(f"{clean(summary.store)} · {summary.status_label}{clean(magento)}")
+            yield Hit(1.0, label, partial(self.app.open_details, summary.order_id), help=help_text)
+
+    def _orders(self, query: str):
+        """Orders whose Amazon or Magento number starts with what was typed (three characters at least)."""
         text = query.strip()
-        for prefix in ("go to order", "order", "go to"):
+        for prefix in ORDER_PREFIXES:
             if text.lower().startswith(prefix):
                 text = text[len(prefix):].strip()
                 break
-        if len(text) >= 3 and any(ch.isdigit() for ch in text):
-            for summary in self.app.service.find_orders(text)[:10]:
-                label = Text(f"Go to order {clean(summary.order_id)}")
-                help_text = escape(f"{clean(summary.store)} · {summary.status_label}")
-                yield Hit(1.0, label, partial(self.app.open_details, summary.order_id), help=help_text)
+        if len(text) < 3 or not any(ch.isdigit() for ch in text):
+            return []
+        return self.app.service.find_orders(text)[:10]

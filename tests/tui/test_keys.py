@@ -257,3 +257,55 @@ async def test_details_show_the_buyers_request_and_lateness_and_m_goes_back_to_m
         await settle(pilot)
         assert "m Magento" not in _footer(app)
         assert "● Late" not in visible_text(app)
+
+
+async def _palette_hits(pilot, typed: str) -> list[str]:
+    """Open the palette, type, and return the prompts of the hits once the search settled."""
+    from textual.command import CommandInput, CommandList
+
+    app = pilot.app
+    if not isinstance(app.screen, CommandPalette):
+        await pilot.press("ctrl+p")
+    palette = app.screen
+    palette.query_one(CommandInput).value = typed
+    seen: list[str] = []
+    for _ in range(60):  # the palette searches in the background
+        await pilot.pause(0.03)
+        hits = palette.query_one(CommandList)
+        now = [str(hits.get_option_at_index(i).prompt).split("\n")[0] for i in range(hits.option_count)]  # the name, not its help
+        if now and now == seen:
+            return now
+        seen = now
+    return seen
+
+
+async def test_the_palette_finds_orders_by_prefix_stores_by_name_and_the_screens_actions(world):
+    from textual.command import CommandInput
+
+    app = world.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        order_id = _unshipped(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert "Order number" in app.screen.query_one(CommandInput).placeholder
+        prompts = await _palette_hits(pilot, order_id[:9])
+        assert any(order_id in prompt for prompt in prompts), prompts
+        magento = app.service.magento_link(order_id).increment_id
+        assert any(order_id in prompt for prompt in await _palette_hits(pilot, magento)), "found by its Magento number too"
+        assert any("View Store: Acme UK" in prompt for prompt in await _palette_hits(pilot, "acme uk"))
+        await pilot.press("escape")
+
+        app.open_details(order_id)
+        await settle(pilot)
+        assert "Cancel Order" in await _palette_hits(pilot, "cancel order")
+        await pilot.press("escape")
+        app.open_details(_order(app, OrderStatus.SHIPPED))
+        await settle(pilot)
+        prompts = await _palette_hits(pilot, "cancel order")
+        assert "Cancel Order" not in prompts and "Why no Cancel Order" in prompts, "on Shipped only the explanation is offered"
+        prompts = await _palette_hits(pilot, "refresh")
+        assert any("Refresh" in prompt for prompt in prompts)
+        await pilot.press("enter")  # runs the screen's action: refreshes from Amazon
+        await settle(pilot)
+        assert not isinstance(app.screen, CommandPalette)
