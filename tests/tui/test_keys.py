@@ -309,3 +309,30 @@ async def test_the_palette_finds_orders_by_prefix_stores_by_name_and_the_screens
         await pilot.press("enter")  # runs the screen's action: refreshes from Amazon
         await settle(pilot)
         assert not isinstance(app.screen, CommandPalette)
+
+
+async def test_filter_chips_are_picked_and_dropped_by_key(world):
+    from amazon_tui.tui.widgets.filter_chips import FilterChips
+
+    app = world.app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_all_orders("Acme US")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("slash", *"Kenji", "enter")
+        screen.set_query(screen.query_state.model_copy(update={"statuses": (OrderStatus.UNSHIPPED,)}))
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        chips = screen.query_one(FilterChips)
+        assert app.focused in chips.buttons and app.focused.name == "statuses"
+        await pilot.press("l")
+        assert app.focused.name == "quick"
+        await pilot.press("x")  # drops the focused chip: the quick filter
+        await settle(pilot)
+        assert screen.query_state.quick is None and screen.query_state.statuses == (OrderStatus.UNSHIPPED,)
+        assert app.focused is screen.table
+        await pilot.press("x", "escape")
+        await pilot.pause()
+        assert app.focused is screen.table and screen.query_state.statuses, "escape returns to the list and drops nothing"

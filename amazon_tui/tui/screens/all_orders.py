@@ -36,6 +36,7 @@ class AllOrdersScreen(MarkingScreen):
         Binding("o", "open_amazon", "Details", tooltip="View or Cancel Amazon Order", id="open-amazon"),
         Binding("slash", "quick_filter", "Filter", id="quick-filter"),
         Binding("f", "toggle_filters", "Filters", id="filters"),
+        Binding("x", "pick_chip", "Drop a filter", show=False, id="drop-filter", tooltip="focus the filter chips: ←/→ pick, Enter or x drops"),
         Binding("c", "cancel_order", "Cancel", id="cancel-order", tooltip=CANCEL_TOOLTIP),
         Binding("n,right_square_bracket", "page(1)", "Next page", show=False, id="next-page"),
         Binding("p,left_square_bracket", "page(-1)", "Previous page", show=False, id="prev-page"),
@@ -182,6 +183,10 @@ class AllOrdersScreen(MarkingScreen):
         else:
             self.table.focus()
 
+    def action_pick_chip(self) -> None:
+        if not self.query_one(FilterChips).focus_first():
+            self.notify("No filters to drop.", timeout=2)
+
     def action_quick_filter(self) -> None:
         quick = self.query_one("#quick", Input)
         quick.display = True
@@ -199,6 +204,9 @@ class AllOrdersScreen(MarkingScreen):
 
     def action_back(self) -> None:
         focused = self.focused
+        if focused is not None and any(isinstance(node, FilterChips) for node in focused.ancestors):
+            self.table.focus()
+            return
         if isinstance(focused, Input) or (focused is not None and any(isinstance(node, FilterForm) for node in focused.ancestors)):
             if self.form is not None:
                 self.form.display = False

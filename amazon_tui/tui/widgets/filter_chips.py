@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import HorizontalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -50,7 +51,17 @@ def without(query: OrderQuery, field: str | None) -> OrderQuery:
 
 
 class FilterChips(HorizontalScroll):
-    """One line of chips; pressing a chip removes its filter."""
+    """One line of chips; pressing a chip removes its filter.
+
+    By key: the screen's `x` focuses the first chip; ←/→ (h/l) move between them, Enter,
+    Delete, Backspace or x drop the focused one, Escape returns to the list.
+    """
+
+    BINDINGS = [
+        Binding("left,h", "step(-1)", "Previous chip", show=False, id="chip-previous"),
+        Binding("right,l", "step(1)", "Next chip", show=False, id="chip-next"),
+        Binding("delete,backspace,x", "drop", "Drop filter", id="chip-drop"),
+    ]
 
     class Removed(Message):
         def __init__(self, field: str | None) -> None:
@@ -61,7 +72,32 @@ class FilterChips(HorizontalScroll):
     FilterChips { height: 1; scrollbar-size-horizontal: 0; }
     FilterChips Button { margin-right: 1; min-width: 0; }
     FilterChips Static { width: auto; color: $text-muted; }
+    FilterChips Button:focus { text-style: reverse bold; }
     """
+
+    @property
+    def buttons(self) -> list[Button]:
+        return list(self.query(Button))
+
+    def focus_first(self) -> bool:
+        """Focus the first chip; False when there is none."""
+        buttons = self.buttons
+        if buttons:
+            buttons[0].focus()
+        return bool(buttons)
+
+    def action_step(self, step: int) -> None:
+        buttons = self.buttons
+        focused = self.screen.focused
+        if buttons and focused in buttons:
+            index = (buttons.index(focused) + step) % len(buttons)
+            buttons[index].focus()
+            self.scroll_to_widget(buttons[index], animate=False)
+
+    def action_drop(self) -> None:
+        focused = self.screen.focused
+        if isinstance(focused, Button) and focused in self.buttons:
+            focused.press()
 
     def show(self, query: OrderQuery) -> None:
         self.remove_children()
@@ -71,7 +107,7 @@ class FilterChips(HorizontalScroll):
             return
         widgets = [Button(Text(f"{label} ✕"), name=field, compact=True, classes="chip") for field, label in active]
         widgets.append(Button("Clear all filters", name="", compact=True, variant="warning"))
-        self.mount_all(widgets)
+        self.mount_all([*widgets, Static("x: pick one to drop")])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
