@@ -35,7 +35,6 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("enter", "open_details", "Details", id="open"),
         Binding("c", "cancel_order", "Cancel Order", id="cancel-order", tooltip=CANCEL_TOOLTIP),
         Binding("r", "sync", "Sync now", id="sync"),
     ]

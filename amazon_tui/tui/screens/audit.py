@@ -31,6 +31,9 @@ STATES = {
 class AuditTable(FittedTable):
     """When, order and state always whole; store, reason, who and Amazon's message shrink."""
 
+    # on the table, not the screen: the focused table's own Enter would hide the screen's from the footer
+    BINDINGS = [Binding("enter", "select_cursor", "Open", id="open", tooltip="Amazon Order Details of the order")]
+
     SPECS = (
         ColumnSpec("time", "Requested"),
         ColumnSpec("order", "Order Number"),
@@ -64,7 +67,6 @@ class AuditScreen(FilteringScreen):
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("enter", "open_order", "Open", id="open"),
         Binding("r", "reload", "Reload", id="refresh"),
     ]
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from amazon_tui.attention import BUYER_CANCEL, LATE, AttentionItem
@@ -35,6 +36,8 @@ OVERDUE_STYLE = "#ff8c3a"
 class AttentionTable(OrderTable):
     """Rows keyed by order number; ``current_item`` is the item under the cursor."""
 
+    # on the table, not the screen: the focused table's own Enter would hide the screen's from the footer
+    BINDINGS = [Binding("enter", "select_cursor", "Details", id="open", tooltip="Amazon Order Details of the order")]
     SPECS = SPECS
     number_column = "order_number"
 
