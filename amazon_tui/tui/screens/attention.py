@@ -36,7 +36,7 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("c", "cancel_order", "Cancel Order", id="cancel-order", tooltip=CANCEL_TOOLTIP),
-        Binding("r", "sync", "Sync now", id="sync"),
+        Binding("r", "sync", "Sync", tooltip="fetch new and changed orders of every active store now", id="sync"),
     ]
 
     def __init__(self) -> None:
