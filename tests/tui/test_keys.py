@@ -336,3 +336,16 @@ async def test_filter_chips_are_picked_and_dropped_by_key(world):
         await pilot.press("x", "escape")
         await pilot.pause()
         assert app.focused is screen.table and screen.query_state.statuses, "escape returns to the list and drops nothing"
+
+
+async def test_every_footer_keeps_help_and_the_palette_at_the_minimum_width(world):
+    from amazon_tui.tui.widgets.error_line import MIN_HEIGHT, MIN_WIDTH
+
+    app = world.app
+    async with app.run_test(size=(MIN_WIDTH, MIN_HEIGHT)) as pilot:
+        await settle(pilot)
+        for name, open_screen in SCREENS.items():
+            open_screen(app)
+            await settle(pilot)
+            footer = _footer(app)
+            assert "? Help" in footer and "^p Commands" in footer, f"{name}: {footer}"

@@ -35,7 +35,7 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("c", "cancel_order", "Cancel Order", id="cancel-order", tooltip=CANCEL_TOOLTIP),
+        Binding("c", "cancel_order", "Cancel", id="cancel-order", tooltip="Cancel Order: " + CANCEL_TOOLTIP),
         Binding("r", "sync", "Sync", tooltip="fetch new and changed orders of every active store now", id="sync"),
     ]
 
