@@ -57,9 +57,12 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
         with Vertical(id="cancel-dialog"):
             yield Static("Amazon Order Cancellation", id="cancel-title")
             with VerticalScroll(id="cancel-body", can_focus=False):
-                label = "Amazon Order Number" if len(self.order_ids) == 1 else f"Amazon Order Numbers ({len(self.order_ids)})"
-                yield Static(Text(label, style="bold"))
-                yield Static(self._orders_text(), id="cancel-orders")
+                bulk = len(self.order_ids) > 1
+                if bulk:  # the count first, the reasons next, the (long) list of numbers last
+                    yield Static(Text(f"Amazon Order Numbers ({len(self.order_ids)}): listed below the reasons", style="bold"))
+                else:
+                    yield Static(Text("Amazon Order Number", style="bold"))
+                    yield Static(self._orders_text(), id="cancel-orders")
                 if self.buyer_reason is not None:
                     request = Text("The buyer asked to cancel: ", style="bold #c678dd")
                     request.append(clean(self.buyer_reason) if self.buyer_reason else "no reason given", style="" if self.buyer_reason else "dim italic")
@@ -67,6 +70,9 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
                 yield Static(Text.assemble(("Reason For Cancellation ", "bold"), ("*", "red")))
                 yield OptionList(*[Option(self._prompt(reason), id=reason.value) for reason in CancelReason], id="reasons")
                 yield Static(Text(HINT, style="dim"), id="cancel-hint")
+                if bulk:
+                    yield Static(Text(f"Amazon Order Numbers ({len(self.order_ids)})", style="bold"))
+                    yield Static(self._orders_text(), id="cancel-orders")
             yield Static(id="cancel-status")
             with Horizontal(id="cancel-buttons"):
                 yield Button("Back", id="cancel-back-button", compact=True)
