@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import open_all_orders, settle, visible_text
+from helpers import open_all_orders, settle, text_through_scrolling, visible_text
 
 from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.cancel_modal import CancelModal
@@ -41,8 +41,9 @@ async def test_a_mornings_late_orders_leave_from_attention_in_one_confirmed_feed
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, CancelModal) and modal.order_ids == sorted(wanted)
-        modal_text = visible_text(app)
-        assert f"Amazon Order Numbers ({len(wanted)})" in modal_text and all(order_id in modal_text for order_id in wanted)
+        assert f"Amazon Order Numbers ({len(wanted)})" in visible_text(app), "the count is on the first screen"
+        modal_text = await text_through_scrolling(pilot, modal.query_one("#cancel-body"))
+        assert all(order_id in modal_text for order_id in wanted), "every order is listed (below the reasons)"
         assert world.sandbox.count("createFeed") == 0, "nothing is sent before Confirm"
         await pilot.press("2", "enter")  # No Inventory, Confirm
         await _until_canceled(pilot, world, wanted)
