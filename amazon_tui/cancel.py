@@ -107,8 +107,14 @@ class CancellationEngine:
         read_only: bool = False,
         owner: Callable[[], str | None] = lambda: None,
         owner_alive: Callable[[str | None], bool] = lambda _owner: False,
+        pushed: Callable[[], bool] = lambda: False,
+        push_grace: float = 900.0,
     ) -> None:
         self.read_only = read_only
+        # while SP-API notifications arrive, a feed's first getFeed waits push_grace seconds:
+        # FEED_PROCESSING_FINISHED settles it first (feed_finished); the poll is the safety net
+        self.pushed = pushed
+        self.push_grace = push_grace
         self._owner = owner
         self._owner_alive = owner_alive
         self._not_before: dict[str, tuple[float, float]] = {}  # step -> (monotonic time, interval)
@@ -241,13 +247,30 @@ class CancellationEngine:
 
     async def _finish_feed(self, feed_id: str, group: list[JournalEntry]) -> list[JournalEntry]:
         """One getFeed; once the feed is final, its report settles each row ([] until then)."""
-        feeds = self.gateway.feeds(group[0].store)
-        feed = await feeds.get_feed(feed_id)
+        feed = await self.gateway.feeds(group[0].store).get_feed(feed_id)
         if feed.processing_status not in FINAL_FEED_STATUSES:
             return []
-        if feed.processing_status != "DONE" or not feed.result_feed_document_id:
-            return [self._fail(entry, f"{FAILURE_MESSAGE} Amazon ended the feed {feed_id} as {feed.processing_status}.") for entry in group]
-        document = await feeds.get_feed_document(feed.result_feed_document_id)
+        return await self._settle_feed(feed_id, group, feed.processing_status, feed.result_feed_document_id)
+
+    async def feed_finished(self, feed_id: str, status: str, result_document_id: str | None) -> list[JournalEntry]:
+        """Amazon's FEED_PROCESSING_FINISHED: settle the feed's cancellations from the report it
+        names, without a getFeed; [] when none of ours waits on this feed (a duplicate, another app's)."""
+        if status not in FINAL_FEED_STATUSES:
+            return []
+        async with self._lock:
+            group = [entry for entry in self.journal.by_feed(feed_id) if entry.state is CancelState.SUBMITTED]
+            if not group:
+                return []
+            finished = await self._settle_feed(feed_id, group, status, result_document_id)
+            self._not_before.pop(f"feed:{feed_id}", None)
+            return finished
+
+    async def _settle_feed(self, feed_id: str, group: list[JournalEntry], status: str, result_document_id: str | None) -> list[JournalEntry]:
+        """A final feed: each row canceled or failed as its processing report says."""
+        if status != "DONE" or not result_document_id:
+            return [self._fail(entry, f"{FAILURE_MESSAGE} Amazon ended the feed {feed_id} as {status}.") for entry in group]
+        feeds = self.gateway.feeds(group[0].store)
+        document = await feeds.get_feed_document(result_document_id)
         try:
             report = parse_processing_report(await feeds.download(document))
         except ReportError as exc:
@@ -405,6 +428,9 @@ class CancellationEngine:
                     continue
                 if not still_leading():
                     return moved
+                if step not in self._not_before and self.pushed():  # FEED_PROCESSING_FINISHED will tell
+                    self._not_before[step] = (time.monotonic() + self.push_grace, self.poll_interval / 2)
+                    continue
                 group = [e for e in submitted if e.feed_id == feed_id]
                 self._later(step)  # polled now; the next poll after the backoff
                 finished = await self._finish_feed(feed_id, group)

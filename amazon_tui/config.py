@@ -14,6 +14,7 @@ import os
 import stat
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
@@ -192,6 +193,48 @@ class NetworkConfig(_Section):
     timeout_seconds: float = Field(default=20.0, gt=0, le=600)
 
 
+class NotificationsConfig(_Section):
+    """[notifications]: SP-API notifications through an Amazon SQS queue (absent: polling only).
+
+    AWS credentials come from the standard AWS chain (environment, shared config and
+    credentials files, ``aws_profile``, an instance role); never from this file.
+    """
+
+    sqs_queue_url: str = Field(min_length=1)
+    region: str | None = None  # default: read from the queue URL (sqs.<region>.amazonaws.com)
+    aws_profile: str | None = None
+    backup_poll_seconds: int = Field(default=900, ge=30)  # the safety-net poll while notifications arrive
+    silence_seconds: int = Field(default=3600, ge=30)  # no message for this long: poll at the normal rate
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_inline_credentials(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            inline = sorted(key for key in values if "secret" in key or "access_key" in key or "session_token" in key)
+            if inline:
+                raise ValueError(
+                    f"{', '.join(inline)}: AWS credentials never go in the config file; use the environment "
+                    "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or a profile of ~/.aws/credentials (aws_profile)"
+                )
+        return values
+
+    @property
+    def queue_region(self) -> str:
+        """The region: given, or the queue URL's (sqs.<region>.amazonaws.com), else us-east-1."""
+        if self.region:
+            return self.region
+        host = urlsplit(self.sqs_queue_url).hostname or ""
+        parts = host.split(".")
+        return parts[1] if len(parts) > 3 and parts[0] == "sqs" else "us-east-1"
+
+    @property
+    def queue_arn(self) -> str:
+        """arn:aws:sqs:<region>:<account>:<queue name>, from the queue URL (what createDestination takes)."""
+        path = [part for part in urlsplit(self.sqs_queue_url).path.split("/") if part]
+        account, name = (path[-2], path[-1]) if len(path) >= 2 else ("", path[-1] if path else "")
+        return f"arn:aws:sqs:{self.queue_region}:{account}:{name}"
+
+
 class Config(_Section):
     """The whole config.toml."""
 
@@ -203,6 +246,7 @@ class Config(_Section):
     ui: UiConfig = Field(default_factory=dict, validate_default=True)
     sync: SyncConfig = Field(default_factory=dict, validate_default=True)
     network: NetworkConfig = Field(default_factory=dict, validate_default=True)
+    notifications: NotificationsConfig | None = None
     keymap: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -43,7 +43,7 @@ class Leader:
         self.service = service
         sync = service.settings.config.sync
         self.lease_seconds = float(sync.lease_seconds)
-        self.poll_seconds = float(sync.poll_seconds)
+        self.normal_poll_seconds = float(sync.poll_seconds)
         self.coordination = Coordination(service.db, kind=kind, lease_seconds=self.lease_seconds, now=now)
         self.now = now
         self._sleep = sleep
@@ -54,6 +54,14 @@ class Leader:
         self._jobs = 0
         self._renewer: asyncio.Task | None = None
         self.on_wait: Callable[[str], None] | None = None  # "Joining the sync of …" for a waiting command
+
+    @property
+    def poll_seconds(self) -> float:
+        """sync.poll_seconds; the slower safety-net rate while SP-API notifications arrive."""
+        consumer = self.service.notifications
+        if consumer is not None and self.normal_poll_seconds > 0 and consumer.healthy():
+            return max(self.normal_poll_seconds, float(consumer.config.backup_poll_seconds))
+        return self.normal_poll_seconds
 
     @property
     def peer_id(self) -> str:
@@ -117,6 +125,9 @@ class Leader:
                 line += f" by {peer.describe(self.peer_id)}" if peer else " by a process that has ended"
         else:
             line += " · No sync yet"
+        consumer = self.service.notifications
+        if consumer is not None and self._leading:
+            line += f" · {consumer.describe(self.normal_poll_seconds)}"
         return f"{line} · {state.activity}" if state.activity else line
 
     class _Job:
@@ -185,13 +196,16 @@ class Leader:
         """The loop of a long-running process without screens (``amazon-tui watch``) until ``stop``.
 
         Each second: the tick; as the leader, a sync when one is due and a drive pass when a
-        cancellation step is due (each in a task of its own, never two at once); ``on_event``
+        cancellation step is due (each in a task of its own, never two at once), and all along
+        the SP-API notifications when ``[notifications]`` is configured; ``on_event``
         hears the status line when it changes and each sync's or pass's outcome.
         """
         self.keep_lease = True
         sync_task: asyncio.Task | None = None
         drive_task: asyncio.Task | None = None
         status = None
+        consumer = self.service.notifications
+        notified = asyncio.ensure_future(consumer.run(stop, leading=lambda: self._leading)) if consumer else None
 
         async def sync_once(stores: tuple[str, ...] | None) -> None:
             outcome = await self.sync(stores)
@@ -226,7 +240,7 @@ class Leader:
                 except TimeoutError:
                     pass
         finally:
-            for task in (sync_task, drive_task):
+            for task in (sync_task, drive_task, notified):
                 if task is not None and not task.done():
                     task.cancel()
             self.keep_lease = False

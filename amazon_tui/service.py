@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from amazon_tui.leader import Leader
     from amazon_tui.local.audit import AuditTrail
     from amazon_tui.local.preferences import PreferenceStore
+    from amazon_tui.notifications import NotificationConsumer
     from amazon_tui.local.journal import Journal, JournalEntry
 
 Clock = Callable[[], datetime]
@@ -265,7 +266,19 @@ class AppService:
             read_only=self.read_only,
             owner=lambda: self.leader.peer_id,
             owner_alive=self.leader.coordination.is_alive,
+            pushed=lambda: self.notifications is not None and self.notifications.healthy(),
+            push_grace=float(self.settings.config.notifications.backup_poll_seconds) if self.settings.config.notifications else 900.0,
         )
+
+    @cached_property
+    def notifications(self) -> NotificationConsumer | None:
+        """The reader of the SP-API notifications queue ([notifications]), None when not configured."""
+        config = self.settings.config.notifications
+        if config is None:
+            return None
+        from amazon_tui.notifications import NotificationConsumer
+
+        return NotificationConsumer(self, config)
 
     @cached_property
     def leader(self) -> Leader:

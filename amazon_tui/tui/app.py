@@ -53,6 +53,7 @@ class AmazonTuiApp(App[int]):
         self.sync_progress: dict[str, SyncProgress] = {}
         self.live = LiveRefresh(self)
         self._drive_failure: str | None = None
+        self._notifications_task = None
         self._theme_restored = False
         for theme in (service.preferences.current.theme, service.settings.config.ui.theme):  # the palette's last choice first
             if theme in self.available_themes:
@@ -74,6 +75,9 @@ class AmazonTuiApp(App[int]):
             self.call_after_refresh(self._start_background)
 
     def _start_background(self) -> None:
+        if self.service.notifications is not None:  # made here, before the follow thread reads it
+            self.service.notifications.on_change = lambda order_ids: self.broadcast(lambda: OrdersChanged(tuple(order_ids)))
+            self.consume_notifications()
         self.live.start()
         if not self.service.leader.synced_recently():  # another TUI's sync a moment ago will do
             self.start_sync()
@@ -101,6 +105,9 @@ class AmazonTuiApp(App[int]):
 
     async def on_unmount(self) -> None:
         self.live.stop()
+        if self._notifications_task is not None:
+            self._notifications_stop.set()
+            self._notifications_task.cancel()
         if self.own_service:
             await self.service.aclose()
 
@@ -191,6 +198,17 @@ class AmazonTuiApp(App[int]):
             self.retry_cancellations()  # `r` also retries a cancellation whose report could not be fetched
         outcome = await self.service.sync(stores, progress=None if quiet else progress)  # or the leader's
         self.live.finished(outcome, quiet=quiet)
+
+    def consume_notifications(self) -> None:
+        """SP-API notifications from SQS while this TUI leads (see amazon_tui.notifications).
+
+        A task, not a worker: it runs for the app's life, and workers are what tests and
+        benchmarks wait for when they wait for the app to settle."""
+        import asyncio
+
+        self._notifications_stop = asyncio.Event()
+        self._notifications_task = asyncio.create_task(
+            self.service.notifications.run(self._notifications_stop, leading=lambda: self.service.leader.leading))
 
     def on_order_seen(self, message: OrderSeen) -> None:
         self.service.mark_seen([message.order_id])
