@@ -199,6 +199,17 @@ class Gateway:
             self._orders[name] = OrdersClient(self.http, store=self.store(name).name, **self._args(name))
         return self._orders[name]
 
+    def notifications(self, name: str, *, app_wide: bool = False):
+        """Notifications v1 at the store's endpoint: as its seller, or ``app_wide`` (grantless:
+        destinations belong to the application, one per region endpoint)."""
+        from amazon_tui.clients.lwa import NOTIFICATIONS_SCOPE, grantless
+        from amazon_tui.clients.notifications_api import NotificationsClient
+
+        args = self._args(name)
+        if app_wide:
+            args["refresh_token"] = grantless(NOTIFICATIONS_SCOPE)
+        return NotificationsClient(self.http, **args)
+
     def feeds(self, name: str):
         from amazon_tui.clients.feeds import FeedsClient
 

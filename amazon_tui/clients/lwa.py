@@ -16,6 +16,14 @@ from amazon_tui.clients.retry import RetryPolicy, call_with_retries
 
 OPERATION = "token"
 REFRESH_MARGIN = 60.0
+GRANTLESS = "grantless:"  # a stand-in for a refresh token: ask for a client-credentials token of this scope
+NOTIFICATIONS_SCOPE = "sellingpartnerapi::notifications"
+
+
+def grantless(scope: str) -> str:
+    """What an SP-API client passes instead of a seller's refresh token for a grantless operation
+    (createDestination, getDestinations, deleteDestination): LWA's client_credentials grant."""
+    return GRANTLESS + scope
 
 
 class TokenResponse(BaseModel):
@@ -35,7 +43,7 @@ class _CachedToken:
 
 
 class LwaClient:
-    """Exchanges refresh tokens for access tokens.
+    """Exchanges refresh tokens (or, for ``grantless(scope)``, the app's own credentials) for access tokens.
 
     A token is reused until shortly before it expires (60 s, or half its lifetime if that is
     shorter); concurrent callers needing a new one share a single request.
@@ -89,12 +97,11 @@ class LwaClient:
         return cached
 
     async def _request(self, refresh_token: str) -> TokenResponse:
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": self._client_id,
-            "client_secret": self._client_secret,
-        }
+        if refresh_token.startswith(GRANTLESS):
+            form = {"grant_type": "client_credentials", "scope": refresh_token.removeprefix(GRANTLESS)}
+        else:
+            form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        form |= {"client_id": self._client_id, "client_secret": self._client_secret}
         request = self._http.build_request("POST", self._endpoint, data=form, headers={"Accept": "application/json"})
         response = await send(self._http, request, service=LWA, operation=OPERATION)
         request_id = request_id_of(response)

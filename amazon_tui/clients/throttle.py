@@ -39,6 +39,10 @@ USAGE_PLANS: dict[str, UsagePlan] = {
     "getFeeds": UsagePlan(0.0222, 10),
     "getFeed": UsagePlan(2.0, 15),
     "getFeedDocument": UsagePlan(0.0222, 10),
+    # Notifications v1: every operation 1 request per second, burst 5
+    **{operation: UsagePlan(1.0, 5) for operation in (
+        "getDestinations", "createDestination", "deleteDestination",
+        "getSubscription", "createSubscription", "deleteSubscriptionById")},
 }
 UNKNOWN_PLAN = UsagePlan(0.5, 10)
 FIRST_BACKOFF = 1.0  # seconds: the first wait after a 429

@@ -7,6 +7,7 @@ import argparse
 from amazon_tui.cli_options import CONFIG, JSON, SANDBOX
 from amazon_tui.commands.audit import ATTENTION_HELP, attention_command, audit_command
 from amazon_tui.commands.cancel import order_cancel_command, resume_command
+from amazon_tui.commands.notifications import notifications_command
 from amazon_tui.commands.common import run
 from amazon_tui.commands.orders import order_show_command, orders_command, stores_command
 from amazon_tui.commands.sync import sync_command, watch_command
@@ -67,6 +68,9 @@ def add_commands(commands, epilog: str) -> None:
     command("watch", "keep the local store synced and finish every cancellation, as the data dir's leader (or its stand-by), until interrupted", watch_command, store=False)
     command("resume", "finish cancellations a crash or a closed session left unfinished (exit 1 if some stay unfinished or fail)", resume_command, store=False)
     command("audit", "the audit trail of cancellations", audit_command, store=False)
+    notifications = command("notifications", "SP-API notifications to the [notifications] SQS queue: setup (idempotent), status, teardown",
+                            notifications_command, store=False)
+    notifications.add_argument("action", choices=("setup", "status", "teardown"), help="setup: destination and subscriptions; status: what exists and the queue; teardown: remove them")
     attention = command("attention", "orders that need action now, across the active stores (exit 4 when any)", attention_command, store=False)
     attention.description = ATTENTION_HELP
     attention.add_argument("--sync", action="store_true", help="sync the active stores first (exit 1 if a sync fails)")

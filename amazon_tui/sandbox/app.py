@@ -5,11 +5,12 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from . import admin_api, bucket_api, feeds_api, lwa, magento_api, orders_api
+from . import admin_api, bucket_api, feeds_api, lwa, magento_api, notifications, orders_api
 from .pipeline import operation_endpoint
 
 ORDERS = "/orders/2026-01-01"
 FEEDS = "/feeds/2021-06-30"
+NOTIFICATIONS = "/notifications/v1"
 
 # (path, method, operation, family, handler, needs the service's credentials)
 OPERATIONS = (
@@ -24,6 +25,16 @@ OPERATIONS = (
     (f"{FEEDS}/feeds", "GET", "getFeeds", "spapi", feeds_api.get_feeds, True),
     (f"{FEEDS}/feeds/{{feedId}}", "GET", "getFeed", "spapi", feeds_api.get_feed, True),
     (f"{FEEDS}/feeds/{{feedId}}", "DELETE", "cancelFeed", "spapi", feeds_api.cancel_feed, True),
+    (f"{NOTIFICATIONS}/destinations", "GET", "getDestinations", "spapi", notifications.get_destinations, True),
+    (f"{NOTIFICATIONS}/destinations", "POST", "createDestination", "spapi", notifications.create_destination, True),
+    (f"{NOTIFICATIONS}/destinations/{{destinationId}}", "DELETE", "deleteDestination", "spapi",
+     notifications.delete_destination, True),
+    (f"{NOTIFICATIONS}/subscriptions/{{notificationType}}", "GET", "getSubscription", "spapi",
+     notifications.get_subscription, True),
+    (f"{NOTIFICATIONS}/subscriptions/{{notificationType}}", "POST", "createSubscription", "spapi",
+     notifications.create_subscription, True),
+    (f"{NOTIFICATIONS}/subscriptions/{{notificationType}}/{{subscriptionId}}", "DELETE",
+     "deleteSubscriptionById", "spapi", notifications.delete_subscription, True),
     ("/_bucket/upload/{documentId}", "PUT", "uploadFeedDocument", "bucket", bucket_api.upload,
      False),
     ("/_bucket/download/{documentId}", "GET", "downloadReport", "bucket", bucket_api.download,

@@ -52,6 +52,10 @@ def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
                             " (before 2.4.4, or that setting turned on; default: OAuth 1.0a only, as 2.4.4+)")
     serve.add_argument("--magento-admin-login", action="store_true",
                        help="Magento issues admin tokens without two-factor authentication (default: 2FA, as a new store)")
+    serve.add_argument("--sqs-endpoint", metavar="URL", default=None,
+                       help="send SP-API notifications (ORDER_CHANGE, FEED_PROCESSING_FINISHED) to the subscribed"
+                            " destination's queue at this SQS endpoint (e.g. a moto server); AWS credentials from"
+                            " the standard chain. Default: none sent")
     serve.set_defaults(func=run_serve)
 
     reset = commands.add_parser("reset", help="wipe the sandbox data and seed it again",
@@ -146,7 +150,7 @@ def run_serve(args: argparse.Namespace) -> int:
                                              "store_orders": store_orders}
     sandbox = _open(args, time_scale=args.time_scale, arrivals_per_minute=args.arrivals_per_minute,
                     magento_bearer_tokens=args.magento_bearer_tokens,
-                    magento_two_factor=not args.magento_admin_login, **sizes)
+                    magento_two_factor=not args.magento_admin_login, sqs_endpoint=args.sqs_endpoint, **sizes)
     seeded = sandbox.seeded_with
     if (args.seed is not None and args.seed != seeded["seed"]) or (
             orders_per_store is not None and orders_per_store != seeded["orders_per_store"]) or (
@@ -158,6 +162,9 @@ def run_serve(args: argparse.Namespace) -> int:
               " credentials are reachable from the network", file=sys.stderr)
     print(f"Sandbox serving on http://{args.host}:{args.port} (database {sandbox.db.path})")
     print(f"Point the app at it: amazon-tui sandbox config --host {args.host} --port {args.port}")
+    if args.sqs_endpoint:
+        print(f"SP-API notifications go to {args.sqs_endpoint} once `amazon-tui notifications setup` subscribed")
+        sandbox.start_ticking()  # feeds finish and orders arrive on time, with no request to bring them
     serve(sandbox, listener)
     return 0
 

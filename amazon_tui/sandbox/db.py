@@ -40,6 +40,19 @@ CREATE TABLE IF NOT EXISTS credit_memos (
     order_id INTEGER NOT NULL,
     doc TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS notification_destinations (
+    destination_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    arn TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS notification_subscriptions (
+    subscription_id TEXT PRIMARY KEY,
+    seller_id TEXT NOT NULL,
+    notification_type TEXT NOT NULL,
+    payload_version TEXT NOT NULL,
+    destination_id TEXT NOT NULL,
+    UNIQUE (seller_id, notification_type)
+);
 CREATE TABLE IF NOT EXISTS access_tokens (
     token TEXT PRIMARY KEY,
     kind TEXT NOT NULL,

@@ -194,6 +194,7 @@ def _finish(sandbox: Sandbox, feed_id: str, now: datetime, started: datetime) ->
         problem = ("The feed document was never uploaded to its upload URL." if content is None
                    else None if row["feed_type"] in SUPPORTED_FEED_TYPES
                    else f"The sandbox does not process {row['feed_type']} feeds.")
+        changed_orders: list[dict] = []
         if problem:
             status = "FATAL"
             report = processing_report(seller_id, feed_id, 0, 0,
@@ -205,6 +206,7 @@ def _finish(sandbox: Sandbox, feed_id: str, now: datetime, started: datetime) ->
                 find_order=lambda order_id: db.amazon_order(order_id, seller_id))
             for order in outcome.changed_orders:
                 db.save_amazon_order(order)
+            changed_orders = list(outcome.changed_orders)
             report = outcome.report
         compress = sandbox.gzip_reports
         if compress is None:  # alternate, so clients must handle both
@@ -221,6 +223,9 @@ def _finish(sandbox: Sandbox, feed_id: str, now: datetime, started: datetime) ->
             " processing_end_time = ?, result_document_id = ? WHERE feed_id = ?",
             (status, started.isoformat(), now.isoformat(), document_id, feed_id),
         )
+    for order in changed_orders:  # after the commit, as Amazon would
+        sandbox.notifier.order_changed(order, seller_id, "Order Canceled by Seller")
+    sandbox.notifier.feed_finished(seller_id, feed_id, row["feed_type"], status, document_id, now)
 
 
 def list_feeds(sandbox: Sandbox, seller_id: str, *, feed_types: list[str],

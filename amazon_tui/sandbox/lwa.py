@@ -1,4 +1,5 @@
-"""Login With Amazon: `POST /auth/o2/token` (grant_type=refresh_token), form encoded."""
+"""Login With Amazon: `POST /auth/o2/token`, form encoded: grant_type=refresh_token (a seller's
+token) or client_credentials with a scope (the application's token for grantless operations)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from .catalog import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, STORES
 from .errors import ApiError
 from .pipeline import RequestContext
 
+GRANTLESS_SUBJECT = "grantless:"  # the subject of an application's token (no seller)
+GRANTLESS_SCOPES = ("sellingpartnerapi::notifications", "sellingpartnerapi::client_credential:rotation")
+
 
 async def token(sandbox, request: Request, context: RequestContext) -> JSONResponse:
     form = {key: values[0] for key, values in
@@ -19,6 +23,8 @@ async def token(sandbox, request: Request, context: RequestContext) -> JSONRespo
     if not grant_type:
         raise ApiError(400, "invalid_request",
                        "The request is missing a required parameter : grant_type")
+    if grant_type == "client_credentials":
+        return _grantless(sandbox, form, context)
     if grant_type != "refresh_token":
         raise ApiError(400, "unsupported_grant_type",
                        "The authorization grant type is not supported by the authorization server")
@@ -36,6 +42,22 @@ async def token(sandbox, request: Request, context: RequestContext) -> JSONRespo
     return JSONResponse({
         "access_token": sandbox.issue_access_token(store.seller_id),
         "refresh_token": store.refresh_token,
+        "token_type": "bearer",
+        "expires_in": sandbox.token_ttl_seconds,
+    }, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+
+def _grantless(sandbox, form: dict, context: RequestContext) -> JSONResponse:
+    """The client-credentials grant: a token of the application for a scope (grantless operations)."""
+    for name in ("client_id", "client_secret", "scope"):
+        if not form.get(name):
+            raise ApiError(400, "invalid_request", f"The request is missing a required parameter : {name}")
+    if form["client_id"] != SANDBOX_CLIENT_ID or form["client_secret"] != SANDBOX_CLIENT_SECRET:
+        raise ApiError(401, "invalid_client", "Client authentication failed")
+    if form["scope"] not in GRANTLESS_SCOPES:
+        raise ApiError(400, "invalid_scope", "The request has an invalid parameter : scope")
+    return JSONResponse({
+        "access_token": sandbox.issue_access_token(GRANTLESS_SUBJECT + form["scope"]),
         "token_type": "bearer",
         "expires_in": sandbox.token_ttl_seconds,
     }, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

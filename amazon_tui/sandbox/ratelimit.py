@@ -23,6 +23,9 @@ USAGE_PLANS: dict[str, UsagePlan] = {
     "getFeeds": UsagePlan(0.0222, 10),
     "cancelFeed": UsagePlan(2.0, 15),
     "getFeedDocument": UsagePlan(0.0222, 10),
+    **{operation: UsagePlan(1.0, 5) for operation in (
+        "getDestinations", "createDestination", "deleteDestination",
+        "getSubscription", "createSubscription", "deleteSubscriptionById")},
 }
 
 

@@ -28,6 +28,7 @@ from .clock import iso, parse_iso, real_clock
 from .db import Database
 from .faults import Fault, FaultSet
 from .magento_orders import add_history, build_magento_order, item_views
+from .notifications import Notifier
 from .oauth1 import OAuthVerifier
 from .ratelimit import RateLimiter
 from .seed import OrderFactory, is_imported_by_asc
@@ -55,6 +56,7 @@ class Sandbox:
         gzip_reports: bool | None = None,
         magento_bearer_tokens: bool = False,
         magento_two_factor: bool = True,
+        sqs_endpoint: str | None = None,
     ) -> None:
         """``magento_bearer_tokens``: the store allows integration tokens as standalone Bearer
         tokens (before 2.4.4, or the setting turned on); ``magento_two_factor``: admin logins
@@ -78,6 +80,8 @@ class Sandbox:
         self.faults = FaultSet()
         self.fault_generation = 0  # bumps on clear_faults: ends hanging "timeout" requests
         self.log = AccessLog()
+        self._ticker_stop = threading.Event()
+        self.notifier = Notifier(self, sqs_endpoint)  # ``sqs_endpoint``: where subscribed notifications go
         self.mutation_lock = threading.RLock()
         self.signing_key = self._signing_key()
         if self.db.get_meta("seed") is None:
@@ -279,6 +283,18 @@ class Sandbox:
 
     # orders --------------------------------------------------------------------------------
 
+    def start_ticking(self, interval: float = 1.0) -> None:
+        """Settle every ``interval`` seconds in a daemon thread: a served sandbox that sends
+        notifications must finish feeds and bring arrivals when they are due, not on the next request."""
+        def tick() -> None:
+            while not self._ticker_stop.wait(interval):
+                try:
+                    self.settle()
+                except Exception:  # noqa: BLE001 - the database closed at exit: stop
+                    return
+
+        threading.Thread(target=tick, name="sandbox-ticker", daemon=True).start()
+
     def settle(self) -> None:
         """Bring the world up to the clock: arrivals and feeds that are due."""
         from .feeds import settle_feeds
@@ -317,6 +333,8 @@ class Sandbox:
                        if doc["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"]
             self.db.insert_amazon_orders((store.seller_id, doc) for doc in docs)
             self.db.insert_magento_orders(magento)
+        for doc in docs:
+            self.notifier.order_changed(doc, store.seller_id, "New Order", "NewOrder")
         return [doc["orderId"] for doc in docs]
 
     def _materialise_arrivals(self) -> None:
@@ -365,6 +383,7 @@ class Sandbox:
             doc["lastUpdatedTime"] = iso(now)
             self.db.save_amazon_order(doc)
             self._mirror_shipment_in_magento(doc, now)
+            self.notifier.order_changed(doc, store.seller_id, "Order Status Changed")
             return doc
 
     def _mirror_shipment_in_magento(self, amazon: dict, now: datetime) -> None:
@@ -385,6 +404,7 @@ class Sandbox:
         return store_for_seller(row["seller_id"])
 
     def close(self) -> None:
+        self._ticker_stop.set()
         self.db.close()
 
     def describe(self) -> dict:

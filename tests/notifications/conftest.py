@@ -11,11 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tui"))
 
-from factory import build  # noqa: E402
-
 sys.path.insert(0, str(Path(__file__).parent))
 
-ACCESS_KEY, SECRET_KEY = "AKIDTESTNOTIFICATIONS", "wJalrTESTsecretKEYnotifications"
+from factory import build  # noqa: E402
+from notification_messages import ACCESS_KEY, SECRET_KEY  # noqa: E402
 
 
 def _free_port() -> int:
@@ -59,8 +58,9 @@ def queue_url(sqs_endpoint) -> str:
 
 
 @pytest.fixture
-def world(tmp_path, queue_url):
+def world(tmp_path, queue_url, sqs_endpoint):
     """The app on the sandbox, with [notifications] on the test's queue."""
-    world = build(tmp_path, background=False, overrides={"notifications": {"sqs_queue_url": queue_url, "region": "us-east-1"}})
+    world = build(tmp_path, background=False, overrides={"notifications": {"sqs_queue_url": queue_url, "region": "us-east-1"}},
+                  sqs_endpoint=sqs_endpoint)
     yield world
     world.sandbox.close()

@@ -11,8 +11,7 @@ import time
 from datetime import timedelta
 
 import boto3
-from conftest import ACCESS_KEY, SECRET_KEY
-from messages import feed_finished, order_change
+from notification_messages import ACCESS_KEY, SECRET_KEY, feed_finished, order_change
 
 from amazon_tui.attention import BUYER_CANCEL
 from amazon_tui.clients.sqs import SqsQueue

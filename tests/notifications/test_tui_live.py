@@ -6,7 +6,7 @@ import time
 
 from factory import build
 from helpers import settle
-from messages import order_change
+from notification_messages import order_change
 from test_consumer import _send
 
 from amazon_tui.domain import OrderQuery, OrderStatus

@@ -29,16 +29,18 @@ class World:
 
 def build(tmp_path: Path, *, orders_per_store: int = 60, read_only: bool = False, keymap: dict | None = None,
           magento: bool = True, background: bool = True, poll_seconds: int | None = None,
-          overrides: dict | None = None, wrap_transport=None, store_names: dict[str, str] | None = None) -> World:
+          overrides: dict | None = None, wrap_transport=None, store_names: dict[str, str] | None = None,
+          sqs_endpoint: str | None = None) -> World:
     """A fresh sandbox and app; nothing from the developer's own config or data is used.
 
     ``overrides``: config sections merged in (``{"network": {"timeout_seconds": 0.5}}``);
     ``wrap_transport``: a function of the in-process transport returning the one the app uses;
-    ``store_names``: configured stores renamed (sandbox name -> name in the config).
+    ``store_names``: configured stores renamed (sandbox name -> name in the config);
+    ``sqs_endpoint``: where the sandbox sends subscribed SP-API notifications (a moto server).
     """
     clock = ControllableClock(NOW)
     sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=orders_per_store, clock=clock,
-                      time_scale=10_000.0, feed_delay_seconds=0.0)
+                      time_scale=10_000.0, feed_delay_seconds=0.0, sqs_endpoint=sqs_endpoint)
     raw = sandbox_config(BASE_URL)
     if not magento:
         raw.pop("magento")

@@ -7,6 +7,8 @@ import json
 import uuid
 from datetime import datetime
 
+ACCESS_KEY, SECRET_KEY = "AKIDTESTNOTIFICATIONS", "wJalrTESTsecretKEYnotifications"  # the tests' AWS credentials
+
 
 def iso(when: datetime) -> str:
     return when.isoformat().replace("+00:00", "Z")
@@ -29,7 +31,7 @@ def order_change(seller_id: str, marketplace_id: str, order_id: str, changed_at:
                 "MarketplaceId": marketplace_id, "OrderStatus": status, "PurchaseDate": iso(changed_at),
                 "DestinationPostalCode": "48110", "FulfillmentType": "MFN", "OrderType": "StandardOrder",
                 "NumberOfItemsShipped": 0, "NumberOfItemsUnshipped": 1,
-                "OrderItems": [{"OrderItemId": "OIID34853450", "SellerSKU": "SKU", "OrderItemStatus": status,
+                "OrderItems": [{"OrderItemId": "OIID34853450", "SellerSKU": "SKU", "SupplySourceId": None, "OrderItemStatus": status,
                                 "Quantity": 1, "QuantityShipped": 0, "IsBuyerRequestedCancel": buyer_cancel}],
                 "SomeFieldAmazonAddsLater": {"ignored": True},
             },
