@@ -205,7 +205,10 @@ class Leader:
         drive_task: asyncio.Task | None = None
         status = None
         consumer = self.service.notifications
-        notified = asyncio.ensure_future(consumer.run(stop, leading=lambda: self._leading)) if consumer else None
+        notified = None
+        if consumer is not None:
+            consumer.on_change = lambda order_ids: on_event(f"Notified: {', '.join(order_ids)} updated")
+            notified = asyncio.ensure_future(consumer.run(stop, leading=lambda: self._leading))
 
         async def sync_once(stores: tuple[str, ...] | None) -> None:
             outcome = await self.sync(stores)

@@ -42,12 +42,20 @@ def _config(service):
 
 def _regions(service) -> dict[str, str]:
     """One active store per region endpoint: destinations belong to the application, per endpoint."""
-    return {store.api_endpoint: store.name for store in reversed(service.stores) if store.active}
+    found: dict[str, str] = {}
+    for store in service.stores:
+        if store.active:
+            found.setdefault(store.api_endpoint, store.name)
+    return found
 
 
 def _sellers(service) -> dict[tuple[str, str], str]:
     """One active store per (endpoint, seller): subscriptions belong to the seller."""
-    return {(store.api_endpoint, store.seller_id): store.name for store in reversed(service.stores) if store.active}
+    found: dict[tuple[str, str], str] = {}
+    for store in service.stores:
+        if store.active:
+            found.setdefault((store.api_endpoint, store.seller_id), store.name)
+    return found
 
 
 def _say(text: str) -> None:
