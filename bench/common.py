@@ -123,7 +123,7 @@ class World:
 
 
 def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, sandbox_db: Path | None = None,
-          data_dir: Path | None = None, **sections) -> World:
+          data_dir: Path | None = None, sqs_endpoint: str | None = None, **sections) -> World:
     """A seeded sandbox and an AppService on it, on a fixed clock.
 
     Usage plans are NOT enforced (calls are counted, not throttled); access tokens live a day,
@@ -138,7 +138,8 @@ def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, san
 
     clock = ControllableClock(NOW)
     sandbox = Sandbox(sandbox_db or tmp / "sandbox.db", orders_per_store=orders_per_store, clock=clock, time_scale=10_000.0,
-                      feed_delay_seconds=feed_delay, enforce_rate_limits=False, token_ttl_seconds=86_400)
+                      feed_delay_seconds=feed_delay, enforce_rate_limits=False, token_ttl_seconds=86_400,
+                      sqs_endpoint=sqs_endpoint)
     service = AppService(settings(data_dir or tmp / "data", **sections), transport=httpx.ASGITransport(app=sandbox.app),
                          clock=clock)
     service.cancellations.poll_interval = 0.01

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHMARKS = ("startup", "big_store", "order_open", "sync", "cancel_bulk", "ssh_bytes", "memory", "shared")
+BENCHMARKS = ("startup", "big_store", "order_open", "sync", "cancel_bulk", "ssh_bytes", "memory", "shared", "notifications")
 
 
 def main() -> int:
