@@ -58,7 +58,7 @@ async def _measure(tmp: Path, changes: int) -> tuple[list[float], float, float, 
         service = w.service
         await service.sync()
         with contextlib.redirect_stdout(io.StringIO()):
-            await notifications_command(service, argparse.Namespace(action="setup"))
+            await notifications_command(service, argparse.Namespace(), action="setup")
         consumer = service.notifications
         stop = asyncio.Event()
         task = asyncio.ensure_future(consumer.run(stop, leading=lambda: True))

@@ -62,8 +62,10 @@ def _say(text: str) -> None:
     print(safe_text(text), flush=True)
 
 
-async def notifications_command(service, args: argparse.Namespace) -> int:
-    return await {"setup": _setup, "status": _status, "teardown": _teardown}[args.action](service, _config(service))
+async def notifications_command(service, args: argparse.Namespace, *, action: str) -> int:
+    if action != "status" and service.read_only:
+        raise UsageError(f"notifications {action} changes what Amazon sends to the queue: a read-only session does not; run it without --read-only.")
+    return await {"setup": _setup, "status": _status, "teardown": _teardown}[action](service, _config(service))
 
 
 async def _setup(service, config) -> int:

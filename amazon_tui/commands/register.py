@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 from amazon_tui.cli_options import CONFIG, JSON, SANDBOX
 from amazon_tui.commands.audit import ATTENTION_HELP, attention_command, audit_command
@@ -33,11 +34,11 @@ def add_commands(commands, epilog: str) -> None:
     ``--config``, ``--sandbox``, ``--read-only``, ``--json`` are added to every level by cli)."""
     fmt = argparse.RawDescriptionHelpFormatter
 
-    def command(name: str, help_text: str, handler, *, store: bool = True, parent=commands) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, handler, *, store: bool = True, parent=commands, group: str = "order") -> argparse.ArgumentParser:
         parser = parent.add_parser(name, help=help_text, description=help_text, epilog=epilog, formatter_class=fmt)
         if store:
             parser.add_argument("--store", metavar="NAME", help="only this store")
-        kind = name if parent is commands else f"order {name}"
+        kind = name if parent is commands else f"{group} {name}"
         parser.set_defaults(handler=lambda args: run(args, handler, kind=kind), uses=USES)
         return parser
 
@@ -68,9 +69,14 @@ def add_commands(commands, epilog: str) -> None:
     command("watch", "keep the local store synced and finish every cancellation, as the data dir's leader (or its stand-by), until interrupted", watch_command, store=False)
     command("resume", "finish cancellations a crash or a closed session left unfinished (exit 1 if some stay unfinished or fail)", resume_command, store=False)
     command("audit", "the audit trail of cancellations", audit_command, store=False)
-    notifications = command("notifications", "SP-API notifications to the [notifications] SQS queue: setup (idempotent), status, teardown",
-                            notifications_command, store=False)
-    notifications.add_argument("action", choices=("setup", "status", "teardown"), help="setup: destination and subscriptions; status: what exists and the queue; teardown: remove them")
+    notifications = commands.add_parser("notifications", help="SP-API notifications to the [notifications] SQS queue: setup, status, teardown")
+    notification_commands = notifications.add_subparsers(title="notifications commands", metavar="COMMAND", required=True)
+    for action, help_text in (
+        ("setup", "create the destination and subscribe every seller to ORDER_CHANGE and FEED_PROCESSING_FINISHED (idempotent)"),
+        ("status", "what exists at Amazon, the queue's depth and dead-letter policy, the leader's status line"),
+        ("teardown", "remove the subscriptions and the destination that setup made (polling alone from then on)"),
+    ):
+        command(action, help_text, partial(notifications_command, action=action), store=False, parent=notification_commands, group="notifications")
     attention = command("attention", "orders that need action now, across the active stores (exit 4 when any)", attention_command, store=False)
     attention.description = ATTENTION_HELP
     attention.add_argument("--sync", action="store_true", help="sync the active stores first (exit 1 if a sync fails)")

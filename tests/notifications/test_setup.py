@@ -20,7 +20,7 @@ from amazon_tui.local.journal import CancelState
 
 async def _run(world, action: str, capsys) -> str:
     world.clock.advance(10)  # the sandbox's usage plans refill on its (fixed) clock
-    assert await notifications_command(world.service, argparse.Namespace(action=action)) == 0
+    assert await notifications_command(world.service, argparse.Namespace(), action=action) == 0
     captured = capsys.readouterr()
     return captured.out + captured.err
 
@@ -97,3 +97,22 @@ async def test_what_the_sandbox_and_these_tests_send_is_valid_against_amazons_sc
         schema = schemas["OrderChangeNotification" if kind == "ORDER_CHANGE" else "FeedProcessingFinishedNotification"]
         jsonschema.validate(data, schema)
     assert kinds.count("FEED_PROCESSING_FINISHED") == 2 and kinds.count("ORDER_CHANGE") >= 3
+
+
+async def test_setup_refuses_a_read_only_session_and_a_config_without_notifications(tmp_path, queue_url):
+    import pytest
+    from factory import build
+
+    from amazon_tui.cli_errors import UsageError
+
+    read_only = build(tmp_path / "ro", background=False, read_only=True, overrides={"notifications": {"sqs_queue_url": queue_url}})
+    plain = build(tmp_path / "plain", background=False)
+    try:
+        with pytest.raises(UsageError, match="read-only"):
+            await notifications_command(read_only.service, argparse.Namespace(), action="setup")
+        with pytest.raises(UsageError, match=r"No \[notifications\]"):
+            await notifications_command(plain.service, argparse.Namespace(), action="status")
+        assert plain.service.notifications is None and plain.service.leader.poll_seconds == plain.service.leader.normal_poll_seconds
+    finally:
+        read_only.sandbox.close()
+        plain.sandbox.close()
