@@ -104,6 +104,7 @@ class NotificationConsumer:
         """Consume while this process leads, until ``stop``; reconnect with a backoff on failures."""
         from amazon_tui.clients.sqs import SqsError
 
+        await asyncio.to_thread(_import_aws_client)  # botocore takes ~0.5 s to import: not on the UI's loop
         delay = RETRY_MIN
         while not stop.is_set():
             if not leading():
@@ -183,6 +184,11 @@ class NotificationConsumer:
         else:
             self.health.duplicates += 1  # not ours, or settled already
         return [entry.order_id for entry in entries]
+
+
+def _import_aws_client() -> None:
+    import aiobotocore.config  # noqa: F401
+    import aiobotocore.session  # noqa: F401
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
