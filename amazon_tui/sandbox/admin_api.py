@@ -114,6 +114,12 @@ async def ship_order(sandbox, request: Request) -> Response:
     return JSONResponse(sandbox.ship_order(request.path_params["orderId"]))
 
 
+async def buyer_cancel(sandbox, request: Request) -> Response:
+    """The buyer asks to cancel (body: {"reason": "..."}, optional)."""
+    body = await _json(request) if await request.body() else {}
+    return JSONResponse(sandbox.request_cancellation(request.path_params["orderId"], str(body.get("reason", "")) or None))
+
+
 async def get_clock(sandbox, request: Request) -> Response:
     return JSONResponse({"now": iso(sandbox.clock())})
 

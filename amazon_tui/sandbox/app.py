@@ -61,6 +61,7 @@ ADMIN = (
     ("/_sandbox/orders", "POST", admin_api.add_orders),
     ("/_sandbox/orders/{orderId}", "GET", admin_api.get_order),
     ("/_sandbox/orders/{orderId}/ship", "POST", admin_api.ship_order),
+    ("/_sandbox/orders/{orderId}/buyer-cancel", "POST", admin_api.buyer_cancel),
     ("/_sandbox/clock", "GET", admin_api.get_clock),
     ("/_sandbox/clock", "POST", admin_api.set_clock),
 )

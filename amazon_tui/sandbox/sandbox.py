@@ -386,6 +386,24 @@ class Sandbox:
             self.notifier.order_changed(doc, store.seller_id, "Order Status Changed")
             return doc
 
+    def request_cancellation(self, order_id: str, reason: str | None = None) -> dict:
+        """The buyer asks to cancel an unshipped order (Orders 2026-01-01: every item's
+        cancellation.cancellationRequest); subscribed sellers get an ORDER_CHANGE."""
+        with self.mutation_lock:
+            doc = self.db.amazon_order(order_id)
+            if doc is None:
+                raise KeyError(order_id)
+            status = doc["fulfillment"]["fulfillmentStatus"]
+            if status not in ("PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED"):
+                raise ValueError(f"order {order_id} is {status}; a buyer can only ask to cancel an order not yet shipped")
+            request = {"requester": "BUYER"} | ({"cancelReason": reason} if reason else {})
+            for item in doc["orderItems"]:
+                item.setdefault("cancellation", {})["cancellationRequest"] = request
+            doc["lastUpdatedTime"] = iso(self.clock())
+            self.db.save_amazon_order(doc)
+            self.notifier.order_changed(doc, self._store_of_order(order_id).seller_id, "Buyer Requested Cancel", "BuyerRequestedChange")
+            return doc
+
     def _mirror_shipment_in_magento(self, amazon: dict, now: datetime) -> None:
         magento = self.db.magento_order_for_amazon(amazon["orderId"])
         if magento is None or magento["state"] == "closed":

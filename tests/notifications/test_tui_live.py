@@ -1,39 +1,58 @@
-"""A running TUI hears of an order change in seconds through SQS, with polling switched off."""
+"""A running TUI hears of changes in the sandbox in seconds through SQS, with polling switched off:
+the sandbox itself sends the notifications once `notifications setup` subscribed its sellers."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
 import time
 
 from factory import build
 from helpers import settle
-from notification_messages import order_change
-from test_consumer import _send
 
+from amazon_tui.attention import BUYER_CANCEL
+from amazon_tui.commands.notifications import notifications_command
 from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.tui.screens.attention import AttentionScreen
 
 
-async def test_an_order_change_reaches_the_open_dashboard_without_polling(tmp_path, queue_url):
-    world = build(tmp_path, poll_seconds=0, overrides={"notifications": {"sqs_queue_url": queue_url, "region": "us-east-1"}})
+async def _until(pilot, condition, seconds: float = 10.0) -> float:
+    started = time.monotonic()
+    while not condition() and time.monotonic() - started < seconds:
+        await pilot.pause(0.02)
+    assert condition()
+    return time.monotonic() - started
+
+
+async def test_a_shipment_and_a_buyers_request_reach_the_open_screens_without_polling(tmp_path, queue_url, sqs_endpoint):
+    world = build(tmp_path, poll_seconds=0, sqs_endpoint=sqs_endpoint,
+                  overrides={"notifications": {"sqs_queue_url": queue_url, "region": "us-east-1"}})
     app = world.app
     try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            await notifications_command(world.service, argparse.Namespace(), action="setup")
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             app.open_store("Acme US")
             await settle(pilot)
             rows = app.service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=100)
             shown = {row.order_id for row in app.screen.table.rows_shown}
-            order_id = next(r.order_id for r in rows if r.order_id in shown and app.service.cached_order(r.order_id).cancelable)
-            world.sandbox.ship_order(order_id)
-            store = app.service.settings.config.store("Acme US")
-            started = time.monotonic()
-            _send(queue_url, order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()))
-            for _ in range(400):
-                row = next(r for r in app.screen.table.rows_shown if r.order_id == order_id)
-                if row.status is OrderStatus.SHIPPED:
-                    break
-                await pilot.pause(0.025)
-            assert row.status is OrderStatus.SHIPPED, "the row on screen follows the notification"
-            assert time.monotonic() - started < 10
-            assert app.service.notifications.health.applied == 1
+            shipped, asked = [r.order_id for r in rows if r.order_id in shown and app.service.cached_order(r.order_id).cancelable][:2]
+
+            world.sandbox.ship_order(shipped)  # Amazon sends ORDER_CHANGE
+            row = lambda: next(r for r in app.screen.table.rows_shown if r.order_id == shipped)  # noqa: E731
+            assert await _until(pilot, lambda: row().status is OrderStatus.SHIPPED) < 5, "the dashboard row follows in seconds"
+
+            app.open_attention()
+            await settle(pilot)
+            assert isinstance(app.screen, AttentionScreen)
+            world.clock.advance(1)
+            world.sandbox.request_cancellation(asked, "Found it cheaper")
+            items = lambda: app.screen.table.items  # noqa: E731
+            await _until(pilot, lambda: asked in items() and items()[asked].kind == BUYER_CANCEL)
+            assert items()[asked].buyer_reason == "Found it cheaper"
+            active = sum(1 for store in app.service.stores if store.active)
+            assert world.sandbox.count("searchOrders") == active, "one call per store, the first sync's: nothing was polled"
     finally:
         world.sandbox.close()
