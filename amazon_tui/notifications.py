@@ -72,7 +72,7 @@ class NotificationHealth:
         if self.state == "listening":
             return f"Notifications: none for {int(now - (self.last_message or self.started or now)) // 60} min — {normal} ({counts})"
         if self.state == "unreachable":
-            return f"Notifications: SQS unreachable ({self.error}) — {normal}"
+            return f"Notifications: SQS unreachable — {normal} ({self.error})"
         return f"Notifications: {self.state}"
 
 
@@ -113,11 +113,12 @@ class NotificationConsumer:
                 continue
             try:
                 async with self._queue_factory() as queue:
+                    wait = 0  # the first look answers at once: the status line says "listening" now, not in 20 s
                     while not stop.is_set() and leading():
-                        await self.pass_once(queue, wait_seconds=wait_seconds)
-                        delay = RETRY_MIN
+                        await self.pass_once(queue, wait_seconds=wait)
+                        wait, delay = wait_seconds, RETRY_MIN
             except SqsError as exc:
-                self.health.state, self.health.error = "unreachable", str(exc).removeprefix("Amazon SQS ")
+                self.health.state, self.health.error = "unreachable", exc.cause
                 await _wait(stop, delay)
                 delay = min(delay * 2, RETRY_MAX)
 

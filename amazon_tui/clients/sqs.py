@@ -20,7 +20,12 @@ BATCH = 10  # SQS's largest batch
 
 
 class SqsError(Exception):
-    """SQS could not be reached or refused the request; the message is one line."""
+    """SQS could not be reached or refused the request; the message is one line, ``cause``
+    a few words for a status line (AWS's error code, or what went wrong)."""
+
+    def __init__(self, message: str, cause: str) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ class SqsQueue:
             self._client = await self._stack.enter_async_context(session.create_client(
                 "sqs", region_name=self._config.queue_region, endpoint_url=endpoint_for(self.url), config=config))
         except Exception as exc:  # noqa: BLE001 - an unknown profile, an unreadable ~/.aws file
-            raise SqsError(_describe("connect", exc)) from None
+            raise SqsError(_describe("connect", exc), _cause(exc)) from None
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -93,7 +98,16 @@ class SqsQueue:
         try:
             return await method(**kwargs)
         except Exception as exc:  # noqa: BLE001 - botocore's errors, network errors: one line each
-            raise SqsError(_describe(operation, exc)) from None
+            raise SqsError(_describe(operation, exc), _cause(exc)) from None
+
+
+def _cause(error: Exception) -> str:
+    """"AWS.SimpleQueueService.NonExistentQueue", "no AWS credentials", "cannot connect"."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        return str(response["Error"].get("Code", "error"))
+    return {"NoCredentialsError": "no AWS credentials", "EndpointConnectionError": "cannot connect",
+            "ConnectTimeoutError": "timed out", "ReadTimeoutError": "timed out", "ProfileNotFound": "no such aws_profile"}.get(type(error).__name__, type(error).__name__)
 
 
 def _describe(operation: str, error: Exception) -> str:

@@ -44,9 +44,16 @@ class StoresScreen(BaseScreen):
         self._leader_shown = self.tui.live.status_now()
         yield Static(self._leader_text(self._leader_shown), id="leader-status")
 
-    @staticmethod
-    def _leader_text(status: str) -> Text:
-        return Text(status, style="dim", no_wrap=True, overflow="ellipsis")
+    def _leader_text(self, status: str) -> Text:
+        """The status line's parts (" · ") packed into lines of the screen's width, never cut mid-part."""
+        width = max(20, (self.app.size.width or 80) - 2)
+        lines: list[str] = []
+        for part in status.split(" · "):
+            if lines and len(lines[-1]) + 3 + len(part) <= width:
+                lines[-1] += " · " + part
+            else:
+                lines.append(part)
+        return Text("\n".join(lines), style="dim", no_wrap=True, overflow="ellipsis")
 
     def show_leader(self, status: str) -> None:
         """Which process leads the data dir, and the last sync (from the follow loop)."""
@@ -64,6 +71,7 @@ class StoresScreen(BaseScreen):
 
     def on_resize(self) -> None:
         self._layout()
+        self.query_one("#leader-status", Static).update(self._leader_text(self._leader_shown))
 
     @property
     def columns(self) -> int:
