@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from . import feeds
 from .clock import iso, parse_iso
 from .errors import invalid_input
-from .params import date_param, enum_list_param, int_param, list_param
+from .params import date_param, enum_list_param, int_param, json_body, list_param
 from .pipeline import RequestContext
 
 PROCESSING_STATUSES = ("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")
@@ -24,18 +24,8 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def _json_body(request: Request) -> dict:
-    try:
-        body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        raise invalid_input("The request body must be a JSON object.", "body") from None
-    if not isinstance(body, dict):
-        raise invalid_input("The request body must be a JSON object.", "body")
-    return body
-
-
 async def create_feed_document(sandbox, request: Request, context: RequestContext) -> JSONResponse:
-    body = await _json_body(request)
+    body = await json_body(request)
     content_type = body.get("contentType")
     if not isinstance(content_type, str) or not content_type.strip():
         raise invalid_input("contentType is required.", "contentType")
@@ -45,7 +35,7 @@ async def create_feed_document(sandbox, request: Request, context: RequestContex
 
 
 async def create_feed(sandbox, request: Request, context: RequestContext) -> JSONResponse:
-    body = await _json_body(request)
+    body = await json_body(request)
     feed_type, markets = body.get("feedType"), body.get("marketplaceIds")
     document_id, options = body.get("inputFeedDocumentId"), body.get("feedOptions", {})
     if not isinstance(feed_type, str) or not feed_type:

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse
 from .clock import iso
 from .errors import ApiError, invalid_input
 from .lwa import GRANTLESS_SUBJECT
+from .params import json_body
 from .pipeline import RequestContext
 
 PAYLOAD_VERSIONS = {"ORDER_CHANGE": "1.0", "FEED_PROCESSING_FINISHED": "2020-09-04"}
@@ -50,16 +51,6 @@ def _seller(context: RequestContext) -> str:
     return context.seller_id
 
 
-async def _body(request: Request) -> dict:
-    try:
-        body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        raise invalid_input("The request body must be a JSON object.", "body") from None
-    if not isinstance(body, dict):
-        raise invalid_input("The request body must be a JSON object.", "body")
-    return body
-
-
 def _destination_view(row) -> dict:
     return {"destinationId": row["destination_id"], "name": row["name"], "resource": {"sqs": {"arn": row["arn"]}}}
 
@@ -76,7 +67,7 @@ async def get_destinations(sandbox, request: Request, context: RequestContext) -
 
 async def create_destination(sandbox, request: Request, context: RequestContext) -> JSONResponse:
     _application(context)
-    body = await _body(request)
+    body = await json_body(request)
     name = body.get("name")
     arn = ((body.get("resourceSpecification") or {}).get("sqs") or {}).get("arn")
     if not isinstance(name, str) or not name or len(name) > 256:
@@ -119,7 +110,7 @@ async def get_subscription(sandbox, request: Request, context: RequestContext) -
 async def create_subscription(sandbox, request: Request, context: RequestContext) -> JSONResponse:
     seller = _seller(context)
     kind = _notification_type(request)
-    body = await _body(request)
+    body = await json_body(request)
     destination_id, version = body.get("destinationId"), body.get("payloadVersion")
     if version != PAYLOAD_VERSIONS[kind]:
         raise invalid_input(f"payloadVersion must be {PAYLOAD_VERSIONS[kind]} for {kind}.", "payloadVersion")

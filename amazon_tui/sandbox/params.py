@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from starlette.requests import Request
@@ -47,3 +48,14 @@ def int_param(request: Request, name: str, default: int, low: int, high: int) ->
     if value is None or not low <= value <= high:
         raise invalid_input(f"{name} must be an integer from {low} to {high}.", raw)
     return value
+
+
+async def json_body(request: Request) -> dict:
+    """The request's JSON object body, or SP-API's 400."""
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        raise invalid_input("The request body must be a JSON object.", "body") from None
+    if not isinstance(body, dict):
+        raise invalid_input("The request body must be a JSON object.", "body")
+    return body
