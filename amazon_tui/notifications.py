@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from amazon_tui.clients.notification_models import (
@@ -54,7 +54,8 @@ class NotificationHealth:
     ignored: int = 0
     invalid: int = 0
     last_invalid: str | None = None
-    seen: set[str] = field(default_factory=set, repr=False)
+    failed: int = 0  # valid, but applying failed (getOrder, the report): left for SQS to deliver again
+    last_failure: str | None = None
 
     def healthy(self, now: float, silence_seconds: float) -> bool:
         """Listening, and a message (or the start) within ``silence_seconds``."""
@@ -65,7 +66,7 @@ class NotificationHealth:
 
     def describe(self, now: float, silence_seconds: float, poll_seconds: float) -> str:
         """"Notifications: listening (12 applied)" or why polling is back at its normal rate."""
-        counts = f"{self.applied} applied" + (f", {self.invalid} invalid" if self.invalid else "")
+        counts = f"{self.applied} applied" + (f", {self.invalid} invalid" if self.invalid else "") + (f", {self.failed} failed" if self.failed else "")
         if self.state == "listening" and self.healthy(now, silence_seconds):
             return f"Notifications: listening ({counts})"
         normal = f"polling every {poll_seconds:g} s"
@@ -121,6 +122,10 @@ class NotificationConsumer:
                 self.health.state, self.health.error = "unreachable", exc.cause
                 await _wait(stop, delay)
                 delay = min(delay * 2, RETRY_MAX)
+            except Exception as exc:  # noqa: BLE001 - e.g. the database closed under it: the loop never dies
+                self.health.state, self.health.error = "unreachable", type(exc).__name__
+                await _wait(stop, delay)
+                delay = min(delay * 2, RETRY_MAX)
 
     async def pass_once(self, queue: SqsQueue, *, wait_seconds: int = 20) -> list[str]:
         """One long poll and every message it brought; returns the order ids that changed."""
@@ -147,10 +152,15 @@ class NotificationConsumer:
             self.health.invalid += 1
             self.health.last_invalid = str(exc)
             return False, []  # left for the queue's redrive policy
-        if isinstance(notification, OrderChangeNotification):
-            order_ids = await self._order_change(notification)
-        else:
-            order_ids = await self._feed_finished(notification)
+        try:
+            if isinstance(notification, OrderChangeNotification):
+                order_ids = await self._order_change(notification)
+            else:
+                order_ids = await self._feed_finished(notification)
+        except Exception as exc:  # noqa: BLE001 - getOrder or the report failed: SQS redelivers it after its visibility timeout
+            self.health.failed += 1
+            self.health.last_failure = " ".join(str(exc).split())[:200]
+            return False, []
         self.health.last_message = self.clock()
         return True, order_ids
 

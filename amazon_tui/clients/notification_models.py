@@ -9,13 +9,23 @@ queue message's body into one of them or raises ``InvalidNotification`` with the
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 ORDER_CHANGE = "ORDER_CHANGE"
 FEED_PROCESSING_FINISHED = "FEED_PROCESSING_FINISHED"
 TYPES = (ORDER_CHANGE, FEED_PROCESSING_FINISHED)
+
+
+def _utc(value: datetime) -> datetime:
+    """A time without an offset is read as UTC (ISO 8601 as Amazon writes it ends in Z)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+Time = Annotated[datetime, AfterValidator(_utc)]
 
 
 class _Model(BaseModel):
@@ -30,7 +40,7 @@ class InvalidNotification(ValueError):
 
 
 class OrderChangeTrigger(_Model):
-    time_of_order_change: datetime = Field(alias="TimeOfOrderChange")
+    time_of_order_change: Time = Field(alias="TimeOfOrderChange")
     change_reason: str = Field(alias="ChangeReason")
 
 
@@ -42,7 +52,7 @@ class OrderChangeItem(_Model):
 class OrderChangeSummary(_Model):
     marketplace_id: str = Field(alias="MarketplaceId")
     order_status: str = Field(alias="OrderStatus")
-    purchase_date: datetime | None = Field(alias="PurchaseDate")
+    purchase_date: Time | None = Field(alias="PurchaseDate")
     destination_postal_code: str | None = Field(alias="DestinationPostalCode")
     fulfillment_type: str = Field(alias="FulfillmentType")
     order_type: str = Field(alias="OrderType")
@@ -65,7 +75,7 @@ class OrderChangePayload(_Model):
 class OrderChangeMetadata(_Model):
     application_id: str = Field(alias="ApplicationId")
     subscription_id: str = Field(alias="SubscriptionId")
-    publish_time: datetime = Field(alias="PublishTime")
+    publish_time: Time = Field(alias="PublishTime")
     notification_id: str = Field(alias="NotificationId")
 
 
@@ -73,7 +83,7 @@ class OrderChangeNotification(_Model):
     notification_version: str = Field(alias="NotificationVersion")
     notification_type: str = Field(alias="NotificationType")
     payload_version: str = Field(alias="PayloadVersion")
-    event_time: datetime = Field(alias="EventTime")
+    event_time: Time = Field(alias="EventTime")
     payload: OrderChangePayload = Field(alias="Payload")
     metadata: OrderChangeMetadata = Field(alias="NotificationMetadata")
 
@@ -105,7 +115,7 @@ class FeedPayload(_Model):
 class FeedMetadata(_Model):
     application_id: str = Field(alias="applicationId")
     subscription_id: str = Field(alias="subscriptionId")
-    publish_time: datetime = Field(alias="publishTime")
+    publish_time: Time = Field(alias="publishTime")
     notification_id: str = Field(alias="notificationId")
 
 
@@ -113,7 +123,7 @@ class FeedProcessingFinishedNotification(_Model):
     notification_version: str = Field(alias="notificationVersion")
     notification_type: str = Field(alias="notificationType")
     payload_version: str = Field(alias="payloadVersion")
-    event_time: datetime = Field(alias="eventTime")
+    event_time: Time = Field(alias="eventTime")
     payload: FeedPayload = Field(alias="payload")
     metadata: FeedMetadata = Field(alias="notificationMetadata")
 

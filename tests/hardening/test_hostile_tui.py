@@ -13,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
 

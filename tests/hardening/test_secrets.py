@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 
 import httpx
-import pytest
 
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.catalog import (

@@ -171,3 +171,17 @@ async def test_polling_slows_while_notifications_arrive_and_returns_when_sqs_is_
         assert SECRET_KEY not in line and ACCESS_KEY not in line
     finally:
         down.sandbox.close()
+
+
+async def test_a_failed_getorder_leaves_the_message_for_sqs_to_deliver_again(world):
+    await world.service.sync()
+    order_id = _unshipped(world)
+    world.sandbox.ship_order(order_id)
+    store = _store(world)
+    url = world.service.settings.config.notifications.sqs_queue_url
+    _send(url, order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()).replace("Z\"", "\"", 1))  # no offset: UTC
+    world.sandbox.inject_fault("getOrder", "500", count=50)
+    assert await _pass(world) == []
+    health = world.service.notifications.health
+    assert health.failed == 1 and "500" in (health.last_failure or "") and _depth(url) == (0, 1)
+    assert world.service.order_summary(order_id).status is OrderStatus.UNSHIPPED

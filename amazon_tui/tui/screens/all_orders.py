@@ -102,9 +102,8 @@ class AllOrdersScreen(MarkingScreen):
     def on_screen_suspend(self) -> None:
         self._save_view()
 
-    def on_unmount(self) -> None:
+    def on_unmount(self) -> None:  # Textual runs BaseScreen.on_unmount too
         self._save_view()
-        super().on_unmount()
 
     def on_screen_resume(self) -> None:
         self.load()
