@@ -103,8 +103,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
             reasons.highlighted = list(CancelReason).index(CancelReason.BUYER_CANCELED)
         self._show_choice()
 
-    def on_resize(self) -> None:
-        super().on_resize()
+    def on_resize(self) -> None:  # Textual runs SizeGated.on_resize too (handlers are called along the MRO)
         self._fit_body()
         self.call_after_refresh(self._fit_body)  # again once the status line has its height
 

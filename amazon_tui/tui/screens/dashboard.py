@@ -98,8 +98,7 @@ class DashboardScreen(MarkingScreen):
         width = max(10, (self.size.width or self.app.size.width) - self._title_width)
         self.query_one("#attention-counts", Static).update(attention_text(self._attention, width))
 
-    def on_resize(self) -> None:
-        super().on_resize()
+    def on_resize(self) -> None:  # Textual runs SizeGated.on_resize too (handlers are called along the MRO)
         if self._attention is not None:
             self._show_attention()
 
