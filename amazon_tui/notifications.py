@@ -47,11 +47,9 @@ class NotificationHealth:
     state: str = "starting"  # starting, listening, unreachable, following (another process leads)
     error: str | None = None
     started: float | None = None
-    last_receive: float | None = None  # the last ReceiveMessage that answered
     last_message: float | None = None  # the last notification applied
     applied: int = 0
-    duplicates: int = 0
-    ignored: int = 0
+    duplicates: int = 0  # already held, not ours, or about a store not configured here
     invalid: int = 0
     last_invalid: str | None = None
     failed: int = 0  # valid, but applying failed (getOrder, the report): left for SQS to deliver again
@@ -130,10 +128,9 @@ class NotificationConsumer:
     async def pass_once(self, queue: SqsQueue, *, wait_seconds: int = 20) -> list[str]:
         """One long poll and every message it brought; returns the order ids that changed."""
         messages = await queue.receive(wait_seconds)
-        now = self.clock()
-        if self.health.state != "listening":
-            self.health.started = self.health.started or now
-        self.health.state, self.health.error, self.health.last_receive = "listening", None, now
+        if self.health.started is None:
+            self.health.started = self.clock()
+        self.health.state, self.health.error = "listening", None
         changed: list[str] = []
         for message in messages:
             done, order_ids = await self.apply(message)
@@ -164,10 +161,10 @@ class NotificationConsumer:
         self.health.last_message = self.clock()
         return True, order_ids
 
-    def _store_for(self, seller_id: str | None, marketplace_id: str | None) -> str | None:
-        """The active configured store of this seller (and marketplace, when given)."""
-        stores = [s for s in self.service.stores if s.active and (seller_id is None or s.seller_id == seller_id)]
-        exact = [s for s in stores if marketplace_id and s.market.marketplace_id == marketplace_id]
+    def _store_for(self, seller_id: str, marketplace_id: str) -> str | None:
+        """The active configured store of this seller, in this marketplace when there is one."""
+        stores = [s for s in self.service.stores if s.active and s.seller_id == seller_id]
+        exact = [s for s in stores if s.market.marketplace_id == marketplace_id]
         chosen = (exact or stores or [None])[0]
         return chosen.name if chosen is not None else None
 
@@ -175,7 +172,7 @@ class NotificationConsumer:
         change = notification.change
         store = self._store_for(change.seller_id, change.summary.marketplace_id)
         if store is None:
-            self.health.ignored += 1
+            self.health.duplicates += 1
             return []
         cached = self.service.repo.get(change.amazon_order_id)
         if cached is not None and cached.last_updated >= change.trigger.time_of_order_change:

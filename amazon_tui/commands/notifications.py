@@ -40,22 +40,28 @@ def _config(service):
     return config
 
 
-def _regions(service) -> dict[str, str]:
-    """One active store per region endpoint: destinations belong to the application, per endpoint."""
-    found: dict[str, str] = {}
+def _first_store_by(service, key) -> dict:
+    """The first active store (its name) for each ``key(store)``, in config order."""
+    found: dict = {}
     for store in service.stores:
         if store.active:
-            found.setdefault(store.api_endpoint, store.name)
+            found.setdefault(key(store), store.name)
     return found
+
+
+def _regions(service) -> dict[str, str]:
+    """One store per region endpoint: destinations belong to the application, per endpoint."""
+    return _first_store_by(service, lambda store: store.api_endpoint)
 
 
 def _sellers(service) -> dict[tuple[str, str], str]:
-    """One active store per (endpoint, seller): subscriptions belong to the seller."""
-    found: dict[tuple[str, str], str] = {}
-    for store in service.stores:
-        if store.active:
-            found.setdefault((store.api_endpoint, store.seller_id), store.name)
-    return found
+    """One store per (endpoint, seller): subscriptions belong to the seller."""
+    return _first_store_by(service, lambda store: (store.api_endpoint, store.seller_id))
+
+
+async def _our_destination(service, store: str, arn: str):
+    """The application's destination for the queue at ``store``'s endpoint, or None."""
+    return next((d for d in await service.gateway.notifications(store, app_wide=True).destinations() if d.arn == arn), None)
 
 
 def _say(text: str) -> None:
@@ -74,11 +80,10 @@ async def _setup(service, config) -> int:
 
     destinations: dict[str, str] = {}
     for endpoint, store in _regions(service).items():
-        client = service.gateway.notifications(store, app_wide=True)
-        found = next((d for d in await client.destinations() if d.arn == config.queue_arn), None)
+        found = await _our_destination(service, store, config.queue_arn)
         if found is None:
             try:
-                found = await client.create_destination(DESTINATION_NAME, config.queue_arn)
+                found = await service.gateway.notifications(store, app_wide=True).create_destination(DESTINATION_NAME, config.queue_arn)
             except ServiceError as exc:
                 _say(f"{endpoint}: createDestination failed: {exc}")
                 _say("If the queue refuses Amazon's messages, give it this access policy (SQS console → Access policy):")
@@ -116,8 +121,8 @@ async def _status(service, config) -> int:
     except SqsError as exc:
         _say(f"  {exc}")
     for endpoint, store in _regions(service).items():
-        found = [d for d in await service.gateway.notifications(store, app_wide=True).destinations() if d.arn == config.queue_arn]
-        _say(f"{endpoint}: destination {found[0].destination_id if found else 'missing (run: amazon-tui notifications setup)'}")
+        found = await _our_destination(service, store, config.queue_arn)
+        _say(f"{endpoint}: destination {found.destination_id if found else 'missing (run: amazon-tui notifications setup)'}")
     for (_endpoint, _seller), store in _sellers(service).items():
         client = service.gateway.notifications(store)
         states = [f"{kind} {'subscribed' if await client.subscription(kind) else 'not subscribed'}" for kind in SUBSCRIBED]
@@ -131,7 +136,7 @@ async def _teardown(service, config) -> int:
 
     ours: dict[str, str] = {}
     for endpoint, store in _regions(service).items():
-        found = next((d for d in await service.gateway.notifications(store, app_wide=True).destinations() if d.arn == config.queue_arn), None)
+        found = await _our_destination(service, store, config.queue_arn)
         if found is not None:
             ours[endpoint] = found.destination_id
     for (endpoint, _seller), store in _sellers(service).items():

@@ -106,8 +106,7 @@ class AmazonTuiApp(App[int]):
     async def on_unmount(self) -> None:
         self.live.stop()
         if self._notifications_task is not None:
-            self._notifications_stop.set()
-            self._notifications_task.cancel()
+            self._notifications_task.cancel()  # ends a long poll at once
         if self.own_service:
             await self.service.aclose()
 
@@ -206,9 +205,8 @@ class AmazonTuiApp(App[int]):
         benchmarks wait for when they wait for the app to settle."""
         import asyncio
 
-        self._notifications_stop = asyncio.Event()
-        self._notifications_task = asyncio.create_task(
-            self.service.notifications.run(self._notifications_stop, leading=lambda: self.service.leader.leading))
+        self._notifications_task = asyncio.create_task(  # until the app exits (on_unmount cancels it)
+            self.service.notifications.run(asyncio.Event(), leading=lambda: self.service.leader.leading))
 
     def on_order_seen(self, message: OrderSeen) -> None:
         self.service.mark_seen([message.order_id])

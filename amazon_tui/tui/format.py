@@ -91,6 +91,21 @@ def freshness(fetched: datetime | None, now: datetime) -> str:
     return f"updated {date(fetched)}"
 
 
+def pack(parts: list[Text], width: int, gap: str = "  ") -> Text:
+    """``parts`` in as few lines of ``width`` as fit, ``gap`` between them; a part is never split
+    across lines, and one longer than a line ends with an ellipsis."""
+    lines: list[Text] = []
+    for part in parts:
+        if lines and lines[-1].cell_len + len(gap) + part.cell_len <= width:
+            lines[-1].append(gap)
+            lines[-1].append_text(part)
+        else:
+            lines.append(part.copy())
+    for line in lines:
+        line.truncate(width, overflow="ellipsis")
+    return Text("\n").join(lines)
+
+
 def plural(count: int, noun: str) -> str:
     """"1 item", "3 items"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

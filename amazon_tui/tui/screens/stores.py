@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
+from amazon_tui.tui.format import pack
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.store_card import StoreCardWidget
@@ -46,14 +47,9 @@ class StoresScreen(BaseScreen):
 
     def _leader_text(self, status: str) -> Text:
         """The status line's parts (" · ") packed into lines of the screen's width, never cut mid-part."""
-        width = max(20, (self.app.size.width or 80) - 2)
-        lines: list[str] = []
-        for part in status.split(" · "):
-            if lines and len(lines[-1]) + 3 + len(part) <= width:
-                lines[-1] += " · " + part
-            else:
-                lines.append(part)
-        return Text("\n".join(lines), style="dim", no_wrap=True, overflow="ellipsis")
+        text = pack([Text(part) for part in status.split(" · ")], max(20, (self.app.size.width or 80) - 2), gap=" · ")
+        text.stylize("dim")
+        return text
 
     def show_leader(self, status: str) -> None:
         """Which process leads the data dir, and the last sync (from the follow loop)."""

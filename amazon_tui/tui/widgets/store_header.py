@@ -11,10 +11,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from amazon_tui.service import StoreCard
-from amazon_tui.tui.format import clean, day, last_updated
+from amazon_tui.tui.format import clean, day, last_updated, pack
 from amazon_tui.tui.widgets.store_card import STATUS_STYLES
-
-GAP = "  "
 
 
 def _field(label: str, value: str, style: str = "") -> Text:
@@ -47,14 +45,4 @@ class StoreHeader(Widget):
         self.refresh(layout=True)
 
     def render(self) -> Text:
-        width = self.content_size.width or 78
-        lines: list[Text] = []
-        for field in self.fields:
-            if lines and lines[-1].cell_len + len(GAP) + field.cell_len <= width:
-                lines[-1].append(GAP)
-                lines[-1].append_text(field)
-            else:
-                lines.append(field.copy())
-        for line in lines:
-            line.truncate(width, overflow="ellipsis")
-        return Text("\n").join(lines)
+        return pack(self.fields, self.content_size.width or 78)
