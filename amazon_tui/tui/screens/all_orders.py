@@ -14,7 +14,7 @@ from amazon_tui.domain import OrderQuery, OrderSummary, SortField
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.filter_chips import FilterChips, without
-from amazon_tui.tui.widgets.filter_form import FilterForm, StillInput
+from amazon_tui.tui.widgets.filter_form import FilterForm, StillInput, focus_now
 from amazon_tui.tui.widgets.order_table import COLUMNS, OrderTable
 
 PAGE_SIZE = 100
@@ -189,7 +189,7 @@ class AllOrdersScreen(MarkingScreen):
     def action_quick_filter(self) -> None:
         quick = self.query_one("#quick", Input)
         quick.display = True
-        quick.focus()
+        focus_now(quick)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "quick" and (event.value.strip() or None) != self.query_state.quick:

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from amazon_tui.domain import OrderQuery
 from amazon_tui.tui.format import clean, day
+from amazon_tui.tui.widgets.filter_form import focus_now
 
 EMPTY = {
     "purchased_from": None, "purchased_to": None, "order_number": None, "buyer_name": None,
@@ -83,7 +84,7 @@ class FilterChips(HorizontalScroll):
         """Focus the first chip; False when there is none."""
         buttons = self.buttons
         if buttons:
-            buttons[0].focus()
+            focus_now(buttons[0])
         return bool(buttons)
 
     def action_step(self, step: int) -> None:

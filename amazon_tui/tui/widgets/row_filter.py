@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from amazon_tui.tui.widgets.filter_form import StillInput
+from amazon_tui.tui.widgets.filter_form import StillInput, focus_now
 
 
 class RowFilter(StillInput):
@@ -24,7 +24,7 @@ class RowFilter(StillInput):
 
     def open(self) -> None:
         self.display = True
-        self.focus()
+        focus_now(self)
 
     def close(self) -> None:
         """Clear and hide (Escape)."""
