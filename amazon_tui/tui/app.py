@@ -96,7 +96,19 @@ class AmazonTuiApp(App[int]):
             elif action is not None:  # ctrl+c: Textual's own handling
                 await super().on_event(event)
             return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            event.focused_then = self.focused  # see on_key
         await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no widget took, whose focus has moved on since it was typed (keys sent in one
+        burst: "/acme" while "/" opens a filter, a paste) goes to the widget focused now instead
+        of the bindings of the one it was typed at: "c" types into the filter, it does not open
+        Cancel Order behind it."""
+        typed_at = getattr(event, "focused_then", None)
+        if typed_at is not None and self.focused is not None and self.focused is not typed_at:
+            event.prevent_default()  # App's own handler would run the bindings of the new focus
+            self.focused.post_message(events.Key(event.key, event.character))
 
     def _quit_action(self, key: str) -> str | None:
         """The app's quit action bound to ``key`` (after the keymap), if any."""

@@ -14,7 +14,8 @@ from amazon_tui.domain import OrderQuery, OrderSummary, SortField
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.filter_chips import FilterChips, without
-from amazon_tui.tui.widgets.filter_form import FilterForm, StillInput, focus_now
+from amazon_tui.tui.widgets.filter_form import FilterForm, StillInput
+from amazon_tui.tui.widgets.focus import focus_now
 from amazon_tui.tui.widgets.order_table import COLUMNS, OrderTable
 
 PAGE_SIZE = 100
@@ -157,14 +158,14 @@ class AllOrdersScreen(MarkingScreen):
         if self.form is not None:
             self.form.display = False
         self.set_query(message.query.model_copy(update={"quick": self.query_state.quick}))
-        self.table.focus()
+        focus_now(self.table)
 
     def on_filter_chips_removed(self, message: FilterChips.Removed) -> None:
         self.set_query(without(self.query_state, message.field))
         if message.field in (None, "quick"):
             self.query_one("#quick", Input).value = ""
         self._reset_form()
-        self.table.focus()
+        focus_now(self.table)
 
     def _reset_form(self) -> None:
         if self.form is not None:
@@ -180,7 +181,7 @@ class AllOrdersScreen(MarkingScreen):
         if form.display:
             form.query_one(Input).focus()
         else:
-            self.table.focus()
+            focus_now(self.table)
 
     def action_pick_chip(self) -> None:
         if not self.query_one(FilterChips).focus_first():
@@ -199,19 +200,19 @@ class AllOrdersScreen(MarkingScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "quick":
-            self.table.focus()
+            focus_now(self.table)
 
     def action_back(self) -> None:
         focused = self.focused
         if focused is not None and any(isinstance(node, FilterChips) for node in focused.ancestors):
-            self.table.focus()
+            focus_now(self.table)
             return
         if isinstance(focused, Input) or (focused is not None and any(isinstance(node, FilterForm) for node in focused.ancestors)):
             if self.form is not None:
                 self.form.display = False
             if not self.query_state.quick:
                 self.query_one("#quick").display = False
-            self.table.focus()
+            focus_now(self.table)
             return
         super().action_back()
 

@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input
 
 from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.widgets.focus import focus_now
 from amazon_tui.tui.widgets.row_filter import RowFilter
 
 
@@ -35,13 +36,13 @@ class FilteringScreen(BaseScreen):
         if isinstance(event.input, RowFilter):
             if not event.value.strip():
                 event.input.close()
-            self.list_view().focus()
+            focus_now(self.list_view())
 
     def action_back(self) -> None:
         """Escape in the filter clears it and returns to the list; elsewhere it goes back."""
         if isinstance(self.focused, RowFilter):
             self.row_filter.close()
             self.apply_filter()
-            self.list_view().focus()
+            focus_now(self.list_view())
             return
         super().action_back()

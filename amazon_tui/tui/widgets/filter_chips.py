@@ -12,7 +12,7 @@ from textual.widgets import Button, Static
 
 from amazon_tui.domain import OrderQuery
 from amazon_tui.tui.format import clean, day
-from amazon_tui.tui.widgets.filter_form import focus_now
+from amazon_tui.tui.widgets.focus import focus_now
 
 EMPTY = {
     "purchased_from": None, "purchased_to": None, "order_number": None, "buyer_name": None,

@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label
 
 from amazon_tui.domain import OrderQuery, OrderStatus
@@ -25,12 +24,6 @@ STATUS_BOXES = (
     ("Partially Shipped", OrderStatus.PARTIALLY_SHIPPED),
     ("Pending Availability", OrderStatus.PENDING_AVAILABILITY),
 )
-
-
-def focus_now(widget: Widget) -> None:
-    """Focus at once, not after the keys already queued: "/" then typing fast must type into
-    the filter, not run the list's keys (Widget.focus() defers to the app's next turn)."""
-    widget.screen.set_focus(widget)
 
 
 class StillInput(Input):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from amazon_tui.tui.widgets.filter_form import StillInput, focus_now
+from amazon_tui.tui.widgets.filter_form import StillInput
+from amazon_tui.tui.widgets.focus import focus_now
 
 
 class RowFilter(StillInput):
