@@ -1,5 +1,5 @@
 """``python -m amazon_tui``."""
 
-from amazon_tui.cli import main
+from amazon_tui.cli.main import main
 
 raise SystemExit(main())

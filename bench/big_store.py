@@ -93,7 +93,7 @@ def run(quick: bool) -> list[Line]:
 
 async def _sync(sandbox_db: Path, target: Path) -> dict:
     """A first sync of Acme US from the seeded sandbox database into the local store at ``target``."""
-    from amazon_tui.sync import SyncProgress
+    from amazon_tui.core.sync import SyncProgress
 
     w = common.world(target, sandbox_db=sandbox_db, data_dir=target)
     started = time.perf_counter()
@@ -121,7 +121,7 @@ async def _sync(sandbox_db: Path, target: Path) -> dict:
 
 
 def _service(data_dir: Path):
-    from amazon_tui.service import AppService
+    from amazon_tui.core.service import AppService
 
     return AppService(common.settings(data_dir), transport=None, clock=lambda: common.NOW)
 

@@ -16,7 +16,8 @@ from common import STORE, Line
 
 async def _cancel(tmp: Path, count: int) -> tuple[int, int]:
     """(createFeed calls, orders canceled) for ``count`` orders canceled in one request."""
-    from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
+    from amazon_tui.domain.values import CancelReason, OrderStatus
+    from amazon_tui.domain.models import OrderQuery
 
     w = common.world(tmp, orders_per_store=200)
     await w.service.sync([STORE])

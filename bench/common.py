@@ -104,9 +104,9 @@ def settings(data_dir: Path, *, base_url: str = "http://sandbox.invalid", **sect
     """Sandbox settings for a data dir; ``sections`` override config sections (ui=...)."""
     import tomli_w
 
-    from amazon_tui.config import parse_config, resolve_secrets
+    from amazon_tui.config.schema import parse_config, resolve_secrets
     from amazon_tui.sandbox import sandbox_config
-    from amazon_tui.settings import Settings
+    from amazon_tui.config.settings import Settings
 
     raw = sandbox_config(base_url)
     for section, values in sections.items():
@@ -134,7 +134,7 @@ def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, san
     import httpx
 
     from amazon_tui.sandbox import ControllableClock, Sandbox
-    from amazon_tui.service import AppService
+    from amazon_tui.core.service import AppService
 
     clock = ControllableClock(NOW)
     sandbox = Sandbox(sandbox_db or tmp / "sandbox.db", orders_per_store=orders_per_store, clock=clock, time_scale=10_000.0,
@@ -151,7 +151,7 @@ def reopen(w: World):
     """Another AppService on the same sandbox and data dir, as a new process would open it."""
     import httpx
 
-    from amazon_tui.service import AppService
+    from amazon_tui.core.service import AppService
 
     return AppService(w.service.settings, transport=httpx.ASGITransport(app=w.sandbox.app), clock=w.clock)
 

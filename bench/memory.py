@@ -30,7 +30,7 @@ def run(quick: bool) -> list[Line]:
 
 
 async def _session(tmp: Path, opens: int) -> dict:
-    from amazon_tui.domain import OrderQuery
+    from amazon_tui.domain.models import OrderQuery
     from amazon_tui.tui.app import AmazonTuiApp
 
     w = common.world(tmp, orders_per_store=1000)

@@ -45,8 +45,9 @@ def _moto() -> tuple[object, str]:
 async def _measure(tmp: Path, changes: int) -> tuple[list[float], float, float, float, int]:
     import boto3
 
-    from amazon_tui.commands.notifications import notifications_command
-    from amazon_tui.domain import OrderQuery, OrderStatus
+    from amazon_tui.cli.commands.notifications import notifications_command
+    from amazon_tui.domain.models import OrderQuery
+    from amazon_tui.domain.values import OrderStatus
 
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")

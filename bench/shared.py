@@ -53,9 +53,10 @@ def _env(data_dir: Path, config: Path) -> dict[str, str]:
 
 async def _operator(config: Path, env: dict[str, str], changes: list[float], with_cli: bool) -> None:
     """The bench's own process: one cancellation, an order changed every CHANGE_EVERY s, maybe a CLI sync."""
-    from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
-    from amazon_tui.service import AppService
-    from amazon_tui.settings import load_settings
+    from amazon_tui.domain.values import CancelReason, OrderStatus
+    from amazon_tui.domain.models import OrderQuery
+    from amazon_tui.core.service import AppService
+    from amazon_tui.config.settings import load_settings
 
     os.environ.update(env)
     service = AppService.open(load_settings(config=str(config)))

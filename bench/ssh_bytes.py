@@ -93,12 +93,13 @@ def _bare() -> None:
     from textual.screen import Screen
     from textual.widgets import DataTable, Footer, Static
 
-    from amazon_tui.local import OrderRepository, open_database
-    from amazon_tui.settings import load_settings
+    from amazon_tui.local.orders import OrderRepository
+    from amazon_tui.local.db import open_database
+    from amazon_tui.config.settings import load_settings
 
     settings = load_settings(sandbox=True)
     repo = OrderRepository(open_database(settings.data_dir))
-    from amazon_tui.domain import OrderQuery
+    from amazon_tui.domain.models import OrderQuery
 
     rows = repo.summaries(OrderQuery(stores=(common.STORE,)), limit=settings.config.ui.recent_orders)
 

@@ -87,8 +87,8 @@ def run(quick: bool) -> list:
 def _warm() -> None:
     import asyncio
 
-    from amazon_tui.service import AppService
-    from amazon_tui.settings import load_settings
+    from amazon_tui.core.service import AppService
+    from amazon_tui.config.settings import load_settings
 
     async def sync() -> None:
         service = AppService.open(load_settings(sandbox=True))

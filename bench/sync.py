@@ -62,7 +62,8 @@ async def _sync_seconds(tmp: Path, count: int, *, spurious_429: bool) -> float:
 
 def _upsert_rate(tmp: Path, templates: list, count: int, page: int) -> float:
     """Orders/s of OrderRepository.upsert on pre-built domain orders, one transaction per page."""
-    from amazon_tui.local import OrderRepository, open_database
+    from amazon_tui.local.orders import OrderRepository
+    from amazon_tui.local.db import open_database
 
     repo = OrderRepository(open_database(tmp))
     orders = list(common.generate_orders(templates, count))

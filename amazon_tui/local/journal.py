@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from amazon_tui.domain import CancelReason, format_timestamp, parse_timestamp
+from amazon_tui.domain.values import CancelReason, format_timestamp, parse_timestamp
 from amazon_tui.local.db import Database
 
 

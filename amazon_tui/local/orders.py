@@ -8,12 +8,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from amazon_tui import domain  # its models load on first use (domain.Order): the cards need none
-from amazon_tui.domain import OrderStatus, SortField, format_timestamp, parse_timestamp
+from amazon_tui.domain.values import format_timestamp, OrderStatus, parse_timestamp, SortField
 from amazon_tui.local.db import Database
 
 if TYPE_CHECKING:
-    from amazon_tui.domain import MagentoLink, Money, Order, OrderQuery, OrderSummary
+    from amazon_tui.domain.models import MagentoLink, Money, Order, OrderQuery, OrderSummary
 
 MICROS = Decimal(1_000_000)
 OPEN_STATUSES = (OrderStatus.UNSHIPPED.value, OrderStatus.PARTIALLY_SHIPPED.value)
@@ -35,6 +34,13 @@ _SUMMARY_COLUMNS = """
     o.buyer_name, o.total_amount, o.currency, o.notes, o.unseen, l.increment_id,
     (SELECT c.state FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed') AS cancel_state
 """
+
+
+def _models():
+    """The pydantic models, imported on first use: the store cards need none (start-up time)."""
+    from amazon_tui.domain import models
+
+    return models
 
 
 # What the attention queue lists (``:soon`` = now + ui.due_soon_hours): merchant-fulfilled orders
@@ -113,8 +119,8 @@ class AttentionCounts(NamedTuple):
 def _summary(row: sqlite3.Row) -> OrderSummary:
     total = None
     if row["total_amount"] is not None and row["currency"]:
-        total = domain.Money(amount=Decimal(row["total_amount"]), currency=row["currency"])
-    return domain.OrderSummary(
+        total = _models().Money(amount=Decimal(row["total_amount"]), currency=row["currency"])
+    return _models().OrderSummary(
         order_id=row["order_id"],
         store=row["store"],
         purchase_date=parse_timestamp(row["purchase_date"]),
@@ -194,7 +200,7 @@ def _doc(order: Order) -> bytes:
     Pydantic's UTF-8 bytes go to SQLite as they are (a str would be decoded, then encoded
     again to bind it); the CAST stores them as TEXT, as a str is.
     """
-    return domain.Order.__pydantic_serializer__.to_json(order, exclude_none=True)  # looked up here: built on first use
+    return _models().Order.__pydantic_serializer__.to_json(order, exclude_none=True)  # looked up here: built on first use
 
 
 def _order_row(order: Order, notes: str | None, fetched: str | None, unseen: bool, buyer_cancel: bool) -> tuple:
@@ -328,7 +334,7 @@ class OrderRepository:
             row = conn.execute("SELECT doc FROM orders WHERE order_id = ?", (order_id,)).fetchone()
             if row is None:
                 return
-            order = domain.Order.model_validate_json(row["doc"])
+            order = _models().Order.model_validate_json(row["doc"])
             items = tuple(item.model_copy(update={"quantity_unshipped": 0}) for item in order.items) if status is OrderStatus.CANCELLED else order.items
             order = order.model_copy(update={"status": status, "notes": note, "items": items, "last_updated": now})
             conn.execute(
@@ -369,7 +375,7 @@ class OrderRepository:
 
     def get(self, order_id: str) -> Order | None:
         rows = self.db.query("SELECT doc FROM orders WHERE order_id = ?", (order_id,))
-        return domain.Order.model_validate_json(rows[0]["doc"]) if rows else None
+        return _models().Order.model_validate_json(rows[0]["doc"]) if rows else None
 
     def detail_fetched(self, order_id: str) -> datetime | None:
         rows = self.db.query("SELECT detail_fetched FROM orders WHERE order_id = ?", (order_id,))
@@ -420,7 +426,7 @@ class OrderRepository:
         if not rows:
             return None
         row = rows[0]
-        return domain.MagentoLink(order_id=row["order_id"], entity_id=row["entity_id"], increment_id=row["increment_id"], status=row["status"], store_id=row["store_id"])
+        return _models().MagentoLink(order_id=row["order_id"], entity_id=row["entity_id"], increment_id=row["increment_id"], status=row["status"], store_id=row["store_id"])
 
     def cursor(self, store: str, source: str) -> str | None:
         rows = self.db.query("SELECT cursor FROM sync_cursors WHERE store = ? AND source = ?", (store, source))

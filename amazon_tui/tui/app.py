@@ -11,19 +11,19 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import WorkerState
 
-from amazon_tui.service import AppService
-from amazon_tui.settings import Settings
-from amazon_tui.startup import resume_collection
-from amazon_tui.sync import SyncProgress
-from amazon_tui.tui.commands import AmazonCommands
+from amazon_tui.core.service import AppService
+from amazon_tui.config.settings import Settings
+from amazon_tui.core.startup import resume_collection
+from amazon_tui.core.sync import SyncProgress
+from amazon_tui.tui.palette import AmazonCommands
 from amazon_tui.tui.format import clean, seller_central_order_url
-from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
-from amazon_tui.tui.messages import OrderSeen, OrdersChanged, SyncChanged
+from amazon_tui.tui.live import LiveRefresh, SYNC_GROUP
+from amazon_tui.tui.messages import OrdersChanged, OrderSeen, SyncChanged
 from amazon_tui.tui.screens.stores import StoresScreen
-from amazon_tui.tui.size_gate import QUIT_ACTIONS, blocked_while_too_small, too_small
+from amazon_tui.tui.size_gate import blocked_while_too_small, QUIT_ACTIONS, too_small
 
 if TYPE_CHECKING:
-    from amazon_tui.cancel import Submission
+    from amazon_tui.core.cancel.engine import Submission
 
 
 CANCEL_FINISH_GROUP, CANCEL_RESUME_GROUP = "cancel-finish", "cancel-resume"
@@ -176,7 +176,7 @@ class AmazonTuiApp(App[int]):
         """Textual's palette, with a placeholder that says what it finds."""
         from textual.command import CommandPalette
 
-        from amazon_tui.tui.commands import PLACEHOLDER
+        from amazon_tui.tui.palette import PLACEHOLDER
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=PLACEHOLDER))
@@ -185,7 +185,7 @@ class AmazonTuiApp(App[int]):
         self.open_attention()
 
     def open_audit(self) -> None:
-        from amazon_tui.tui.screens.audit import AuditScreen
+        from amazon_tui.tui.screens.audit_log import AuditScreen
 
         self.push_screen(AuditScreen())
 
@@ -256,7 +256,7 @@ class AmazonTuiApp(App[int]):
         self.push_screen(CancelModal(order_ids, buyer_reason=buyer_reason), submitted)
 
     def report_submissions(self, submissions: list[Submission]) -> None:
-        from amazon_tui.cancel import FAILURE_MESSAGE, SUCCESS_MESSAGE
+        from amazon_tui.core.cancel.engine import FAILURE_MESSAGE, SUCCESS_MESSAGE
 
         sent = [entry.order_id for s in submissions for entry in s.submitted]
         refused = [pair for s in submissions for pair in s.refused] + [pair for s in submissions for pair in s.failed]
@@ -316,7 +316,7 @@ class AmazonTuiApp(App[int]):
             screen.show_failure(what, error, action, source="cancel")
 
     def _report_final(self, entries) -> None:
-        from amazon_tui.cancel import FAILURE_MESSAGE
+        from amazon_tui.core.cancel.engine import FAILURE_MESSAGE
         from amazon_tui.local.journal import CancelState
         from amazon_tui.tui.screens.base import BaseScreen
 

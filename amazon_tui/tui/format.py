@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from amazon_tui.domain import format_money
+from amazon_tui.domain.values import format_money
 
 if TYPE_CHECKING:
-    from amazon_tui.domain import Money, OrderSummary
+    from amazon_tui.domain.models import Money, OrderSummary
 
 NOT_PROVIDED = "not provided by Amazon"
 TONE_STYLES = {"primary": "#5fa8ff", "warning": "#e5c07b", "error": "#ff8c3a", "muted": "#8a8a8a"}

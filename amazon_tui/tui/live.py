@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.worker import WorkerState
 
-from amazon_tui.leader import Duties, follow
-from amazon_tui.service import SyncOutcome
+from amazon_tui.core.leadership import Duties, follow
+from amazon_tui.core.service import SyncOutcome
 from amazon_tui.tui.format import clean, new_orders_message
 from amazon_tui.tui.messages import OrdersChanged
 

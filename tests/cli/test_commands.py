@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from amazon_tui.cli import main
+from amazon_tui.cli.main import main
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amazon_tui.cli import _leaves, build_parser, main, parse
-from amazon_tui.cli_errors import UsageError
-from amazon_tui.cli_options import ALWAYS_ACCEPTED, FLAGS
+from amazon_tui.cli.main import _leaves, build_parser, main, parse
+from amazon_tui.cli.errors import UsageError
+from amazon_tui.cli.options import ALWAYS_ACCEPTED, FLAGS
 
 ARGUMENTS = {  # what each command needs besides options
     "order show": ["111-0000000-0000000"],
@@ -107,7 +107,7 @@ def test_any_permutation_of_options_and_positions_means_the_same(chosen, places,
 def test_readme_lists_every_error_code_with_its_exit_code():
     from pathlib import Path
 
-    from amazon_tui.cli_errors import ERROR_CODES
+    from amazon_tui.cli.errors import ERROR_CODES
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for code, (exit_code, _) in ERROR_CODES.items():

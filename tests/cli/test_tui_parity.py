@@ -8,8 +8,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from amazon_tui.cli import main
-from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.cli.main import main
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tui"))
 from factory import build  # noqa: E402

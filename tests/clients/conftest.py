@@ -5,7 +5,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from amazon_tui.clients import FeedsClient, LwaClient, OrdersClient, RetryPolicy, Throttle, make_http_client
+from amazon_tui.clients.amazon.feeds import FeedsClient
+from amazon_tui.clients.amazon.lwa import LwaClient
+from amazon_tui.clients.amazon.orders import OrdersClient
+from amazon_tui.clients.retry import RetryPolicy
+from amazon_tui.clients.throttle import Throttle
+from amazon_tui.clients.http import make_http_client
 
 from .support import CLIENT_SECRET, FAST, LWA_ENDPOINT, REFRESH_TOKEN, SPAPI_ENDPOINT, AmazonClients, FakeAmazon, Handler
 

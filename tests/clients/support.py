@@ -12,7 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from amazon_tui.clients import FeedsClient, LwaClient, OrdersClient, RetryPolicy, Throttle
+from amazon_tui.clients.amazon.feeds import FeedsClient
+from amazon_tui.clients.amazon.lwa import LwaClient
+from amazon_tui.clients.amazon.orders import OrdersClient
+from amazon_tui.clients.retry import RetryPolicy
+from amazon_tui.clients.throttle import Throttle
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 LWA_ENDPOINT = "https://api.amazon.com/auth/o2/token"

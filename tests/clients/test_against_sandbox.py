@@ -13,24 +13,18 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from amazon_tui.clients import (
-    ALL_INCLUDED,
-    FeedProcessingStatus,
-    FeedsClient,
-    LwaClient,
-    MagentoClient,
-    MalformedResponse,
-    OrdersClient,
-    RetryPolicy,
-    SearchCriteria,
-    ServerError,
-    Throttle,
-    link_from,
-    link_index_fields,
-    make_http_client,
-)
-from amazon_tui.clients.magento_auth import OAuth1Credentials
-from amazon_tui.domain import OrderStatus
+from amazon_tui.clients.amazon.orders import ALL_INCLUDED, OrdersClient
+from amazon_tui.clients.amazon.feeds import FeedProcessingStatus, FeedsClient
+from amazon_tui.clients.amazon.lwa import LwaClient
+from amazon_tui.clients.magento.client import MagentoClient
+from amazon_tui.clients.errors import MalformedResponse, ServerError
+from amazon_tui.clients.retry import RetryPolicy
+from amazon_tui.clients.magento.criteria import SearchCriteria
+from amazon_tui.clients.throttle import Throttle
+from amazon_tui.clients.magento.models import link_from, link_index_fields
+from amazon_tui.clients.http import make_http_client
+from amazon_tui.clients.magento.auth import OAuth1Credentials
+from amazon_tui.domain.values import OrderStatus
 
 sandbox_package = pytest.importorskip("amazon_tui.sandbox")
 Sandbox, ControllableClock, sandbox_config = (

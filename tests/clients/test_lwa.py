@@ -9,7 +9,9 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from amazon_tui.clients import AuthError, LwaClient, MalformedResponse, make_http_client
+from amazon_tui.clients.errors import AuthError, MalformedResponse
+from amazon_tui.clients.amazon.lwa import LwaClient
+from amazon_tui.clients.http import make_http_client
 
 from .support import CLIENT_SECRET, FAST, LWA_ENDPOINT, REFRESH_TOKEN, token_response
 

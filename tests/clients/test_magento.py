@@ -9,19 +9,13 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from amazon_tui.clients import (
-    AuthError,
-    Filter,
-    MagentoClient,
-    NotFoundError,
-    SearchCriteria,
-    amazon_order_id_from,
-    link_from,
-    link_index_fields,
-    make_http_client,
-)
-from amazon_tui.clients.magento_auth import BEARER_REFUSED
-from amazon_tui.domain import MagentoAddress, MagentoLink
+from amazon_tui.clients.errors import AuthError, NotFoundError
+from amazon_tui.clients.magento.criteria import Filter, SearchCriteria
+from amazon_tui.clients.magento.client import MagentoClient
+from amazon_tui.clients.magento.models import amazon_order_id_from, link_from, link_index_fields
+from amazon_tui.clients.http import make_http_client
+from amazon_tui.clients.magento.auth import BEARER_REFUSED
+from amazon_tui.domain.models import MagentoAddress, MagentoLink
 
 from .support import FAST, reference
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from amazon_tui.clients import AuthError, MagentoClient, SearchCriteria, make_http_client
-from amazon_tui.clients.magento_auth import BEARER_REFUSED, TWO_FACTOR_REFUSED, OAuth1Credentials
+from amazon_tui.clients.errors import AuthError
+from amazon_tui.clients.magento.client import MagentoClient
+from amazon_tui.clients.magento.criteria import SearchCriteria
+from amazon_tui.clients.http import make_http_client
+from amazon_tui.clients.magento.auth import BEARER_REFUSED, OAuth1Credentials, TWO_FACTOR_REFUSED
 
 from .support import FAST
 

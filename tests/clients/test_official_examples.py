@@ -9,9 +9,11 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from amazon_tui.clients import BadRequestError, FeedProcessingStatus
-from amazon_tui.clients.feeds import FeedDocument
-from amazon_tui.domain import Address, FulfilledBy, Money, OrderStatus
+from amazon_tui.clients.errors import BadRequestError
+from amazon_tui.clients.amazon.feeds import FeedProcessingStatus
+from amazon_tui.clients.amazon.feeds import FeedDocument
+from amazon_tui.domain.models import Address, Money
+from amazon_tui.domain.values import FulfilledBy, OrderStatus
 
 from .support import example, json_response
 

@@ -9,19 +9,10 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from amazon_tui.clients import (
-    AuthError,
-    ConnectionFailed,
-    MalformedResponse,
-    NotFoundError,
-    RetryPolicy,
-    ServerError,
-    ServiceTimeout,
-    ThrottledError,
-    Throttle,
-    UsagePlan,
-)
-from amazon_tui.clients.feeds import FeedDocument
+from amazon_tui.clients.errors import AuthError, ConnectionFailed, MalformedResponse, NotFoundError, ServerError, ServiceTimeout, ThrottledError
+from amazon_tui.clients.retry import RetryPolicy
+from amazon_tui.clients.throttle import Throttle, UsagePlan
+from amazon_tui.clients.amazon.feeds import FeedDocument
 
 from .support import CLIENT_SECRET, REFRESH_TOKEN, example, json_response
 

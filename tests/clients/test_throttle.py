@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from amazon_tui.clients import Throttle, UsagePlan
+from amazon_tui.clients.throttle import Throttle, UsagePlan
 from amazon_tui.clients.throttle import rate_from_header
 
 

@@ -10,10 +10,10 @@ import httpx
 import pytest
 import tomli_w
 
-from amazon_tui.config import parse_config, resolve_secrets
+from amazon_tui.config.schema import parse_config, resolve_secrets
 from amazon_tui.sandbox import Sandbox, sandbox_config
-from amazon_tui.service import AppService
-from amazon_tui.settings import SANDBOX_BASE_URL, Settings
+from amazon_tui.core.service import AppService
+from amazon_tui.config.settings import SANDBOX_BASE_URL, Settings
 
 
 def sandbox_settings(data_dir: Path, *, read_only: bool = False, **overrides) -> Settings:

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from amazon_tui.cancel import CANCELED_NOTE, CancelRefused, ReadOnlySession, Submission
-from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
-from amazon_tui.feed_xml import CancelMessage, build_cancellation_feed
-from amazon_tui.local import CancelState
+from amazon_tui.core.cancel.engine import CANCELED_NOTE, CancelRefused, ReadOnlySession, Submission
+from amazon_tui.domain.values import CancelReason, OrderStatus
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.core.cancel.feed_xml import build_cancellation_feed, CancelMessage
+from amazon_tui.local.journal import CancelState
 
 EXAMPLE_FEED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "spapi" / "examples" / "cancellation_feed_constructed.xml"
 

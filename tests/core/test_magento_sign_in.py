@@ -7,10 +7,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from amazon_tui.domain import CancelReason
+from amazon_tui.domain.values import CancelReason
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.catalog import magento_credentials
-from amazon_tui.service import AppService
+from amazon_tui.core.service import AppService
 
 from .conftest import sandbox_settings
 from .test_cancel import cancelable_ids
@@ -29,7 +29,7 @@ async def test_links_order_view_and_the_cancellations_magento_side(tmp_path, mod
     magento = {"base_url": "http://sandbox.invalid", "on_amazon_cancel": on_cancel, **magento_credentials(auth)}
     settings = sandbox_settings(tmp_path / "data")
     config = settings.config.model_copy(update={"magento": settings.config.magento.model_validate(magento)})
-    from amazon_tui.config import resolve_secrets
+    from amazon_tui.config.schema import resolve_secrets
 
     settings = settings._replace(config=config, secrets=resolve_secrets(config, {}))
     service = AppService(settings, transport=httpx.ASGITransport(app=sandbox.app))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from amazon_tui.domain import OrderQuery, OrderStatus
-from amazon_tui.service import AppService
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
+from amazon_tui.core.service import AppService
 
 from .conftest import sandbox_settings
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[2] / "amazon_tui"
-CORE = ["amazon_tui.domain", "amazon_tui.domain_models", "amazon_tui.config", "amazon_tui.local", "amazon_tui.sync", "amazon_tui.cancel", "amazon_tui.service", "amazon_tui.clients", "amazon_tui.feed_xml", "amazon_tui.attention"]
+CORE = ["amazon_tui.domain.values", "amazon_tui.domain.models", "amazon_tui.config.schema", "amazon_tui.local.orders", "amazon_tui.core.sync", "amazon_tui.core.cancel.engine", "amazon_tui.core.service", "amazon_tui.clients.amazon.orders", "amazon_tui.core.cancel.feed_xml", "amazon_tui.domain.attention"]
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -43,10 +43,10 @@ def test_sandbox_imports_nothing_of_the_app():
 
 # What the issue names: sandbox (server side), uvicorn, XML, the CLI-only code.
 OFF_THE_START_PATH = (
-    "uvicorn", "starlette", "xml.etree.ElementTree", "defusedxml", "amazon_tui.commands", "amazon_tui.sandbox.cli", "amazon_tui.init_wizard",
-    "amazon_tui.sandbox.sandbox", "amazon_tui.cancel", "amazon_tui.local.journal", "amazon_tui.attention",  # used after the first paint
+    "uvicorn", "starlette", "xml.etree.ElementTree", "defusedxml", "amazon_tui.cli.commands", "amazon_tui.sandbox.cli", "amazon_tui.cli.init_wizard",
+    "amazon_tui.sandbox.sandbox", "amazon_tui.core.cancel.engine", "amazon_tui.local.journal", "amazon_tui.domain.attention",  # used after the first paint
     "tomllib",  # the embedded sandbox has no config file to parse
-    "amazon_tui.domain_models",  # the store cards need no pydantic domain model
+    "amazon_tui.domain.models",  # the store cards need no pydantic domain model
 )
 
 
@@ -55,7 +55,7 @@ def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
     measures it; the background work, which follows the paint, held back)."""
     env = {**os.environ, "AMAZON_TUI_DATA_DIR": str(tmp_path)}
     sync = (
-        "import asyncio; from amazon_tui.service import AppService; from amazon_tui.settings import load_settings\n"
+        "import asyncio; from amazon_tui.core.service import AppService; from amazon_tui.config.settings import load_settings\n"
         "async def sync():\n"
         "    service = AppService.open(load_settings(sandbox=True))\n"
         "    await service.sync()\n"
@@ -65,9 +65,9 @@ def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
     synced = subprocess.run([sys.executable, "-c", sync], capture_output=True, text=True, timeout=120, env=env)
     assert synced.returncode == 0, synced.stderr
     code = (
-        "import asyncio, sys; from amazon_tui import cli; "
+        "import asyncio, sys; from amazon_tui.cli import main as cli; "
         "args = cli.parse(['--sandbox']); settings = cli._settings(args); "
-        "from amazon_tui.service import AppService; from amazon_tui.tui.app import AmazonTuiApp; "
+        "from amazon_tui.core.service import AppService; from amazon_tui.tui.app import AmazonTuiApp; "
         "app = AmazonTuiApp(AppService.open(settings), background=False)\n"
         "async def first_paint():\n"
         "    async with app.run_test(size=(80, 24)) as pilot:\n"
@@ -82,7 +82,7 @@ def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
 
 
 def test_a_scripting_command_runs_with_the_garbage_collector_on(tmp_path):
-    code = "import gc, sys; from amazon_tui.cli import main; main(['config', 'path']); sys.exit(0 if gc.isenabled() else 9)"
+    code = "import gc, sys; from amazon_tui.cli.main import main; main(['config', 'path']); sys.exit(0 if gc.isenabled() else 9)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env={"PATH": "", "AMAZON_TUI_DATA_DIR": str(tmp_path), "AMAZON_TUI_CONFIG": str(tmp_path / "none.toml")})
     assert done.returncode == 0, done.stderr

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from amazon_tui.cli import main
-from amazon_tui.config import ConfigError, load_config, parse_config, resolve_secrets
-from amazon_tui.init_wizard import run_init
+from amazon_tui.cli.main import main
+from amazon_tui.config.schema import ConfigError, load_config, parse_config, resolve_secrets
+from amazon_tui.cli.init_wizard import run_init
 
 VALID = """
 [amazon]
@@ -200,7 +200,7 @@ def test_init_round_trip(tmp_path):
     assert (config.magento.consumer_secret_env, config.magento.access_token_env, config.magento.access_token_secret_env) == (
         "AMAZON_TUI_MAGENTO_CONSUMER_SECRET", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN_SECRET")
     # written and read back equal: writing it again gives the same file
-    from amazon_tui.config import write_config
+    from amazon_tui.config.schema import write_config
 
     again = tmp_path / "again.toml"
     write_config(again, config)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amazon_tui.domain import MARKETPLACES, CancelReason, Money, MoneyError, OrderStatus, find_marketplace
+from amazon_tui.domain.values import CancelReason, find_marketplace, MARKETPLACES, MoneyError, OrderStatus
+from amazon_tui.domain.models import Money
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**12, max_value=10**12), st.sampled_from(["USD", "gbp", " EUR "]))
 def test_money_parses_amazon_strings_exactly(value, currency):

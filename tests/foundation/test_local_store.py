@@ -10,22 +10,12 @@ from decimal import Decimal
 import pytest
 from pydantic import BaseModel
 
-from amazon_tui.domain import (
-    Address,
-    BuyerCancellationRequest,
-    CancelReason,
-    FulfilledBy,
-    Money,
-    Order,
-    OrderItem,
-    OrderQuery,
-    OrderStatus,
-    Package,
-    PackageLine,
-    SortField,
-)
-from amazon_tui.local import CancelState, DatabaseError, DuplicateCancellation, Journal, OrderRepository, open_database
-from amazon_tui.local.db import DB_FILE, PAGE_SIZE, _statements
+from amazon_tui.domain.models import Address, BuyerCancellationRequest, Money, Order, OrderItem, OrderQuery, Package, PackageLine
+from amazon_tui.domain.values import CancelReason, FulfilledBy, OrderStatus, SortField
+from amazon_tui.local.journal import CancelState, DuplicateCancellation, Journal
+from amazon_tui.local.db import DatabaseError, open_database
+from amazon_tui.local.orders import OrderRepository
+from amazon_tui.local.db import _statements, DB_FILE, PAGE_SIZE
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -249,7 +239,7 @@ def test_the_store_and_status_index_serves_status_lists_counts_and_attention(tmp
 
 
 def test_format_timestamp_is_utc_to_the_second_for_any_tzinfo():
-    from amazon_tui.domain import format_timestamp, parse_timestamp
+    from amazon_tui.domain.values import format_timestamp, parse_timestamp
 
     def reference(value: datetime) -> str:
         return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -265,7 +255,7 @@ def test_format_timestamp_is_utc_to_the_second_for_any_tzinfo():
 
 
 def test_journal_and_audit_writes_are_synced_to_disk_and_order_writes_are_not(tmp_path):
-    from amazon_tui.local import AuditEntry, AuditTrail
+    from amazon_tui.local.audit_trail import AuditEntry, AuditTrail
 
     db = open_database(tmp_path)
     statements: list[str] = []

@@ -50,8 +50,9 @@ def test_sigkill_during_sync_then_the_next_sync_completes_without_duplicates(ser
 
 def _journal_and_audit(data_dir):
     """Put one journal row and two audit rows in the local database, as a cancellation would."""
-    from amazon_tui.domain import CancelReason
-    from amazon_tui.local import AuditEntry, AuditTrail, Journal
+    from amazon_tui.domain.values import CancelReason
+    from amazon_tui.local.audit_trail import AuditEntry, AuditTrail
+    from amazon_tui.local.journal import Journal
     from amazon_tui.local.db import open_database
     from datetime import UTC, datetime
 

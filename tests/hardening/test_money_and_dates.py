@@ -10,7 +10,7 @@ import pytest
 
 from amazon_tui.clients.errors import MalformedResponse
 from amazon_tui.sandbox import Sandbox
-from amazon_tui.service import AppService
+from amazon_tui.core.service import AppService
 from tests.core.conftest import sandbox_settings
 
 from .conftest import bump, unshipped_mfn

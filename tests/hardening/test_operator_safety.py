@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from amazon_tui.cli import main
-from amazon_tui.cli_errors import ERROR_CODES
+from amazon_tui.cli.main import main
+from amazon_tui.cli.errors import ERROR_CODES
 from amazon_tui.sandbox import sandbox_config
 
 from .conftest import REPO, cli_env, in_process_cli, unshipped_mfn, write_config
@@ -237,7 +237,7 @@ def test_db_rebuild_help_says_exactly_what_it_does(cli, capsys):
 
 
 def test_an_unexpected_error_is_one_line_and_a_private_trace(tmp_path, monkeypatch, capsys):
-    from amazon_tui.guard import guarded
+    from amazon_tui.cli.guard import guarded
 
     monkeypatch.setenv("AMAZON_TUI_STATE_DIR", str(tmp_path / "state"))
 

@@ -86,9 +86,9 @@ def test_config_files_with_secrets_are_private(tmp_path, monkeypatch, capsys):
     """``init``'s writer makes the file 0600; a readable file with inline secrets gets a warning."""
     import tomli_w
 
-    from amazon_tui.cli import main
-    from amazon_tui.config import parse_config
-    from amazon_tui.config import write_config as write
+    from amazon_tui.cli.main import main
+    from amazon_tui.config.schema import parse_config
+    from amazon_tui.config.schema import write_config as write
     from amazon_tui.sandbox import sandbox_config
 
     path = tmp_path / "cfg" / "config.toml"

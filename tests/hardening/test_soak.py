@@ -10,14 +10,14 @@ from datetime import timedelta
 
 import tomli_w
 
-from amazon_tui.cancel import CancelRefused
+from amazon_tui.core.cancel.engine import CancelRefused
 from amazon_tui.clients.errors import ServiceError
-from amazon_tui.config import parse_config, resolve_secrets
-from amazon_tui.domain import CancelReason
+from amazon_tui.config.schema import parse_config, resolve_secrets
+from amazon_tui.domain.values import CancelReason
 from amazon_tui.sandbox import Sandbox, sandbox_config
 from amazon_tui.sandbox.serve import serving
-from amazon_tui.service import AppService
-from amazon_tui.settings import Settings
+from amazon_tui.core.service import AppService
+from amazon_tui.config.settings import Settings
 
 OPERATIONS = 60
 FAULTS = [

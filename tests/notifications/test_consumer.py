@@ -13,9 +13,10 @@ from datetime import timedelta
 import boto3
 from notification_messages import ACCESS_KEY, SECRET_KEY, feed_finished, order_change
 
-from amazon_tui.attention import BUYER_CANCEL
-from amazon_tui.clients.sqs import SqsQueue
-from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
+from amazon_tui.domain.attention import BUYER_CANCEL
+from amazon_tui.clients.amazon.sqs import SqsQueue
+from amazon_tui.domain.values import CancelReason, OrderStatus
+from amazon_tui.domain.models import OrderQuery
 from amazon_tui.local.journal import CancelState
 
 STORE = "Acme US"

@@ -13,8 +13,9 @@ from test_consumer import _pass, _unshipped
 sys.path.insert(0, str(Path(__file__).parents[1] / "sandbox"))
 from sandbox_schemas import REFERENCE, needs_reference  # noqa: E402
 
-from amazon_tui.commands.notifications import notifications_command
-from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
+from amazon_tui.cli.commands.notifications import notifications_command
+from amazon_tui.domain.values import CancelReason, OrderStatus
+from amazon_tui.domain.models import OrderQuery
 from amazon_tui.local.journal import CancelState
 
 
@@ -103,7 +104,7 @@ async def test_setup_refuses_a_read_only_session_and_a_config_without_notificati
     import pytest
     from factory import build
 
-    from amazon_tui.cli_errors import UsageError
+    from amazon_tui.cli.errors import UsageError
 
     read_only = build(tmp_path / "ro", background=False, read_only=True, overrides={"notifications": {"sqs_queue_url": queue_url}})
     plain = build(tmp_path / "plain", background=False)

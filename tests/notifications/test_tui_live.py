@@ -11,9 +11,10 @@ import time
 from factory import build
 from helpers import settle
 
-from amazon_tui.attention import BUYER_CANCEL
-from amazon_tui.commands.notifications import notifications_command
-from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.domain.attention import BUYER_CANCEL
+from amazon_tui.cli.commands.notifications import notifications_command
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.attention import AttentionScreen
 
 

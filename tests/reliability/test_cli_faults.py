@@ -12,7 +12,7 @@ import json
 import pytest
 import tomli_w
 
-from amazon_tui.cli import main
+from amazon_tui.cli.main import main
 from amazon_tui.sandbox import Sandbox, sandbox_config
 from amazon_tui.sandbox.serve import serving
 

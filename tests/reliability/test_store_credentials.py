@@ -17,12 +17,12 @@ import httpx
 import pytest
 import tomli_w
 
-from amazon_tui.config import parse_config, resolve_secrets
-from amazon_tui.domain import OrderQuery
+from amazon_tui.config.schema import parse_config, resolve_secrets
+from amazon_tui.domain.models import OrderQuery
 from amazon_tui.sandbox import ControllableClock, Sandbox, sandbox_config
 from amazon_tui.sandbox.catalog import STORES
-from amazon_tui.service import AppService
-from amazon_tui.settings import Settings
+from amazon_tui.core.service import AppService
+from amazon_tui.config.settings import Settings
 
 NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
 ACTIVE = [store for store in STORES if store.active]

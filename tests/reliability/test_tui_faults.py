@@ -10,8 +10,9 @@ import pytest
 from factory import build
 from helpers import settle
 
-from amazon_tui.domain import OrderQuery, OrderStatus
-from amazon_tui.local import CancelState
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
+from amazon_tui.local.journal import CancelState
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen

@@ -115,7 +115,7 @@ def test_default_db_path(monkeypatch, tmp_path):
 
 def test_default_db_path_is_the_embedded_sandboxs(monkeypatch, tmp_path):
     """`sandbox reset` must reseed the data the app shows when it runs on the sandbox."""
-    from amazon_tui.settings import load_settings
+    from amazon_tui.config.settings import load_settings
 
     monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(tmp_path))
     assert load_settings(sandbox=True).data_dir / "sandbox.db" == default_db_path()

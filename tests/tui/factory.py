@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import tomli_w
 
-from amazon_tui.config import parse_config, resolve_secrets
+from amazon_tui.config.schema import parse_config, resolve_secrets
 from amazon_tui.sandbox import ControllableClock, Sandbox, sandbox_config
-from amazon_tui.service import AppService
-from amazon_tui.settings import Settings
+from amazon_tui.core.service import AppService
+from amazon_tui.config.settings import Settings
 from amazon_tui.tui.app import AmazonTuiApp
 
 NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from amazon_tui.domain import OrderStatus
+from amazon_tui.domain.values import OrderStatus
 
 
 async def settle(pilot: Pilot) -> None:

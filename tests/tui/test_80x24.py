@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from factory import build
 from helpers import settle, text_through_scrolling, visible_text
 
-from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
+from amazon_tui.domain.values import CancelReason, OrderStatus
+from amazon_tui.domain.models import OrderQuery
 from amazon_tui.tui.widgets.attention_table import AttentionTable
 from amazon_tui.tui.widgets.error_line import MIN_HEIGHT, MIN_WIDTH
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec, plan_widths

@@ -17,8 +17,8 @@ from helpers import plain, settle
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, OptionList
 
-from amazon_tui.commands.audit import attention_command
-from amazon_tui.domain import CancelReason
+from amazon_tui.cli.commands.audit import attention_command
+from amazon_tui.domain.values import CancelReason
 from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen

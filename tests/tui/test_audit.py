@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from helpers import settle, visible_text
 
-from amazon_tui.domain import CancelReason, OrderQuery, OrderStatus
+from amazon_tui.domain.values import CancelReason, OrderStatus
+from amazon_tui.domain.models import OrderQuery
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 
 

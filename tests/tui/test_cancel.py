@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from helpers import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 
-from amazon_tui.domain import OrderStatus
-from amazon_tui.tui.screens.cancel_modal import HINT, CancelModal
+from amazon_tui.domain.values import OrderStatus
+from amazon_tui.tui.screens.cancel_modal import CancelModal, HINT
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 
 
 def first_with(service, status: OrderStatus, store: str = "Acme US") -> str:
-    from amazon_tui.domain import OrderQuery
+    from amazon_tui.domain.models import OrderQuery
 
     return service.orders(OrderQuery(stores=(store,), statuses=(status,)), limit=1)[0].order_id
 
@@ -204,7 +204,7 @@ async def test_read_only_holds_even_for_a_modal_opened_around_the_checks(tmp_pat
 
 
 async def test_a_reason_key_chooses_and_only_confirm_sends(world):
-    from amazon_tui.domain import CancelReason
+    from amazon_tui.domain.values import CancelReason
 
     app = world.app
     async with app.run_test(size=(80, 24)) as pilot:

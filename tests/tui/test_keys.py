@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import TabbedContent
 
-from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 
 
@@ -224,7 +225,7 @@ async def test_a_remapped_cancel_key_moves_in_help_footer_and_action(tmp_path):
 
 
 async def test_details_show_the_buyers_request_and_lateness_and_m_goes_back_to_magento(world):
-    from amazon_tui.attention import BUYER_CANCEL, LATE
+    from amazon_tui.domain.attention import BUYER_CANCEL, LATE
     from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
     from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 

@@ -13,7 +13,8 @@ from helpers import settle
 from textual.notifications import Notify
 from textual.worker import WorkerState
 
-from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
@@ -133,13 +134,13 @@ def another_process(world):
     """A second service on the same data dir: its own SQLite connection, as another process has."""
     import httpx
 
-    from amazon_tui.service import AppService
+    from amazon_tui.core.service import AppService
 
     return AppService(world.service.settings, transport=httpx.ASGITransport(app=world.sandbox.app), clock=world.clock)
 
 
 async def test_a_cancellation_made_elsewhere_is_on_screen_within_a_second_with_the_cursor_kept(tmp_path):
-    from amazon_tui.domain import CancelReason
+    from amazon_tui.domain.values import CancelReason
 
     world = build(tmp_path, poll_seconds=0)
     async with world.app.run_test(size=(120, 40)) as pilot:

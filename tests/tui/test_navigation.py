@@ -7,7 +7,7 @@ from decimal import Decimal
 from helpers import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 from textual.widgets import TabbedContent
 
-from amazon_tui.domain import OrderStatus
+from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.help import HelpScreen

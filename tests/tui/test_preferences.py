@@ -9,7 +9,7 @@ from pathlib import Path
 from factory import build
 from helpers import settle, visible_text
 
-from amazon_tui.domain import SortField
+from amazon_tui.domain.values import SortField
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from factory import build
 
-from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
 from amazon_tui.sandbox.clock import iso
 
 sys.path.insert(0, str(Path(__file__).parents[1]))

@@ -7,7 +7,7 @@ import string
 import pytest
 from helpers import cancelable_with_magento, settle
 
-from amazon_tui.domain import CancelReason
+from amazon_tui.domain.values import CancelReason
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.size_gate import QUIT_ACTIONS
 from amazon_tui.tui.widgets.error_line import TooSmall

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from amazon_tui.domain import OrderQuery, OrderSummary, SortField
+from amazon_tui.domain.models import OrderQuery, OrderSummary
+from amazon_tui.domain.values import SortField
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.filter_chips import FilterChips, without

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from amazon_tui.attention import BUYER_CANCEL, DUE, LATE, AttentionItem
+from amazon_tui.domain.attention import AttentionItem, BUYER_CANCEL, DUE, LATE
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.filtering import FilteringScreen
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen

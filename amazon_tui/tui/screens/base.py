@@ -15,7 +15,7 @@ from amazon_tui.tui.widgets.error_line import ErrorLine, TooSmall
 from amazon_tui.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from amazon_tui.service import AppService
+    from amazon_tui.core.service import AppService
     from amazon_tui.tui.app import AmazonTuiApp
 
 

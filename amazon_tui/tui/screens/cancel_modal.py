@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from amazon_tui.cancel import FAILURE_MESSAGE, Submission
-from amazon_tui.domain import CancelReason
+from amazon_tui.core.cancel.engine import FAILURE_MESSAGE, Submission
+from amazon_tui.domain.values import CancelReason
 from amazon_tui.tui.format import clean
 from amazon_tui.tui.size_gate import SizeGated
 from amazon_tui.tui.widgets.error_line import TooSmall

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from amazon_tui.domain import MagentoAddress, MagentoOrder
+from amazon_tui.domain.models import MagentoAddress, MagentoOrder
 from amazon_tui.tui.format import clean, literal
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.fields import FieldSection

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from textual.binding import Binding
 
-from amazon_tui.domain import OrderSummary
+from amazon_tui.domain.models import OrderSummary
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.order_table import OrderTable
 

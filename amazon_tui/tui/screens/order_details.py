@@ -11,21 +11,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
-from amazon_tui.attention import time_left
-from amazon_tui.domain import FulfilledBy, Order, OrderStatus, OrderSummary
-from amazon_tui.tui.format import (
-    clean,
-    code_label,
-    date,
-    freshness,
-    literal,
-    money,
-    plural,
-    provided,
-    status_text,
-    summary_status,
-    yes_no,
-)
+from amazon_tui.domain.attention import time_left
+from amazon_tui.domain.values import FulfilledBy, OrderStatus
+from amazon_tui.domain.models import Order, OrderSummary
+from amazon_tui.tui.format import clean, code_label, date, freshness, literal, money, plural, provided, status_text, summary_status, yes_no
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.details_header import DetailsHeader

@@ -14,8 +14,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from amazon_tui.attention import BUYER_CANCEL, LATE, AttentionItem
-from amazon_tui.domain import OrderSummary
+from amazon_tui.domain.attention import AttentionItem, BUYER_CANCEL, LATE
+from amazon_tui.domain.models import OrderSummary
 from amazon_tui.tui.format import clean
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec
 from amazon_tui.tui.widgets.order_table import OrderTable

@@ -10,7 +10,7 @@ from textual.containers import HorizontalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from amazon_tui.domain import OrderQuery
+from amazon_tui.domain.models import OrderQuery
 from amazon_tui.tui.format import clean, day
 from amazon_tui.tui.widgets.focus import focus_now
 

@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label
 
-from amazon_tui.domain import OrderQuery, OrderStatus
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.widgets.tick_box import TickBox
 
 # ASC's checkboxes in ASC's order. ASC's "Completed" is the Magento state of a Shipped order:

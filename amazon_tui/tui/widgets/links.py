@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from amazon_tui.domain import Marketplace
+from amazon_tui.domain.values import Marketplace
 
 LINKS = (
     ("Shipping", "/sbr#shipping_templates", "set up your shipping rates"),

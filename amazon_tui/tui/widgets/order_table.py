@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from amazon_tui.domain import OrderStatus, OrderSummary, SortField
-from amazon_tui.tui.format import UNSEEN_MARK, clean, summary_status
+from amazon_tui.domain.values import OrderStatus, SortField
+from amazon_tui.domain.models import OrderSummary
+from amazon_tui.tui.format import clean, summary_status, UNSEEN_MARK
 from amazon_tui.tui.messages import OrderSeen
-from amazon_tui.tui.widgets.fitted_table import SCROLLBAR, ColumnSpec, FittedTable
+from amazon_tui.tui.widgets.fitted_table import ColumnSpec, FittedTable, SCROLLBAR
 
 COLUMNS: tuple[tuple[SortField, str], ...] = (
     (SortField.PURCHASE_DATE, "Purchase Date"),

@@ -14,9 +14,10 @@ from textual.message import Message
 from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.widget import Widget
 
-from amazon_tui.domain import StoreStatus
-from amazon_tui.service import AttentionCounts, StoreCard
-from amazon_tui.sync import SyncProgress
+from amazon_tui.domain.values import StoreStatus
+from amazon_tui.local.orders import AttentionCounts
+from amazon_tui.core.service import StoreCard
+from amazon_tui.core.sync import SyncProgress
 from amazon_tui.tui.format import amount, change, clean, day, last_updated
 
 STATUS_STYLES = {

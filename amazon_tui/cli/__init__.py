@@ -1,0 +1,1 @@
+"""The ``amazon-tui`` command line."""

@@ -1,0 +1,1 @@
+"""The scripting commands (stores, orders, order show/cancel, sync, audit...)."""

@@ -1,0 +1,135 @@
+"""``order cancel`` and ``resume``: the TUI's cancellation state machine from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from amazon_tui.cli.errors import EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, Refused, UsageError
+from amazon_tui.cli.commands.common import load_order
+from amazon_tui.cli.output import print_document, safe_text
+from amazon_tui.domain.values import CancelReason
+
+
+def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
+    if not sys.stdin.isatty():
+        raise UsageError("refusing to cancel without confirmation: stdin is not a terminal (pass --yes to confirm)")
+    print(f"Cancel {len(order_ids)} Amazon order(s) with the reason {reason.label!r}? The reason is sent to Amazon and the buyer.", file=sys.stderr)
+    for order_id in order_ids:
+        print(f"  {order_id}", file=sys.stderr)
+    print("Type yes to confirm: ", end="", file=sys.stderr, flush=True)  # stdout holds only the result
+    return sys.stdin.readline().strip().lower() == "yes"
+
+
+NO_LEADER = (
+    "No amazon-tui process leads this data dir now: the next TUI, `amazon-tui watch` or "
+    "`amazon-tui resume` collects Amazon's report (or pass --wait to wait for it here)."
+)
+RESUME_HINT = "amazon-tui: the cancellation is kept in the journal; run `amazon-tui resume` to finish it once the service answers."
+
+
+def _kept_in_journal(service, args: argparse.Namespace, error: Exception) -> int:
+    """A service failed after the journal took the cancellation: say so, and how it finishes."""
+    from amazon_tui.cli.errors import report
+
+    print(RESUME_HINT, file=sys.stderr)
+    return report("service", f"{error} (the cancellation is kept in the journal; `amazon-tui resume` finishes it)",
+                  as_json=args.json, sandbox=service.settings.sandbox)
+
+
+async def order_cancel_command(service, args: argparse.Namespace) -> int:
+    from amazon_tui.core.cancel.engine import CancelRefused, SUCCESS_MESSAGE
+    from amazon_tui.clients.errors import ServiceError
+
+    try:
+        reason = CancelReason.parse(args.reason)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if service.read_only:
+        from amazon_tui.core.cancel.engine import READ_ONLY_MESSAGE
+
+        raise Refused(READ_ONLY_MESSAGE, code="read_only")
+    orders = [await load_order(service, order_id, refresh=False) for order_id in dict.fromkeys(args.orders)]
+    for order in orders:
+        refusal = service.cancel_refusal_code(order)
+        if refusal:
+            code, why = refusal
+            raise Refused(f"order {order.order_id} ({order.status.label}): {why}", code=code)
+    ids = [order.order_id for order in orders]
+    if not args.yes and not _confirm(ids, reason):
+        raise Refused("not confirmed: nothing was sent", code="not_confirmed")
+    try:
+        submissions = await service.cancel(ids, reason)  # reads each order again first (status changed?)
+    except CancelRefused as exc:
+        raise Refused(str(exc), code=exc.code) from None
+    except ServiceError as exc:
+        if not service.pending_cancellations():
+            raise
+        return _kept_in_journal(service, args, exc)
+    refused = [item for submission in submissions for item in submission.refused]
+    failed = [item for submission in submissions for item in submission.failed]
+    submitted = [entry for submission in submissions for entry in submission.submitted]
+    if refused and not submitted and not failed:  # Amazon's fresh copy says no (a status changed meanwhile)
+        cached = service.cached_order(refused[0][0])
+        refusal = service.cancel_refusal_code(cached) if cached is not None else None
+        raise Refused("; ".join(safe_text(why) for _, why in refused), code=refusal[0] if refusal else "not_cancelable")
+    for order_id, why in refused + failed:
+        print(f"{order_id}: {safe_text(why)}", file=sys.stderr)
+    results = {entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted}
+    if submitted:
+        print(SUCCESS_MESSAGE, file=sys.stderr)
+    completer = service.leader.leader_description() if submitted and not args.wait else None
+    if submitted and not args.wait:
+        print(f"Amazon's report will be collected by {completer}." if completer else NO_LEADER, file=sys.stderr)
+    if submitted and args.wait:
+        print("Waiting for Amazon's processing report…", file=sys.stderr)
+        try:
+            finished = await service.finish_cancellations(submissions)
+        except ServiceError as exc:
+            return _kept_in_journal(service, args, exc)
+        for entry in finished:
+            results[entry.order_id] = (entry.state.value, entry.feed_id, entry.message)
+            print(f"{entry.order_id}: {entry.state.value}" + (f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""), file=sys.stderr)
+    if args.json:
+        print_document(
+            service,
+            completed_by=completer,
+            results=[{"order_number": oid, "state": state, "feed_id": feed, "message": msg} for oid, (state, feed, msg) in results.items()]
+            + [{"order_number": oid, "state": "refused", "feed_id": None, "message": why} for oid, why in refused]
+            + [{"order_number": oid, "state": "failed", "feed_id": None, "message": why} for oid, why in failed],
+        )
+    else:
+        for order_id, (state, feed, message) in results.items():
+            print(f"{order_id}\t{state}\tfeed {feed}" + (f"\t{safe_text(message)}" if message and state == "failed" else ""))
+    if failed or any(state == "failed" for state, _, _ in results.values()):
+        return EXIT_SERVICE
+    if refused and not submitted:
+        return EXIT_REFUSED
+    return EXIT_OK if not refused else EXIT_REFUSED
+
+
+async def resume_command(service, args: argparse.Namespace) -> int:
+    """Finish the cancellations a crash, a kill or a closed session left in the journal."""
+    pending = service.pending_cancellations()
+    if not pending:
+        if args.json:
+            print_document(service, results=[])
+        else:
+            print("No unfinished cancellations.", file=sys.stderr)
+        return EXIT_OK
+    print(f"Resuming {len(pending)} unfinished cancellation(s)…", file=sys.stderr)
+    await service.resume_cancellations()
+    entries = [service.cancellation(entry.order_id) or entry for entry in pending]
+    still = {entry.order_id for entry in service.pending_cancellations()}
+    rows = [
+        {"order_number": e.order_id, "state": e.state.value, "feed_id": e.feed_id, "magento_done": e.magento_done, "message": e.message, "unfinished": e.order_id in still}
+        for e in entries
+    ]
+    if args.json:
+        print_document(service, results=rows)
+    else:
+        for row in rows:
+            print(f"{row['order_number']}\t{row['state']}\tfeed {row['feed_id']}" + ("\tunfinished" if row["unfinished"] else "") + (f"\t{safe_text(row['message'])}" if row["state"] == "failed" else ""))
+    if still or any(row["state"] == "failed" for row in rows):
+        return EXIT_SERVICE
+    return EXIT_OK

@@ -1,0 +1,169 @@
+"""What every scripting command shares: the runner, exit codes, input parsing, JSON shapes."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+
+from amazon_tui.cli.errors import EXIT_ATTENTION, EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, EXIT_USAGE, Refused, UsageError
+from amazon_tui.domain.models import Order, OrderSummary
+from amazon_tui.domain.values import format_timestamp
+
+__all__ = ["EXIT_ATTENTION", "EXIT_OK", "EXIT_REFUSED", "EXIT_SERVICE", "EXIT_USAGE", "Refused", "UsageError", "run"]
+
+SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"  # fits 80 columns after "amazon-tui: "
+
+
+def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: str = "command") -> int:
+    """Open the service, run ``body(service, args)``; failures propagate to the CLI's guard.
+
+    ``kind`` names the process among the data dir's peers ("amazon-tui sync"); when the work
+    waits for the data dir's leader, a line on stderr says whose.
+
+    On the sandbox, a first line on stderr says so (tables say it on their own first line,
+    JSON documents with ``"sandbox": true``).
+    """
+    from amazon_tui.core.service import AppService
+    from amazon_tui.config.settings import load_settings, print_warnings
+
+    settings = load_settings(config=args.config, sandbox=args.sandbox, read_only=args.read_only)
+    print_warnings(settings)
+    if settings.sandbox:
+        print(f"amazon-tui: {SANDBOX_BANNER}", file=sys.stderr)
+
+    async def main() -> int:
+        service = AppService.open(settings)
+        service.leader.kind = f"amazon-tui {kind}"
+        service.leader.on_wait = lambda text: print(f"amazon-tui: {text}", file=sys.stderr, flush=True)
+        try:
+            return await body(service, args)
+        finally:
+            await service.aclose()
+
+    try:
+        return asyncio.run(main())
+    except Exception as exc:
+        exc.sandbox = settings.sandbox  # the guard puts it in a --json error document
+        raise
+
+
+def parse_date(text: str, *, end: bool = False) -> datetime:
+    """A date (YYYY-MM-DD) or ISO 8601 timestamp; a bare date's end is its last second."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"bad date {text!r}: use YYYY-MM-DD or an ISO 8601 timestamp") from None
+    if len(text.strip()) == 10 and end:
+        value = value.replace(hour=23, minute=59, second=59)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def parse_amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise UsageError(f"bad amount {text!r}: use a number like 25 or 19.99") from None
+    if not value.is_finite():
+        raise UsageError(f"bad amount {text!r}")
+    return value
+
+
+def summary_json(summary: OrderSummary) -> dict:
+    return {
+        "store": summary.store,
+        "order_number": summary.order_id,
+        "purchase_date": format_timestamp(summary.purchase_date),
+        "status": summary.status.value,
+        "status_label": summary.status_label,
+        "buyer_name": summary.buyer_name,
+        "total": str(summary.total.amount) if summary.total else None,
+        "currency": summary.total.currency if summary.total else None,
+        "notes": summary.notes,
+        "magento_order_number": summary.magento_increment_id,
+        "fulfilled_by": summary.fulfilled_by.value if summary.fulfilled_by else None,
+        "latest_ship_date": format_timestamp(summary.ship_by) if summary.ship_by else None,
+    }
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(value.amount)
+
+
+def order_json(order: Order, summary: OrderSummary | None) -> dict:
+    """Every field of the Amazon Order Details tabs."""
+    address = order.address
+    return {
+        **(summary_json(summary) if summary else {}),
+        "store": order.store,
+        "order_number": order.order_id,
+        "status": order.status.value,
+        "status_label": summary.status_label if summary else order.status.label,
+        "purchase_date": format_timestamp(order.created),
+        "last_updated": format_timestamp(order.last_updated),
+        "latest_ship_date": format_timestamp(order.ship_by) if order.ship_by else None,
+        "buyer_name": order.buyer_name,
+        "buyer_email": order.buyer_email,
+        "total": _money(order.total),
+        "currency": order.currency,
+        "notes": order.notes,
+        "prime": order.is_prime,
+        "premium": order.is_premium,
+        "business": order.is_business,
+        "shipping_service_level": order.service_level,
+        "fulfilled_by": order.fulfilled_by.value if order.fulfilled_by else None,
+        "items_shipped": order.items_shipped,
+        "items_unshipped": order.items_unshipped,
+        "shipping_address": address.model_dump() if address else None,
+        "items": [
+            {
+                "order_item_id": item.order_item_id,
+                "asin": item.asin,
+                "seller_sku": item.seller_sku,
+                "title": item.title,
+                "condition": item.condition,
+                "subcondition": item.subcondition,
+                "quantity_ordered": item.quantity_ordered,
+                "quantity_shipped": item.quantity_shipped,
+                "row_price": _money(item.row_total),
+                "row_tax": _money(item.row_tax),
+                "shipping_price": _money(item.shipping_price),
+                "promotion_discount": _money(item.promotion_discount),
+                "buyer_cancellation_request": item.cancellation_request.reason if item.cancellation_request else None,
+            }
+            for item in order.items
+        ],
+        "packages": [
+            {
+                "reference_id": package.reference_id,
+                "carrier": package.carrier,
+                "shipping_service": package.shipping_service,
+                "tracking_number": package.tracking_number,
+                "ship_date": format_timestamp(package.ship_time) if package.ship_time else None,
+                "status": package.status,
+                "items": [{"order_item_id": line.order_item_id, "quantity": line.quantity} for line in package.lines],
+            }
+            for package in order.packages
+        ],
+    }
+
+
+def money_text(value) -> str:
+    return value.format() if value is not None else "—"
+
+
+async def load_order(service, order_id: str, *, refresh: bool) -> Order:
+    from amazon_tui.clients.errors import BadRequestError, NotFoundError
+
+    cached = service.cached_order(order_id)
+    if cached is not None and not refresh:
+        return cached
+    try:
+        return await service.refresh_order(order_id, force=refresh)
+    except (NotFoundError, LookupError):
+        raise UsageError(f"unknown order number {order_id!r} (not in the local store, and Amazon does not know it)", code="not_found") from None
+    except BadRequestError as exc:
+        raise UsageError(f"bad order number {order_id!r}: {exc}") from None

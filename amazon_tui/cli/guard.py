@@ -1,0 +1,78 @@
+"""The last resort around every command: one line (or one JSON document) per failure, never a trace.
+
+A closed pipe (``amazon-tui orders | head``) ends quietly. An error nobody expected prints one
+line naming a file in the state dir that holds its trace.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from amazon_tui.cli.errors import CommandError, EXIT_INTERRUPTED, EXIT_PIPE, report
+
+
+def _quiet_pipe() -> int:
+    """stdout's reader went away: point stdout at /dev/null so the exit flush cannot fail too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE
+
+
+def write_trace(error: BaseException) -> str:
+    """Save the trace of an unexpected error in the state dir; returns where (or why it could not)."""
+    from amazon_tui.config.schema import private_dir, state_dir
+    from amazon_tui.config.logs import redact
+
+    try:
+        folder = private_dir(state_dir())
+        path = folder / f"crash-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}.txt"
+        text = redact("".join(traceback.format_exception(error)))
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        return str(path)
+    except OSError as exc:
+        return f"not saved: {exc}"
+
+
+def guarded(command: Callable[[], int], *, as_json: bool) -> int:
+    """Run ``command``; map every way it can fail to its exit code and one message."""
+    from amazon_tui.config.schema import ConfigError
+
+    try:
+        return command()
+    except BrokenPipeError:
+        return _quiet_pipe()
+    except KeyboardInterrupt:
+        return report("interrupted", "interrupted", as_json=as_json) if as_json else EXIT_INTERRUPTED
+    except CommandError as exc:
+        return _report(exc.code, str(exc), exc, as_json)
+    except ConfigError as exc:
+        return _report("config", str(exc), exc, as_json)
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line, the trace in a file
+        from amazon_tui.local.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            return _report("database", str(exc), exc, as_json)
+        if "amazon_tui.clients" in sys.modules:
+            from amazon_tui.clients.errors import ServiceError
+
+            if isinstance(exc, ServiceError):
+                return _report("service", str(exc), exc, as_json)
+        where = write_trace(exc)
+        message = f"unexpected error ({type(exc).__name__}: {exc}); the trace is in {where}"
+        return _report("internal", message, exc, as_json)
+
+
+def _report(code: str, message: str, error: BaseException, as_json: bool) -> int:
+    try:
+        return report(code, message, as_json=as_json, sandbox=getattr(error, "sandbox", None))
+    except BrokenPipeError:
+        return _quiet_pipe()

@@ -1,0 +1,1 @@
+"""Amazon: Login With Amazon, SP-API Orders, Feeds, Notifications, and Amazon SQS."""

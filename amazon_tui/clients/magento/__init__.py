@@ -1,0 +1,1 @@
+"""Magento REST: auth (OAuth 1.0a, bearer, admin token), orders, search criteria."""

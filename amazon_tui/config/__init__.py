@@ -1,0 +1,1 @@
+"""The config file (schema, paths, secrets), the settings of a run, logging."""

@@ -1,0 +1,1 @@
+"""The application without a UI: sync, cancellation, leadership, notifications, the service."""

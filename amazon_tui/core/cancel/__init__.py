@@ -1,0 +1,1 @@
+"""Cancellation, exactly once: the rules, the engine, the feed XML."""

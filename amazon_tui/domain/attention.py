@@ -1,0 +1,65 @@
+"""The attention queue: which orders need action now, why, how late, and in which order.
+
+Order of the queue (most urgent first):
+1. buyer cancellation requests — act before anyone packs the order; the longest-overdue first;
+2. late shipments — past the latest ship date, the most overdue first;
+3. due soon — within ``ui.due_soon_hours``, the least time left first.
+An order that is late AND carries a buyer's request is listed once, as the buyer's request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from amazon_tui.domain.models import OrderSummary
+
+BUYER_CANCEL, LATE, DUE = "buyer-cancel", "late", "due"
+LABELS = {BUYER_CANCEL: "Buyer asked to cancel", LATE: "Late shipment", DUE: "Due soon"}
+SHORT_LABELS = {BUYER_CANCEL: "Buyer cancel", LATE: "Late", DUE: "Due soon"}
+_RANK = {BUYER_CANCEL: 0, LATE: 1, DUE: 2}
+_FAR = datetime.max.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """An order that needs action now, and why."""
+
+    order: OrderSummary
+    kind: str  # BUYER_CANCEL, LATE or DUE
+    due: datetime | None
+    buyer_reason: str | None = None
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+    @property
+    def short_label(self) -> str:
+        return SHORT_LABELS[self.kind]
+
+    def time_left(self, now: datetime) -> str:
+        return time_left(self.due, now)
+
+
+def classify(order: OrderSummary, buyer_reason: str | None, now: datetime) -> AttentionItem:
+    """Why a listed order is listed: ``buyer_reason`` is None unless the buyer asked to cancel."""
+    if buyer_reason is not None:
+        return AttentionItem(order, BUYER_CANCEL, order.ship_by, buyer_reason)
+    kind = LATE if order.ship_by is not None and order.ship_by < now else DUE
+    return AttentionItem(order, kind, order.ship_by)
+
+
+def most_urgent_first(items: list[AttentionItem]) -> list[AttentionItem]:
+    """The queue's order (see the module docstring); ties by order number, so it is stable."""
+    return sorted(items, key=lambda item: (_RANK[item.kind], item.due or _FAR, item.order.order_id))
+
+
+def time_left(due: datetime | None, now: datetime) -> str:
+    """"overdue 5 h", "due in 3 h", "due in <1 h", "overdue 2 d" (whole units, rounded down)."""
+    if due is None:
+        return "no ship date"
+    seconds = (due - now).total_seconds()
+    hours = int(abs(seconds) // 3600)
+    amount = "<1 h" if hours == 0 else f"{hours} h" if hours < 48 else f"{hours // 24} d"
+    return f"overdue {amount}" if seconds < 0 else f"due in {amount}"
