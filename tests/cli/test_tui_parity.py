@@ -12,9 +12,8 @@ from amazon_tui.cli.main import main
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "tui"))
-from factory import build  # noqa: E402
-from helpers import plain, settle  # noqa: E402
+from tests.support.world import build
+from tests.support.pilot import plain, settle
 
 
 def _shown_on_the_details_screen(tmp_path: Path) -> tuple[str, str, str]:

@@ -12,7 +12,7 @@ from amazon_tui.clients.retry import RetryPolicy
 from amazon_tui.clients.throttle import Throttle
 from amazon_tui.clients.http import make_http_client
 
-from .support import CLIENT_SECRET, FAST, LWA_ENDPOINT, REFRESH_TOKEN, SPAPI_ENDPOINT, AmazonClients, FakeAmazon, Handler
+from tests.support.fake_amazon import CLIENT_SECRET, FAST, LWA_ENDPOINT, REFRESH_TOKEN, SPAPI_ENDPOINT, AmazonClients, FakeAmazon, Handler
 
 
 @pytest.fixture

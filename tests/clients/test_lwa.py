@@ -13,7 +13,7 @@ from amazon_tui.clients.errors import AuthError, MalformedResponse
 from amazon_tui.clients.amazon.lwa import LwaClient
 from amazon_tui.clients.http import make_http_client
 
-from .support import CLIENT_SECRET, FAST, LWA_ENDPOINT, REFRESH_TOKEN, token_response
+from tests.support.fake_amazon import CLIENT_SECRET, FAST, LWA_ENDPOINT, REFRESH_TOKEN, token_response
 
 
 class Clock:

@@ -17,7 +17,7 @@ from amazon_tui.clients.http import make_http_client
 from amazon_tui.clients.magento.auth import BEARER_REFUSED
 from amazon_tui.domain.models import MagentoAddress, MagentoLink
 
-from .support import FAST, reference
+from tests.support.fake_amazon import FAST, reference
 
 BASE = "https://shop.example.com"
 

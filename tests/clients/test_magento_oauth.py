@@ -12,7 +12,7 @@ from amazon_tui.clients.magento.criteria import SearchCriteria
 from amazon_tui.clients.http import make_http_client
 from amazon_tui.clients.magento.auth import BEARER_REFUSED, OAuth1Credentials, TWO_FACTOR_REFUSED
 
-from .support import FAST
+from tests.support.fake_amazon import FAST
 
 sandbox_package = pytest.importorskip("amazon_tui.sandbox")
 catalog = pytest.importorskip("amazon_tui.sandbox.catalog")

@@ -15,7 +15,7 @@ from amazon_tui.clients.amazon.feeds import FeedDocument
 from amazon_tui.domain.models import Address, Money
 from amazon_tui.domain.values import FulfilledBy, OrderStatus
 
-from .support import example, json_response
+from tests.support.fake_amazon import example, json_response
 
 
 def utc(text: str) -> datetime:

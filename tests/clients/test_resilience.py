@@ -14,7 +14,7 @@ from amazon_tui.clients.retry import RetryPolicy
 from amazon_tui.clients.throttle import Throttle, UsagePlan
 from amazon_tui.clients.amazon.feeds import FeedDocument
 
-from .support import CLIENT_SECRET, REFRESH_TOKEN, example, json_response
+from tests.support.fake_amazon import CLIENT_SECRET, REFRESH_TOKEN, example, json_response
 
 ORDER = example("orders2026_getOrder_200.json")
 ORDER_ID = "171-9876543-2109876"

@@ -12,7 +12,7 @@ from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.catalog import magento_credentials
 from amazon_tui.core.service import AppService
 
-from .conftest import sandbox_settings
+from tests.support.services import sandbox_settings
 from .test_cancel import cancelable_ids
 
 MODES = {

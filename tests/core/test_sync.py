@@ -6,7 +6,7 @@ from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.core.service import AppService
 
-from .conftest import sandbox_settings
+from tests.support.services import sandbox_settings
 
 
 def local_state(service):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sandbox_helpers import BASE_URL, auth_headers
+from tests.support.sandbox_http import BASE_URL, auth_headers
 
 from amazon_tui.sandbox import ControllableClock, Sandbox
 from amazon_tui.sandbox.catalog import MAGENTO_INTEGRATION_TOKEN

@@ -6,7 +6,7 @@ import argparse
 import tomllib
 
 import httpx
-from sandbox_helpers import BASE_URL, ORDERS
+from tests.support.sandbox_http import BASE_URL, ORDERS
 
 from amazon_tui.sandbox import (
     SANDBOX_CLIENT_ID,

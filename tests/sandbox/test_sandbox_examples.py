@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from sandbox_helpers import FEEDS, acknowledgement_feed, orders_of, submit_feed
-from sandbox_schemas import REFERENCE, key_paths, needs_reference
+from tests.support.sandbox_http import FEEDS, acknowledgement_feed, orders_of, submit_feed
+from tests.support.schemas import REFERENCE, key_paths, needs_reference
 
 EXAMPLES = REFERENCE / "examples"
 pytestmark = needs_reference
@@ -77,7 +77,7 @@ def adapt(parameters: dict, store, now_iso: str) -> dict:
 @pytest.mark.parametrize("name", ["orders2026_searchOrders_200",
                                   "orders2026_searchOrders_200_with_packages"])
 async def test_search_orders_examples(client, sandbox, name):
-    from sandbox_helpers import auth_headers
+    from tests.support.sandbox_http import auth_headers
 
     request = example(f"{name}.request.json")["sandbox_request"]["parameters"]
     wanted = request["marketplaceIds"]["value"][0]  # a seeded marketplace, else Acme US
@@ -100,7 +100,7 @@ async def test_search_orders_examples(client, sandbox, name):
 
 
 async def test_get_order_example(client, sandbox):
-    from sandbox_helpers import auth_headers
+    from tests.support.sandbox_http import auth_headers
 
     request = example("orders2026_getOrder_200.request.json")["sandbox_request"]["parameters"]
     expected = example("orders2026_getOrder_200.json")

@@ -7,8 +7,8 @@ import time
 
 import httpx
 import pytest
-from sandbox_helpers import FEEDS, ORDERS, lwa_form
-from sandbox_schemas import needs_reference
+from tests.support.sandbox_http import FEEDS, ORDERS, lwa_form
+from tests.support.schemas import needs_reference
 
 from amazon_tui.sandbox.faults import FAULT_KINDS
 from amazon_tui.sandbox.serve import serving
@@ -84,7 +84,7 @@ async def test_malformed_json(sandbox, client, us_headers):
 
 @needs_reference
 async def test_schema_invalid(sandbox, client, us_headers):
-    from sandbox_schemas import validate
+    from tests.support.schemas import validate
     import jsonschema
 
     sandbox.inject_fault("searchOrders", "schema_invalid", count=1)

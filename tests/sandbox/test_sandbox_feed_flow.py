@@ -7,7 +7,7 @@ import gzip
 
 import httpx
 import pytest
-from sandbox_helpers import (
+from tests.support.sandbox_http import (
     FEEDS,
     ORDERS,
     acknowledgement_feed,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sandbox_helpers import lwa_form
+from tests.support.sandbox_http import lwa_form
 
 
 async def test_token_response(client, us, sandbox):

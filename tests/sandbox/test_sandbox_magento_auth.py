@@ -12,7 +12,7 @@ import time
 import httpx
 import pytest
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256, Client
-from sandbox_helpers import BASE_URL
+from tests.support.sandbox_http import BASE_URL
 
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.catalog import MAGENTO_ADMIN_PASSWORD, MAGENTO_INTEGRATION_TOKEN, magento_credentials

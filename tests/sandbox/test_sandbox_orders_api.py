@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sandbox_helpers import ORDERS, orders_of
+from tests.support.sandbox_http import ORDERS, orders_of
 
 from amazon_tui.sandbox.clock import iso
 
@@ -75,7 +75,7 @@ async def test_pagination_walks_every_order_once_in_a_stable_order(sandbox, clie
     changed = await client.get(ORDERS, headers=us_headers, params={
         "createdAfter": "2026-01-01T00:00:00Z", "paginationToken": token})
     assert changed.status_code == 400
-    from sandbox_helpers import auth_headers
+    from tests.support.sandbox_http import auth_headers
 
     uk_headers = await auth_headers(client, sandbox.stores[1])
     stolen = await client.get(ORDERS, headers=uk_headers, params={"paginationToken": token})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sandbox_helpers import FEEDS, ORDERS, auth_headers
+from tests.support.sandbox_http import FEEDS, ORDERS, auth_headers
 
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.ratelimit import USAGE_PLANS

@@ -4,8 +4,8 @@ success and error statuses alike."""
 from __future__ import annotations
 
 import pytest
-from sandbox_helpers import FEEDS, ORDERS, acknowledgement_feed, submit_feed
-from sandbox_schemas import needs_reference, validate
+from tests.support.sandbox_http import FEEDS, ORDERS, acknowledgement_feed, submit_feed
+from tests.support.schemas import needs_reference, validate
 
 pytestmark = needs_reference
 
@@ -16,7 +16,7 @@ GET_ORDER = "/orders/2026-01-01/orders/{orderId}"
 
 async def test_every_seeded_order_of_every_store_validates(sandbox, client):
     """searchOrders with every dataset over all stores: each order matches the Order schema."""
-    from sandbox_helpers import auth_headers
+    from tests.support.sandbox_http import auth_headers
 
     seen = 0
     for store in sandbox.stores:

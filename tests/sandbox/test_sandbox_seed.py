@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sandbox_helpers import orders_of
+from tests.support.sandbox_http import orders_of
 
 from amazon_tui.sandbox import ControllableClock, Sandbox
 

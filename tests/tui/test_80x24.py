@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from factory import build
-from helpers import settle, text_through_scrolling, visible_text
+from tests.support.world import build
+from tests.support.pilot import settle, text_through_scrolling, visible_text
 
 from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.domain.models import OrderQuery

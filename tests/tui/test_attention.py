@@ -12,8 +12,8 @@ import json
 import re
 from datetime import timedelta
 
-from factory import NOW
-from helpers import plain, settle
+from tests.support.world import NOW
+from tests.support.pilot import plain, settle
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, OptionList
 

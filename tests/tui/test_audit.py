@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import settle, visible_text
+from tests.support.pilot import settle, visible_text
 
 from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.domain.models import OrderQuery

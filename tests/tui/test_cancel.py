@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
+from tests.support.pilot import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.cancel_modal import CancelModal, HINT
@@ -137,7 +137,7 @@ async def test_bulk_cancel_marks_unshipped_orders_and_sends_one_feed(world):
 
 
 async def test_read_only_removes_cancel_everywhere(tmp_path):
-    from factory import build
+    from tests.support.world import build
 
     world = build(tmp_path, read_only=True)
     app = world.app
@@ -182,7 +182,7 @@ async def test_hostile_text_is_rendered_literally(world):
 
 async def test_read_only_holds_even_for_a_modal_opened_around_the_checks(tmp_path):
     """An entry point that forgets to check still cannot cancel: the service refuses."""
-    from factory import build
+    from tests.support.world import build
 
     world = build(tmp_path, read_only=True)
     app = world.app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from helpers import settle, visible_text
+from tests.support.pilot import settle, visible_text
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import TabbedContent
@@ -121,7 +121,7 @@ async def test_the_details_footer_offers_cancel_order_only_when_it_can_be_done(w
 
 
 async def test_a_read_only_session_offers_no_cancel_key_anywhere(tmp_path):
-    from factory import build
+    from tests.support.world import build
 
     world = build(tmp_path, read_only=True)
     app = world.app
@@ -193,7 +193,7 @@ async def test_help_lists_every_binding_id_with_its_current_key(world, name):
 
 
 async def test_a_remapped_cancel_key_moves_in_help_footer_and_action(tmp_path):
-    from factory import build
+    from tests.support.world import build
 
     world = build(tmp_path, keymap={"cancel-order": "x"})
     app = world.app

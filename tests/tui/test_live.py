@@ -8,8 +8,8 @@ import gc
 import logging
 
 import pytest
-from factory import build
-from helpers import settle
+from tests.support.world import build
+from tests.support.pilot import settle
 from textual.notifications import Notify
 from textual.worker import WorkerState
 

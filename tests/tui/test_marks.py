@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers import open_all_orders, settle, text_through_scrolling, visible_text
+from tests.support.pilot import open_all_orders, settle, text_through_scrolling, visible_text
 
 from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.cancel_modal import CancelModal
@@ -99,7 +99,7 @@ async def test_recent_orders_mark_toggle_and_refuse_what_cannot_be_canceled(worl
 
 
 async def test_mark_all_on_all_orders_takes_every_page_the_filters_match(tmp_path):
-    from factory import build
+    from tests.support.world import build
 
     world = build(tmp_path, orders_per_store=150)
     app = world.app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from helpers import settle
+from tests.support.pilot import settle
 from textual._styles_cache import StylesCache
 from textual.widget import Widget
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from helpers import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
+from tests.support.pilot import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 from textual.widgets import TabbedContent
 
 from amazon_tui.domain.values import OrderStatus
@@ -145,7 +145,7 @@ async def test_sorting_covers_every_order_and_filters_make_chips(world):
 
 
 async def test_keymap_from_config_remaps_a_binding(tmp_path):
-    from factory import build
+    from tests.support.world import build
 
     world = build(tmp_path, keymap={"all-orders": "b"})
     async with world.app.run_test(size=(80, 24)) as pilot:
@@ -159,7 +159,7 @@ async def test_keymap_from_config_remaps_a_binding(tmp_path):
 
 
 async def test_without_magento_enter_opens_amazon_details(tmp_path):
-    from factory import build
+    from tests.support.world import build
 
     world = build(tmp_path, magento=False)
     async with world.app.run_test(size=(80, 24)) as pilot:
@@ -173,7 +173,7 @@ async def test_without_magento_enter_opens_amazon_details(tmp_path):
 
 
 async def test_filter_form_shows_the_active_filters_and_its_buttons(tmp_path):
-    from factory import build
+    from tests.support.world import build
     from textual.widgets import Button, Checkbox, Input
 
     from amazon_tui.tui.widgets.filter_form import FilterForm

@@ -6,8 +6,8 @@ import os
 import stat
 from pathlib import Path
 
-from factory import build
-from helpers import settle, visible_text
+from tests.support.world import build
+from tests.support.pilot import settle, visible_text
 
 from amazon_tui.domain.values import SortField
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen

@@ -7,14 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from factory import build
+from tests.support.world import build
 
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.sandbox.clock import iso
 
-sys.path.insert(0, str(Path(__file__).parents[1]))
-from hardening.conftest import HOSTILE, make_hostile_amazon  # noqa: E402
+from tests.support.hostile import HOSTILE, make_hostile_amazon
 
 SIZES = [(80, 24), (120, 40)]
 

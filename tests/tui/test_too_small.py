@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 import pytest
-from helpers import cancelable_with_magento, settle
+from tests.support.pilot import cancelable_with_magento, settle
 
 from amazon_tui.domain.values import CancelReason
 from amazon_tui.tui.screens.cancel_modal import CancelModal

@@ -1,29 +1,10 @@
-"""Fixtures of the reliability tests: instant client retries, a transport that can refuse connections."""
+"""Transports for fault tests: a loopback port nothing listens on, a transport that can refuse connections."""
 
 from __future__ import annotations
 
 import socket
-import sys
-from pathlib import Path
-
 import httpx
-import pytest
-import stamina
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "tui"))  # reuse the TUI tests' factory
-
-
-@pytest.fixture(autouse=True)
-def _instant_retries():
-    """One attempt per call, no backoff: each fault reaches the app at once (stamina's testing mode)."""
-    with stamina.set_testing(True, attempts=1):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _no_developer_config(monkeypatch, tmp_path):
-    monkeypatch.setenv("AMAZON_TUI_CONFIG", str(tmp_path / "absent.toml"))
-    monkeypatch.setenv("AMAZON_TUI_DATA_DIR", str(tmp_path / "data-dir"))
 
 
 def closed_port() -> int:

@@ -16,8 +16,10 @@ from amazon_tui.cli.main import main
 from amazon_tui.sandbox import Sandbox, sandbox_config
 from amazon_tui.sandbox.serve import serving
 
-from .conftest import closed_port
-from .matrix import COMMANDS, CONNECTION_REFUSED, FAULTS, Target, applies
+from tests.support.transports import closed_port
+from tests.support.fault_matrix import COMMANDS, CONNECTION_REFUSED, FAULTS, Target, applies
+
+pytestmark = pytest.mark.usefixtures("no_developer_config", "instant_retries")
 
 STORE = "Acme US"
 

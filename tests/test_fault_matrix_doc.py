@@ -1,12 +1,12 @@
-"""docs/fault-matrix.md is what the tests' parameters say (regenerate: python -m tests.reliability.matrix)."""
+"""docs/fault-matrix.md is what the tests' parameters say (regenerate: python -m tests.support.fault_matrix)."""
 
 from __future__ import annotations
 
-from .matrix import COMMANDS, DOC, FAULTS, SCREENS, render
+from tests.support.fault_matrix import COMMANDS, DOC, FAULTS, SCREENS, render
 
 
 def test_fault_matrix_doc_is_in_sync_with_the_tests():
-    assert DOC.read_text(encoding="utf-8") == render(), "run: python -m tests.reliability.matrix"
+    assert DOC.read_text(encoding="utf-8") == render(), "run: python -m tests.support.fault_matrix"
 
 
 def test_the_matrix_covers_every_fault_of_the_issue():

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from .conftest import HOSTILE, LONG_TITLE, VISIBLE, in_process_cli, make_hostile_amazon, terminal_bytes, unshipped_mfn
+from tests.support.hostile import HOSTILE, LONG_TITLE, VISIBLE, make_hostile_amazon, terminal_bytes, unshipped_mfn
+from tests.support.processes import in_process_cli
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_empty_and_missing_optional_fields(cli, served):
     for item in doc["orderItems"]:
         item["product"]["title"] = ""
         item["product"].pop("condition", None)
-    from .conftest import bump
+    from tests.support.hostile import bump
 
     sandbox.db.save_amazon_order(bump(sandbox, doc))
     assert cli("sync")[0] == 0

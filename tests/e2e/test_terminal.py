@@ -16,13 +16,15 @@ import termios
 import time
 
 import pytest
-from factory import build
+from tests.support.world import build
 from textual.color import Color
-from helpers import plain, settle
+from tests.support.pilot import plain, settle
 
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 from amazon_tui.tui.widgets.error_line import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from amazon_tui.tui.widgets.store_card import StoreCardWidget
+
+pytestmark = pytest.mark.usefixtures("no_developer_config", "instant_retries")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).parents[2] / "amazon_tui"
+PACKAGE = Path(__file__).parents[1] / "amazon_tui"
 CORE = ["amazon_tui.domain.values", "amazon_tui.domain.models", "amazon_tui.config.schema", "amazon_tui.local.orders", "amazon_tui.core.sync", "amazon_tui.core.cancel.engine", "amazon_tui.core.service", "amazon_tui.clients.amazon.orders", "amazon_tui.core.cancel.feed_xml", "amazon_tui.domain.attention"]
 
 

@@ -24,6 +24,8 @@ from amazon_tui.sandbox.catalog import STORES
 from amazon_tui.core.service import AppService
 from amazon_tui.config.settings import Settings
 
+pytestmark = pytest.mark.usefixtures("no_developer_config", "instant_retries")
+
 NOW = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
 ACTIVE = [store for store in STORES if store.active]
 

@@ -17,7 +17,8 @@ from amazon_tui.sandbox.catalog import (
 )
 from amazon_tui.sandbox.serve import ServedSandbox
 
-from .conftest import cli_env, run_cli, unshipped_mfn, write_config
+from tests.support.hostile import unshipped_mfn
+from tests.support.processes import cli_env, run_cli, write_config
 
 # (operation, fault, count, the command that meets it)
 FAULTS = [

@@ -11,7 +11,8 @@ import time
 from datetime import timedelta
 
 import boto3
-from notification_messages import ACCESS_KEY, SECRET_KEY, feed_finished, order_change
+from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY, feed_finished, order_change
+from tests.support.sqs import STORE, depth, receive_once, send, sqs_client, store_of, unshipped
 
 from amazon_tui.domain.attention import BUYER_CANCEL
 from amazon_tui.clients.amazon.sqs import SqsQueue
@@ -19,77 +20,43 @@ from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.local.journal import CancelState
 
-STORE = "Acme US"
-
-
-def _sqs(queue_url: str):
-    endpoint = queue_url.split("/1234")[0]
-    return boto3.client("sqs", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
-
-
-def _send(queue_url: str, *bodies: str) -> None:
-    for body in bodies:
-        _sqs(queue_url).send_message(QueueUrl=queue_url, MessageBody=body)
-
-
-def _depth(queue_url: str) -> tuple[int, int]:
-    """(messages waiting, messages received and not deleted)."""
-    attributes = _sqs(queue_url).get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]), int(attributes["ApproximateNumberOfMessagesNotVisible"])
-
-
-def _store(world):
-    return world.service.settings.config.store(STORE)
-
-
-def _unshipped(world) -> str:
-    rows = world.service.orders(OrderQuery(stores=(STORE,), statuses=(OrderStatus.UNSHIPPED,)), limit=100)
-    return next(r.order_id for r in rows if world.service.cached_order(r.order_id).cancelable)
-
-
-async def _pass(world) -> list[str]:
-    consumer = world.service.notifications
-    async with SqsQueue(consumer.config) as queue:
-        return await consumer.pass_once(queue, wait_seconds=1)
-
-
 async def test_an_order_change_updates_the_row_and_the_message_is_deleted_after_the_commit(world):
     await world.service.sync()
-    order_id = _unshipped(world)
+    order_id = unshipped(world)
     world.sandbox.ship_order(order_id)
-    store = _store(world)
-    _send(world.service.settings.config.notifications.sqs_queue_url,
+    store = store_of(world)
+    send(world.service.settings.config.notifications.sqs_queue_url,
           order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()))
     before = world.sandbox.count("getOrder")
-    assert await _pass(world) == [order_id]
+    assert await receive_once(world) == [order_id]
     assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED
     assert world.sandbox.count("getOrder") == before + 1
-    assert _depth(world.service.settings.config.notifications.sqs_queue_url) == (0, 0)
+    assert depth(world.service.settings.config.notifications.sqs_queue_url) == (0, 0)
     assert world.service.notifications.health.applied == 1
 
 
 async def test_duplicate_and_older_messages_cost_no_getorder(world):
     await world.service.sync()
-    order_id = _unshipped(world)
+    order_id = unshipped(world)
     world.clock.advance(60)
     world.sandbox.ship_order(order_id)
-    store = _store(world)
+    store = store_of(world)
     url = world.service.settings.config.notifications.sqs_queue_url
     message = order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock())
-    _send(url, message)
-    await _pass(world)
+    send(url, message)
+    await receive_once(world)
     before = world.sandbox.count("getOrder")
     older = order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock() - timedelta(minutes=5), status="Unshipped")
-    _send(url, message, older)  # Amazon delivers at least once, in any order
-    assert await _pass(world) == []
+    send(url, message, older)  # Amazon delivers at least once, in any order
+    assert await receive_once(world) == []
     assert world.sandbox.count("getOrder") == before, "nothing newer than what the store holds"
     assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED, "the older message changed nothing"
-    assert _depth(url) == (0, 0) and world.service.notifications.health.duplicates == 2
+    assert depth(url) == (0, 0) and world.service.notifications.health.duplicates == 2
 
 
 async def test_a_buyers_cancellation_request_reaches_attention_at_once(world):
     await world.service.sync()
-    order_id = _unshipped(world)
+    order_id = unshipped(world)
     asked = {item.order.order_id for item in world.service.attention() if item.kind == BUYER_CANCEL}
     assert order_id not in asked
     doc = world.sandbox.db.amazon_order(order_id)
@@ -97,55 +64,55 @@ async def test_a_buyers_cancellation_request_reaches_attention_at_once(world):
     doc["orderItems"][0]["cancellation"] = {"cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered twice"}}
     doc["lastUpdatedTime"] = world.clock().isoformat().replace("+00:00", "Z")
     world.sandbox.db.save_amazon_order(doc)
-    store = _store(world)
-    _send(world.service.settings.config.notifications.sqs_queue_url,
+    store = store_of(world)
+    send(world.service.settings.config.notifications.sqs_queue_url,
           order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock(), status="Unshipped",
                        reason="Buyer Requested Cancel", buyer_cancel=True))
-    await _pass(world)
+    await receive_once(world)
     request = next(item for item in world.service.attention() if item.order.order_id == order_id)
     assert request.kind == BUYER_CANCEL and request.buyer_reason == "Ordered twice"
 
 
 async def test_malformed_messages_are_counted_and_left_for_the_dead_letter_queue(world):
     await world.service.sync()
-    order_id = _unshipped(world)
+    order_id = unshipped(world)
     world.sandbox.ship_order(order_id)
-    store = _store(world)
+    store = store_of(world)
     url = world.service.settings.config.notifications.sqs_queue_url
     valid = order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock())
     no_order = valid.replace(f'"AmazonOrderId": "{order_id}", ', "")
-    _send(url, "{not json", no_order, '{"NotificationType": "ANY_OFFER_CHANGED"}', valid)
-    assert await _pass(world) == [order_id], "the loop goes on past what it cannot read"
+    send(url, "{not json", no_order, '{"NotificationType": "ANY_OFFER_CHANGED"}', valid)
+    assert await receive_once(world) == [order_id], "the loop goes on past what it cannot read"
     health = world.service.notifications.health
     assert health.invalid == 3
-    assert _depth(url) == (0, 3), "only the applied message was deleted"
+    assert depth(url) == (0, 3), "only the applied message was deleted"
 
 
 async def test_a_cancellation_is_confirmed_by_feed_processing_finished_alone(world):
     service = world.service
     await service.sync()
-    order_id = _unshipped(world)
+    order_id = unshipped(world)
     [submission] = await service.cancel([order_id], CancelReason.NO_INVENTORY)
     world.sandbox.settle()  # Amazon processes the feed (no delay in this sandbox)
     feed = world.sandbox.db.query_one("SELECT * FROM feeds WHERE feed_id = ?", (submission.feed_id,))
     assert feed["processing_status"] == "DONE"
-    store = _store(world)
-    _send(service.settings.config.notifications.sqs_queue_url,
+    store = store_of(world)
+    send(service.settings.config.notifications.sqs_queue_url,
           feed_finished(store.seller_id, submission.feed_id, "DONE", feed["result_document_id"], world.clock()))
-    assert await _pass(world) == [order_id]
+    assert await receive_once(world) == [order_id]
     [entry] = service.journal.by_feed(submission.feed_id)
     assert entry.state in (CancelState.CANCELED,) and service.order_summary(order_id).status is OrderStatus.CANCELLED
     assert world.sandbox.count("getFeed") == 0, "no getFeed: the notification said it"
 
 
 async def test_polling_slows_while_notifications_arrive_and_returns_when_sqs_is_down(world, tmp_path):
-    from factory import build
+    from tests.support.world import build
 
     service = world.service
     leader = service.leader
     consumer = service.notifications
     assert leader.poll_seconds == leader.normal_poll_seconds, "nothing heard yet: normal polling"
-    await _pass(world)
+    await receive_once(world)
     assert consumer.healthy() and leader.poll_seconds == consumer.config.backup_poll_seconds
     leader.keep_lease = True  # a long-running process: it leads
     leader.tick()
@@ -176,13 +143,13 @@ async def test_polling_slows_while_notifications_arrive_and_returns_when_sqs_is_
 
 async def test_a_failed_getorder_leaves_the_message_for_sqs_to_deliver_again(world):
     await world.service.sync()
-    order_id = _unshipped(world)
+    order_id = unshipped(world)
     world.sandbox.ship_order(order_id)
-    store = _store(world)
+    store = store_of(world)
     url = world.service.settings.config.notifications.sqs_queue_url
-    _send(url, order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()).replace("Z\"", "\"", 1))  # no offset: UTC
+    send(url, order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()).replace("Z\"", "\"", 1))  # no offset: UTC
     world.sandbox.inject_fault("getOrder", "500", count=50)
-    assert await _pass(world) == []
+    assert await receive_once(world) == []
     health = world.service.notifications.health
-    assert health.failed == 1 and "500" in (health.last_failure or "") and _depth(url) == (0, 1)
+    assert health.failed == 1 and "500" in (health.last_failure or "") and depth(url) == (0, 1)
     assert world.service.order_summary(order_id).status is OrderStatus.UNSHIPPED

@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "tui"))
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from factory import build  # noqa: E402
-from notification_messages import ACCESS_KEY, SECRET_KEY  # noqa: E402
+from tests.support.world import build
+from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY
 
 
 def _free_port() -> int:

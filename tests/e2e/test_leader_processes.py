@@ -22,7 +22,8 @@ import pytest
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.serve import serving
 
-from .conftest import REPO, cli_env, run_cli, unshipped_mfn, wait_until, write_config
+from tests.support.hostile import unshipped_mfn
+from tests.support.processes import REPO, cli_env, run_cli, wait_until, write_config
 
 LEASE = 3  # seconds: [sync] lease_seconds in these tests
 

@@ -12,7 +12,7 @@ import time
 from amazon_tui.local.db import DB_FILE
 from amazon_tui.local.schema import SCHEMA_VERSION
 
-from .conftest import REPO, cli_env, run_cli, write_config
+from tests.support.processes import REPO, cli_env, run_cli, write_config
 
 
 def count(db, sql: str) -> int:

@@ -8,8 +8,8 @@ import contextlib
 import io
 import time
 
-from factory import build
-from helpers import settle
+from tests.support.world import build
+from tests.support.pilot import settle
 
 from amazon_tui.domain.attention import BUYER_CANCEL
 from amazon_tui.cli.commands.notifications import notifications_command

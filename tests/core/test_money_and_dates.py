@@ -11,9 +11,9 @@ import pytest
 from amazon_tui.clients.errors import MalformedResponse
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.core.service import AppService
-from tests.core.conftest import sandbox_settings
+from tests.support.services import sandbox_settings
 
-from .conftest import bump, unshipped_mfn
+from tests.support.hostile import bump, unshipped_mfn
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The fault matrix: every TUI screen and CLI command doing I/O × every fault, and what must happen.
 
 The tests take their parameters from here, and ``docs/fault-matrix.md`` is rendered from here
-(``python -m tests.reliability.matrix`` writes it; a test checks it is in sync).
+(``python -m tests.support.fault_matrix`` writes it; a test checks it is in sync).
 """
 
 from __future__ import annotations
@@ -107,8 +107,9 @@ def render() -> str:
     lines = [
         "# Fault matrix",
         "",
-        "Generated from `tests/reliability/matrix.py` (`python -m tests.reliability.matrix`); the tests in",
-        "`tests/reliability/` run every cell against the sandbox and check this file is in sync.",
+        "Generated from `tests/support/fault_matrix.py` (`python -m tests.support.fault_matrix`); the tests in",
+        "`tests/cli/test_faults.py` and `tests/tui/test_faults.py` run every cell against the sandbox, and",
+        "`tests/test_fault_matrix_doc.py` checks that this file is in sync.",
         "",
         "Every cell: the fault is injected, the operation is tried, and the app **stays up** and shows a",
         "**one-line cause** naming the failing call (`<Service> <operation> failed: <status> <code> — <message>`,",

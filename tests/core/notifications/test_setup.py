@@ -7,11 +7,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from notification_messages import ACCESS_KEY, SECRET_KEY
-from test_consumer import _pass, _unshipped
+from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY
+from tests.support.sqs import receive_once, unshipped
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "sandbox"))
-from sandbox_schemas import REFERENCE, needs_reference  # noqa: E402
+from tests.support.schemas import REFERENCE, needs_reference
 
 from amazon_tui.cli.commands.notifications import notifications_command
 from amazon_tui.domain.values import CancelReason, OrderStatus
@@ -49,15 +48,15 @@ async def test_once_subscribed_the_sandbox_notifies_and_a_cancellation_completes
     service = world.service
     await service.sync()
     await _run(world, "setup", capsys)
-    shipped = _unshipped(world)
+    shipped = unshipped(world)
     world.sandbox.ship_order(shipped)  # Amazon sends ORDER_CHANGE
-    assert await _pass(world) == [shipped]
+    assert await receive_once(world) == [shipped]
     assert service.order_summary(shipped).status is OrderStatus.SHIPPED
 
-    order_id = _unshipped(world)
+    order_id = unshipped(world)
     [submission] = await service.cancel([order_id], CancelReason.NO_INVENTORY)
     world.sandbox.settle()  # Amazon processes the feed: FEED_PROCESSING_FINISHED and ORDER_CHANGE
-    assert order_id in await _pass(world)
+    assert order_id in await receive_once(world)
     assert service.journal.by_feed(submission.feed_id)[0].state is CancelState.CANCELED
     assert service.order_summary(order_id).status is OrderStatus.CANCELLED
     assert world.sandbox.count("getFeed") == 0
@@ -70,15 +69,15 @@ async def test_what_the_sandbox_and_these_tests_send_is_valid_against_amazons_sc
 
     import jsonschema
 
-    from notification_messages import feed_finished, order_change
-    from test_consumer import _sqs
+    from tests.support.notification_messages import feed_finished, order_change
+    from tests.support.sqs import sqs_client
 
     schemas = {name: json.loads((REFERENCE / "notifications" / f"{name}.json").read_text())
                for name in ("OrderChangeNotification", "FeedProcessingFinishedNotification")}
     service = world.service
     await service.sync()
     await _run(world, "setup", capsys)
-    shipped = _unshipped(world)
+    shipped = unshipped(world)
     world.sandbox.ship_order(shipped)
     rows = service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=100)
     canceled = next(r.order_id for r in rows if r.order_id != shipped and service.cached_order(r.order_id).cancelable)
@@ -86,7 +85,7 @@ async def test_what_the_sandbox_and_these_tests_send_is_valid_against_amazons_sc
     assert submission.feed_id
     world.sandbox.settle()
     url = service.settings.config.notifications.sqs_queue_url
-    bodies = [m["Body"] for m in _sqs(url).receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])]
+    bodies = [m["Body"] for m in sqs_client(url).receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])]
     store = service.settings.config.store("Acme US")
     bodies += [order_change(store.seller_id, store.market.marketplace_id, "111-0000000-0000000", world.clock()),
                feed_finished(store.seller_id, submission.feed_id, "DONE", "doc", world.clock())]
@@ -102,7 +101,7 @@ async def test_what_the_sandbox_and_these_tests_send_is_valid_against_amazons_sc
 
 async def test_setup_refuses_a_read_only_session_and_a_config_without_notifications(tmp_path, queue_url):
     import pytest
-    from factory import build
+    from tests.support.world import build
 
     from amazon_tui.cli.errors import UsageError
 

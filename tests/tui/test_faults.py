@@ -7,8 +7,8 @@ cause with the key; lift the fault, press it again, see the data and no error li
 from __future__ import annotations
 
 import pytest
-from factory import build
-from helpers import settle
+from tests.support.world import build
+from tests.support.pilot import settle
 
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
@@ -17,8 +17,10 @@ from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 
-from .conftest import RefusableTransport
-from .matrix import CONNECTION_REFUSED, FAULTS, SCREENS, Target, applies
+from tests.support.transports import RefusableTransport
+from tests.support.fault_matrix import CONNECTION_REFUSED, FAULTS, SCREENS, Target, applies
+
+pytestmark = pytest.mark.usefixtures("no_developer_config", "instant_retries")
 
 NETWORK = {"network": {"timeout_seconds": 0.5}}  # short, for the timeout cells; ample for the in-process sandbox
 STORE = "Acme US"

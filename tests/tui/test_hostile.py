@@ -14,20 +14,19 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
 
-from factory import NOW, build  # noqa: E402
-from helpers import screen_text, settle  # noqa: E402
+from tests.support.world import NOW, build
+from tests.support.pilot import screen_text, settle
 
-from amazon_tui.sandbox.clock import iso  # noqa: E402
-from amazon_tui.tui.screens.all_orders import AllOrdersScreen  # noqa: E402
-from amazon_tui.tui.screens.cancel_modal import CancelModal  # noqa: E402
-from amazon_tui.tui.screens.dashboard import DashboardScreen  # noqa: E402
-from amazon_tui.tui.screens.magento_order import MagentoOrderScreen  # noqa: E402
-from amazon_tui.tui.screens.order_details import OrderDetailsScreen  # noqa: E402
-from amazon_tui.tui.widgets.records import Records  # noqa: E402
+from amazon_tui.sandbox.clock import iso
+from amazon_tui.tui.screens.all_orders import AllOrdersScreen
+from amazon_tui.tui.screens.cancel_modal import CancelModal
+from amazon_tui.tui.screens.dashboard import DashboardScreen
+from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
+from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+from amazon_tui.tui.widgets.records import Records
 
-from .conftest import HOSTILE, LONG_TITLE, MARKUP, VISIBLE, make_hostile_amazon, make_hostile_magento, terminal_bytes, unshipped_mfn
+from tests.support.hostile import HOSTILE, LONG_TITLE, MARKUP, VISIBLE, make_hostile_amazon, make_hostile_magento, terminal_bytes, unshipped_mfn
 
 
 def _newest(world, order_id: str, seconds_ago: int = 60) -> None:

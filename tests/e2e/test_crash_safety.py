@@ -23,7 +23,8 @@ import pytest
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.serve import serving
 
-from .conftest import REPO, cli_env, magento_signed, run_cli, unshipped_mfn, wait_until, write_config
+from tests.support.hostile import unshipped_mfn
+from tests.support.processes import REPO, cli_env, magento_signed, run_cli, wait_until, write_config
 
 HOLD = 1.0  # seconds the held request waits at the sandbox (the kill comes within ~50 ms)
 

@@ -19,7 +19,8 @@ from amazon_tui.cli.main import main
 from amazon_tui.cli.errors import ERROR_CODES
 from amazon_tui.sandbox import sandbox_config
 
-from .conftest import REPO, cli_env, in_process_cli, unshipped_mfn, write_config
+from tests.support.hostile import unshipped_mfn
+from tests.support.processes import REPO, cli_env, in_process_cli, write_config
 
 SECRETS = ("sandbox-client-secret", "Atzr|sandbox-refresh-token")
 
