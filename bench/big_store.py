@@ -36,7 +36,14 @@ import common
 from common import Line
 
 BIG, SMALL, QUICK_BIG = 100_000, 100, 10_000
-OPS = ("recent: Enter", "recent: page-down", "all: open (a)", "all: page-down", "all: sort by total", "all: apply filter")
+OPS = (
+    "recent: Enter",
+    "recent: page-down",
+    "all: open (a)",
+    "all: page-down",
+    "all: sort by total",
+    "all: apply filter",
+)
 
 
 def cache_dir(size: int) -> Path:
@@ -56,9 +63,20 @@ def prepare(size: int) -> Path:
     try:
         started = time.perf_counter()
         seeded = common.run_cli(
-            "sandbox", "reset", "--db", str(work / "sandbox.db"), "--seed", "42", "--store", common.STORE,
-            "--orders-per-store", str(size), "--now", common.NOW.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            env={"AMAZON_TUI_DATA_DIR": str(work)}, timeout=1800,
+            "sandbox",
+            "reset",
+            "--db",
+            str(work / "sandbox.db"),
+            "--seed",
+            "42",
+            "--store",
+            common.STORE,
+            "--orders-per-store",
+            str(size),
+            "--now",
+            common.NOW.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            env={"AMAZON_TUI_DATA_DIR": str(work)},
+            timeout=1800,
         )
         seed_seconds = time.perf_counter() - started
         synced = common.run_child("big_store.py", "sync", str(work / "sandbox.db"), str(target), timeout=3600)
@@ -66,9 +84,13 @@ def prepare(size: int) -> Path:
         shutil.rmtree(work, ignore_errors=True)
     total = time.perf_counter() - started
     (target / "ready").write_text(seeded + f"synced: {synced}\nprepared in {total:.1f} s\n")
-    print(f"big-store: prepared {size:,} orders in {total:.0f} s (seed {seed_seconds:.0f} s, sync"
-          f" {synced['amazon_seconds']:.0f} s for {synced['pages']:,} searchOrders pages + {synced['magento_seconds']:.0f} s"
-          f" for {synced['links']:,} Magento links)", file=sys.stderr, flush=True)
+    print(
+        f"big-store: prepared {size:,} orders in {total:.0f} s (seed {seed_seconds:.0f} s, sync"
+        f" {synced['amazon_seconds']:.0f} s for {synced['pages']:,} searchOrders pages + {synced['magento_seconds']:.0f} s"
+        f" for {synced['links']:,} Magento links)",
+        file=sys.stderr,
+        flush=True,
+    )
     return target
 
 
@@ -82,9 +104,29 @@ def run(quick: bool) -> list[Line]:
         first_paint = op in ("recent: Enter", "all: open (a)")
         passed = measured <= 2 * baseline and (not first_paint or measured <= 300)
         target = "<= 2x and <= 300 ms" if first_paint else "<= 2x"
-        lines.append(Line(f"big-store {op}", measured, baseline, "ms", target, passed, f"{big:,} vs {SMALL} orders, median"))
+        lines.append(
+            Line(
+                f"big-store {op}",
+                measured,
+                baseline,
+                "ms",
+                target,
+                passed,
+                f"{big:,} vs {SMALL} orders, median",
+            )
+        )
     rss, rss_base = big_result["peak_rss_mb"], small_result["peak_rss_mb"]
-    lines.append(Line("big-store peak RSS", rss, rss_base, "MB", "<= 2x", rss <= 2 * rss_base, f"{big:,} vs {SMALL} orders"))
+    lines.append(
+        Line(
+            "big-store peak RSS",
+            rss,
+            rss_base,
+            "MB",
+            "<= 2x",
+            rss <= 2 * rss_base,
+            f"{big:,} vs {SMALL} orders",
+        )
+    )
     return lines
 
 
@@ -108,7 +150,9 @@ async def _sync(sandbox_db: Path, target: Path) -> dict:
         raise RuntimeError(f"the sync failed: {outcome.failures}")
     report = outcome.reports[0]
     seller_id = next(store.seller_id for store in w.sandbox.stores if store.name == common.STORE)
-    expected = w.sandbox.db.query_one("SELECT COUNT(*) FROM amazon_orders WHERE seller_id = ?", (seller_id,))[0]
+    expected = w.sandbox.db.query_one("SELECT COUNT(*) FROM amazon_orders WHERE seller_id = ?", (seller_id,))[
+        0
+    ]
     stored = w.service.db.query("SELECT COUNT(*) FROM orders WHERE store = ?", (common.STORE,))[0][0]
     if stored != expected:
         raise RuntimeError(f"the local store holds {stored} orders of {common.STORE}, the sandbox {expected}")
@@ -116,8 +160,13 @@ async def _sync(sandbox_db: Path, target: Path) -> dict:
     await w.service.aclose()
     w.sandbox.close()
     magento_started = phases.get("magento", done)
-    return {"orders": stored, "pages": report.pages, "links": report.links,
-            "amazon_seconds": magento_started - started, "magento_seconds": done - magento_started}
+    return {
+        "orders": stored,
+        "pages": report.pages,
+        "links": report.links,
+        "amazon_seconds": magento_started - started,
+        "magento_seconds": done - magento_started,
+    }
 
 
 def _service(data_dir: Path):
@@ -149,7 +198,10 @@ async def _measure(data_dir: Path, repeats: int) -> dict:
             app.screen.query_one("#f-buyer").focus()
             await timed("all: apply filter", "enter")
             await pilot.press("escape", "escape", "escape")
-    return {"ops": {op: common.median(values) for op, values in timings.items()}, "peak_rss_mb": common.peak_rss_mb()}
+    return {
+        "ops": {op: common.median(values) for op, values in timings.items()},
+        "peak_rss_mb": common.peak_rss_mb(),
+    }
 
 
 if __name__ == "__main__":

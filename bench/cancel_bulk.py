@@ -16,8 +16,8 @@ from common import STORE, Line
 
 async def _cancel(tmp: Path, count: int) -> tuple[int, int]:
     """(createFeed calls, orders canceled) for ``count`` orders canceled in one request."""
-    from amazon_tui.domain.values import CancelReason, OrderStatus
     from amazon_tui.domain.models import OrderQuery
+    from amazon_tui.domain.values import CancelReason, OrderStatus
 
     w = common.world(tmp, orders_per_store=200)
     await w.service.sync([STORE])
@@ -39,5 +39,14 @@ def run(quick: bool) -> list[Line]:
     with tempfile.TemporaryDirectory() as tmp:
         calls, canceled = asyncio.run(_cancel(Path(tmp) / "ten", 10))
         base, _ = asyncio.run(_cancel(Path(tmp) / "one", 1))
-    return [Line("cancel-bulk: createFeed, 10 orders", calls, base, "calls", "== 1", calls == 1 and canceled == 10,
-                 f"{canceled}/10 canceled; base: 1 order")]
+    return [
+        Line(
+            "cancel-bulk: createFeed, 10 orders",
+            calls,
+            base,
+            "calls",
+            "== 1",
+            calls == 1 and canceled == 10,
+            f"{canceled}/10 canceled; base: 1 order",
+        )
+    ]

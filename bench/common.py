@@ -70,8 +70,12 @@ def current_rss_mb() -> float:
 def run_child(script: str, *args: str, env: dict | None = None, timeout: float = 600) -> dict:
     """Run ``bench/<script> args`` in a fresh interpreter; it prints one JSON object last."""
     done = subprocess.run(
-        [sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})}, cwd=ROOT,
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
     )
     if done.returncode != 0:
         raise RuntimeError(f"{script} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
@@ -81,8 +85,12 @@ def run_child(script: str, *args: str, env: dict | None = None, timeout: float =
 def run_cli(*args: str, env: dict | None = None, timeout: float = 600) -> str:
     """Run ``python -m amazon_tui args`` (the real command) in a fresh interpreter; its stdout."""
     done = subprocess.run(
-        [sys.executable, "-m", "amazon_tui", *args], capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})}, cwd=ROOT,
+        [sys.executable, "-m", "amazon_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
     )
     if done.returncode != 0:
         raise RuntimeError(f"amazon-tui {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -105,14 +113,16 @@ def settings(data_dir: Path, *, base_url: str = "http://sandbox.invalid", **sect
     import tomli_w
 
     from amazon_tui.config.schema import parse_config, resolve_secrets
-    from amazon_tui.sandbox import sandbox_config
     from amazon_tui.config.settings import Settings
+    from amazon_tui.sandbox import sandbox_config
 
     raw = sandbox_config(base_url)
     for section, values in sections.items():
         raw.setdefault(section, {}).update(values)
     config = parse_config(tomli_w.dumps(raw))
-    return Settings(config=config, secrets=resolve_secrets(config, {}), data_dir=data_dir, sandbox=True, config_file=None)
+    return Settings(
+        config=config, secrets=resolve_secrets(config, {}), data_dir=data_dir, sandbox=True, config_file=None
+    )
 
 
 @dataclass
@@ -122,8 +132,16 @@ class World:
     clock: object
 
 
-def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, sandbox_db: Path | None = None,
-          data_dir: Path | None = None, sqs_endpoint: str | None = None, **sections) -> World:
+def world(
+    tmp: Path,
+    *,
+    orders_per_store: int = 60,
+    feed_delay: float = 0.0,
+    sandbox_db: Path | None = None,
+    data_dir: Path | None = None,
+    sqs_endpoint: str | None = None,
+    **sections,
+) -> World:
     """A seeded sandbox and an AppService on it, on a fixed clock.
 
     Usage plans are NOT enforced (calls are counted, not throttled); access tokens live a day,
@@ -133,15 +151,25 @@ def world(tmp: Path, *, orders_per_store: int = 60, feed_delay: float = 0.0, san
     """
     import httpx
 
-    from amazon_tui.sandbox import ControllableClock, Sandbox
     from amazon_tui.core.service import AppService
+    from amazon_tui.sandbox import ControllableClock, Sandbox
 
     clock = ControllableClock(NOW)
-    sandbox = Sandbox(sandbox_db or tmp / "sandbox.db", orders_per_store=orders_per_store, clock=clock, time_scale=10_000.0,
-                      feed_delay_seconds=feed_delay, enforce_rate_limits=False, token_ttl_seconds=86_400,
-                      sqs_endpoint=sqs_endpoint)
-    service = AppService(settings(data_dir or tmp / "data", **sections), transport=httpx.ASGITransport(app=sandbox.app),
-                         clock=clock)
+    sandbox = Sandbox(
+        sandbox_db or tmp / "sandbox.db",
+        orders_per_store=orders_per_store,
+        clock=clock,
+        time_scale=10_000.0,
+        feed_delay_seconds=feed_delay,
+        enforce_rate_limits=False,
+        token_ttl_seconds=86_400,
+        sqs_endpoint=sqs_endpoint,
+    )
+    service = AppService(
+        settings(data_dir or tmp / "data", **sections),
+        transport=httpx.ASGITransport(app=sandbox.app),
+        clock=clock,
+    )
     service.cancellations.poll_interval = 0.01
     service.cancellations.poll_max_interval = 0.05
     return World(sandbox, service, clock)
@@ -179,15 +207,21 @@ def generate_orders(templates: list, count: int, *, store: str = STORE, start: i
     for index in range(start, start + count):
         template = templates[index % len(templates)]
         created = NOW - timedelta(minutes=index % 86_400, seconds=index // 86_400)
-        total = template.total.model_copy(update={"amount": Decimal(index % 99_991) / 100 + 1}) if template.total else None
-        yield template.model_copy(update={
-            "order_id": f"9{index // 10**14 % 100:02d}-{index // 10**7 % 10**7:07d}-{index % 10**7:07d}",
-            "store": store,
-            "created": created,
-            "last_updated": created,
-            "buyer_name": f"{template.buyer_name or 'Buyer'} {index}",
-            "total": total,
-        })
+        total = (
+            template.total.model_copy(update={"amount": Decimal(index % 99_991) / 100 + 1})
+            if template.total
+            else None
+        )
+        yield template.model_copy(
+            update={
+                "order_id": f"9{index // 10**14 % 100:02d}-{index // 10**7 % 10**7:07d}-{index % 10**7:07d}",
+                "store": store,
+                "created": created,
+                "last_updated": created,
+                "buyer_name": f"{template.buyer_name or 'Buyer'} {index}",
+                "total": total,
+            }
+        )
 
 
 def jprint(obj) -> None:

@@ -25,8 +25,17 @@ def run(quick: bool) -> list[Line]:
     opens = 40 if quick else 200
     result = common.run_child("memory.py", str(opens), timeout=1800)
     measured, baseline = result["end"], result["first"]
-    return [Line(f"memory: peak RSS, {opens} orders opened", measured, baseline, "MB", f"<= {TARGET}x", measured <= TARGET * baseline,
-                 f"{result['orders']:,} orders, {result['get_order']} getOrder; base: RSS after first screen")]
+    return [
+        Line(
+            f"memory: peak RSS, {opens} orders opened",
+            measured,
+            baseline,
+            "MB",
+            f"<= {TARGET}x",
+            measured <= TARGET * baseline,
+            f"{result['orders']:,} orders, {result['get_order']} getOrder; base: RSS after first screen",
+        )
+    ]
 
 
 async def _session(tmp: Path, opens: int) -> dict:

@@ -53,9 +53,15 @@ async def _measure(tmp: Path, changes: int) -> tuple[list[float], float, float, 
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     server, endpoint = _moto()
     try:
-        queue_url = boto3.client("sqs", region_name="us-east-1", endpoint_url=endpoint).create_queue(QueueName="bench")["QueueUrl"]
-        w = common.world(tmp, orders_per_store=200, sqs_endpoint=endpoint,
-                         notifications={"sqs_queue_url": queue_url, "region": "us-east-1"})
+        queue_url = boto3.client("sqs", region_name="us-east-1", endpoint_url=endpoint).create_queue(
+            QueueName="bench"
+        )["QueueUrl"]
+        w = common.world(
+            tmp,
+            orders_per_store=200,
+            sqs_endpoint=endpoint,
+            notifications={"sqs_queue_url": queue_url, "region": "us-east-1"},
+        )
         service = w.service
         await service.sync()
         with contextlib.redirect_stdout(io.StringIO()):
@@ -95,8 +101,22 @@ def run(quick: bool) -> list[Line]:
     per_hour = 3600 / healthy_poll * per_sync
     per_hour_polling = 3600 / poll * per_sync
     return [
-        Line("notifications: change -> row p95", p95 * 1000, poll * 1000, "ms", "p95 <= 5 s", p95 <= 5.0 and applied == len(latencies),
-             f"{len(latencies)} shipments, median {statistics.median(latencies) * 1000:.0f} ms; base: polling alone waits up to sync.poll_seconds"),
-        Line("notifications: searchOrders/store-h", per_hour, per_hour_polling, "calls", "<= 4", per_hour <= 4,
-             f"one sync with nothing new = {per_sync} call(s); every {healthy_poll:g} s while notifications arrive, {poll:g} s without"),
+        Line(
+            "notifications: change -> row p95",
+            p95 * 1000,
+            poll * 1000,
+            "ms",
+            "p95 <= 5 s",
+            p95 <= 5.0 and applied == len(latencies),
+            f"{len(latencies)} shipments, median {statistics.median(latencies) * 1000:.0f} ms; base: polling alone waits up to sync.poll_seconds",
+        ),
+        Line(
+            "notifications: searchOrders/store-h",
+            per_hour,
+            per_hour_polling,
+            "calls",
+            "<= 4",
+            per_hour <= 4,
+            f"one sync with nothing new = {per_sync} call(s); every {healthy_poll:g} s while notifications arrive, {poll:g} s without",
+        ),
     ]

@@ -64,10 +64,31 @@ def run(quick: bool) -> list[Line]:
         slow = asyncio.run(_open(Path(tmp) / "slow", LATENCY))
         fast = asyncio.run(_open(Path(tmp) / "fast", 0.0))
     return [
-        Line("order-open: first paint (cache)", slow["first"], fast["first"], "ms", "< 300 ms (not waiting)", slow["first"] < LATENCY * 1000,
-             "getOrder +300 ms; base: no latency"),
-        Line("order-open: fresh data painted", slow["fresh"], fast["fresh"], "ms", "~ base + 300 ms", slow["fresh"] >= LATENCY * 1000,
-             "after the one getOrder"),
+        Line(
+            "order-open: first paint (cache)",
+            slow["first"],
+            fast["first"],
+            "ms",
+            "< 300 ms (not waiting)",
+            slow["first"] < LATENCY * 1000,
+            "getOrder +300 ms; base: no latency",
+        ),
+        Line(
+            "order-open: fresh data painted",
+            slow["fresh"],
+            fast["fresh"],
+            "ms",
+            "~ base + 300 ms",
+            slow["fresh"] >= LATENCY * 1000,
+            "after the one getOrder",
+        ),
         Line("order-open: getOrder calls", slow["calls"], fast["calls"], "calls", "== 1", slow["calls"] == 1),
-        Line("order-open: reopen within window", slow["reopen"], fast["reopen"], "calls", "== 0", slow["reopen"] == 0),
+        Line(
+            "order-open: reopen within window",
+            slow["reopen"],
+            fast["reopen"],
+            "calls",
+            "== 0",
+            slow["reopen"] == 0,
+        ),
     ]

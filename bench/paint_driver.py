@@ -16,7 +16,9 @@ from textual.drivers.headless_driver import HeadlessDriver
 
 READY = {
     # the product: every store card painted with its title (set from the local store's data)
-    "cards": lambda app: bool(cards := app.screen.query("StoreCardWidget")) and all(card.border_title for card in cards),
+    "cards": lambda app: (
+        bool(cards := app.screen.query("StoreCardWidget")) and all(card.border_title for card in cards)
+    ),
     # the bare baseline: its one Static is there
     "static": lambda app: bool(app.screen.query("Static")),
 }

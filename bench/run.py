@@ -15,7 +15,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHMARKS = ("startup", "big_store", "order_open", "sync", "cancel_bulk", "ssh_bytes", "memory", "shared", "notifications")
+BENCHMARKS = (
+    "startup",
+    "big_store",
+    "order_open",
+    "sync",
+    "cancel_bulk",
+    "ssh_bytes",
+    "memory",
+    "shared",
+    "notifications",
+)
 
 
 def main() -> int:

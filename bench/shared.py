@@ -53,29 +53,42 @@ def _env(data_dir: Path, config: Path) -> dict[str, str]:
 
 async def _operator(config: Path, env: dict[str, str], changes: list[float], with_cli: bool) -> None:
     """The bench's own process: one cancellation, an order changed every CHANGE_EVERY s, maybe a CLI sync."""
-    from amazon_tui.domain.values import CancelReason, OrderStatus
-    from amazon_tui.domain.models import OrderQuery
-    from amazon_tui.core.service import AppService
     from amazon_tui.config.settings import load_settings
+    from amazon_tui.core.service import AppService
+    from amazon_tui.domain.models import OrderQuery
+    from amazon_tui.domain.values import CancelReason, OrderStatus
 
     os.environ.update(env)
     service = AppService.open(load_settings(config=str(config)))
     service.leader.kind = "bench operator"
     rows = service.orders(OrderQuery(stores=(STORE,), statuses=(OrderStatus.UNSHIPPED,)), limit=200)
     cancel_id = next(row.order_id for row in rows if row.fulfilled_by == "MERCHANT")
-    changed = iter(row.order_id for row in service.orders(OrderQuery(stores=(STORE,)), limit=200) if row.order_id != cancel_id)
+    changed = iter(
+        row.order_id
+        for row in service.orders(OrderQuery(stores=(STORE,)), limit=200)
+        if row.order_id != cancel_id
+    )
     started = time.monotonic()
     cli = None
     canceled = False
     while time.monotonic() - started < SECONDS - 2:
         elapsed = time.monotonic() - started
         if not canceled and elapsed >= CANCEL_AT:
-            await service.cancel([cancel_id], CancelReason.NO_INVENTORY)  # without waiting: the leader finishes it
+            await service.cancel(
+                [cancel_id], CancelReason.NO_INVENTORY
+            )  # without waiting: the leader finishes it
             canceled = True
         if with_cli and cli is None and elapsed >= CLI_AT:
-            cli = subprocess.Popen([sys.executable, "-m", "amazon_tui", "sync"], env=env, cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        service.repo.set_status(next(changed), OrderStatus.SHIPPED, "Status updated to Shipped.", now=service.clock())
+            cli = subprocess.Popen(
+                [sys.executable, "-m", "amazon_tui", "sync"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        service.repo.set_status(
+            next(changed), OrderStatus.SHIPPED, "Status updated to Shipped.", now=service.clock()
+        )
         changes.append(time.time())
         await asyncio.sleep(CHANGE_EVERY)
     if cli is not None:
@@ -88,7 +101,13 @@ def _run(tmp: Path, tuis: int, with_cli: bool) -> tuple[tuple[int, int], list[fl
     from amazon_tui.sandbox import Sandbox
     from amazon_tui.sandbox.serve import serving
 
-    sandbox = Sandbox(tmp / "sandbox.db", orders_per_store=60, time_scale=1000, feed_delay_seconds=6.0, enforce_rate_limits=False)
+    sandbox = Sandbox(
+        tmp / "sandbox.db",
+        orders_per_store=60,
+        time_scale=1000,
+        feed_delay_seconds=6.0,
+        enforce_rate_limits=False,
+    )
     latencies: list[float] = []
     with serving(sandbox) as served:
         config = _config(tmp / "config.toml", served.base_url)
@@ -97,8 +116,13 @@ def _run(tmp: Path, tuis: int, with_cli: bool) -> tuple[tuple[int, int], list[fl
         sandbox.clear_log()
         logs = [tmp / f"reloads{i}.log" for i in range(tuis)]
         children = [
-            subprocess.Popen([sys.executable, str(BENCH / "shared_tui.py"), str(config), str(SECONDS), str(log)],
-                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            subprocess.Popen(
+                [sys.executable, str(BENCH / "shared_tui.py"), str(config), str(SECONDS), str(log)],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             for log in logs
         ]
         time.sleep(2.0)  # the TUIs start (their start-up is not part of the figure)
@@ -122,7 +146,9 @@ def _run(tmp: Path, tuis: int, with_cli: bool) -> tuple[tuple[int, int], list[fl
 
 
 def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else (values[0] if values else float("inf"))
+    return (
+        statistics.quantiles(values, n=20)[-1] if len(values) > 1 else (values[0] if values else float("inf"))
+    )
 
 
 def run(quick: bool) -> list[Line]:
@@ -135,9 +161,23 @@ def run(quick: bool) -> list[Line]:
     ratio = sum(shared_calls) / sum(one_calls) if sum(one_calls) else float("inf")
     p95 = _p95(shared_latencies)
     return [
-        Line("shared: searchOrders + getFeed", sum(shared_calls), sum(one_calls), "calls", "<= 1.1x of 1 TUI", ratio <= 1.1,
-             f"3 TUIs + 1 CLI sync vs 1 TUI, 10 simulated min at 1/30; searchOrders {shared_calls[0]} vs {one_calls[0]}, "
-             f"getFeed {shared_calls[1]} vs {one_calls[1]}"),
-        Line("shared: change visible, p95", p95 * 1000, _p95(one_latencies) * 1000, "ms", "<= 2000 ms", p95 <= 2.0,
-             f"{len(shared_latencies)} changes x TUIs; base: 1 TUI"),
+        Line(
+            "shared: searchOrders + getFeed",
+            sum(shared_calls),
+            sum(one_calls),
+            "calls",
+            "<= 1.1x of 1 TUI",
+            ratio <= 1.1,
+            f"3 TUIs + 1 CLI sync vs 1 TUI, 10 simulated min at 1/30; searchOrders {shared_calls[0]} vs {one_calls[0]}, "
+            f"getFeed {shared_calls[1]} vs {one_calls[1]}",
+        ),
+        Line(
+            "shared: change visible, p95",
+            p95 * 1000,
+            _p95(one_latencies) * 1000,
+            "ms",
+            "<= 2000 ms",
+            p95 <= 2.0,
+            f"{len(shared_latencies)} changes x TUIs; base: 1 TUI",
+        ),
     ]

@@ -11,8 +11,8 @@ import time
 
 
 def main(config: str, seconds: str, reload_log: str) -> None:
-    from amazon_tui.core.service import AppService
     from amazon_tui.config.settings import load_settings
+    from amazon_tui.core.service import AppService
     from amazon_tui.tui.app import AmazonTuiApp
 
     service = AppService.open(load_settings(config=config))

@@ -46,10 +46,18 @@ def _drain(fd: int, quiet: float, limit: float = 30.0) -> int:
 def _session(argv: list[str], data_dir: Path, keymap: dict[bytes, bytes] | None = None) -> dict[str, int]:
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "LINES": "24", "COLUMNS": "80", "AMAZON_TUI_DATA_DIR": str(data_dir)}
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "LINES": "24",
+        "COLUMNS": "80",
+        "AMAZON_TUI_DATA_DIR": str(data_dir),
+    }
     for name in ("TEXTUAL_COLOR_SYSTEM", "NO_COLOR", "TEXTUAL"):
         env.pop(name, None)
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=common.ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=common.ROOT, start_new_session=True
+    )
     os.close(slave)
     try:
         counts = {"start": _drain(master, 2.0)}
@@ -72,8 +80,13 @@ def _session(argv: list[str], data_dir: Path, keymap: dict[bytes, bytes] | None 
 def run(quick: bool) -> list[Line]:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        subprocess.run([sys.executable, str(common.BENCH / "startup.py"), "warm"], check=True, capture_output=True,
-                       env={**os.environ, "AMAZON_TUI_DATA_DIR": str(data_dir)}, cwd=common.ROOT)
+        subprocess.run(
+            [sys.executable, str(common.BENCH / "startup.py"), "warm"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "AMAZON_TUI_DATA_DIR": str(data_dir)},
+            cwd=common.ROOT,
+        )
         product = _session([sys.executable, "-m", "amazon_tui", "--sandbox"], data_dir)
         bare = _session([sys.executable, str(common.BENCH / "ssh_bytes.py"), "bare"], data_dir, BARE_KEYS)
     targets = {"cursor move (j)": (1536, "<= 1.5 KB"), "idle 5 s": (0, "== 0 B")}
@@ -81,7 +94,17 @@ def run(quick: bool) -> list[Line]:
     for name in [step for step, _ in STEPS] + ["idle 5 s"]:
         limit, target = targets.get(name, (None, "report"))
         passed = limit is None or product[name] <= limit
-        lines.append(Line(f"ssh-bytes: {name}", product[name], bare[name], "B", target, passed, "80x24 pty; base: bare DataTable app"))
+        lines.append(
+            Line(
+                f"ssh-bytes: {name}",
+                product[name],
+                bare[name],
+                "B",
+                target,
+                passed,
+                "80x24 pty; base: bare DataTable app",
+            )
+        )
     return lines
 
 
@@ -93,9 +116,9 @@ def _bare() -> None:
     from textual.screen import Screen
     from textual.widgets import DataTable, Footer, Static
 
-    from amazon_tui.local.orders import OrderRepository
-    from amazon_tui.local.db import open_database
     from amazon_tui.config.settings import load_settings
+    from amazon_tui.local.db import open_database
+    from amazon_tui.local.orders import OrderRepository
 
     settings = load_settings(sandbox=True)
     repo = OrderRepository(open_database(settings.data_dir))
@@ -106,10 +129,19 @@ def _bare() -> None:
     class Orders(Screen):
         def compose(self):
             table = DataTable(cursor_type="row")
-            table.add_columns("Purchase Date", "Order Number", "Status", "Buyer's Name", "Total", "Order Notes")
+            table.add_columns(
+                "Purchase Date", "Order Number", "Status", "Buyer's Name", "Total", "Order Notes"
+            )
             for row in rows:
                 total = f"{row.total.amount:,.2f}" if row.total else ""
-                table.add_row(row.purchase_date.strftime("%m-%d %H:%M"), row.order_id, row.status_label, row.buyer_name or "—", total, row.notes or "")
+                table.add_row(
+                    row.purchase_date.strftime("%m-%d %H:%M"),
+                    row.order_id,
+                    row.status_label,
+                    row.buyer_name or "—",
+                    total,
+                    row.notes or "",
+                )
             yield table
             yield Footer()
 

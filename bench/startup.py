@@ -18,7 +18,6 @@ import os
 import sys
 import time
 
-
 TARGET = 1.5
 
 
@@ -37,12 +36,19 @@ def _spawn(kind: str, data_dir) -> float:
     from common import BENCH, ROOT
 
     env = {
-        **os.environ, "AMAZON_TUI_DATA_DIR": str(data_dir), "PYTHONPATH": str(BENCH), "COLUMNS": "80", "LINES": "24",
-        "TEXTUAL_DRIVER": "paint_driver:FirstPaintDriver", "BENCH_READY": "cards" if kind == "product" else "static",
+        **os.environ,
+        "AMAZON_TUI_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(BENCH),
+        "COLUMNS": "80",
+        "LINES": "24",
+        "TEXTUAL_DRIVER": "paint_driver:FirstPaintDriver",
+        "BENCH_READY": "cards" if kind == "product" else "static",
     }
     env.pop("AMAZON_TUI_CONFIG", None)
     started = time.time()
-    done = subprocess.run([sys.executable, *COMMANDS[kind]], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, *COMMANDS[kind]], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     return (float(done.stdout.strip().splitlines()[-1]) - started) * 1000
@@ -74,10 +80,24 @@ def run(quick: bool) -> list:
             product.append(_spawn("product", data_dir))
     measured, baseline = median(product), median(bare)
     return [
-        Line("startup: first paint of store cards", measured, baseline, "ms", f"ratio <= {TARGET}", measured / baseline <= TARGET,
-             f"median of {runs}, headless, sandbox, warm local store"),
-        Line("startup: bare app + pydantic", median(floor), baseline, "ms", "report", True,
-             "the bare app after validating one pydantic model: the part of the ratio that is pydantic's"),
+        Line(
+            "startup: first paint of store cards",
+            measured,
+            baseline,
+            "ms",
+            f"ratio <= {TARGET}",
+            measured / baseline <= TARGET,
+            f"median of {runs}, headless, sandbox, warm local store",
+        ),
+        Line(
+            "startup: bare app + pydantic",
+            median(floor),
+            baseline,
+            "ms",
+            "report",
+            True,
+            "the bare app after validating one pydantic model: the part of the ratio that is pydantic's",
+        ),
     ]
 
 
@@ -87,8 +107,8 @@ def run(quick: bool) -> list:
 def _warm() -> None:
     import asyncio
 
-    from amazon_tui.core.service import AppService
     from amazon_tui.config.settings import load_settings
+    from amazon_tui.core.service import AppService
 
     async def sync() -> None:
         service = AppService.open(load_settings(sandbox=True))

@@ -62,14 +62,14 @@ async def _sync_seconds(tmp: Path, count: int, *, spurious_429: bool) -> float:
 
 def _upsert_rate(tmp: Path, templates: list, count: int, page: int) -> float:
     """Orders/s of OrderRepository.upsert on pre-built domain orders, one transaction per page."""
-    from amazon_tui.local.orders import OrderRepository
     from amazon_tui.local.db import open_database
+    from amazon_tui.local.orders import OrderRepository
 
     repo = OrderRepository(open_database(tmp))
     orders = list(common.generate_orders(templates, count))
     started = time.perf_counter()
     for offset in range(0, count, page):
-        repo.upsert(orders[offset:offset + page], now=common.NOW)
+        repo.upsert(orders[offset : offset + page], now=common.NOW)
     elapsed = time.perf_counter() - started
     repo.db.close()
     return count / elapsed
@@ -89,11 +89,32 @@ def run(quick: bool) -> list[Line]:
     target = math.ceil(count / PAGE)
     rate = common.median(rates)
     return [
-        Line(f"sync: searchOrders, {count:,} new", calls, base_calls, "calls", f"== {target} (ceil N/100)", calls == target,
-             "base: 100 new orders; sandbox usage plans not enforced"),
-        Line("sync: local upsert rate", rate, row_rate, "orders/s", ">= 20,000/s", rate >= 20_000,
-             f"pages of {PAGE}, 1 transaction each, median of 5; base: 1 transaction per order"),
+        Line(
+            f"sync: searchOrders, {count:,} new",
+            calls,
+            base_calls,
+            "calls",
+            f"== {target} (ceil N/100)",
+            calls == target,
+            "base: 100 new orders; sandbox usage plans not enforced",
+        ),
+        Line(
+            "sync: local upsert rate",
+            rate,
+            row_rate,
+            "orders/s",
+            ">= 20,000/s",
+            rate >= 20_000,
+            f"pages of {PAGE}, 1 transaction each, median of 5; base: 1 transaction per order",
+        ),
         Line("sync: again, nothing new", again, None, "calls", "== 1", again == 1, "one store"),
-        Line("sync: 246 orders after one spurious 429", throttled, clean, "s", "<= 30 s", throttled <= 30,
-             "searchOrders' first answer is a 429 without a rate header; base: the same sync with none"),
+        Line(
+            "sync: 246 orders after one spurious 429",
+            throttled,
+            clean,
+            "s",
+            "<= 30 s",
+            throttled <= 30,
+            "searchOrders' first answer is a 429 without a rate header; base: the same sync with none",
+        ),
     ]

@@ -40,7 +40,9 @@ def instant_retries():
 @pytest.fixture
 def served(tmp_path) -> Iterator[ServedSandbox]:
     """A small sandbox on a real loopback socket (port chosen by the OS)."""
-    sandbox = Sandbox(tmp_path / "served-sandbox.db", orders_per_store=40, time_scale=1000, feed_delay_seconds=0.3)
+    sandbox = Sandbox(
+        tmp_path / "served-sandbox.db", orders_per_store=40, time_scale=1000, feed_delay_seconds=0.3
+    )
     with serving(sandbox) as running:
         yield running
     sandbox.close()

@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "amazon_tui"
-CORE = ["amazon_tui.domain.values", "amazon_tui.domain.models", "amazon_tui.config.schema", "amazon_tui.local.orders", "amazon_tui.core.sync", "amazon_tui.core.cancel.engine", "amazon_tui.core.service", "amazon_tui.clients.amazon.orders", "amazon_tui.core.cancel.feed_xml", "amazon_tui.domain.attention"]
+CORE = [
+    "amazon_tui.domain.values",
+    "amazon_tui.domain.models",
+    "amazon_tui.config.schema",
+    "amazon_tui.local.orders",
+    "amazon_tui.core.sync",
+    "amazon_tui.core.cancel.engine",
+    "amazon_tui.core.service",
+    "amazon_tui.clients.amazon.orders",
+    "amazon_tui.core.cancel.feed_xml",
+    "amazon_tui.domain.attention",
+]
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -37,14 +48,29 @@ def test_no_orders_v0_paths():
 def test_sandbox_imports_nothing_of_the_app():
     for path in (PACKAGE / "sandbox").rglob("*.py"):
         text = path.read_text()
-        for other in ("amazon_tui.clients", "amazon_tui.service", "amazon_tui.tui", "amazon_tui.domain", "amazon_tui.config"):
+        for other in (
+            "amazon_tui.clients",
+            "amazon_tui.service",
+            "amazon_tui.tui",
+            "amazon_tui.domain",
+            "amazon_tui.config",
+        ):
             assert other not in text, (path, other)
 
 
 # What the issue names: sandbox (server side), uvicorn, XML, the CLI-only code.
 OFF_THE_START_PATH = (
-    "uvicorn", "starlette", "xml.etree.ElementTree", "defusedxml", "amazon_tui.cli.commands", "amazon_tui.sandbox.cli", "amazon_tui.cli.init_wizard",
-    "amazon_tui.sandbox.sandbox", "amazon_tui.core.cancel.engine", "amazon_tui.local.journal", "amazon_tui.domain.attention",  # used after the first paint
+    "uvicorn",
+    "starlette",
+    "xml.etree.ElementTree",
+    "defusedxml",
+    "amazon_tui.cli.commands",
+    "amazon_tui.sandbox.cli",
+    "amazon_tui.cli.init_wizard",
+    "amazon_tui.sandbox.sandbox",
+    "amazon_tui.core.cancel.engine",
+    "amazon_tui.local.journal",
+    "amazon_tui.domain.attention",  # used after the first paint
     "tomllib",  # the embedded sandbox has no config file to parse
     "amazon_tui.domain.models",  # the store cards need no pydantic domain model
 )
@@ -62,7 +88,9 @@ def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
         "    await service.aclose()\n"
         "asyncio.run(sync())"
     )
-    synced = subprocess.run([sys.executable, "-c", sync], capture_output=True, text=True, timeout=120, env=env)
+    synced = subprocess.run(
+        [sys.executable, "-c", sync], capture_output=True, text=True, timeout=120, env=env
+    )
     assert synced.returncode == 0, synced.stderr
     code = (
         "import asyncio, sys; from amazon_tui.cli import main as cli; "
@@ -83,6 +111,15 @@ def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
 
 def test_a_scripting_command_runs_with_the_garbage_collector_on(tmp_path):
     code = "import gc, sys; from amazon_tui.cli.main import main; main(['config', 'path']); sys.exit(0 if gc.isenabled() else 9)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={"PATH": "", "AMAZON_TUI_DATA_DIR": str(tmp_path), "AMAZON_TUI_CONFIG": str(tmp_path / "none.toml")})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            "PATH": "",
+            "AMAZON_TUI_DATA_DIR": str(tmp_path),
+            "AMAZON_TUI_CONFIG": str(tmp_path / "none.toml"),
+        },
+    )
     assert done.returncode == 0, done.stderr

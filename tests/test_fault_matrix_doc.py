@@ -10,7 +10,17 @@ def test_fault_matrix_doc_is_in_sync_with_the_tests():
 
 
 def test_the_matrix_covers_every_fault_of_the_issue():
-    assert list(FAULTS) == ["429", "500", "503", "timeout", "connection refused", "malformed JSON", "schema-invalid", "expired token", "Magento 401"]
+    assert list(FAULTS) == [
+        "429",
+        "500",
+        "503",
+        "timeout",
+        "connection refused",
+        "malformed JSON",
+        "schema-invalid",
+        "expired token",
+        "Magento 401",
+    ]
     assert len(SCREENS) >= 8 and len(COMMANDS) >= 5
 
 

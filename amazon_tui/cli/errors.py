@@ -18,7 +18,10 @@ ERROR_CODES = {
     "not_found": (EXIT_USAGE, "an unknown order number"),
     "database": (EXIT_USAGE, "the local database cannot be used"),
     "read_only": (EXIT_REFUSED, "a read-only session: no cancellation is journaled or sent"),
-    "not_cancelable": (EXIT_REFUSED, "the order is not Unshipped (Pending, Partially Shipped, Shipped, Canceled…)"),
+    "not_cancelable": (
+        EXIT_REFUSED,
+        "the order is not Unshipped (Pending, Partially Shipped, Shipped, Canceled…)",
+    ),
     "amazon_fulfilled": (EXIT_REFUSED, "Amazon fulfils the order: cancel it in Seller Central"),
     "already_canceling": (EXIT_REFUSED, "a cancellation of the order is under way or done"),
     "not_confirmed": (EXIT_REFUSED, "the cancellation was not confirmed; nothing was sent"),

@@ -10,9 +10,9 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from amazon_tui.cli.errors import CommandError, EXIT_INTERRUPTED, EXIT_PIPE, report
+from amazon_tui.cli.errors import EXIT_INTERRUPTED, EXIT_PIPE, CommandError, report
 
 
 def _quiet_pipe() -> int:
@@ -27,12 +27,12 @@ def _quiet_pipe() -> int:
 
 def write_trace(error: BaseException) -> str:
     """Save the trace of an unexpected error in the state dir; returns where (or why it could not)."""
-    from amazon_tui.config.schema import private_dir, state_dir
     from amazon_tui.config.logs import redact
+    from amazon_tui.config.schema import private_dir, state_dir
 
     try:
         folder = private_dir(state_dir())
-        path = folder / f"crash-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}.txt"
+        path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}.txt"
         text = redact("".join(traceback.format_exception(error)))
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
-from amazon_tui.config.schema import Config, config_path, ConfigError, parse_config, write_config
-from amazon_tui.domain.values import find_marketplace, MARKETPLACES
+from amazon_tui.config.schema import Config, ConfigError, config_path, parse_config, write_config
+from amazon_tui.domain.values import MARKETPLACES, find_marketplace
 
 Ask = Callable[[str], str]
 
@@ -52,7 +52,9 @@ class _Wizard:
             "name": name,
             "marketplace": self.marketplace(),
             "seller_id": self.text("Seller id (merchant token)"),
-            "refresh_token_env": self.text("Environment variable holding its LWA refresh token", _env_name(name)),
+            "refresh_token_env": self.text(
+                "Environment variable holding its LWA refresh token", _env_name(name)
+            ),
         }
         return store
 
@@ -63,7 +65,9 @@ def collect(ask: Ask) -> dict:
     data: dict = {
         "amazon": {
             "client_id": wizard.text("LWA client id (amzn1.application-oa2-client…)"),
-            "client_secret_env": wizard.text("Environment variable holding the LWA client secret", "AMAZON_TUI_CLIENT_SECRET"),
+            "client_secret_env": wizard.text(
+                "Environment variable holding the LWA client secret", "AMAZON_TUI_CLIENT_SECRET"
+            ),
         },
         "stores": [],
     }
@@ -72,14 +76,23 @@ def collect(ask: Ask) -> dict:
         data["stores"].append(wizard.store(len(data["stores"]) + 1))
     base_url = wizard.text("Magento base URL (empty: no Magento)", required=False)
     if base_url:
-        print("Magento signs in with an integration's four OAuth 1.0a values (System > Extensions > Integrations >"
-              " your integration > Integration Details); the three secret ones are read from environment variables.")
+        print(
+            "Magento signs in with an integration's four OAuth 1.0a values (System > Extensions > Integrations >"
+            " your integration > Integration Details); the three secret ones are read from environment variables."
+        )
         data["magento"] = {
             "base_url": base_url,
             "consumer_key": wizard.text("Consumer Key"),
-            "consumer_secret_env": wizard.text("Environment variable holding the Consumer Secret", "AMAZON_TUI_MAGENTO_CONSUMER_SECRET"),
-            "access_token_env": wizard.text("Environment variable holding the Access Token", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN"),
-            "access_token_secret_env": wizard.text("Environment variable holding the Access Token Secret", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN_SECRET"),
+            "consumer_secret_env": wizard.text(
+                "Environment variable holding the Consumer Secret", "AMAZON_TUI_MAGENTO_CONSUMER_SECRET"
+            ),
+            "access_token_env": wizard.text(
+                "Environment variable holding the Access Token", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN"
+            ),
+            "access_token_secret_env": wizard.text(
+                "Environment variable holding the Access Token Secret",
+                "AMAZON_TUI_MAGENTO_ACCESS_TOKEN_SECRET",
+            ),
         }
         for store in data["stores"]:
             store["magento_store_id"] = int(wizard.text(f"Magento store id of {store['name']}", "1"))

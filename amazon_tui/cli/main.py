@@ -16,7 +16,15 @@ from collections.abc import Callable, Sequence
 
 from amazon_tui import __version__
 from amazon_tui.cli.errors import EXIT_OK, EXIT_SERVICE, EXIT_USAGE, UsageError
-from amazon_tui.cli.options import add_global_options, CONFIG, NO_MOUSE, OptionError, READ_ONLY, resolve, SANDBOX
+from amazon_tui.cli.options import (
+    CONFIG,
+    NO_MOUSE,
+    READ_ONLY,
+    SANDBOX,
+    OptionError,
+    add_global_options,
+    resolve,
+)
 
 EPILOG = """global options (--config, --sandbox, --read-only, --no-mouse, --json) mean the same
 before or after the command.
@@ -79,13 +87,21 @@ def build_parser(argv: Sequence[str] | None = None, recorded: list | None = None
 def _add_commands(parser: argparse.ArgumentParser) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    init = commands.add_parser("init", help="write a config file interactively", description="Ask a few questions and write a config file "
-                               "(mode 600); --config names where (default: the platform config dir). Never overwrites without asking.", epilog=EPILOG, formatter_class=fmt)
+    init = commands.add_parser(
+        "init",
+        help="write a config file interactively",
+        description="Ask a few questions and write a config file "
+        "(mode 600); --config names where (default: the platform config dir). Never overwrites without asking.",
+        epilog=EPILOG,
+        formatter_class=fmt,
+    )
     init.set_defaults(handler=_init, uses=frozenset({CONFIG}))
 
     config = commands.add_parser("config", help="where the config is and what it says")
     config_commands = config.add_subparsers(title="config commands", metavar="COMMAND", required=True)
-    path = config_commands.add_parser("path", help="print the config file's path (and say when no file is there)")
+    path = config_commands.add_parser(
+        "path", help="print the config file's path (and say when no file is there)"
+    )
     path.set_defaults(handler=_config_path, uses=frozenset({CONFIG}))
     show = config_commands.add_parser("show", help="print the config with secrets redacted")
     show.set_defaults(handler=_config_show, uses=SETTINGS_USES)
@@ -96,8 +112,13 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
 
     database = commands.add_parser("db", help="the local database")
     database_commands = database.add_subparsers(title="db commands", metavar="COMMAND", required=True)
-    rebuild = database_commands.add_parser("rebuild", help="start the local database anew, keeping the journal and the audit trail",
-                                           description=REBUILD_HELP, epilog=EPILOG, formatter_class=fmt)
+    rebuild = database_commands.add_parser(
+        "rebuild",
+        help="start the local database anew, keeping the journal and the audit trail",
+        description=REBUILD_HELP,
+        epilog=EPILOG,
+        formatter_class=fmt,
+    )
     rebuild.set_defaults(handler=_db_rebuild, uses=SETTINGS_USES)
 
     from amazon_tui.sandbox.cli import add_sandbox_commands
@@ -120,7 +141,9 @@ service itself."""
 def _leaves(parser: argparse.ArgumentParser):
     from amazon_tui.cli.options import parsers
 
-    return [p for p in parsers(parser) if not any(isinstance(a, argparse._SubParsersAction) for a in p._actions)]
+    return [
+        p for p in parsers(parser) if not any(isinstance(a, argparse._SubParsersAction) for a in p._actions)
+    ]
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
@@ -160,8 +183,11 @@ def _config_path(args: argparse.Namespace) -> int:
     path = config_path(args.config)
     print(path)
     if not path.exists():
-        print(f"amazon-tui: there is no file at {path} yet (run `amazon-tui init` to write one); "
-              "without one, amazon-tui runs on the embedded sandbox", file=sys.stderr)
+        print(
+            f"amazon-tui: there is no file at {path} yet (run `amazon-tui init` to write one); "
+            "without one, amazon-tui runs on the embedded sandbox",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -189,15 +215,23 @@ def _db_rebuild(args: argparse.Namespace) -> int:
     else:
         print(f"Moved the old database to {backup} (kept as a backup; nothing was deleted).")
         if problem is None:
-            print(f"Kept the cancellation journal ({kept.get('cancellations', 0)} rows) and the audit trail ({kept.get('audit', 0)} rows) in the new database.")
+            print(
+                f"Kept the cancellation journal ({kept.get('cancellations', 0)} rows) and the audit trail ({kept.get('audit', 0)} rows) in the new database."
+            )
         else:
             print(
                 f"Could not copy the cancellation journal and the audit trail from the old file ({problem}): "
                 f"they stay in the backup {backup}, which was not changed.",
                 file=sys.stderr,
             )
-    print("Run `amazon-tui sync` (or start amazon-tui) to fetch the orders again from Amazon and Magento"
-          + (", then `amazon-tui resume` to finish unfinished cancellations." if kept.get("cancellations") else "."))
+    print(
+        "Run `amazon-tui sync` (or start amazon-tui) to fetch the orders again from Amazon and Magento"
+        + (
+            ", then `amazon-tui resume` to finish unfinished cancellations."
+            if kept.get("cancellations")
+            else "."
+        )
+    )
     return EXIT_OK if problem is None else EXIT_SERVICE
 
 

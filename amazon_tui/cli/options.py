@@ -41,8 +41,12 @@ class GlobalOptions(NamedTuple):
 class _Record(argparse.Action):
     """Appends ``(name, value)`` to the shared list; sets nothing on the namespace."""
 
-    def __init__(self, option_strings, dest, *, recorded: list, name: str, takes_value: bool, **kwargs) -> None:
-        super().__init__(option_strings, dest, nargs=None if takes_value else 0, default=argparse.SUPPRESS, **kwargs)
+    def __init__(
+        self, option_strings, dest, *, recorded: list, name: str, takes_value: bool, **kwargs
+    ) -> None:
+        super().__init__(
+            option_strings, dest, nargs=None if takes_value else 0, default=argparse.SUPPRESS, **kwargs
+        )
         self.recorded = recorded
         self.name = name
 
@@ -70,8 +74,15 @@ def add_global_options(root: argparse.ArgumentParser, recorded: list) -> None:
             used = uses is None or name in uses or name in ALWAYS_ACCEPTED
             extra = {"metavar": metavar} if metavar else {}
             # parsed everywhere, so that ``resolve`` says which command does not take it
-            group.add_argument(flag, action=_Record, recorded=recorded, name=name, takes_value=metavar is not None,
-                               help=help_text if used else argparse.SUPPRESS, **extra)
+            group.add_argument(
+                flag,
+                action=_Record,
+                recorded=recorded,
+                name=name,
+                takes_value=metavar is not None,
+                help=help_text if used else argparse.SUPPRESS,
+                **extra,
+            )
 
 
 def resolve(recorded: list, uses: frozenset[str], command: str) -> GlobalOptions:

@@ -30,7 +30,10 @@ def safe_text(value: object) -> str:
 
 
 def cell_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 0 if unicodedata.combining(char) else 1 for char in text)
+    return sum(
+        2 if unicodedata.east_asian_width(char) in "WF" else 0 if unicodedata.combining(char) else 1
+        for char in text
+    )
 
 
 def fit(text: str, width: int) -> str:
@@ -74,7 +77,9 @@ def table(
     total = width or shutil.get_terminal_size((80, 24)).columns
     widths = [max([cell_width(h)] + [cell_width(row[i]) for row in cells]) for i, h in enumerate(headers)]
     budget = total - 2 * (len(headers) - 1)
-    floor = {i: min(widths[i], (floors or {}).get(i, 4)) for i in flexible}  # "Bu…" still says which column it is
+    floor = {
+        i: min(widths[i], (floors or {}).get(i, 4)) for i in flexible
+    }  # "Bu…" still says which column it is
     while sum(widths) > budget:
         candidates = [i for i in flexible if widths[i] > floor[i]]
         if not candidates:

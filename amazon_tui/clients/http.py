@@ -88,7 +88,9 @@ def attempt_deadline(http: httpx.AsyncClient) -> float:
     return http.timeout.read or DEFAULT_TIMEOUT
 
 
-async def send(http: httpx.AsyncClient, request: httpx.Request, *, service: str, operation: str) -> httpx.Response:
+async def send(
+    http: httpx.AsyncClient, request: httpx.Request, *, service: str, operation: str
+) -> httpx.Response:
     """Send one request, bounded by the client's deadline, mapping transport failures to typed errors."""
     deadline = attempt_deadline(http)
     context = {"service": service, "operation": operation}
@@ -102,12 +104,16 @@ async def send(http: httpx.AsyncClient, request: httpx.Request, *, service: str,
     except httpx.TimeoutException as exc:
         raise ServiceTimeout(f"timed out ({type(exc).__name__})", reached_server=True, **context) from None
     except httpx.ConnectError as exc:
-        raise ConnectionFailed(f"could not connect ({_reason(exc)})", reached_server=False, **context) from None
+        raise ConnectionFailed(
+            f"could not connect ({_reason(exc)})", reached_server=False, **context
+        ) from None
     except httpx.TransportError as exc:
         raise ConnectionFailed(f"connection lost ({_reason(exc)})", reached_server=True, **context) from None
 
 
-def read_json(response: httpx.Response, *, service: str, operation: str, request_id: str | None = None) -> Any:
+def read_json(
+    response: httpx.Response, *, service: str, operation: str, request_id: str | None = None
+) -> Any:
     """The JSON body, with decimals kept exact; invalid JSON raises ``MalformedResponse``."""
     try:
         return json.loads(response.content, parse_float=Decimal)

@@ -32,7 +32,9 @@ class RetryPolicy:
         return cls(attempts=attempts, wait_initial=0.0, wait_max=0.0, wait_jitter=0.0)
 
 
-def should_retry(error: BaseException, *, service: str, safe_to_repeat: bool, policy: RetryPolicy) -> bool | float:
+def should_retry(
+    error: BaseException, *, service: str, safe_to_repeat: bool, policy: RetryPolicy
+) -> bool | float:
     """stamina hook: False to give up, True for the policy's backoff, or seconds to wait.
 
     Only failures of ``service`` itself are retried: a dependency (Login with Amazon under

@@ -40,9 +40,17 @@ USAGE_PLANS: dict[str, UsagePlan] = {
     "getFeed": UsagePlan(2.0, 15),
     "getFeedDocument": UsagePlan(0.0222, 10),
     # Notifications v1: every operation 1 request per second, burst 5
-    **{operation: UsagePlan(1.0, 5) for operation in (
-        "getDestinations", "createDestination", "deleteDestination",
-        "getSubscription", "createSubscription", "deleteSubscriptionById")},
+    **{
+        operation: UsagePlan(1.0, 5)
+        for operation in (
+            "getDestinations",
+            "createDestination",
+            "deleteDestination",
+            "getSubscription",
+            "createSubscription",
+            "deleteSubscriptionById",
+        )
+    },
 }
 UNKNOWN_PLAN = UsagePlan(0.5, 10)
 FIRST_BACKOFF = 1.0  # seconds: the first wait after a 429

@@ -52,7 +52,9 @@ class _PrivateLogFile(logging.Handler):
                 descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
                 os.close(descriptor)
                 os.chmod(path, 0o600)
-                self._file = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+                self._file = RotatingFileHandler(
+                    path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+                )
             return self._file
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -61,7 +63,9 @@ class _PrivateLogFile(logging.Handler):
             target = self._target()
             if target.stream is None:  # type: ignore[attr-defined]
                 target.stream = target._open()  # type: ignore[attr-defined]
-            target.emit(logging.makeLogRecord({"msg": line, "levelno": record.levelno, "levelname": record.levelname}))
+            target.emit(
+                logging.makeLogRecord({"msg": line, "levelno": record.levelno, "levelname": record.levelname})
+            )
             rotated = Path(target.baseFilename)  # type: ignore[attr-defined]
             if rotated.exists() and rotated.stat().st_mode & 0o077:
                 os.chmod(rotated, 0o600)

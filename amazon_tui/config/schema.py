@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from amazon_tui.domain.values import find_marketplace, Marketplace
+from amazon_tui.domain.values import Marketplace, find_marketplace
 
 CONFIG_ENV = "AMAZON_TUI_CONFIG"
 DATA_DIR_ENV = "AMAZON_TUI_DATA_DIR"
@@ -53,7 +61,11 @@ class AmazonConfig(_Section):
 
     @model_validator(mode="after")
     def _one_secret(self) -> "AmazonConfig":
-        _secret_pair("amazon", {"client_secret": self.client_secret, "client_secret_env": self.client_secret_env}, "client_secret")
+        _secret_pair(
+            "amazon",
+            {"client_secret": self.client_secret, "client_secret_env": self.client_secret_env},
+            "client_secret",
+        )
         if self.client_secret is None and self.client_secret_env is None:
             raise ValueError("amazon needs client_secret or client_secret_env")
         return self
@@ -91,17 +103,22 @@ class MagentoConfig(_Section):
     @model_validator(mode="after")
     def _auth(self) -> "MagentoConfig":
         for name in ("consumer_secret", "access_token", "access_token_secret", "token", "password"):
-            _secret_pair("magento", {name: getattr(self, name), f"{name}_env": getattr(self, f"{name}_env")}, name)
+            _secret_pair(
+                "magento", {name: getattr(self, name), f"{name}_env": getattr(self, f"{name}_env")}, name
+            )
         given = {key for key in type(self).model_fields if getattr(self, key) is not None}
         ways = {
-            "OAuth 1.0a": sorted(given & {"consumer_key", *(f"{k}{e}" for k in OAUTH_KEYS[1:] for e in ("", "_env"))}),
+            "OAuth 1.0a": sorted(
+                given & {"consumer_key", *(f"{k}{e}" for k in OAUTH_KEYS[1:] for e in ("", "_env"))}
+            ),
             "a Bearer token": sorted(given & {"token", "token_env"}),
             "an admin login": sorted(given & {"username", "password", "password_env"}),
         }
         chosen = {way: keys for way, keys in ways.items() if keys}
         if len(chosen) > 1:
             raise ValueError(
-                "magento: give one way to sign in, not " + " and ".join(f"{way} ({', '.join(keys)})" for way, keys in chosen.items())
+                "magento: give one way to sign in, not "
+                + " and ".join(f"{way} ({', '.join(keys)})" for way, keys in chosen.items())
                 + ": OAuth 1.0a needs consumer_key, consumer_secret, access_token, access_token_secret; "
                 "a Bearer token needs token; an admin login needs username and password"
             )
@@ -112,11 +129,19 @@ class MagentoConfig(_Section):
                 "or username with password / password_env"
             )
         if "OAuth 1.0a" in chosen:
-            missing = [key for key in OAUTH_KEYS if getattr(self, key) is None and getattr(self, f"{key}_env", None) is None]
+            missing = [
+                key
+                for key in OAUTH_KEYS
+                if getattr(self, key) is None and getattr(self, f"{key}_env", None) is None
+            ]
             if missing:
-                raise ValueError(f"magento: OAuth 1.0a needs all four integration values; missing {', '.join(missing)} "
-                                 "(System > Extensions > Integrations > the integration's Integration Details)")
-        if "an admin login" in chosen and (self.username is None or (self.password is None and self.password_env is None)):
+                raise ValueError(
+                    f"magento: OAuth 1.0a needs all four integration values; missing {', '.join(missing)} "
+                    "(System > Extensions > Integrations > the integration's Integration Details)"
+                )
+        if "an admin login" in chosen and (
+            self.username is None or (self.password is None and self.password_env is None)
+        ):
             raise ValueError("magento: an admin login needs username and password (or password_env)")
         return self
 
@@ -146,12 +171,18 @@ class StoreConfig(_Section):
     def _known_marketplace(cls, value: str) -> str:
         found = find_marketplace(value)
         if found is None:
-            raise ValueError(f"unknown marketplace {value!r} (use a code like US, CA, MX, GB, DE, FR, IT, ES, JP, AU, or a marketplace id)")
+            raise ValueError(
+                f"unknown marketplace {value!r} (use a code like US, CA, MX, GB, DE, FR, IT, ES, JP, AU, or a marketplace id)"
+            )
         return found.code
 
     @model_validator(mode="after")
     def _one_secret(self) -> "StoreConfig":
-        _secret_pair("stores", {"refresh_token": self.refresh_token, "refresh_token_env": self.refresh_token_env}, "refresh_token")
+        _secret_pair(
+            "stores",
+            {"refresh_token": self.refresh_token, "refresh_token_env": self.refresh_token_env},
+            "refresh_token",
+        )
         if self.refresh_token is None and self.refresh_token_env is None:
             raise ValueError(f"store {self.name!r} needs refresh_token or refresh_token_env")
         return self
@@ -210,7 +241,9 @@ class NotificationsConfig(_Section):
     @classmethod
     def _no_inline_credentials(cls, values: Any) -> Any:
         if isinstance(values, dict):
-            inline = sorted(key for key in values if "secret" in key or "access_key" in key or "session_token" in key)
+            inline = sorted(
+                key for key in values if "secret" in key or "access_key" in key or "session_token" in key
+            )
             if inline:
                 raise ValueError(
                     f"{', '.join(inline)}: AWS credentials never go in the config file; use the environment "
@@ -263,7 +296,9 @@ class Config(_Section):
         for store in self.stores:
             if store.name.casefold() == name.casefold():
                 return store
-        raise ConfigError(f"No store named {name!r}. Configured stores: {', '.join(s.name for s in self.stores) or 'none'}.")
+        raise ConfigError(
+            f"No store named {name!r}. Configured stores: {', '.join(s.name for s in self.stores) or 'none'}."
+        )
 
 
 class Secrets(BaseModel):
@@ -296,15 +331,24 @@ class Secrets(BaseModel):
 
     def values(self) -> list[str]:
         """Every resolved secret (to keep them out of logs)."""
-        found = [self.client_secret, self.magento_token, self.magento_password, self.magento_consumer_secret,
-                 self.magento_access_token, self.magento_access_token_secret, *self.refresh_tokens.values()]
+        found = [
+            self.client_secret,
+            self.magento_token,
+            self.magento_password,
+            self.magento_consumer_secret,
+            self.magento_access_token,
+            self.magento_access_token_secret,
+            *self.refresh_tokens.values(),
+        ]
         return [secret.get_secret_value() for secret in found if secret is not None]
 
 
 def _from_env(variable: str, key: str, environ, missing: dict[str, str], slot: str) -> SecretStr | None:
     value = environ.get(variable)
     if not value:
-        missing[slot] = f"The environment variable {variable} (named by {key}) is not set or empty. Export it, or put the secret inline in the config file."
+        missing[slot] = (
+            f"The environment variable {variable} (named by {key}) is not set or empty. Export it, or put the secret inline in the config file."
+        )
         return None
     return SecretStr(value)
 
@@ -315,17 +359,23 @@ def resolve_secrets(config: Config, environ: dict[str, str] | os._Environ[str] |
     missing: dict[str, str] = {}
     client_secret = None
     if config.amazon is not None:
-        client_secret = config.amazon.client_secret or _from_env(config.amazon.client_secret_env or "", "amazon.client_secret_env", env, missing, "client_secret")
+        client_secret = config.amazon.client_secret or _from_env(
+            config.amazon.client_secret_env or "", "amazon.client_secret_env", env, missing, "client_secret"
+        )
     magento: dict[str, SecretStr | None] = {}
     if config.magento is not None:
         names = {"oauth1": OAUTH_KEYS[1:], "bearer": ("token",), "admin": ("password",)}[config.magento.auth]
         for name in names:
             inline, variable = getattr(config.magento, name), getattr(config.magento, f"{name}_env")
-            magento[f"magento_{name}"] = inline or _from_env(variable or "", f"magento.{name}_env", env, missing, f"magento_{name}")
+            magento[f"magento_{name}"] = inline or _from_env(
+                variable or "", f"magento.{name}_env", env, missing, f"magento_{name}"
+            )
     tokens = {}
     for store in config.stores:
         slot = f"refresh_token:{store.name}"
-        token = store.refresh_token or _from_env(store.refresh_token_env or "", f"refresh_token_env of store {store.name!r}", env, missing, slot)
+        token = store.refresh_token or _from_env(
+            store.refresh_token_env or "", f"refresh_token_env of store {store.name!r}", env, missing, slot
+        )
         if token is not None:
             tokens[store.name] = token
     return Secrets(client_secret=client_secret, **magento, refresh_tokens=tokens, missing=missing)
@@ -409,8 +459,10 @@ def _describe(error: ValidationError) -> str:
             sentences.append(f"Unknown key {key}.")
         elif kind == "missing":
             sentences.append(f"Missing key {key}.")
-        elif kind in _TYPE_NAMES and _TYPE_NAMES[kind]:
-            sentences.append(f"{key} must be {_TYPE_NAMES[kind]}, not {type(problem.get('input')).__name__} {str(problem.get('input'))[:40]!r}.")
+        elif _TYPE_NAMES.get(kind):
+            sentences.append(
+                f"{key} must be {_TYPE_NAMES[kind]}, not {type(problem.get('input')).__name__} {str(problem.get('input'))[:40]!r}."
+            )
         else:
             message = problem["msg"].removeprefix("Value error, ")
             sentences.append(f"{key}: {message}." if key != "the file" else f"{message}.")
@@ -433,14 +485,18 @@ def validate_config(raw: dict[str, Any], source: str = "config") -> Config:
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{source} is not a valid amazon-tui config. {_describe(exc)} See config.example.toml for every key.") from None
+        raise ConfigError(
+            f"{source} is not a valid amazon-tui config. {_describe(exc)} See config.example.toml for every key."
+        ) from None
 
 
 def has_inline_secrets(config: Config) -> bool:
     """True when the file itself holds a secret (not only environment variable names)."""
     magento = config.magento
     inline = [config.amazon and config.amazon.client_secret] + [
-        getattr(magento, name) for name in ("token", "password", "consumer_secret", "access_token", "access_token_secret") if magento
+        getattr(magento, name)
+        for name in ("token", "password", "consumer_secret", "access_token", "access_token_secret")
+        if magento
     ]
     inline += [store.refresh_token for store in config.stores]
     return any(value is not None for value in inline)
@@ -461,7 +517,9 @@ def load_config(path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"No config file at {path}. Run `amazon-tui init` to write one, or start without --config to use the sandbox.") from None
+        raise ConfigError(
+            f"No config file at {path}. Run `amazon-tui init` to write one, or start without --config to use the sandbox."
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read {path}: {exc}.") from None
     return parse_config(text, source=str(path))

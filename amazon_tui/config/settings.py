@@ -7,7 +7,20 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from amazon_tui.config.schema import Config, CONFIG_ENV, config_path, ConfigError, data_dir, load_config, permission_warning, private_dir, resolve_secrets, Secrets, tighten, validate_config
+from amazon_tui.config.schema import (
+    CONFIG_ENV,
+    Config,
+    ConfigError,
+    Secrets,
+    config_path,
+    data_dir,
+    load_config,
+    permission_warning,
+    private_dir,
+    resolve_secrets,
+    tighten,
+    validate_config,
+)
 
 SANDBOX_BASE_URL = "http://sandbox.invalid"
 
@@ -90,4 +103,4 @@ def print_warnings(settings: Settings) -> None:
         print(warning, file=sys.stderr)
 
 
-__all__ = ["ConfigError", "Settings", "load_settings", "print_warnings", "SANDBOX_BASE_URL"]
+__all__ = ["SANDBOX_BASE_URL", "ConfigError", "Settings", "load_settings", "print_warnings"]

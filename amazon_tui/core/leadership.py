@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from amazon_tui.local.lease import Coordination
 
 if TYPE_CHECKING:
-    from amazon_tui.local.journal import JournalEntry
     from amazon_tui.core.service import AppService, SyncOutcome
     from amazon_tui.core.sync import Progress
+    from amazon_tui.local.journal import JournalEntry
 
 TICK = 1.0  # seconds between a long-running process's checks (and a waiter's)
 WAIT = 0.25  # seconds between a waiting follower's looks at its request
@@ -38,8 +38,14 @@ WAIT = 0.25  # seconds between a waiting follower's looks at its request
 class Leader:
     """This process's part in the data dir's leadership."""
 
-    def __init__(self, service: AppService, *, kind: str = "command", now: Callable[[], float] = time.time,
-                 sleep: Callable[[float], object] = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        service: AppService,
+        *,
+        kind: str = "command",
+        now: Callable[[], float] = time.time,
+        sleep: Callable[[float], object] = asyncio.sleep,
+    ) -> None:
         self.service = service
         sync = service.settings.config.sync
         self.lease_seconds = float(sync.lease_seconds)
@@ -107,15 +113,19 @@ class Leader:
         return self._leading
 
     def leader_description(self) -> str | None:
-        """"this TUI", "the TUI of alice (pid 4242)", or None when no process leads."""
+        """ "this TUI", "the TUI of alice (pid 4242)", or None when no process leads."""
         holder = self.coordination.state().holder
         return holder.describe(self.peer_id) if holder else None
 
     def status_line(self) -> str:
-        """"Leader: the TUI of alice (pid 4242) · Last sync 2026-12-04 14:02 UTC" (by whom, when
+        """ "Leader: the TUI of alice (pid 4242) · Last sync 2026-12-04 14:02 UTC" (by whom, when
         another process ran it; what the leader does now)."""
         state = self.coordination.state()
-        holder = state.holder.describe(self.peer_id) if state.holder else "none (the next process to start takes the lead)"
+        holder = (
+            state.holder.describe(self.peer_id)
+            if state.holder
+            else "none (the next process to start takes the lead)"
+        )
         line = f"Leader: {holder}"
         rows = self.service.db.query("SELECT max(last_sync) FROM stores")
         if rows and rows[0][0]:
@@ -213,7 +223,9 @@ class Leader:
         async def sync_once(stores: tuple[str, ...] | None) -> None:
             outcome = await self.sync(stores)
             for report in outcome.reports:
-                on_event(f"{report.store}: {report.orders} orders, {len(report.inserted)} new, {len(report.changed)} changed")
+                on_event(
+                    f"{report.store}: {report.orders} orders, {len(report.inserted)} new, {len(report.changed)} changed"
+                )
             for store, message in outcome.failures.items():
                 on_event(f"{store}: sync failed: {message}")
 
@@ -225,7 +237,10 @@ class Leader:
                 return
             for entry in entries:
                 if entry.state.final:
-                    on_event(f"Order {entry.order_id}: {entry.state.value}" + (f" ({entry.message})" if entry.message and entry.state.value == "failed" else ""))
+                    on_event(
+                        f"Order {entry.order_id}: {entry.state.value}"
+                        + (f" ({entry.message})" if entry.message and entry.state.value == "failed" else "")
+                    )
 
         try:
             while not stop.is_set():
@@ -282,7 +297,9 @@ class Leader:
         last = self.coordination.state().last_run
         return last is not None and self.poll_seconds > 0 and self.now() - last < self.poll_seconds
 
-    async def sync(self, stores: Sequence[str] | None = None, *, progress: Progress | None = None) -> SyncOutcome:
+    async def sync(
+        self, stores: Sequence[str] | None = None, *, progress: Progress | None = None
+    ) -> SyncOutcome:
         """Sync ``stores`` (default: every active store) once, here or by the leader."""
         from amazon_tui.core.service import SyncOutcome
 
@@ -300,7 +317,9 @@ class Leader:
                 return SyncOutcome.from_json(outcome, stores)
             await self._sleep(WAIT)
 
-    async def _sync_here(self, stores: Sequence[str] | None, progress: Progress | None, request: int | None) -> SyncOutcome:
+    async def _sync_here(
+        self, stores: Sequence[str] | None, progress: Progress | None, request: int | None
+    ) -> SyncOutcome:
         """As the leader: one sync covering ``stores`` and what followers asked for meanwhile."""
         from amazon_tui.core.sync import SyncProgress
 
@@ -312,17 +331,25 @@ class Leader:
                 wanted |= set(active)
             for _, names in asked:
                 wanted |= set(names)
-            names = [name for name in active if name in wanted] + [name for name in (stores or ()) if name not in active]
+            names = [name for name in active if name in wanted] + [
+                name for name in (stores or ()) if name not in active
+            ]
             report = progress or (lambda _update: None)
 
             def publish(update: SyncProgress) -> None:
                 if update.phase in ("amazon", "magento", "waiting"):
-                    self.coordination.set_activity(f"Syncing {update.store}: {update.message or update.phase}")
+                    self.coordination.set_activity(
+                        f"Syncing {update.store}: {update.message or update.phase}"
+                    )
                 report(update)
 
             outcome = await self.service.sync_here(names, progress=publish)
             self.coordination.record_run(self.peer_id)
-            served = [request_id for request_id, asked_names in self.coordination.open_requests() if set(asked_names) <= set(names) or not asked_names]
+            served = [
+                request_id
+                for request_id, asked_names in self.coordination.open_requests()
+                if set(asked_names) <= set(names) or not asked_names
+            ]
             if request is not None and request not in served:
                 served.append(request)
             self.coordination.serve_requests(served, outcome.to_json())
@@ -341,7 +368,9 @@ class Leader:
                 return []
             return await self.service.cancellations.drive_once(still_leading=self.still_leading)
 
-    async def finish(self, entries: Sequence[JournalEntry], *, timeout: float | None = None) -> list[JournalEntry]:
+    async def finish(
+        self, entries: Sequence[JournalEntry], *, timeout: float | None = None
+    ) -> list[JournalEntry]:
         """Wait until Amazon's report settled these rows, driving them while this process leads.
 
         Raises the service failure that stopped a pass (the journal keeps the rows). Returns
@@ -380,8 +409,14 @@ class Duties(NamedTuple):
     status: str
 
 
-def follow(service: AppService, *, on_change: Callable[[], None], on_duties: Callable[[Duties], None],
-           stop: threading.Event, interval: float = TICK) -> None:
+def follow(
+    service: AppService,
+    *,
+    on_change: Callable[[], None],
+    on_duties: Callable[[Duties], None],
+    stop: threading.Event,
+    interval: float = TICK,
+) -> None:
     """The loop of a long-running process (the TUI, ``watch``); run it in a thread of its own.
 
     Each ``interval``: ``on_change()`` when another process changed what the screens show

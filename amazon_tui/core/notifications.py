@@ -25,7 +25,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from amazon_tui.clients.amazon.notification_models import FeedProcessingFinishedNotification, InvalidNotification, OrderChangeNotification, parse
+from amazon_tui.clients.amazon.notification_models import (
+    FeedProcessingFinishedNotification,
+    InvalidNotification,
+    OrderChangeNotification,
+    parse,
+)
 
 if TYPE_CHECKING:
     from amazon_tui.clients.amazon.sqs import QueueMessage, SqsQueue
@@ -58,8 +63,12 @@ class NotificationHealth:
         return now - latest < silence_seconds
 
     def describe(self, now: float, silence_seconds: float, poll_seconds: float) -> str:
-        """"Notifications: listening (12 applied)" or why polling is back at its normal rate."""
-        counts = f"{self.applied} applied" + (f", {self.invalid} invalid" if self.invalid else "") + (f", {self.failed} failed" if self.failed else "")
+        """ "Notifications: listening (12 applied)" or why polling is back at its normal rate."""
+        counts = (
+            f"{self.applied} applied"
+            + (f", {self.invalid} invalid" if self.invalid else "")
+            + (f", {self.failed} failed" if self.failed else "")
+        )
         if self.state == "listening" and self.healthy(now, silence_seconds):
             return f"Notifications: listening ({counts})"
         normal = f"polling every {poll_seconds:g} s"
@@ -73,9 +82,15 @@ class NotificationHealth:
 class NotificationConsumer:
     """The leader's reader of the notifications queue."""
 
-    def __init__(self, service: AppService, config: NotificationsConfig, *,
-                 queue_factory: Callable[[], SqsQueue] | None = None, clock: Callable[[], float] = time.time,
-                 on_change: Callable[[Sequence[str]], None] = lambda _ids: None) -> None:
+    def __init__(
+        self,
+        service: AppService,
+        config: NotificationsConfig,
+        *,
+        queue_factory: Callable[[], SqsQueue] | None = None,
+        clock: Callable[[], float] = time.time,
+        on_change: Callable[[Sequence[str]], None] = lambda _ids: None,
+    ) -> None:
         self.service = service
         self.config = config
         self.health = NotificationHealth()
@@ -107,7 +122,9 @@ class NotificationConsumer:
                 continue
             try:
                 async with self._queue_factory() as queue:
-                    wait = 0  # the first look answers at once: the status line says "listening" now, not in 20 s
+                    wait = (
+                        0  # the first look answers at once: the status line says "listening" now, not in 20 s
+                    )
                     while not stop.is_set() and leading():
                         await self.pass_once(queue, wait_seconds=wait)
                         wait, delay = wait_seconds, RETRY_MIN
@@ -181,7 +198,8 @@ class NotificationConsumer:
     async def _feed_finished(self, notification: FeedProcessingFinishedNotification) -> list[str]:
         finished = notification.finished
         entries = await self.service.cancellations.feed_finished(
-            finished.feed_id, finished.processing_status, finished.result_feed_document_id)
+            finished.feed_id, finished.processing_status, finished.result_feed_document_id
+        )
         if entries:
             self.health.applied += 1
         else:
@@ -190,7 +208,7 @@ class NotificationConsumer:
 
 
 def _import_aws_client() -> None:
-    import aiobotocore.config  # noqa: F401
+    import aiobotocore.config
     import aiobotocore.session  # noqa: F401
 
 

@@ -10,33 +10,46 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from functools import cached_property, partial
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, NamedTuple
 
 from amazon_tui.config.schema import StoreConfig
-from amazon_tui.domain.values import CancelReason, format_timestamp, Marketplace, OrderStatus, parse_timestamp, StoreStatus
-from amazon_tui.local.orders import OrderRepository
-from amazon_tui.local.db import open_database
-from amazon_tui.local.orders import AttentionCounts, StoreStats
 from amazon_tui.config.settings import Settings
-from amazon_tui.core.sync import Progress, sync_amazon, sync_magento_links, SyncProgress, SyncReport, WrongStore
+from amazon_tui.core.sync import (
+    Progress,
+    SyncProgress,
+    SyncReport,
+    WrongStore,
+    sync_amazon,
+    sync_magento_links,
+)
+from amazon_tui.domain.values import (
+    CancelReason,
+    Marketplace,
+    OrderStatus,
+    StoreStatus,
+    format_timestamp,
+    parse_timestamp,
+)
+from amazon_tui.local.db import open_database
+from amazon_tui.local.orders import AttentionCounts, OrderRepository, StoreStats
 
 if TYPE_CHECKING:
-    from amazon_tui.domain.models import MagentoOrder, Order, OrderQuery, OrderSummary
-    from amazon_tui.domain.attention import AttentionItem
     from amazon_tui.core.cancel.engine import CancellationEngine, Submission
     from amazon_tui.core.leadership import Leader
-    from amazon_tui.local.audit_trail import AuditTrail
-    from amazon_tui.local.preferences import PreferenceStore
     from amazon_tui.core.notifications import NotificationConsumer
+    from amazon_tui.domain.attention import AttentionItem
+    from amazon_tui.domain.models import MagentoOrder, Order, OrderQuery, OrderSummary
+    from amazon_tui.local.audit_trail import AuditTrail
     from amazon_tui.local.journal import Journal, JournalEntry
+    from amazon_tui.local.preferences import PreferenceStore
 
 Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def describe_failure(error: BaseException) -> str:
@@ -77,9 +90,15 @@ class SyncOutcome:
         """For the followers that asked the leader for this sync (sync_requests.outcome)."""
         return {
             "reports": [
-                {"store": r.store, "pages": r.pages, "orders": r.orders, "inserted": r.inserted,
-                 "changed": [[c.order_id, c.old.value if c.old else None, c.new.value] for c in r.changed],
-                 "links": r.links, "first_run": r.first_run}
+                {
+                    "store": r.store,
+                    "pages": r.pages,
+                    "orders": r.orders,
+                    "inserted": r.inserted,
+                    "changed": [[c.order_id, c.old.value if c.old else None, c.new.value] for c in r.changed],
+                    "links": r.links,
+                    "first_run": r.first_run,
+                }
                 for r in self.reports
             ],
             "failures": self.failures,
@@ -91,13 +110,29 @@ class SyncOutcome:
         from amazon_tui.local.orders import StatusChange
 
         reports = [
-            SyncReport(store=r["store"], pages=r["pages"], orders=r["orders"], inserted=list(r["inserted"]),
-                       changed=[StatusChange(oid, OrderStatus(old) if old else None, OrderStatus(new)) for oid, old, new in r["changed"]],
-                       links=r["links"], first_run=r["first_run"])
+            SyncReport(
+                store=r["store"],
+                pages=r["pages"],
+                orders=r["orders"],
+                inserted=list(r["inserted"]),
+                changed=[
+                    StatusChange(oid, OrderStatus(old) if old else None, OrderStatus(new))
+                    for oid, old, new in r["changed"]
+                ],
+                links=r["links"],
+                first_run=r["first_run"],
+            )
             for r in document.get("reports", [])
             if not stores or r["store"] in stores
         ]
-        return cls(reports, {store: why for store, why in document.get("failures", {}).items() if not stores or store in stores})
+        return cls(
+            reports,
+            {
+                store: why
+                for store, why in document.get("failures", {}).items()
+                if not stores or store in stores
+            },
+        )
 
 
 class Gateway:
@@ -123,13 +158,17 @@ class Gateway:
     def http(self):
         from amazon_tui.clients.http import make_http_client
 
-        return make_http_client(transport=self.transport, timeout=self.settings.config.network.timeout_seconds)
+        return make_http_client(
+            transport=self.transport, timeout=self.settings.config.network.timeout_seconds
+        )
 
     @cached_property
     def storage_http(self):
         from amazon_tui.clients.http import make_http_client
 
-        return make_http_client(transport=self.transport, timeout=self.settings.config.network.timeout_seconds)
+        return make_http_client(
+            transport=self.transport, timeout=self.settings.config.network.timeout_seconds
+        )
 
     @cached_property
     def lwa(self):
@@ -139,7 +178,12 @@ class Gateway:
         if amazon is None:
             return None
         secrets = self.settings.secrets
-        return LwaClient(self.http, endpoint=amazon.lwa_endpoint, client_id=amazon.client_id, client_secret=secrets.require(secrets.client_secret, "client_secret"))
+        return LwaClient(
+            self.http,
+            endpoint=amazon.lwa_endpoint,
+            client_id=amazon.client_id,
+            client_secret=secrets.require(secrets.client_secret, "client_secret"),
+        )
 
     @cached_property
     def throttle(self):
@@ -152,23 +196,35 @@ class Gateway:
         return self._magento() if self.settings.config.magento is not None else None
 
     def _magento(self):
-        from amazon_tui.clients.magento.client import MagentoClient
         from amazon_tui.clients.magento.auth import OAuth1Credentials
+        from amazon_tui.clients.magento.client import MagentoClient
 
         magento = self.settings.config.magento
         secrets = self.settings.secrets
         if magento.auth == "oauth1":
             credentials = OAuth1Credentials(
                 magento.consumer_key,
-                *(secrets.require(getattr(secrets, f"magento_{name}"), f"magento_{name}") for name in ("consumer_secret", "access_token", "access_token_secret")),
+                *(
+                    secrets.require(getattr(secrets, f"magento_{name}"), f"magento_{name}")
+                    for name in ("consumer_secret", "access_token", "access_token_secret")
+                ),
             )
-            return MagentoClient(self.http, base_url=magento.base_url, oauth=credentials, amazon_order_field=magento.amazon_order_field)
+            return MagentoClient(
+                self.http,
+                base_url=magento.base_url,
+                oauth=credentials,
+                amazon_order_field=magento.amazon_order_field,
+            )
         return MagentoClient(
             self.http,
             base_url=magento.base_url,
-            token=secrets.require(secrets.magento_token, "magento_token") if magento.auth == "bearer" else None,
+            token=secrets.require(secrets.magento_token, "magento_token")
+            if magento.auth == "bearer"
+            else None,
             username=magento.username,
-            password=secrets.require(secrets.magento_password, "magento_password") if magento.auth == "admin" else None,
+            password=secrets.require(secrets.magento_password, "magento_password")
+            if magento.auth == "admin"
+            else None,
             amazon_order_field=magento.amazon_order_field,
         )
 
@@ -201,7 +257,7 @@ class Gateway:
     def notifications(self, name: str, *, app_wide: bool = False):
         """Notifications v1 at the store's endpoint: as its seller, or ``app_wide`` (grantless:
         destinations belong to the application, one per region endpoint)."""
-        from amazon_tui.clients.amazon.lwa import grantless, NOTIFICATIONS_SCOPE
+        from amazon_tui.clients.amazon.lwa import NOTIFICATIONS_SCOPE, grantless
         from amazon_tui.clients.amazon.notifications import NotificationsClient
 
         args = self._args(name)
@@ -277,7 +333,9 @@ class AppService:
             owner=lambda: self.leader.peer_id,
             owner_alive=self.leader.coordination.is_alive,
             pushed=lambda: self.notifications is not None and self.notifications.healthy(),
-            push_grace=float(self.settings.config.notifications.backup_poll_seconds) if self.settings.config.notifications else 900.0,
+            push_grace=float(self.settings.config.notifications.backup_poll_seconds)
+            if self.settings.config.notifications
+            else 900.0,
         )
 
     @cached_property
@@ -310,7 +368,11 @@ class AppService:
         """Record the configured stores (first seen = "Created"); no write when nothing changed,
         which is every start but the first (a write would wait on another process's sync)."""
         known = {tuple(row) for row in self.db.query("SELECT name, marketplace, seller_id FROM stores")}
-        changed = [store for store in self.settings.config.stores if (store.name, store.marketplace, store.seller_id) not in known]
+        changed = [
+            store
+            for store in self.settings.config.stores
+            if (store.name, store.marketplace, store.seller_id) not in known
+        ]
         if not changed:
             return
         stamp = format_timestamp(self.clock())
@@ -355,7 +417,9 @@ class AppService:
         error = row[0]["last_error"] if row else None
         if not store.active:
             status = StoreStatus.INACTIVE
-        elif error and ("auth" in error.lower() or "unauthorized" in error.lower() or "invalid_grant" in error.lower()):
+        elif error and (
+            "auth" in error.lower() or "unauthorized" in error.lower() or "invalid_grant" in error.lower()
+        ):
             status = StoreStatus.AUTH_PENDING
         elif last_sync is None:
             status = StoreStatus.INCOMPLETE
@@ -376,7 +440,9 @@ class AppService:
 
     def last_sync(self, name: str) -> datetime | None:
         """When the store last synced successfully."""
-        rows = self.db.query("SELECT last_sync FROM stores WHERE name = ?", (self.settings.config.store(name).name,))
+        rows = self.db.query(
+            "SELECT last_sync FROM stores WHERE name = ?", (self.settings.config.store(name).name,)
+        )
         return parse_timestamp(rows[0]["last_sync"]) if rows and rows[0]["last_sync"] else None
 
     def store_cards(self) -> list[StoreCard]:
@@ -388,7 +454,9 @@ class AppService:
     def _stats(self, store: str, now: datetime, days: int) -> StoreStats:
         """The card's and the chart's figures; asked for several times per screen, computed once
         per second of ``now`` (the queries' resolution) until the database changes."""
-        return self.db.memo(("stats", store, format_timestamp(now), days), lambda: self.repo.stats(store, now=now, days=days))
+        return self.db.memo(
+            ("stats", store, format_timestamp(now), days), lambda: self.repo.stats(store, now=now, days=days)
+        )
 
     @property
     def due_soon(self) -> timedelta:
@@ -405,7 +473,9 @@ class AppService:
     def recent_orders(self, store: str, limit: int | None = None) -> list[OrderSummary]:
         from amazon_tui.domain.models import OrderQuery  # pydantic: the store cards need none of it
 
-        return self.repo.summaries(OrderQuery(stores=(store,)), limit=limit or self.settings.config.ui.recent_orders)
+        return self.repo.summaries(
+            OrderQuery(stores=(store,)), limit=limit or self.settings.config.ui.recent_orders
+        )
 
     def order_summary(self, order_id: str) -> OrderSummary | None:
         return self.repo.summary(order_id)
@@ -464,7 +534,11 @@ class AppService:
         cached = self.repo.get(order_id)
         if cached is not None and not force and self.is_fresh(order_id):
             return cached
-        order = await self.gateway.orders(cached.store).get_order(order_id) if cached is not None else await self._locate(order_id)
+        order = (
+            await self.gateway.orders(cached.store).get_order(order_id)
+            if cached is not None
+            else await self._locate(order_id)
+        )
         self.repo.upsert([order], now=self.clock(), detail=True)
         return self.repo.get(order_id) or order
 
@@ -493,7 +567,9 @@ class AppService:
 
     # -- sync ----------------------------------------------------------------------------------
 
-    async def sync(self, stores: Sequence[str] | None = None, *, progress: Progress | None = None) -> SyncOutcome:
+    async def sync(
+        self, stores: Sequence[str] | None = None, *, progress: Progress | None = None
+    ) -> SyncOutcome:
         """Sync the given (default: all active) stores, as the data dir's leader or by asking it.
 
         Only the leader talks to searchOrders: a process that is not the leader joins the
@@ -502,15 +578,29 @@ class AppService:
         names = [self.settings.config.store(name).name for name in stores] if stores else None
         return await self.leader.sync(names, progress=progress)
 
-    async def sync_here(self, stores: Sequence[str] | None = None, *, progress: Progress | None = None) -> SyncOutcome:
+    async def sync_here(
+        self, stores: Sequence[str] | None = None, *, progress: Progress | None = None
+    ) -> SyncOutcome:
         """Sync in this process (the leader's part); one store failing does not stop the others."""
-        names = [self.settings.config.store(name).name for name in stores] if stores else [s.name for s in self.stores if s.active]
+        names = (
+            [self.settings.config.store(name).name for name in stores]
+            if stores
+            else [s.name for s in self.stores if s.active]
+        )
         outcome = SyncOutcome()
         report = progress or (lambda _: None)
         async with self._sync_lock:
             for name in names:
+
                 def waiting(operation: str, seconds: float, store: str = name) -> None:
-                    report(SyncProgress(store, "waiting", wait_seconds=seconds, message=f"Waiting {seconds:.0f} s for Amazon's rate limit ({operation})"))
+                    report(
+                        SyncProgress(
+                            store,
+                            "waiting",
+                            wait_seconds=seconds,
+                            message=f"Waiting {seconds:.0f} s for Amazon's rate limit ({operation})",
+                        )
+                    )
 
                 self._wait_listeners.append(waiting)
                 try:
@@ -523,7 +613,15 @@ class AppService:
                 else:
                     outcome.reports.append(result)
                     self._set_store_state(name, error=None, synced=True)
-                    report(SyncProgress(name, "done", pages=result.pages, orders=result.orders, message=f"{len(result.inserted)} new, {len(result.changed)} changed"))
+                    report(
+                        SyncProgress(
+                            name,
+                            "done",
+                            pages=result.pages,
+                            orders=result.orders,
+                            message=f"{len(result.inserted)} new, {len(result.changed)} changed",
+                        )
+                    )
                 finally:
                     self._wait_listeners.remove(waiting)
         return outcome
@@ -541,9 +639,21 @@ class AppService:
             progress=report,
         )
         if self.gateway.magento is not None:
-            report(SyncProgress(name, "magento", pages=result.pages, orders=result.orders, message="Refreshing the Magento order index…"))
+            report(
+                SyncProgress(
+                    name,
+                    "magento",
+                    pages=result.pages,
+                    orders=result.orders,
+                    message="Refreshing the Magento order index…",
+                )
+            )
             result.links = await sync_magento_links(
-                store, self.gateway.magento, self.repo, amazon_order_field=self.settings.config.magento.amazon_order_field, now=self.clock()
+                store,
+                self.gateway.magento,
+                self.repo,
+                amazon_order_field=self.settings.config.magento.amazon_order_field,
+                now=self.clock(),
             )
         return result
 
@@ -559,12 +669,18 @@ class AppService:
 
     def store_errors(self) -> dict[str, str]:
         """The stores whose last sync failed (by this process or another), with the cause."""
-        return {row["name"]: row["last_error"] for row in self.db.query("SELECT name, last_error FROM stores WHERE last_error IS NOT NULL")}
+        return {
+            row["name"]: row["last_error"]
+            for row in self.db.query("SELECT name, last_error FROM stores WHERE last_error IS NOT NULL")
+        }
 
     def _set_store_state(self, name: str, *, error: str | None, synced: bool = False) -> None:
         with self.db.transaction() as conn:
             if synced:
-                conn.execute("UPDATE stores SET last_sync = ?, last_error = NULL WHERE name = ?", (format_timestamp(self.clock()), name))
+                conn.execute(
+                    "UPDATE stores SET last_sync = ?, last_error = NULL WHERE name = ?",
+                    (format_timestamp(self.clock()), name),
+                )
             else:
                 conn.execute("UPDATE stores SET last_error = ? WHERE name = ?", (error, name))
 
@@ -619,7 +735,9 @@ class AppService:
             else:
                 refused.append((order_id, f"Order {order_id} ({order.status.label}): {refusal[1]}"))
         async with self.leader.present():  # the journal rows name this process, alive while it sends
-            submissions = [await self.cancellations.submit(store, ids, reason) for store, ids in by_store.items()]
+            submissions = [
+                await self.cancellations.submit(store, ids, reason) for store, ids in by_store.items()
+            ]
         return submissions + ([Submission((), tuple(refused), None)] if refused else [])
 
     async def finish_cancellations(self, submissions: Sequence[Submission]) -> list[JournalEntry]:

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from amazon_tui.config.schema import StoreConfig
 from amazon_tui.domain.values import format_timestamp, parse_timestamp
-from amazon_tui.local.orders import OrderRepository
-from amazon_tui.local.orders import StatusChange
+from amazon_tui.local.orders import OrderRepository, StatusChange
 
 if TYPE_CHECKING:
     from amazon_tui.domain.models import MagentoLink
@@ -130,7 +129,15 @@ async def sync_amazon(
         report.orders += len(page.orders)
         report.inserted += result.inserted
         report.changed += result.changed
-        report_progress(SyncProgress(store.name, "amazon", pages=report.pages, orders=report.orders, message=f"{report.orders} orders"))
+        report_progress(
+            SyncProgress(
+                store.name,
+                "amazon",
+                pages=report.pages,
+                orders=report.orders,
+                message=f"{report.orders} orders",
+            )
+        )
     return report
 
 

@@ -10,7 +10,7 @@ An order that is late AND carries a buyer's request is listed once, as the buyer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from amazon_tui.domain.models import OrderSummary
 
@@ -18,7 +18,7 @@ BUYER_CANCEL, LATE, DUE = "buyer-cancel", "late", "due"
 LABELS = {BUYER_CANCEL: "Buyer asked to cancel", LATE: "Late shipment", DUE: "Due soon"}
 SHORT_LABELS = {BUYER_CANCEL: "Buyer cancel", LATE: "Late", DUE: "Due soon"}
 _RANK = {BUYER_CANCEL: 0, LATE: 1, DUE: 2}
-_FAR = datetime.max.replace(tzinfo=timezone.utc)
+_FAR = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def most_urgent_first(items: list[AttentionItem]) -> list[AttentionItem]:
 
 
 def time_left(due: datetime | None, now: datetime) -> str:
-    """"overdue 5 h", "due in 3 h", "due in <1 h", "overdue 2 d" (whole units, rounded down)."""
+    """ "overdue 5 h", "due in 3 h", "due in <1 h", "overdue 2 d" (whole units, rounded down)."""
     if due is None:
         return "no ship date"
     seconds = (due - now).total_seconds()

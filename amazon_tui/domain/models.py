@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from amazon_tui.domain.values import format_money, FulfilledBy, MoneyError, OrderStatus, SortField
+from amazon_tui.domain.values import FulfilledBy, MoneyError, OrderStatus, SortField, format_money
 
 
 class Money(BaseModel):
@@ -316,7 +316,11 @@ class OrderSummary(_Model):
 
         Lists use it to offer a mark; the full order (``AppService.cancel_refusal``) decides.
         """
-        return self.status is OrderStatus.UNSHIPPED and self.fulfilled_by is not FulfilledBy.AMAZON and not self.canceling
+        return (
+            self.status is OrderStatus.UNSHIPPED
+            and self.fulfilled_by is not FulfilledBy.AMAZON
+            and not self.canceling
+        )
 
 
 class OrderQuery(_Model):

@@ -4,10 +4,11 @@ Money is always ``Decimal`` with a currency code, never ``float``. The pydantic 
 in ``amazon_tui.domain.models``: the TUI's first screen needs none of them (start-up time).
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import NamedTuple
+
 
 class Region(str, Enum):
     """SP-API regions; each has its own endpoint."""
@@ -34,21 +35,51 @@ class Marketplace(NamedTuple):
 
 
 MARKETPLACES: tuple[Marketplace, ...] = (
-    Marketplace("US", "ATVPDKIKX0DER", "Amazon.com", Region.NA, "USD", "https://sellercentral.amazon.com", "🇺🇸"),
-    Marketplace("CA", "A2EUQ1WTGCTBG2", "Amazon.ca", Region.NA, "CAD", "https://sellercentral.amazon.ca", "🇨🇦"),
-    Marketplace("MX", "A1AM78C64UM0Y8", "Amazon.com.mx", Region.NA, "MXN", "https://sellercentral.amazon.com.mx", "🇲🇽"),
-    Marketplace("BR", "A2Q3Y263D00KWC", "Amazon.com.br", Region.NA, "BRL", "https://sellercentral.amazon.com.br", "🇧🇷"),
-    Marketplace("GB", "A1F83G8C2ARO7P", "Amazon.co.uk", Region.EU, "GBP", "https://sellercentral.amazon.co.uk", "🇬🇧"),
-    Marketplace("DE", "A1PA6795UKMFR9", "Amazon.de", Region.EU, "EUR", "https://sellercentral.amazon.de", "🇩🇪"),
-    Marketplace("FR", "A13V1IB3VIYZZH", "Amazon.fr", Region.EU, "EUR", "https://sellercentral.amazon.fr", "🇫🇷"),
-    Marketplace("IT", "APJ6JRA9NG5V4", "Amazon.it", Region.EU, "EUR", "https://sellercentral.amazon.it", "🇮🇹"),
-    Marketplace("ES", "A1RKKUPIHCS9HS", "Amazon.es", Region.EU, "EUR", "https://sellercentral.amazon.es", "🇪🇸"),
-    Marketplace("NL", "A1805IZSGTT6HS", "Amazon.nl", Region.EU, "EUR", "https://sellercentral.amazon.nl", "🇳🇱"),
-    Marketplace("SE", "A2NODRKZP88ZB9", "Amazon.se", Region.EU, "SEK", "https://sellercentral.amazon.se", "🇸🇪"),
-    Marketplace("PL", "A1C3SOZRARQ6R3", "Amazon.pl", Region.EU, "PLN", "https://sellercentral.amazon.pl", "🇵🇱"),
-    Marketplace("JP", "A1VC38T7YXB528", "Amazon.co.jp", Region.FE, "JPY", "https://sellercentral.amazon.co.jp", "🇯🇵"),
-    Marketplace("AU", "A39IBJ37TRP1C6", "Amazon.com.au", Region.FE, "AUD", "https://sellercentral.amazon.com.au", "🇦🇺"),
-    Marketplace("SG", "A19VAU5U5O7RUS", "Amazon.sg", Region.FE, "SGD", "https://sellercentral.amazon.sg", "🇸🇬"),
+    Marketplace(
+        "US", "ATVPDKIKX0DER", "Amazon.com", Region.NA, "USD", "https://sellercentral.amazon.com", "🇺🇸"
+    ),
+    Marketplace(
+        "CA", "A2EUQ1WTGCTBG2", "Amazon.ca", Region.NA, "CAD", "https://sellercentral.amazon.ca", "🇨🇦"
+    ),
+    Marketplace(
+        "MX", "A1AM78C64UM0Y8", "Amazon.com.mx", Region.NA, "MXN", "https://sellercentral.amazon.com.mx", "🇲🇽"
+    ),
+    Marketplace(
+        "BR", "A2Q3Y263D00KWC", "Amazon.com.br", Region.NA, "BRL", "https://sellercentral.amazon.com.br", "🇧🇷"
+    ),
+    Marketplace(
+        "GB", "A1F83G8C2ARO7P", "Amazon.co.uk", Region.EU, "GBP", "https://sellercentral.amazon.co.uk", "🇬🇧"
+    ),
+    Marketplace(
+        "DE", "A1PA6795UKMFR9", "Amazon.de", Region.EU, "EUR", "https://sellercentral.amazon.de", "🇩🇪"
+    ),
+    Marketplace(
+        "FR", "A13V1IB3VIYZZH", "Amazon.fr", Region.EU, "EUR", "https://sellercentral.amazon.fr", "🇫🇷"
+    ),
+    Marketplace(
+        "IT", "APJ6JRA9NG5V4", "Amazon.it", Region.EU, "EUR", "https://sellercentral.amazon.it", "🇮🇹"
+    ),
+    Marketplace(
+        "ES", "A1RKKUPIHCS9HS", "Amazon.es", Region.EU, "EUR", "https://sellercentral.amazon.es", "🇪🇸"
+    ),
+    Marketplace(
+        "NL", "A1805IZSGTT6HS", "Amazon.nl", Region.EU, "EUR", "https://sellercentral.amazon.nl", "🇳🇱"
+    ),
+    Marketplace(
+        "SE", "A2NODRKZP88ZB9", "Amazon.se", Region.EU, "SEK", "https://sellercentral.amazon.se", "🇸🇪"
+    ),
+    Marketplace(
+        "PL", "A1C3SOZRARQ6R3", "Amazon.pl", Region.EU, "PLN", "https://sellercentral.amazon.pl", "🇵🇱"
+    ),
+    Marketplace(
+        "JP", "A1VC38T7YXB528", "Amazon.co.jp", Region.FE, "JPY", "https://sellercentral.amazon.co.jp", "🇯🇵"
+    ),
+    Marketplace(
+        "AU", "A39IBJ37TRP1C6", "Amazon.com.au", Region.FE, "AUD", "https://sellercentral.amazon.com.au", "🇦🇺"
+    ),
+    Marketplace(
+        "SG", "A19VAU5U5O7RUS", "Amazon.sg", Region.FE, "SGD", "https://sellercentral.amazon.sg", "🇸🇬"
+    ),
 )
 
 _BY_CODE = {m.code: m for m in MARKETPLACES}
@@ -87,7 +118,10 @@ class OrderStatus(str, Enum):
         """Parse an API value ("UNSHIPPED") or an ASC label ("Unshipped", "Canceled")."""
         key = text.strip()
         for status in cls:
-            if key.upper() == status.value or key.lower() in (status.label.lower(), status.value.lower().replace("_", " ")):
+            if key.upper() == status.value or key.lower() in (
+                status.label.lower(),
+                status.value.lower().replace("_", " "),
+            ):
                 return status
         if key.lower() in ("canceled", "cancelled"):
             return cls.CANCELLED
@@ -152,7 +186,9 @@ class CancelReason(str, Enum):
         for reason in cls:
             if key == reason.value.lower():
                 return reason
-        raise ValueError(f"unknown cancel reason {text!r}; expected one of: " + ", ".join(r.value for r in cls))
+        raise ValueError(
+            f"unknown cancel reason {text!r}; expected one of: " + ", ".join(r.value for r in cls)
+        )
 
 
 _REASON_LABELS = {
@@ -185,8 +221,8 @@ def parse_timestamp(text: str | None) -> datetime | None:
         return None
     value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def format_timestamp(value: datetime) -> str:
@@ -196,10 +232,17 @@ def format_timestamp(value: datetime) -> str:
     used as it is; a naive time is taken as local time, as ``astimezone`` does.
     """
     if value.tzinfo is None or value.utcoffset():
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
     if value.year < 1000:  # strftime does not pad the year; keep its output exactly
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (value.year, value.month, value.day, value.hour, value.minute, value.second)
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+    )
 
 
 class StoreStatus(str, Enum):

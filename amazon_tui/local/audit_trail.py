@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -50,8 +49,20 @@ class AuditTrail:
         """Append entries within the caller's transaction (a journal write and its audit row, together)."""
         conn.executemany(
             "INSERT INTO audit (time, operator, action, store, order_id, reason, feed_id, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(format_timestamp(entry.time), entry.operator, entry.action, entry.store, entry.order_id, entry.reason, entry.feed_id, entry.outcome, entry.message)
-             for entry in entries],
+            [
+                (
+                    format_timestamp(entry.time),
+                    entry.operator,
+                    entry.action,
+                    entry.store,
+                    entry.order_id,
+                    entry.reason,
+                    entry.feed_id,
+                    entry.outcome,
+                    entry.message,
+                )
+                for entry in entries
+            ],
         )
 
     def entries(self, limit: int = 1000) -> list[AuditEntry]:

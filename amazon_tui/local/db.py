@@ -8,7 +8,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -34,7 +34,9 @@ class Database:
         self._memo: dict[tuple, object] = {}
         self.after_commit: list[Callable[[], None]] = []  # called under the lock after each own commit
         try:
-            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10.0)
+            self._conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=10.0
+            )
             self._conn.row_factory = sqlite3.Row
             # Only a new (empty) file takes it; an existing one keeps its page size. An order row
             # is 1.5-2.5 KB: a 4 KB page holds one or two and leaves the rest empty, a 16 KB page
@@ -156,7 +158,7 @@ def backup_and_reset(directory: Path) -> Path | None:
     path = directory / DB_FILE
     if not path.exists():
         return None
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     backup = path.with_name(f"{path.name}.{stamp}.bak")
     shutil.move(path, backup)
     for suffix in ("-wal", "-shm"):
@@ -194,7 +196,9 @@ def rebuild(directory: Path) -> tuple[Path | None, dict[str, int], str | None]:
                     raise sqlite3.DatabaseError(f"no {table} table")
                 rows = old.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid").fetchall()
                 marks = ", ".join("?" for _ in columns)
-                with fresh.transaction(durable=True) as conn:  # the journal and audit trail: no service has them
+                with fresh.transaction(
+                    durable=True
+                ) as conn:  # the journal and audit trail: no service has them
                     conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
                 kept[table] = len(rows)
         finally:
@@ -208,4 +212,3 @@ def rebuild(directory: Path) -> tuple[Path | None, dict[str, int], str | None]:
     finally:
         fresh.close()
     return backup, kept, problem
-

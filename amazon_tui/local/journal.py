@@ -30,14 +30,16 @@ class CancelState(str, Enum):
 class DuplicateCancellation(Exception):
     """The order already has a cancellation that is pending or done."""
 
-    def __init__(self, order_id: str, state: CancelState, by: str | None = None, since: datetime | None = None) -> None:
+    def __init__(
+        self, order_id: str, state: CancelState, by: str | None = None, since: datetime | None = None
+    ) -> None:
         self.order_id = order_id
         self.state = state
         super().__init__(f"Order {order_id} {already(state, by, since)}")
 
 
 def already(state: CancelState, by: str | None, since: datetime | None) -> str:
-    """"is already being canceled by alice since 2026-12-04 14:02 UTC" (or "has already been canceled")."""
+    """ "is already being canceled by alice since 2026-12-04 14:02 UTC" (or "has already been canceled")."""
     if state.final:
         return "has already been canceled" + (f" by {by}" if by else "") + "."
     who = f" by {by}" if by else ""
@@ -94,8 +96,17 @@ class Journal:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def request(self, order_id: str, store: str, reason: CancelReason, operator: str, *, now: datetime,
-                also: Callable[[sqlite3.Connection], None] | None = None, owner: str | None = None) -> JournalEntry:
+    def request(
+        self,
+        order_id: str,
+        store: str,
+        reason: CancelReason,
+        operator: str,
+        *,
+        now: datetime,
+        also: Callable[[sqlite3.Connection], None] | None = None,
+        owner: str | None = None,
+    ) -> JournalEntry:
         """Write the ``requested`` row, or raise DuplicateCancellation (also across processes).
 
         ``also`` writes more in the same transaction (the audit row): a crash keeps both or neither.
@@ -106,7 +117,16 @@ class Journal:
                 cursor = conn.execute(
                     "INSERT INTO cancellations (order_id, store, reason, items, operator, state, requested_at, updated_at, owner) "
                     "VALUES (?, ?, ?, '[]', ?, ?, ?, ?, ?)",
-                    (order_id, store, reason.value, operator, CancelState.REQUESTED.value, stamp, stamp, owner),
+                    (
+                        order_id,
+                        store,
+                        reason.value,
+                        operator,
+                        CancelState.REQUESTED.value,
+                        stamp,
+                        stamp,
+                        owner,
+                    ),
                 )
                 entry_id = cursor.lastrowid
                 if also is not None:
@@ -135,18 +155,25 @@ class Journal:
 
     def set_magento_done(self, entry_id: int, *, now: datetime) -> None:
         with self.db.transaction(durable=True) as conn:
-            conn.execute("UPDATE cancellations SET magento_done = 1, updated_at = ? WHERE id = ?", (format_timestamp(now), entry_id))
+            conn.execute(
+                "UPDATE cancellations SET magento_done = 1, updated_at = ? WHERE id = ?",
+                (format_timestamp(now), entry_id),
+            )
 
     def get(self, entry_id: int) -> JournalEntry:
         return _entry(self.db.query("SELECT * FROM cancellations WHERE id = ?", (entry_id,))[0])
 
     def live(self, order_id: str) -> JournalEntry | None:
         """The pending or done cancellation of an order, if any."""
-        rows = self.db.query("SELECT * FROM cancellations WHERE order_id = ? AND state != 'failed'", (order_id,))
+        rows = self.db.query(
+            "SELECT * FROM cancellations WHERE order_id = ? AND state != 'failed'", (order_id,)
+        )
         return _entry(rows[0]) if rows else None
 
     def latest(self, order_id: str) -> JournalEntry | None:
-        rows = self.db.query("SELECT * FROM cancellations WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,))
+        rows = self.db.query(
+            "SELECT * FROM cancellations WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
+        )
         return _entry(rows[0]) if rows else None
 
     def unfinished(self) -> list[JournalEntry]:
@@ -158,10 +185,19 @@ class Journal:
         return [_entry(row) for row in rows]
 
     def by_feed(self, feed_id: str) -> list[JournalEntry]:
-        return [_entry(row) for row in self.db.query("SELECT * FROM cancellations WHERE feed_id = ? ORDER BY id", (feed_id,))]
+        return [
+            _entry(row)
+            for row in self.db.query("SELECT * FROM cancellations WHERE feed_id = ? ORDER BY id", (feed_id,))
+        ]
 
     def feed_ids(self) -> set[str]:
-        return {row[0] for row in self.db.query("SELECT DISTINCT feed_id FROM cancellations WHERE feed_id IS NOT NULL")}
+        return {
+            row[0]
+            for row in self.db.query("SELECT DISTINCT feed_id FROM cancellations WHERE feed_id IS NOT NULL")
+        }
 
     def all(self, limit: int = 500) -> list[JournalEntry]:
-        return [_entry(row) for row in self.db.query("SELECT * FROM cancellations ORDER BY id DESC LIMIT ?", (limit,))]
+        return [
+            _entry(row)
+            for row in self.db.query("SELECT * FROM cancellations ORDER BY id DESC LIMIT ?", (limit,))
+        ]

@@ -61,7 +61,7 @@ class Peer:
     heartbeat: float
 
     def describe(self, me: str | None = None) -> str:
-        """"this TUI" for the caller itself, else "the TUI of alice (pid 4242)"."""
+        """ "this TUI" for the caller itself, else "the TUI of alice (pid 4242)"."""
         if self.id == me:
             return f"this {self.kind}"
         where = f"pid {self.pid}" + ("" if self.host == HOST else f" on {self.host}")
@@ -82,7 +82,9 @@ class LeaseState:
 class Coordination:
     """The SQLite side of leadership for one peer (this process's ``peer_id``)."""
 
-    def __init__(self, db: Database, *, kind: str, lease_seconds: float, now: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, db: Database, *, kind: str, lease_seconds: float, now: Callable[[], float] = time.time
+    ) -> None:
         self.db = db
         self.kind = kind
         self.lease_seconds = lease_seconds
@@ -130,7 +132,10 @@ class Coordination:
         if not self._registered:
             return
         with self.db.transaction() as conn:
-            conn.execute("UPDATE lease SET holder = NULL, expires = 0, activity = NULL WHERE name = ? AND holder = ?", (LEASE, self.peer_id))
+            conn.execute(
+                "UPDATE lease SET holder = NULL, expires = 0, activity = NULL WHERE name = ? AND holder = ?",
+                (LEASE, self.peer_id),
+            )
             conn.execute("DELETE FROM peers WHERE id = ?", (self.peer_id,))
         self._registered = False
 
@@ -169,7 +174,10 @@ class Coordination:
 
     def release(self) -> None:
         with self.db.transaction() as conn:
-            conn.execute("UPDATE lease SET holder = NULL, expires = 0, activity = NULL WHERE name = ? AND holder = ?", (LEASE, self.peer_id))
+            conn.execute(
+                "UPDATE lease SET holder = NULL, expires = 0, activity = NULL WHERE name = ? AND holder = ?",
+                (LEASE, self.peer_id),
+            )
 
     def state(self) -> LeaseState:
         rows = self.db.query("SELECT * FROM lease WHERE name = ?", (LEASE,))
@@ -179,17 +187,28 @@ class Coordination:
         holder = self.peer(row["holder"]) if row["expires"] > self.now() else None
         if holder is not None and not self.alive(holder):
             holder = None
-        return LeaseState(holder, row["since"] if holder else None, row["activity"] if holder else None, row["last_run"], row["last_run_by"])
+        return LeaseState(
+            holder,
+            row["since"] if holder else None,
+            row["activity"] if holder else None,
+            row["last_run"],
+            row["last_run_by"],
+        )
 
     def set_activity(self, text: str | None) -> None:
         """What the leader is doing ("Syncing Acme US: page 2"), for the others' status lines."""
         with self.db.transaction() as conn:
-            conn.execute("UPDATE lease SET activity = ? WHERE name = ? AND holder = ?", (text, LEASE, self.peer_id))
+            conn.execute(
+                "UPDATE lease SET activity = ? WHERE name = ? AND holder = ?", (text, LEASE, self.peer_id)
+            )
 
     def record_run(self, description: str) -> None:
         """A leader sync finished: the next scheduled one is due a poll interval from now."""
         with self.db.transaction() as conn:
-            conn.execute("UPDATE lease SET last_run = ?, last_run_by = ?, activity = NULL WHERE name = ?", (self.now(), description, LEASE))
+            conn.execute(
+                "UPDATE lease SET last_run = ?, last_run_by = ?, activity = NULL WHERE name = ?",
+                (self.now(), description, LEASE),
+            )
 
     # -- sync requests -----------------------------------------------------------------------
 
@@ -216,9 +235,14 @@ class Coordination:
                 (self.peer_id, self.now(), json.dumps(outcome), *ids),
             )
             # Served requests older than a day are history nobody reads.
-            conn.execute("DELETE FROM sync_requests WHERE finished IS NOT NULL AND finished < ?", (self.now() - 86_400,))
+            conn.execute(
+                "DELETE FROM sync_requests WHERE finished IS NOT NULL AND finished < ?",
+                (self.now() - 86_400,),
+            )
 
     def request_outcome(self, request_id: int) -> dict | None:
         """The outcome of a served request, or None while it waits."""
-        rows = self.db.query("SELECT outcome FROM sync_requests WHERE id = ? AND finished IS NOT NULL", (request_id,))
+        rows = self.db.query(
+            "SELECT outcome FROM sync_requests WHERE id = ? AND finished IS NOT NULL", (request_id,)
+        )
         return json.loads(rows[0]["outcome"]) if rows else None

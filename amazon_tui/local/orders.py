@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from amazon_tui.domain.values import format_timestamp, OrderStatus, parse_timestamp, SortField
+from amazon_tui.domain.values import OrderStatus, SortField, format_timestamp, parse_timestamp
 from amazon_tui.local.db import Database
 
 if TYPE_CHECKING:
@@ -59,8 +59,10 @@ def _micros(money: Money | None) -> int | None:
 
 
 # ASC's Error orders carry a note that says why; Amazon's UNFULFILLABLE is the only error state.
-ERROR_NOTE = ("Status updated to Error: Amazon reports it cannot fulfil this order (UNFULFILLABLE, an "
-              "Amazon-fulfilled order not placed on Amazon's website). Check it in Seller Central.")
+ERROR_NOTE = (
+    "Status updated to Error: Amazon reports it cannot fulfil this order (UNFULFILLABLE, an "
+    "Amazon-fulfilled order not placed on Amazon's website). Check it in Seller Central."
+)
 
 
 def status_note(status: OrderStatus) -> str:
@@ -171,7 +173,9 @@ def _where(query: OrderQuery) -> tuple[str, list[object]]:
         params.append(int(query.total_max * MICROS))
     if query.quick:
         pattern = _like(query.quick.strip())
-        clauses.append("(lower(o.order_id) LIKE ? ESCAPE '\\' OR o.buyer_fold LIKE ? ESCAPE '\\' OR lower(o.notes) LIKE ? ESCAPE '\\')")
+        clauses.append(
+            "(lower(o.order_id) LIKE ? ESCAPE '\\' OR o.buyer_fold LIKE ? ESCAPE '\\' OR lower(o.notes) LIKE ? ESCAPE '\\')"
+        )
         params += [pattern, pattern, pattern]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
@@ -200,10 +204,14 @@ def _doc(order: Order) -> bytes:
     Pydantic's UTF-8 bytes go to SQLite as they are (a str would be decoded, then encoded
     again to bind it); the CAST stores them as TEXT, as a str is.
     """
-    return _models().Order.__pydantic_serializer__.to_json(order, exclude_none=True)  # looked up here: built on first use
+    return _models().Order.__pydantic_serializer__.to_json(
+        order, exclude_none=True
+    )  # looked up here: built on first use
 
 
-def _order_row(order: Order, notes: str | None, fetched: str | None, unseen: bool, buyer_cancel: bool) -> tuple:
+def _order_row(
+    order: Order, notes: str | None, fetched: str | None, unseen: bool, buyer_cancel: bool
+) -> tuple:
     """The ``orders`` row of an order, in ``_UPSERT_ORDER``'s column order."""
     stored = order if notes == order.notes else order.model_copy(update={"notes": notes})
     total = order.total
@@ -246,9 +254,10 @@ def _known(conn: sqlite3.Connection, order_ids: Sequence[str]) -> dict[str, tupl
     """(status, last_updated, notes, buyer_cancel) of the stored ones among ``order_ids``."""
     known: dict[str, tuple[str, str, str | None, int]] = {}
     for start in range(0, len(order_ids), 500):
-        chunk = order_ids[start:start + 500]
+        chunk = order_ids[start : start + 500]
         rows = conn.execute(
-            f"SELECT order_id, status, last_updated, notes, buyer_cancel FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})", chunk
+            f"SELECT order_id, status, last_updated, notes, buyer_cancel FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})",
+            chunk,
         )
         known.update((row[0], (row[1], row[2], row[3], row[4])) for row in rows)
     return known
@@ -307,7 +316,9 @@ class OrderRepository:
                     else:
                         updated += 1
                 if notes_rows:
-                    conn.executemany("INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", notes_rows)
+                    conn.executemany(
+                        "INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", notes_rows
+                    )
                 if rows:
                     conn.executemany(_UPSERT_ORDER, rows)
             if cursor is not None:
@@ -322,8 +333,11 @@ class OrderRepository:
         """The store each of the stored ones among ``order_ids`` belongs to."""
         owners: dict[str, str] = {}
         for start in range(0, len(order_ids), 500):
-            chunk = list(order_ids[start:start + 500])
-            rows = self.db.query(f"SELECT order_id, store FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            chunk = list(order_ids[start : start + 500])
+            rows = self.db.query(
+                f"SELECT order_id, store FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
             owners.update((row[0], row[1]) for row in rows)
         return owners
 
@@ -335,13 +349,21 @@ class OrderRepository:
             if row is None:
                 return
             order = _models().Order.model_validate_json(row["doc"])
-            items = tuple(item.model_copy(update={"quantity_unshipped": 0}) for item in order.items) if status is OrderStatus.CANCELLED else order.items
-            order = order.model_copy(update={"status": status, "notes": note, "items": items, "last_updated": now})
+            items = (
+                tuple(item.model_copy(update={"quantity_unshipped": 0}) for item in order.items)
+                if status is OrderStatus.CANCELLED
+                else order.items
+            )
+            order = order.model_copy(
+                update={"status": status, "notes": note, "items": items, "last_updated": now}
+            )
             conn.execute(
                 "UPDATE orders SET status = ?, notes = ?, last_updated = ?, doc = CAST(? AS TEXT) WHERE order_id = ?",
                 (status.value, note, stamp, _doc(order), order_id),
             )
-            conn.execute("INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", (order_id, stamp, note))
+            conn.execute(
+                "INSERT INTO order_notes (order_id, time, text) VALUES (?, ?, ?)", (order_id, stamp, note)
+            )
 
     def mark_seen(self, order_ids: Sequence[str] | None = None) -> None:
         """Clear the "new or changed" mark of some orders (all when None)."""
@@ -349,9 +371,13 @@ class OrderRepository:
             if order_ids is None:
                 conn.execute("UPDATE orders SET unseen = 0 WHERE unseen = 1")
             else:
-                conn.executemany("UPDATE orders SET unseen = 0 WHERE order_id = ?", [(order_id,) for order_id in order_ids])
+                conn.executemany(
+                    "UPDATE orders SET unseen = 0 WHERE order_id = ?", [(order_id,) for order_id in order_ids]
+                )
 
-    def upsert_links(self, links: Iterable[MagentoLink], *, cursor: tuple[str, str, str] | None = None, now: datetime) -> int:
+    def upsert_links(
+        self, links: Iterable[MagentoLink], *, cursor: tuple[str, str, str] | None = None, now: datetime
+    ) -> int:
         """Refresh the Magento link index (Amazon order number -> Magento order)."""
         count = 0
         with self.db.transaction() as conn:
@@ -360,7 +386,14 @@ class OrderRepository:
                     "INSERT INTO magento_links (order_id, entity_id, increment_id, status, store_id, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (order_id) DO UPDATE SET entity_id = excluded.entity_id, increment_id = excluded.increment_id, "
                     "status = excluded.status, store_id = excluded.store_id, updated_at = excluded.updated_at",
-                    (link.order_id, link.entity_id, link.increment_id, link.status, link.store_id, format_timestamp(now)),
+                    (
+                        link.order_id,
+                        link.entity_id,
+                        link.increment_id,
+                        link.status,
+                        link.store_id,
+                        format_timestamp(now),
+                    ),
                 )
                 count += 1
             if cursor is not None:
@@ -413,7 +446,8 @@ class OrderRepository:
 
     def summary(self, order_id: str) -> OrderSummary | None:
         rows = self.db.query(
-            f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id WHERE o.order_id = ?", (order_id,)
+            f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id WHERE o.order_id = ?",
+            (order_id,),
         )
         return _summary(rows[0]) if rows else None
 
@@ -426,14 +460,24 @@ class OrderRepository:
         if not rows:
             return None
         row = rows[0]
-        return _models().MagentoLink(order_id=row["order_id"], entity_id=row["entity_id"], increment_id=row["increment_id"], status=row["status"], store_id=row["store_id"])
+        return _models().MagentoLink(
+            order_id=row["order_id"],
+            entity_id=row["entity_id"],
+            increment_id=row["increment_id"],
+            status=row["status"],
+            store_id=row["store_id"],
+        )
 
     def cursor(self, store: str, source: str) -> str | None:
-        rows = self.db.query("SELECT cursor FROM sync_cursors WHERE store = ? AND source = ?", (store, source))
+        rows = self.db.query(
+            "SELECT cursor FROM sync_cursors WHERE store = ? AND source = ?", (store, source)
+        )
         return rows[0]["cursor"] if rows else None
 
     def cursor_updated(self, store: str, source: str) -> datetime | None:
-        rows = self.db.query("SELECT updated FROM sync_cursors WHERE store = ? AND source = ?", (store, source))
+        rows = self.db.query(
+            "SELECT updated FROM sync_cursors WHERE store = ? AND source = ?", (store, source)
+        )
         return parse_timestamp(rows[0]["updated"]) if rows else None
 
     def stats(self, store: str, *, now: datetime, days: int = 30) -> StoreStats:
@@ -454,7 +498,9 @@ class OrderRepository:
             """,
             {"store": store, "start": format_timestamp(start), "before": format_timestamp(before)},
         )[0]
-        series = dict.fromkeys(((start + timedelta(days=offset + 1)).strftime("%Y-%m-%d") for offset in range(days)), Decimal(0))
+        series = dict.fromkeys(
+            ((start + timedelta(days=offset + 1)).strftime("%Y-%m-%d") for offset in range(days)), Decimal(0)
+        )
         for day in self.db.query(
             f"SELECT substr(purchase_date, 1, 10) AS day, SUM(total_micros) AS total FROM orders "
             f"WHERE store = ? AND purchase_date >= ? AND {live} GROUP BY day",
@@ -484,9 +530,13 @@ class OrderRepository:
             """,
             {"store": store, "now": format_timestamp(now), "soon": format_timestamp(now + due_soon)},
         )[0]
-        return AttentionCounts(late=rows["late"] or 0, due_soon=rows["due"] or 0, buyer_cancel=rows["asked"] or 0)
+        return AttentionCounts(
+            late=rows["late"] or 0, due_soon=rows["due"] or 0, buyer_cancel=rows["asked"] or 0
+        )
 
-    def attention(self, stores: Sequence[str], *, now: datetime, due_soon: timedelta) -> list[tuple[OrderSummary, bool]]:
+    def attention(
+        self, stores: Sequence[str], *, now: datetime, due_soon: timedelta
+    ) -> list[tuple[OrderSummary, bool]]:
         """Orders needing action across stores, with whether the buyer asked to cancel."""
         if not stores:
             return []

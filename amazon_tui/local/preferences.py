@@ -82,7 +82,9 @@ class PreferenceStore:
         if self.current == self._saved:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        payload = json.dumps(self.current.model_dump(mode="json"), indent=1, ensure_ascii=False).encode("utf-8")
+        payload = json.dumps(self.current.model_dump(mode="json"), indent=1, ensure_ascii=False).encode(
+            "utf-8"
+        )
         temporary = self.path.with_name(f".{FILE_NAME}.{os.getpid()}")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:

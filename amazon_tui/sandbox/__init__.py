@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .catalog import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, SandboxStore, sandbox_config

@@ -43,8 +43,11 @@ class AccessLog:
 
     def count(self, operation: str, status: int | None = None) -> int:
         with self._lock:
-            return sum(1 for entry in self._entries
-                       if entry.operation == operation and (status is None or entry.status == status))
+            return sum(
+                1
+                for entry in self._entries
+                if entry.operation == operation and (status is None or entry.status == status)
+            )
 
     def clear(self) -> None:
         with self._lock:

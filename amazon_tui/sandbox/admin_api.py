@@ -1,16 +1,16 @@
 """Loopback-only control endpoints under /_sandbox/ (no Amazon token; for tests and demos).
 
-    GET    /_sandbox                     seed info, order counts per store, active faults
-    GET    /_sandbox/log[?operation=&status=]   the access log;  DELETE clears it
-    GET    /_sandbox/faults              active faults
-    POST   /_sandbox/faults              {"operation", "kind", "count"?, "latency"?}
-    DELETE /_sandbox/faults              clear every fault (ends hanging timeouts)
-    POST   /_sandbox/reset               {"seed"?, "orders_per_store"?, "store_orders"?: {name: n}}
-    POST   /_sandbox/orders              {"store": name or seller id, "count": n}: arrive now
-    GET    /_sandbox/orders/{orderId}    the stored order with every dataset
-    POST   /_sandbox/orders/{orderId}/ship   ship it now
-    GET    /_sandbox/clock               {"now"}
-    POST   /_sandbox/clock               {"set": iso} or {"advance_seconds": n} (controllable clock)
+GET    /_sandbox                     seed info, order counts per store, active faults
+GET    /_sandbox/log[?operation=&status=]   the access log;  DELETE clears it
+GET    /_sandbox/faults              active faults
+POST   /_sandbox/faults              {"operation", "kind", "count"?, "latency"?}
+DELETE /_sandbox/faults              clear every fault (ends hanging timeouts)
+POST   /_sandbox/reset               {"seed"?, "orders_per_store"?, "store_orders"?: {name: n}}
+POST   /_sandbox/orders              {"store": name or seller id, "count": n}: arrive now
+GET    /_sandbox/orders/{orderId}    the stored order with every dataset
+POST   /_sandbox/orders/{orderId}/ship   ship it now
+GET    /_sandbox/clock               {"now"}
+POST   /_sandbox/clock               {"set": iso} or {"advance_seconds": n} (controllable clock)
 """
 
 from __future__ import annotations
@@ -31,18 +31,25 @@ def admin_endpoint(sandbox, handler: Callable[..., Awaitable[Response]]):
     async def endpoint(request: Request) -> Response:
         client = request.client.host if request.client else "127.0.0.1"
         if client not in LOOPBACK:
-            response: Response = JSONResponse({"error": "admin endpoints are loopback only"},
-                                              status_code=403)
+            response: Response = JSONResponse({"error": "admin endpoints are loopback only"}, status_code=403)
         else:
             try:
                 response = await handler(sandbox, request)
             except (KeyError, ValueError, TypeError, RuntimeError) as error:
-                status = 404 if isinstance(error, KeyError) else 409 if isinstance(
-                    error, RuntimeError) else 400
+                status = (
+                    404 if isinstance(error, KeyError) else 409 if isinstance(error, RuntimeError) else 400
+                )
                 response = JSONResponse({"error": str(error)}, status_code=status)
-        sandbox.log.append(LogEntry(time=iso(sandbox.clock()), method=request.method,
-                                    path=request.url.path, query=request.url.query,
-                                    operation="sandboxAdmin", status=response.status_code))
+        sandbox.log.append(
+            LogEntry(
+                time=iso(sandbox.clock()),
+                method=request.method,
+                path=request.url.path,
+                query=request.url.query,
+                operation="sandboxAdmin",
+                status=response.status_code,
+            )
+        )
         return response
 
     return endpoint
@@ -63,9 +70,12 @@ async def describe(sandbox, request: Request) -> Response:
 async def get_log(sandbox, request: Request) -> Response:
     operation = request.query_params.get("operation")
     status = request.query_params.get("status")
-    entries = [entry.as_dict() for entry in sandbox.access_log
-               if (operation is None or entry.operation == operation)
-               and (status is None or str(entry.status) == status)]
+    entries = [
+        entry.as_dict()
+        for entry in sandbox.access_log
+        if (operation is None or entry.operation == operation)
+        and (status is None or str(entry.status) == status)
+    ]
     return JSONResponse({"entries": entries})
 
 
@@ -80,8 +90,12 @@ async def get_faults(sandbox, request: Request) -> Response:
 
 async def add_fault(sandbox, request: Request) -> Response:
     body = await _json(request)
-    fault = sandbox.inject_fault(str(body["operation"]), str(body["kind"]),
-                                 count=body.get("count"), latency=float(body.get("latency", 0)))
+    fault = sandbox.inject_fault(
+        str(body["operation"]),
+        str(body["kind"]),
+        count=body.get("count"),
+        latency=float(body.get("latency", 0)),
+    )
     return JSONResponse(fault.as_dict(), status_code=201)
 
 
@@ -95,8 +109,9 @@ async def reset(sandbox, request: Request) -> Response:
     store_orders = body.get("store_orders")
     if store_orders is not None and not isinstance(store_orders, dict):
         raise ValueError('"store_orders" must map store names to order counts')
-    sandbox.reset(seed=body.get("seed"), orders_per_store=body.get("orders_per_store"),
-                  store_orders=store_orders)
+    sandbox.reset(
+        seed=body.get("seed"), orders_per_store=body.get("orders_per_store"), store_orders=store_orders
+    )
     return JSONResponse(sandbox.describe())
 
 
@@ -117,7 +132,9 @@ async def ship_order(sandbox, request: Request) -> Response:
 async def buyer_cancel(sandbox, request: Request) -> Response:
     """The buyer asks to cancel (body: {"reason": "..."}, optional)."""
     body = await _json(request) if await request.body() else {}
-    return JSONResponse(sandbox.request_cancellation(request.path_params["orderId"], str(body.get("reason", "")) or None))
+    return JSONResponse(
+        sandbox.request_cancellation(request.path_params["orderId"], str(body.get("reason", "")) or None)
+    )
 
 
 async def get_clock(sandbox, request: Request) -> Response:

@@ -17,37 +17,88 @@ OPERATIONS = (
     ("/auth/o2/token", "POST", "lwaToken", "lwa", lwa.token, False),
     (f"{ORDERS}/orders", "GET", "searchOrders", "spapi", orders_api.search, True),
     (f"{ORDERS}/orders/{{orderId}}", "GET", "getOrder", "spapi", orders_api.get, True),
-    (f"{FEEDS}/documents", "POST", "createFeedDocument", "spapi",
-     feeds_api.create_feed_document, True),
-    (f"{FEEDS}/documents/{{feedDocumentId}}", "GET", "getFeedDocument", "spapi",
-     feeds_api.get_feed_document, True),
+    (f"{FEEDS}/documents", "POST", "createFeedDocument", "spapi", feeds_api.create_feed_document, True),
+    (
+        f"{FEEDS}/documents/{{feedDocumentId}}",
+        "GET",
+        "getFeedDocument",
+        "spapi",
+        feeds_api.get_feed_document,
+        True,
+    ),
     (f"{FEEDS}/feeds", "POST", "createFeed", "spapi", feeds_api.create_feed, True),
     (f"{FEEDS}/feeds", "GET", "getFeeds", "spapi", feeds_api.get_feeds, True),
     (f"{FEEDS}/feeds/{{feedId}}", "GET", "getFeed", "spapi", feeds_api.get_feed, True),
     (f"{FEEDS}/feeds/{{feedId}}", "DELETE", "cancelFeed", "spapi", feeds_api.cancel_feed, True),
-    (f"{NOTIFICATIONS}/destinations", "GET", "getDestinations", "spapi", notifications.get_destinations, True),
-    (f"{NOTIFICATIONS}/destinations", "POST", "createDestination", "spapi", notifications.create_destination, True),
-    (f"{NOTIFICATIONS}/destinations/{{destinationId}}", "DELETE", "deleteDestination", "spapi",
-     notifications.delete_destination, True),
-    (f"{NOTIFICATIONS}/subscriptions/{{notificationType}}", "GET", "getSubscription", "spapi",
-     notifications.get_subscription, True),
-    (f"{NOTIFICATIONS}/subscriptions/{{notificationType}}", "POST", "createSubscription", "spapi",
-     notifications.create_subscription, True),
-    (f"{NOTIFICATIONS}/subscriptions/{{notificationType}}/{{subscriptionId}}", "DELETE",
-     "deleteSubscriptionById", "spapi", notifications.delete_subscription, True),
-    ("/_bucket/upload/{documentId}", "PUT", "uploadFeedDocument", "bucket", bucket_api.upload,
-     False),
-    ("/_bucket/download/{documentId}", "GET", "downloadReport", "bucket", bucket_api.download,
-     False),
+    (
+        f"{NOTIFICATIONS}/destinations",
+        "GET",
+        "getDestinations",
+        "spapi",
+        notifications.get_destinations,
+        True,
+    ),
+    (
+        f"{NOTIFICATIONS}/destinations",
+        "POST",
+        "createDestination",
+        "spapi",
+        notifications.create_destination,
+        True,
+    ),
+    (
+        f"{NOTIFICATIONS}/destinations/{{destinationId}}",
+        "DELETE",
+        "deleteDestination",
+        "spapi",
+        notifications.delete_destination,
+        True,
+    ),
+    (
+        f"{NOTIFICATIONS}/subscriptions/{{notificationType}}",
+        "GET",
+        "getSubscription",
+        "spapi",
+        notifications.get_subscription,
+        True,
+    ),
+    (
+        f"{NOTIFICATIONS}/subscriptions/{{notificationType}}",
+        "POST",
+        "createSubscription",
+        "spapi",
+        notifications.create_subscription,
+        True,
+    ),
+    (
+        f"{NOTIFICATIONS}/subscriptions/{{notificationType}}/{{subscriptionId}}",
+        "DELETE",
+        "deleteSubscriptionById",
+        "spapi",
+        notifications.delete_subscription,
+        True,
+    ),
+    ("/_bucket/upload/{documentId}", "PUT", "uploadFeedDocument", "bucket", bucket_api.upload, False),
+    ("/_bucket/download/{documentId}", "GET", "downloadReport", "bucket", bucket_api.download, False),
     ("/rest/V1/orders", "GET", "magentoSearchOrders", "magento", magento_api.search_orders, True),
-    ("/rest/V1/orders/{orderId}", "GET", "magentoGetOrder", "magento", magento_api.get_order,
-     True),
-    ("/rest/V1/order/{orderId}/refund", "POST", "magentoRefund", "magento", magento_api.refund,
-     True),
-    ("/rest/V1/orders/{orderId}/comments", "POST", "magentoComment", "magento",
-     magento_api.add_comment, True),
-    ("/rest/V1/integration/admin/token", "POST", "magentoAdminToken", "magento",
-     magento_api.admin_token, False),
+    ("/rest/V1/orders/{orderId}", "GET", "magentoGetOrder", "magento", magento_api.get_order, True),
+    ("/rest/V1/order/{orderId}/refund", "POST", "magentoRefund", "magento", magento_api.refund, True),
+    (
+        "/rest/V1/orders/{orderId}/comments",
+        "POST",
+        "magentoComment",
+        "magento",
+        magento_api.add_comment,
+        True,
+    ),
+    (
+        "/rest/V1/integration/admin/token",
+        "POST",
+        "magentoAdminToken",
+        "magento",
+        magento_api.admin_token,
+        False,
+    ),
 )
 
 ADMIN = (
@@ -69,11 +120,16 @@ ADMIN = (
 
 def create_app(sandbox) -> Starlette:
     routes = [
-        Route(path, operation_endpoint(sandbox, operation, family, handler,
-                                       authenticate=authenticate),
-              methods=[method], name=operation)
+        Route(
+            path,
+            operation_endpoint(sandbox, operation, family, handler, authenticate=authenticate),
+            methods=[method],
+            name=operation,
+        )
         for path, method, operation, family, handler, authenticate in OPERATIONS
     ]
-    routes += [Route(path, admin_api.admin_endpoint(sandbox, handler), methods=[method])
-               for path, method, handler in ADMIN]
+    routes += [
+        Route(path, admin_api.admin_endpoint(sandbox, handler), methods=[method])
+        for path, method, handler in ADMIN
+    ]
     return Starlette(routes=routes)

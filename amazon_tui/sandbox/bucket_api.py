@@ -11,19 +11,30 @@ from .pipeline import RequestContext
 
 async def upload(sandbox, request: Request, context: RequestContext) -> Response:
     document_id = request.path_params["documentId"]
-    feeds.check_presigned(sandbox, "upload", document_id, request.query_params.get("expires", ""),
-                          request.query_params.get("sig", ""))
-    etag = feeds.store_upload(sandbox, document_id, request.headers.get("content-type", ""),
-                              await request.body())
+    feeds.check_presigned(
+        sandbox,
+        "upload",
+        document_id,
+        request.query_params.get("expires", ""),
+        request.query_params.get("sig", ""),
+    )
+    etag = feeds.store_upload(
+        sandbox, document_id, request.headers.get("content-type", ""), await request.body()
+    )
     return Response(status_code=200, headers={"ETag": f'"{etag}"'})
 
 
 async def download(sandbox, request: Request, context: RequestContext) -> Response:
     document_id = request.path_params["documentId"]
     content_encoding = request.query_params.get("ce", "")
-    feeds.check_presigned(sandbox, "download", document_id,
-                          request.query_params.get("expires", ""),
-                          request.query_params.get("sig", ""), content_encoding)
+    feeds.check_presigned(
+        sandbox,
+        "download",
+        document_id,
+        request.query_params.get("expires", ""),
+        request.query_params.get("sig", ""),
+        content_encoding,
+    )
     content, content_type, compression = feeds.document_content(sandbox, document_id)
     headers = {"Content-Encoding": "gzip"} if content_encoding == "gzip" and compression else {}
     return Response(content, media_type=content_type, headers=headers)

@@ -115,8 +115,12 @@ def magento_credentials(auth: str = "oauth1") -> dict:
         return {"token": MAGENTO_INTEGRATION_TOKEN}
     if auth == "admin":
         return {"username": MAGENTO_ADMIN_USERNAME, "password": MAGENTO_ADMIN_PASSWORD}
-    return {"consumer_key": MAGENTO_CONSUMER_KEY, "consumer_secret": MAGENTO_CONSUMER_SECRET,
-            "access_token": MAGENTO_INTEGRATION_TOKEN, "access_token_secret": MAGENTO_ACCESS_TOKEN_SECRET}
+    return {
+        "consumer_key": MAGENTO_CONSUMER_KEY,
+        "consumer_secret": MAGENTO_CONSUMER_SECRET,
+        "access_token": MAGENTO_INTEGRATION_TOKEN,
+        "access_token_secret": MAGENTO_ACCESS_TOKEN_SECRET,
+    }
 
 
 def sandbox_config(base_url: str, magento_auth: str = "oauth1") -> dict:

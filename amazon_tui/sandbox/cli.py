@@ -34,62 +34,108 @@ The default database, <data dir>/sandbox/sandbox.db, is the one the app's embedd
 
 
 def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("sandbox", help="run or manage the embedded sandbox",
-                                   description="The embedded Amazon + Magento sandbox.")
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="run or manage the embedded sandbox",
+        description="The embedded Amazon + Magento sandbox.",
+    )
     commands = parser.add_subparsers(dest="sandbox_command", required=True)
 
     serve = commands.add_parser("serve", help="serve the sandbox over HTTP (loopback by default)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     _add_data_options(serve)
-    serve.add_argument("--time-scale", type=float, default=DEMO_TIME_SCALE,
-                       help="speed-up of usage-plan refills and feed processing"
-                            f" (default {DEMO_TIME_SCALE:g}; 1 = Amazon's pace)")
-    serve.add_argument("--arrivals-per-minute", type=float, default=0.0,
-                       help="new orders arriving per minute across active stores")
-    serve.add_argument("--magento-bearer-tokens", action="store_true",
-                       help="Magento accepts the integration's access token as a standalone Bearer token"
-                            " (before 2.4.4, or that setting turned on; default: OAuth 1.0a only, as 2.4.4+)")
-    serve.add_argument("--magento-admin-login", action="store_true",
-                       help="Magento issues admin tokens without two-factor authentication (default: 2FA, as a new store)")
-    serve.add_argument("--sqs-endpoint", metavar="URL", default=None,
-                       help="send SP-API notifications (ORDER_CHANGE, FEED_PROCESSING_FINISHED) to the subscribed"
-                            " destination's queue at this SQS endpoint (e.g. a moto server); AWS credentials from"
-                            " the standard chain. Default: none sent")
+    serve.add_argument(
+        "--time-scale",
+        type=float,
+        default=DEMO_TIME_SCALE,
+        help="speed-up of usage-plan refills and feed processing"
+        f" (default {DEMO_TIME_SCALE:g}; 1 = Amazon's pace)",
+    )
+    serve.add_argument(
+        "--arrivals-per-minute",
+        type=float,
+        default=0.0,
+        help="new orders arriving per minute across active stores",
+    )
+    serve.add_argument(
+        "--magento-bearer-tokens",
+        action="store_true",
+        help="Magento accepts the integration's access token as a standalone Bearer token"
+        " (before 2.4.4, or that setting turned on; default: OAuth 1.0a only, as 2.4.4+)",
+    )
+    serve.add_argument(
+        "--magento-admin-login",
+        action="store_true",
+        help="Magento issues admin tokens without two-factor authentication (default: 2FA, as a new store)",
+    )
+    serve.add_argument(
+        "--sqs-endpoint",
+        metavar="URL",
+        default=None,
+        help="send SP-API notifications (ORDER_CHANGE, FEED_PROCESSING_FINISHED) to the subscribed"
+        " destination's queue at this SQS endpoint (e.g. a moto server); AWS credentials from"
+        " the standard chain. Default: none sent",
+    )
     serve.set_defaults(func=run_serve)
 
-    reset = commands.add_parser("reset", help="wipe the sandbox data and seed it again",
-                                description="Wipe the sandbox's orders, feeds and documents and"
-                                            " seed new deterministic demo data.",
-                                epilog=RESET_EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    reset = commands.add_parser(
+        "reset",
+        help="wipe the sandbox data and seed it again",
+        description="Wipe the sandbox's orders, feeds and documents and seed new deterministic demo data.",
+        epilog=RESET_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_data_options(reset)
-    reset.add_argument("--now", type=_timestamp, default=None, metavar="WHEN",
-                       help="make the orders as if it were WHEN (ISO 8601, e.g."
-                            " 2026-11-20T12:00:00Z; default: the real time): the same --seed,"
-                            " sizes and --now give the same data")
+    reset.add_argument(
+        "--now",
+        type=_timestamp,
+        default=None,
+        metavar="WHEN",
+        help="make the orders as if it were WHEN (ISO 8601, e.g."
+        " 2026-11-20T12:00:00Z; default: the real time): the same --seed,"
+        " sizes and --now give the same data",
+    )
     reset.set_defaults(func=run_reset)
 
     config = commands.add_parser("config", help="print a config.toml pointing at a served sandbox")
     config.add_argument("--host", default="127.0.0.1")
     config.add_argument("--port", type=int, default=8765)
-    config.add_argument("--magento-auth", choices=("oauth1", "bearer", "admin"), default="oauth1",
-                        help="how the app signs in to Magento: the integration's OAuth 1.0a values (default),"
-                             " its token as Bearer (needs serve --magento-bearer-tokens), or the admin login"
-                             " (needs serve --magento-admin-login)")
+    config.add_argument(
+        "--magento-auth",
+        choices=("oauth1", "bearer", "admin"),
+        default="oauth1",
+        help="how the app signs in to Magento: the integration's OAuth 1.0a values (default),"
+        " its token as Bearer (needs serve --magento-bearer-tokens), or the admin login"
+        " (needs serve --magento-admin-login)",
+    )
     config.set_defaults(func=run_config)
     return parser
 
 
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None,
-                        help="sandbox database (default: <data dir>/sandbox/sandbox.db, the app's embedded one)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="sandbox database (default: <data dir>/sandbox/sandbox.db, the app's embedded one)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed of the demo data (42)")
-    parser.add_argument("--orders-per-store", type=int, default=None, metavar="N",
-                        help="orders per active store (320; a deactivated store gets an eighth)")
-    parser.add_argument("--store", action="append", default=None, metavar="NAME",
-                        help="give only this store (name or seller id) --orders-per-store orders;"
-                             " the others keep the default 320 (repeatable)")
+    parser.add_argument(
+        "--orders-per-store",
+        type=int,
+        default=None,
+        metavar="N",
+        help="orders per active store (320; a deactivated store gets an eighth)",
+    )
+    parser.add_argument(
+        "--store",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="give only this store (name or seller id) --orders-per-store orders;"
+        " the others keep the default 320 (repeatable)",
+    )
 
 
 def _sizes(args: argparse.Namespace) -> tuple[int | None, dict[str, int] | None]:
@@ -105,7 +151,7 @@ def _sizes(args: argparse.Namespace) -> tuple[int | None, dict[str, int] | None]
     except KeyError as error:
         known = ", ".join(store.name for store in STORES)
         raise ValueError(f"{error.args[0]} (the stores: {known})") from None
-    return DEFAULT_ORDERS_PER_STORE, {name: args.orders_per_store for name in names}
+    return DEFAULT_ORDERS_PER_STORE, dict.fromkeys(names, args.orders_per_store)
 
 
 def _usage_error(error: ValueError) -> int:
@@ -116,10 +162,13 @@ def _usage_error(error: ValueError) -> int:
 def _open(args: argparse.Namespace, **options):
     from .sandbox import Sandbox
 
-    options.setdefault("orders_per_store", DEFAULT_ORDERS_PER_STORE if args.orders_per_store
-                       is None else args.orders_per_store)
-    return Sandbox(args.db or default_db_path(),
-                   seed=DEFAULT_SEED if args.seed is None else args.seed, **options)
+    options.setdefault(
+        "orders_per_store",
+        DEFAULT_ORDERS_PER_STORE if args.orders_per_store is None else args.orders_per_store,
+    )
+    return Sandbox(
+        args.db or default_db_path(), seed=DEFAULT_SEED if args.seed is None else args.seed, **options
+    )
 
 
 def _timestamp(text: str):
@@ -144,26 +193,45 @@ def run_serve(args: argparse.Namespace) -> int:
         listener = bind(args.host, args.port)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            return _usage_error(ValueError(f"port {args.port} is in use on {args.host}: stop what serves there, or pick another with --port"))
-        return _usage_error(ValueError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"))
-    sizes = {} if store_orders is None else {"orders_per_store": orders_per_store,
-                                             "store_orders": store_orders}
-    sandbox = _open(args, time_scale=args.time_scale, arrivals_per_minute=args.arrivals_per_minute,
-                    magento_bearer_tokens=args.magento_bearer_tokens,
-                    magento_two_factor=not args.magento_admin_login, sqs_endpoint=args.sqs_endpoint, **sizes)
+            return _usage_error(
+                ValueError(
+                    f"port {args.port} is in use on {args.host}: stop what serves there, or pick another with --port"
+                )
+            )
+        return _usage_error(
+            ValueError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}")
+        )
+    sizes = (
+        {} if store_orders is None else {"orders_per_store": orders_per_store, "store_orders": store_orders}
+    )
+    sandbox = _open(
+        args,
+        time_scale=args.time_scale,
+        arrivals_per_minute=args.arrivals_per_minute,
+        magento_bearer_tokens=args.magento_bearer_tokens,
+        magento_two_factor=not args.magento_admin_login,
+        sqs_endpoint=args.sqs_endpoint,
+        **sizes,
+    )
     seeded = sandbox.seeded_with
-    if (args.seed is not None and args.seed != seeded["seed"]) or (
-            orders_per_store is not None and orders_per_store != seeded["orders_per_store"]) or (
-            store_orders is not None and store_orders != seeded["store_orders"]):
-        sandbox.reset(seed=args.seed, orders_per_store=orders_per_store,
-                      store_orders=store_orders)
+    if (
+        (args.seed is not None and args.seed != seeded["seed"])
+        or (orders_per_store is not None and orders_per_store != seeded["orders_per_store"])
+        or (store_orders is not None and store_orders != seeded["store_orders"])
+    ):
+        sandbox.reset(seed=args.seed, orders_per_store=orders_per_store, store_orders=store_orders)
     if not _is_loopback(args.host):
-        print(f"warning: serving on {args.host}: the sandbox's admin endpoints and demo"
-              " credentials are reachable from the network", file=sys.stderr)
+        print(
+            f"warning: serving on {args.host}: the sandbox's admin endpoints and demo"
+            " credentials are reachable from the network",
+            file=sys.stderr,
+        )
     print(f"Sandbox serving on http://{args.host}:{args.port} (database {sandbox.db.path})")
     print(f"Point the app at it: amazon-tui sandbox config --host {args.host} --port {args.port}")
     if args.sqs_endpoint:
-        print(f"SP-API notifications go to {args.sqs_endpoint} once `amazon-tui notifications setup` subscribed")
+        print(
+            f"SP-API notifications go to {args.sqs_endpoint} once `amazon-tui notifications setup` subscribed"
+        )
         sandbox.start_ticking()  # feeds finish and orders arrive on time, with no request to bring them
     serve(sandbox, listener)
     return 0
@@ -179,18 +247,22 @@ def run_reset(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     # orders_per_store=0: a new database is seeded once below, not also on opening
     sandbox = _open(args, orders_per_store=0)
-    sandbox.reset(seed=DEFAULT_SEED if args.seed is None else args.seed,
-                  orders_per_store=DEFAULT_ORDERS_PER_STORE if orders_per_store is None
-                  else orders_per_store,
-                  store_orders=store_orders or {}, as_of=args.now)
+    sandbox.reset(
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        orders_per_store=DEFAULT_ORDERS_PER_STORE if orders_per_store is None else orders_per_store,
+        store_orders=store_orders or {},
+        as_of=args.now,
+    )
     info = sandbox.seeded_with
     seconds = time.perf_counter() - started
     total = sum(sandbox.orders_seeded_in(store) for store in sandbox.stores)
     sizes = "".join(f"{count:,} orders in {name}, " for name, count in info["store_orders"].items())
     others = "other " if info["store_orders"] else ""
-    print(f"Sandbox reset: seed {info['seed']}, {sizes}{info['orders_per_store']:,} per {others}active"
-          f" store, as of {info['seeded_at']} ({total:,} orders in {seconds:.1f} s,"
-          f" {sandbox.db.path})")
+    print(
+        f"Sandbox reset: seed {info['seed']}, {sizes}{info['orders_per_store']:,} per {others}active"
+        f" store, as of {info['seeded_at']} ({total:,} orders in {seconds:.1f} s,"
+        f" {sandbox.db.path})"
+    )
     sandbox.close()
     return 0
 
@@ -199,8 +271,10 @@ def run_config(args: argparse.Namespace) -> int:
     import tomli_w
 
     host = f"[{args.host}]" if ":" in args.host else args.host
-    sys.stdout.write("# amazon-tui configuration for a sandbox served by"
-                     " `amazon-tui sandbox serve` (demo credentials, not secrets)\n")
+    sys.stdout.write(
+        "# amazon-tui configuration for a sandbox served by"
+        " `amazon-tui sandbox serve` (demo credentials, not secrets)\n"
+    )
     sys.stdout.write(tomli_w.dumps(sandbox_config(f"http://{host}:{args.port}", args.magento_auth)))
     return 0
 

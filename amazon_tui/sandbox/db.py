@@ -176,9 +176,7 @@ class Database:
 
     def amazon_order(self, order_id: str, seller_id: str | None = None) -> dict | None:
         """The order document; None when unknown or (with seller_id) another seller's."""
-        row = self.query_one(
-            "SELECT seller_id, doc FROM amazon_orders WHERE order_id = ?", (order_id,)
-        )
+        row = self.query_one("SELECT seller_id, doc FROM amazon_orders WHERE order_id = ?", (order_id,))
         if row is None or (seller_id is not None and row["seller_id"] != seller_id):
             return None
         return json.loads(row["doc"])

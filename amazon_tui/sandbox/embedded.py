@@ -34,7 +34,9 @@ class LazySandboxApp:
                 from amazon_tui.sandbox import Sandbox
 
                 self._db_path.parent.mkdir(parents=True, exist_ok=True)
-                self._sandbox = Sandbox(self._db_path, time_scale=DEMO_TIME_SCALE, feed_delay_seconds=DEMO_FEED_DELAY_SECONDS)
+                self._sandbox = Sandbox(
+                    self._db_path, time_scale=DEMO_TIME_SCALE, feed_delay_seconds=DEMO_FEED_DELAY_SECONDS
+                )
             return self._sandbox
 
     async def __call__(self, scope, receive, send) -> None:

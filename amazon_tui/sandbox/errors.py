@@ -4,8 +4,15 @@ from __future__ import annotations
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, details: str | None = None,
-                 *, parameters: dict | list | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: str | None = None,
+        *,
+        parameters: dict | list | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code

@@ -5,10 +5,20 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass
 
-FAULT_KINDS = frozenset({
-    "latency", "429", "500", "503", "timeout", "malformed_json", "schema_invalid",
-    "expired_token", "invalid_token", "magento_401",
-})
+FAULT_KINDS = frozenset(
+    {
+        "latency",
+        "429",
+        "500",
+        "503",
+        "timeout",
+        "malformed_json",
+        "schema_invalid",
+        "expired_token",
+        "invalid_token",
+        "magento_401",
+    }
+)
 DEFAULT_TIMEOUT_SECONDS = 300.0
 
 
@@ -28,8 +38,7 @@ class FaultSet:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
 
-    def add(self, operation: str, kind: str, *, count: int | None = None,
-            latency: float = 0.0) -> Fault:
+    def add(self, operation: str, kind: str, *, count: int | None = None, latency: float = 0.0) -> Fault:
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
         if count is not None and count < 1:

@@ -60,12 +60,17 @@ def process_acknowledgement_feed(
         return document_error(DOCUMENT_ERROR, f"The root element must be AmazonEnvelope, not {root.tag}.")
     message_type = (root.findtext("MessageType") or "").strip()
     if message_type != "OrderAcknowledgement":
-        return document_error(DOCUMENT_ERROR, f"MessageType {message_type or '(missing)'} does not"
-                                              " match the feed type POST_ORDER_ACKNOWLEDGEMENT_DATA.")
+        return document_error(
+            DOCUMENT_ERROR,
+            f"MessageType {message_type or '(missing)'} does not"
+            " match the feed type POST_ORDER_ACKNOWLEDGEMENT_DATA.",
+        )
     merchant = (root.findtext("Header/MerchantIdentifier") or "").strip()
     if merchant != seller_id:
-        return document_error(DOCUMENT_ERROR, f"MerchantIdentifier {merchant or '(missing)'} does"
-                                              " not match the seller who submitted the feed.")
+        return document_error(
+            DOCUMENT_ERROR,
+            f"MerchantIdentifier {merchant or '(missing)'} does not match the seller who submitted the feed.",
+        )
 
     results: list[ResultLine] = []
     changed: dict[str, dict] = {}
@@ -93,26 +98,35 @@ def _apply_message(message, position: int, now: datetime, find_order, changed: d
         return ResultLine(message_id, "Error", code, description, order_id or None), None
 
     if not order_id or status_code not in ("Success", "Failure"):
-        return error(MISSING_FIELD, "OrderAcknowledgement needs an AmazonOrderID and a StatusCode"
-                                    " of Success or Failure.")
+        return error(
+            MISSING_FIELD,
+            "OrderAcknowledgement needs an AmazonOrderID and a StatusCode of Success or Failure.",
+        )
     order = changed.get(order_id) or find_order(order_id)
     if order is None:
         return error(UNKNOWN_ORDER, f"The order id {order_id} was not found for this seller.")
     fulfillment = order["fulfillment"]
     if fulfillment["fulfilledBy"] == "AMAZON":
-        return error(AMAZON_FULFILLED, f"Order {order_id} is fulfilled by Amazon and cannot be"
-                                       " acknowledged or canceled by the seller.")
+        return error(
+            AMAZON_FULFILLED,
+            f"Order {order_id} is fulfilled by Amazon and cannot be acknowledged or canceled by the seller.",
+        )
     status = fulfillment["fulfillmentStatus"]
     if status_code == "Success":
         return None, None
     if status == "CANCELLED":
         return error(ALREADY_CANCELED, f"Order {order_id} has already been canceled.")
     if status in ("SHIPPED", "PARTIALLY_SHIPPED"):
-        return error(ALREADY_SHIPPED, f"Order {order_id} has shipped items and can no longer be"
-                                      " canceled. Use Seller Central for returns and refunds.")
+        return error(
+            ALREADY_SHIPPED,
+            f"Order {order_id} has shipped items and can no longer be"
+            " canceled. Use Seller Central for returns and refunds.",
+        )
     if status != "UNSHIPPED":
-        return error(NOT_YET_ACTIONABLE, f"Order {order_id} is {status} and cannot be canceled"
-                                         " with an order acknowledgement.")
+        return error(
+            NOT_YET_ACTIONABLE,
+            f"Order {order_id} is {status} and cannot be canceled with an order acknowledgement.",
+        )
 
     items_by_code = {item["orderItemId"]: item for item in order["orderItems"]}
     cancellations: list[tuple[dict, str | None]] = []
@@ -120,11 +134,16 @@ def _apply_message(message, position: int, now: datetime, find_order, changed: d
         code = (element.findtext("AmazonOrderItemCode") or "").strip()
         reason = (element.findtext("CancelReason") or "").strip() or None
         if code not in items_by_code:
-            return error(UNKNOWN_ITEM, f"AmazonOrderItemCode {code or '(missing)'} is not an item"
-                                       f" of order {order_id}.")
+            return error(
+                UNKNOWN_ITEM, f"AmazonOrderItemCode {code or '(missing)'} is not an item of order {order_id}."
+            )
         if reason is not None and reason not in MERCHANT_CANCEL_REASONS:
-            return error(INVALID_REASON, f"CancelReason {reason} is not valid. Valid values: "
-                                         + ", ".join(MERCHANT_CANCEL_REASONS) + ".")
+            return error(
+                INVALID_REASON,
+                f"CancelReason {reason} is not valid. Valid values: "
+                + ", ".join(MERCHANT_CANCEL_REASONS)
+                + ".",
+            )
         cancellations.append((items_by_code[code], reason))
     if not cancellations:  # a Failure without items cancels the whole order
         cancellations = [(item, None) for item in order["orderItems"]]

@@ -34,6 +34,7 @@ def not_found(what: str) -> ApiError:
 
 # documents ---------------------------------------------------------------------------------
 
+
 def create_document(sandbox: Sandbox, seller_id: str, content_type: str) -> str:
     document_id = f"amzn1.tortuga.4.na.{uuid.uuid4()}"
     sandbox.db.execute(
@@ -44,50 +45,60 @@ def create_document(sandbox: Sandbox, seller_id: str, content_type: str) -> str:
     return document_id
 
 
-def presigned_url(sandbox: Sandbox, base_url: str, action: str, document_id: str,
-                  extra: str = "") -> str:
+def presigned_url(sandbox: Sandbox, base_url: str, action: str, document_id: str, extra: str = "") -> str:
     expires = int((sandbox.clock() + URL_LIFETIME).timestamp())
     sig = signature(sandbox.signing_key, action, document_id, expires, extra)
     url = f"{base_url}/_bucket/{action}/{document_id}?expires={expires}&sig={sig}"
     return f"{url}&ce={extra}" if extra else url
 
 
-def check_presigned(sandbox: Sandbox, action: str, document_id: str, expires: str, sig: str,
-                    extra: str = "") -> None:
+def check_presigned(
+    sandbox: Sandbox, action: str, document_id: str, expires: str, sig: str, extra: str = ""
+) -> None:
     """Raise the S3-style 403 unless the URL was signed by this sandbox and is unexpired."""
-    if not expires.isdigit() or not signature_matches(sandbox.signing_key, action, document_id,
-                                                      int(expires), extra, sig):
-        raise ApiError(403, "SignatureDoesNotMatch", "The request signature we calculated does"
-                       " not match the signature you provided. Check your key and signing method.")
+    if not expires.isdigit() or not signature_matches(
+        sandbox.signing_key, action, document_id, int(expires), extra, sig
+    ):
+        raise ApiError(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does"
+            " not match the signature you provided. Check your key and signing method.",
+        )
     if sandbox.clock().timestamp() > int(expires):
         raise ApiError(403, "AccessDenied", "Request has expired")
 
 
 def store_upload(sandbox: Sandbox, document_id: str, content_type: str, body: bytes) -> str:
     """Keep the uploaded bytes; returns the ETag. The Content-Type must be the one signed."""
-    row = sandbox.db.query_one("SELECT content_type FROM documents WHERE document_id = ?",
-                               (document_id,))
+    row = sandbox.db.query_one("SELECT content_type FROM documents WHERE document_id = ?", (document_id,))
     if row is None:
         raise ApiError(404, "NoSuchKey", "The specified key does not exist.")
     if content_type.strip() != row["content_type"].strip():
-        raise ApiError(403, "SignatureDoesNotMatch", "The request signature we calculated does not"
-                       f" match the signature you provided: Content-Type must be"
-                       f" {row['content_type']!r} as given to createFeedDocument.")
-    sandbox.db.execute("UPDATE documents SET content = ? WHERE document_id = ?",
-                       (body, document_id))
-    return hashlib.md5(body).hexdigest()  # noqa: S324 - an ETag, not security
+        raise ApiError(
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not"
+            f" match the signature you provided: Content-Type must be"
+            f" {row['content_type']!r} as given to createFeedDocument.",
+        )
+    sandbox.db.execute("UPDATE documents SET content = ? WHERE document_id = ?", (body, document_id))
+    return hashlib.md5(body).hexdigest()
 
 
-def document_info(sandbox: Sandbox, seller_id: str, document_id: str, base_url: str,
-                  content_encoding_header: bool) -> dict:
+def document_info(
+    sandbox: Sandbox, seller_id: str, document_id: str, base_url: str, content_encoding_header: bool
+) -> dict:
     row = sandbox.db.query_one(
-        "SELECT compression FROM documents WHERE document_id = ? AND seller_id = ?",
-        (document_id, seller_id))
+        "SELECT compression FROM documents WHERE document_id = ? AND seller_id = ?", (document_id, seller_id)
+    )
     if row is None:
         raise not_found("feed document")
     gzip_header = "gzip" if content_encoding_header and row["compression"] == "GZIP" else ""
-    info = {"feedDocumentId": document_id,
-            "url": presigned_url(sandbox, base_url, "download", document_id, gzip_header)}
+    info = {
+        "feedDocumentId": document_id,
+        "url": presigned_url(sandbox, base_url, "download", document_id, gzip_header),
+    }
     if row["compression"]:
         info["compressionAlgorithm"] = row["compression"]
     return info
@@ -95,8 +106,8 @@ def document_info(sandbox: Sandbox, seller_id: str, document_id: str, base_url: 
 
 def document_content(sandbox: Sandbox, document_id: str) -> tuple[bytes, str, str | None]:
     row = sandbox.db.query_one(
-        "SELECT content, content_type, compression FROM documents WHERE document_id = ?",
-        (document_id,))
+        "SELECT content, content_type, compression FROM documents WHERE document_id = ?", (document_id,)
+    )
     if row is None or row["content"] is None:
         raise ApiError(404, "NoSuchKey", "The specified key does not exist.")
     return bytes(row["content"]), row["content_type"], row["compression"]
@@ -104,25 +115,38 @@ def document_content(sandbox: Sandbox, document_id: str) -> tuple[bytes, str, st
 
 # feeds -------------------------------------------------------------------------------------
 
-def create_feed(sandbox: Sandbox, seller_id: str, feed_type: str, marketplace_ids: list[str],
-                document_id: str) -> str:
+
+def create_feed(
+    sandbox: Sandbox, seller_id: str, feed_type: str, marketplace_ids: list[str], document_id: str
+) -> str:
     store_marketplace = sandbox.store_of(seller_id).marketplace_id
     if store_marketplace not in marketplace_ids or any(
-            not isinstance(market, str) for market in marketplace_ids):
-        raise ApiError(400, "InvalidInput", "marketplaceIds must name the seller's marketplace.",
-                       f"This seller sells on {store_marketplace}.")
-    owner = sandbox.db.query_one("SELECT seller_id FROM documents WHERE document_id = ?",
-                                 (document_id,))
+        not isinstance(market, str) for market in marketplace_ids
+    ):
+        raise ApiError(
+            400,
+            "InvalidInput",
+            "marketplaceIds must name the seller's marketplace.",
+            f"This seller sells on {store_marketplace}.",
+        )
+    owner = sandbox.db.query_one("SELECT seller_id FROM documents WHERE document_id = ?", (document_id,))
     if owner is None or owner["seller_id"] != seller_id:
-        raise ApiError(400, "InvalidInput", "inputFeedDocumentId is not a feed document of this"
-                       " seller.", document_id)
+        raise ApiError(
+            400, "InvalidInput", "inputFeedDocumentId is not a feed document of this seller.", document_id
+        )
     with sandbox.db.transaction():
         feed_id = str(FEED_ID_BASE + sandbox.db.next_sequence("feed_sequence"))
         sandbox.db.execute(
             "INSERT INTO feeds (feed_id, seller_id, feed_type, marketplace_ids, input_document_id,"
             " created_time, processing_status) VALUES (?, ?, ?, ?, ?, ?, 'IN_QUEUE')",
-            (feed_id, seller_id, feed_type, json.dumps(marketplace_ids), document_id,
-             sandbox.clock().isoformat()),
+            (
+                feed_id,
+                seller_id,
+                feed_type,
+                json.dumps(marketplace_ids),
+                document_id,
+                sandbox.clock().isoformat(),
+            ),
         )
     return feed_id
 
@@ -146,8 +170,9 @@ def feed_view(row) -> dict:
 
 
 def get_feed(sandbox: Sandbox, seller_id: str, feed_id: str) -> dict:
-    row = sandbox.db.query_one("SELECT * FROM feeds WHERE feed_id = ? AND seller_id = ?",
-                               (feed_id, seller_id))
+    row = sandbox.db.query_one(
+        "SELECT * FROM feeds WHERE feed_id = ? AND seller_id = ?", (feed_id, seller_id)
+    )
     if row is None:
         raise not_found("feed")
     return feed_view(row)
@@ -156,18 +181,22 @@ def get_feed(sandbox: Sandbox, seller_id: str, feed_id: str) -> dict:
 def cancel_feed(sandbox: Sandbox, seller_id: str, feed_id: str) -> None:
     feed = get_feed(sandbox, seller_id, feed_id)
     if feed["processingStatus"] != "IN_QUEUE":
-        raise ApiError(400, "InvalidInput", "Only feeds that are IN_QUEUE can be cancelled.",
-                       f"Feed {feed_id} is {feed['processingStatus']}.")
+        raise ApiError(
+            400,
+            "InvalidInput",
+            "Only feeds that are IN_QUEUE can be cancelled.",
+            f"Feed {feed_id} is {feed['processingStatus']}.",
+        )
     sandbox.db.execute(
-        "UPDATE feeds SET processing_status = 'CANCELLED', processing_end_time = ?"
-        " WHERE feed_id = ?", (sandbox.clock().isoformat(), feed_id))
+        "UPDATE feeds SET processing_status = 'CANCELLED', processing_end_time = ? WHERE feed_id = ?",
+        (sandbox.clock().isoformat(), feed_id),
+    )
 
 
 def settle_feeds(sandbox: Sandbox) -> None:
     """Move every unfinished feed along to where the clock says it should be."""
     now = sandbox.clock()
-    pending = sandbox.db.query(
-        "SELECT * FROM feeds WHERE processing_status IN ('IN_QUEUE', 'IN_PROGRESS')")
+    pending = sandbox.db.query("SELECT * FROM feeds WHERE processing_status IN ('IN_QUEUE', 'IN_PROGRESS')")
     for row in pending:
         created = parse_iso(row["created_time"])
         delay = timedelta(seconds=sandbox.feed_delay_seconds / sandbox.time_scale)
@@ -177,33 +206,44 @@ def settle_feeds(sandbox: Sandbox) -> None:
             sandbox.db.execute(
                 "UPDATE feeds SET processing_status = 'IN_PROGRESS', processing_start_time = ?"
                 " WHERE feed_id = ? AND processing_status = 'IN_QUEUE'",
-                ((created + delay / 2).isoformat(), row["feed_id"]))
+                ((created + delay / 2).isoformat(), row["feed_id"]),
+            )
 
 
 def _finish(sandbox: Sandbox, feed_id: str, now: datetime, started: datetime) -> None:
     """Process the feed once: apply it to the orders and store its report."""
     db = sandbox.db
     with db.transaction():
-        row = db.query_one("SELECT * FROM feeds WHERE feed_id = ?"
-                           " AND processing_status IN ('IN_QUEUE', 'IN_PROGRESS')", (feed_id,))
+        row = db.query_one(
+            "SELECT * FROM feeds WHERE feed_id = ? AND processing_status IN ('IN_QUEUE', 'IN_PROGRESS')",
+            (feed_id,),
+        )
         if row is None:
             return
         seller_id = row["seller_id"]
-        content = db.query_one("SELECT content FROM documents WHERE document_id = ?",
-                               (row["input_document_id"],))["content"]
-        problem = ("The feed document was never uploaded to its upload URL." if content is None
-                   else None if row["feed_type"] in SUPPORTED_FEED_TYPES
-                   else f"The sandbox does not process {row['feed_type']} feeds.")
+        content = db.query_one(
+            "SELECT content FROM documents WHERE document_id = ?", (row["input_document_id"],)
+        )["content"]
+        problem = (
+            "The feed document was never uploaded to its upload URL."
+            if content is None
+            else None
+            if row["feed_type"] in SUPPORTED_FEED_TYPES
+            else f"The sandbox does not process {row['feed_type']} feeds."
+        )
         changed_orders: list[dict] = []
         if problem:
             status = "FATAL"
-            report = processing_report(seller_id, feed_id, 0, 0,
-                                       [ResultLine(0, "Error", 5000, problem)])
+            report = processing_report(seller_id, feed_id, 0, 0, [ResultLine(0, "Error", 5000, problem)])
         else:
             status = "DONE"
             outcome = process_acknowledgement_feed(
-                bytes(content), seller_id=seller_id, feed_id=feed_id, now=now,
-                find_order=lambda order_id: db.amazon_order(order_id, seller_id))
+                bytes(content),
+                seller_id=seller_id,
+                feed_id=feed_id,
+                now=now,
+                find_order=lambda order_id: db.amazon_order(order_id, seller_id),
+            )
             for order in outcome.changed_orders:
                 db.save_amazon_order(order)
             changed_orders = list(outcome.changed_orders)
@@ -215,8 +255,14 @@ def _finish(sandbox: Sandbox, feed_id: str, now: datetime, started: datetime) ->
         db.execute(
             "INSERT INTO documents (document_id, seller_id, content_type, compression, content,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (document_id, seller_id, REPORT_CONTENT_TYPE, "GZIP" if compress else None,
-             gzip.compress(report, mtime=0) if compress else report, iso(now)),
+            (
+                document_id,
+                seller_id,
+                REPORT_CONTENT_TYPE,
+                "GZIP" if compress else None,
+                gzip.compress(report, mtime=0) if compress else report,
+                iso(now),
+            ),
         )
         db.execute(
             "UPDATE feeds SET processing_status = ?, processing_start_time = ?,"
@@ -228,18 +274,29 @@ def _finish(sandbox: Sandbox, feed_id: str, now: datetime, started: datetime) ->
     sandbox.notifier.feed_finished(seller_id, feed_id, row["feed_type"], status, document_id, now)
 
 
-def list_feeds(sandbox: Sandbox, seller_id: str, *, feed_types: list[str],
-               statuses: list[str], marketplace_ids: list[str], since: datetime,
-               until: datetime, page_size: int, offset: int) -> tuple[list[dict], bool]:
+def list_feeds(
+    sandbox: Sandbox,
+    seller_id: str,
+    *,
+    feed_types: list[str],
+    statuses: list[str],
+    marketplace_ids: list[str],
+    since: datetime,
+    until: datetime,
+    page_size: int,
+    offset: int,
+) -> tuple[list[dict], bool]:
     """A page of the seller's feeds, newest first, and whether more follow."""
     rows = sandbox.db.query(
-        "SELECT * FROM feeds WHERE seller_id = ? ORDER BY created_time DESC, feed_id DESC",
-        (seller_id,))
-    feeds = [feed_view(row) for row in rows
-             if (not feed_types or row["feed_type"] in feed_types)
-             and (not statuses or row["processing_status"] in statuses)
-             and (not marketplace_ids
-                  or set(marketplace_ids) & set(json.loads(row["marketplace_ids"])))
-             and since <= parse_iso(row["created_time"]) <= until]
-    page = feeds[offset:offset + page_size]
+        "SELECT * FROM feeds WHERE seller_id = ? ORDER BY created_time DESC, feed_id DESC", (seller_id,)
+    )
+    feeds = [
+        feed_view(row)
+        for row in rows
+        if (not feed_types or row["feed_type"] in feed_types)
+        and (not statuses or row["processing_status"] in statuses)
+        and (not marketplace_ids or set(marketplace_ids) & set(json.loads(row["marketplace_ids"])))
+        and since <= parse_iso(row["created_time"]) <= until
+    ]
+    page = feeds[offset : offset + page_size]
     return page, len(feeds) > offset + page_size

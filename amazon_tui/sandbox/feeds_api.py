@@ -79,13 +79,22 @@ async def get_feeds(sandbox, request: Request, context: RequestContext) -> JSONR
             "feed_types": feed_types,
             "statuses": enum_list_param(request, "processingStatuses", PROCESSING_STATUSES),
             "marketplace_ids": list_param(request, "marketplaceIds"),
-            "since": iso(since), "until": iso(until),
-            "page_size": int_param(request, "pageSize", 10, 1, 100), "offset": 0,
+            "since": iso(since),
+            "until": iso(until),
+            "page_size": int_param(request, "pageSize", 10, 1, 100),
+            "offset": 0,
         }
     page, more = feeds.list_feeds(
-        sandbox, context.seller_id, feed_types=query["feed_types"], statuses=query["statuses"],
-        marketplace_ids=query["marketplace_ids"], since=parse_iso(query["since"]),
-        until=parse_iso(query["until"]), page_size=query["page_size"], offset=query["offset"])
+        sandbox,
+        context.seller_id,
+        feed_types=query["feed_types"],
+        statuses=query["statuses"],
+        marketplace_ids=query["marketplace_ids"],
+        since=parse_iso(query["since"]),
+        until=parse_iso(query["until"]),
+        page_size=query["page_size"],
+        offset=query["offset"],
+    )
     body: dict = {"feeds": page}
     if more:
         query["offset"] += query["page_size"]
@@ -95,6 +104,7 @@ async def get_feeds(sandbox, request: Request, context: RequestContext) -> JSONR
 
 async def get_feed_document(sandbox, request: Request, context: RequestContext) -> JSONResponse:
     header = request.query_params.get("enableContentEncodingUrlHeader", "false").lower() == "true"
-    info = feeds.document_info(sandbox, context.seller_id, request.path_params["feedDocumentId"],
-                               base_url(request), header)
+    info = feeds.document_info(
+        sandbox, context.seller_id, request.path_params["feedDocumentId"], base_url(request), header
+    )
     return JSONResponse(info)

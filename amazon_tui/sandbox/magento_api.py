@@ -59,16 +59,20 @@ async def refund(sandbox, request: Request, context: RequestContext) -> JSONResp
         order = _order(sandbox, request)
         if order["state"] == "closed" or order.get("total_refunded", 0) >= order["grand_total"]:
             raise ApiError(400, "", NO_CREDIT_MEMO)
-        refundable = {item["item_id"]: item["qty_invoiced"] - item["qty_refunded"]
-                      for item in order["items"]}
-        requested = body.get("items") or [{"order_item_id": item_id, "qty": qty}
-                                          for item_id, qty in refundable.items() if qty]
+        refundable = {item["item_id"]: item["qty_invoiced"] - item["qty_refunded"] for item in order["items"]}
+        requested = body.get("items") or [
+            {"order_item_id": item_id, "qty": qty} for item_id, qty in refundable.items() if qty
+        ]
         for line in requested:
             item_id, qty = line.get("order_item_id"), line.get("qty", 0)
             if item_id not in refundable or not 0 <= qty <= refundable[item_id]:
-                raise ApiError(400, "", "Creditmemo Document Validation Error(s):\nThe quantity"
-                               " to creditmemo must not be greater than the unrefunded quantity"
-                               f" for order item {item_id}.")
+                raise ApiError(
+                    400,
+                    "",
+                    "Creditmemo Document Validation Error(s):\nThe quantity"
+                    " to creditmemo must not be greater than the unrefunded quantity"
+                    f" for order item {item_id}.",
+                )
         now = sandbox.clock()
         comment = (body.get("comment") or {}).get("comment") if body.get("appendComment") else None
         memo_total = _record_refund(order, requested, body.get("arguments") or {})
@@ -78,8 +82,11 @@ async def refund(sandbox, request: Request, context: RequestContext) -> JSONResp
             add_history(order, comment, now, None)
         cursor = sandbox.db.execute(
             "INSERT INTO credit_memos (order_id, doc) VALUES (?, ?)",
-            (order["entity_id"], json.dumps({"grand_total": memo_total, "items": requested,
-                                             "offline": True})))
+            (
+                order["entity_id"],
+                json.dumps({"grand_total": memo_total, "items": requested, "offline": True}),
+            ),
+        )
         sandbox.db.save_magento_order(order)
     return JSONResponse(cursor.lastrowid)
 
@@ -101,10 +108,19 @@ def _record_refund(order: dict, requested: list[dict], arguments: dict) -> float
     shipping = arguments.get("shipping_amount")
     shipping = remaining_shipping if shipping is None else min(float(shipping), remaining_shipping)
     order["shipping_refunded"] = round(order.get("shipping_refunded", 0) + shipping, 2)
-    total = round(total + shipping + float(arguments.get("adjustment_positive", 0))
-                  - float(arguments.get("adjustment_negative", 0)), 2)
-    for key in ("total_refunded", "base_total_refunded", "total_offline_refunded",
-                "base_total_offline_refunded"):
+    total = round(
+        total
+        + shipping
+        + float(arguments.get("adjustment_positive", 0))
+        - float(arguments.get("adjustment_negative", 0)),
+        2,
+    )
+    for key in (
+        "total_refunded",
+        "base_total_refunded",
+        "total_offline_refunded",
+        "base_total_offline_refunded",
+    ):
         order[key] = round(min(order.get(key, 0) + total, order["grand_total"]), 2)
     return total
 
@@ -113,13 +129,22 @@ async def add_comment(sandbox, request: Request, context: RequestContext) -> JSO
     body = await _body(request)
     history = body.get("statusHistory")
     if not isinstance(history, dict) or not isinstance(history.get("comment", ""), str):
-        raise ApiError(400, "", '"%fieldName" is required. Enter and try again.',
-                       parameters={"fieldName": "statusHistory"})
+        raise ApiError(
+            400,
+            "",
+            '"%fieldName" is required. Enter and try again.',
+            parameters={"fieldName": "statusHistory"},
+        )
     with sandbox.mutation_lock:
         order = _order(sandbox, request)
-        add_history(order, history.get("comment", ""), sandbox.clock(), history.get("status"),
-                    visible_on_front=int(history.get("is_visible_on_front", 0) or 0),
-                    customer_notified=history.get("is_customer_notified"))
+        add_history(
+            order,
+            history.get("comment", ""),
+            sandbox.clock(),
+            history.get("status"),
+            visible_on_front=int(history.get("is_visible_on_front", 0) or 0),
+            customer_notified=history.get("is_customer_notified"),
+        )
         sandbox.db.save_magento_order(order)
     return JSONResponse(True)
 
@@ -132,6 +157,10 @@ async def admin_token(sandbox, request: Request, context: RequestContext) -> JSO
     if sandbox.magento_two_factor:  # Magento_TwoFactorAuth: tokens only through the 2FA providers' endpoints
         raise ApiError(401, "", TWO_FACTOR_REQUIRED)
     if username != MAGENTO_ADMIN_USERNAME or password != MAGENTO_ADMIN_PASSWORD:
-        raise ApiError(401, "", "The account sign-in was incorrect or your account is disabled"
-                       " temporarily. Please wait and try again later.")
+        raise ApiError(
+            401,
+            "",
+            "The account sign-in was incorrect or your account is disabled"
+            " temporarily. Please wait and try again later.",
+        )
     return JSONResponse(sandbox.issue_magento_admin_token())

@@ -35,8 +35,7 @@ def build_magento_order(
     currency = store.currency
     created = datetime.fromisoformat(amazon["createdTime"])
     updated = datetime.fromisoformat(amazon["lastUpdatedTime"])
-    proceeds = {part["type"]: float(part["subtotal"]["amount"])
-                for part in amazon["proceeds"]["breakdowns"]}
+    proceeds = {part["type"]: float(part["subtotal"]["amount"]) for part in amazon["proceeds"]["breakdowns"]}
     subtotal = round(proceeds.get("ITEM", 0.0), 2)
     shipping = round(proceeds.get("SHIPPING", 0.0), 2)
     tax = round(proceeds.get("TAX", 0.0), 2)
@@ -44,14 +43,19 @@ def build_magento_order(
     first, last, email = _customer(amazon, store)
     address = _address(amazon, store, entity_id, email, first, last)
     created_at = magento_time(created)
-    items = [_item(entity_id, index, item, store, created_at)
-             for index, item in enumerate(amazon["orderItems"])]
+    items = [
+        _item(entity_id, index, item, store, created_at) for index, item in enumerate(amazon["orderItems"])
+    ]
     state, status = magento_status_for(amazon["fulfillment"]["fulfillmentStatus"])
     totals = {
-        "base_shipping_amount": shipping, "base_shipping_discount_amount": 0,
-        "base_shipping_incl_tax": shipping, "base_shipping_tax_amount": 0,
-        "shipping_amount": shipping, "shipping_discount_amount": 0,
-        "shipping_discount_tax_compensation_amount": 0, "shipping_incl_tax": shipping,
+        "base_shipping_amount": shipping,
+        "base_shipping_discount_amount": 0,
+        "base_shipping_incl_tax": shipping,
+        "base_shipping_tax_amount": 0,
+        "shipping_amount": shipping,
+        "shipping_discount_amount": 0,
+        "shipping_discount_tax_compensation_amount": 0,
+        "shipping_incl_tax": shipping,
         "shipping_tax_amount": 0,
     }
     order = {
@@ -133,19 +137,21 @@ def build_magento_order(
         },
         "status_histories": [],
         "extension_attributes": {
-            "shipping_assignments": [{
-                "shipping": {
-                    "address": {**address, "address_type": "shipping",
-                                "entity_id": entity_id * 2 - 1},
-                    "method": "amazonshipping_amazonshipping",
-                    "total": totals,
-                },
-                "items": items,
-            }],
+            "shipping_assignments": [
+                {
+                    "shipping": {
+                        "address": {**address, "address_type": "shipping", "entity_id": entity_id * 2 - 1},
+                        "method": "amazonshipping_amazonshipping",
+                        "total": totals,
+                    },
+                    "items": items,
+                }
+            ],
         },
     }
-    add_history(order, f"Amazon order {amazon['orderId']} imported by Amazon Sales Channel.",
-                created, "processing")
+    add_history(
+        order, f"Amazon order {amazon['orderId']} imported by Amazon Sales Channel.", created, "processing"
+    )
     if status == "complete":
         add_history(order, "Status updated to Shipped.", updated, "complete")
     if status == "closed":
@@ -153,8 +159,15 @@ def build_magento_order(
     return order
 
 
-def add_history(order: dict, comment: str, when: datetime, status: str | None,
-                *, visible_on_front: int = 0, customer_notified: int | None = None) -> dict:
+def add_history(
+    order: dict,
+    comment: str,
+    when: datetime,
+    status: str | None,
+    *,
+    visible_on_front: int = 0,
+    customer_notified: int | None = None,
+) -> dict:
     """Prepend a comment (Magento lists the newest first); the order takes its status."""
     histories = order["status_histories"]
     entry = {
@@ -180,8 +193,12 @@ def close_as_refunded(order: dict, when: datetime, comment: str | None) -> None:
         item["qty_refunded"] = item["qty_invoiced"]
         item["amount_refunded"] = item["row_total"]
         item["base_amount_refunded"] = item["row_total"]
-    for key in ("total_refunded", "base_total_refunded", "total_offline_refunded",
-                "base_total_offline_refunded"):
+    for key in (
+        "total_refunded",
+        "base_total_refunded",
+        "total_offline_refunded",
+        "base_total_offline_refunded",
+    ):
         order[key] = order["grand_total"]
     order["subtotal_refunded"] = order["subtotal"]
     order["shipping_refunded"] = order["shipping_amount"]
@@ -209,11 +226,11 @@ def _customer(amazon: dict, store: SandboxStore) -> tuple[str, str, str]:
     return first, last or first, buyer.get("buyerEmail", "")
 
 
-def _address(amazon: dict, store: SandboxStore, entity_id: int, email: str, first: str,
-             last: str) -> dict:
+def _address(amazon: dict, store: SandboxStore, entity_id: int, email: str, first: str, last: str) -> dict:
     delivery = (amazon.get("recipient") or {}).get("deliveryAddress") or {}
-    street = [line for line in (delivery.get("addressLine1"), delivery.get("addressLine2"))
-              if line] or ["Not provided by Amazon"]
+    street = [line for line in (delivery.get("addressLine1"), delivery.get("addressLine2")) if line] or [
+        "Not provided by Amazon"
+    ]
     address = {
         "city": delivery.get("city", "Not provided by Amazon"),
         "country_id": delivery.get("countryCode", store.country_code),
@@ -231,14 +248,16 @@ def _address(amazon: dict, store: SandboxStore, entity_id: int, email: str, firs
     return address
 
 
-def _item(entity_id: int, index: int, amazon_item: dict, store: SandboxStore,
-          stamp: str) -> dict:
+def _item(entity_id: int, index: int, amazon_item: dict, store: SandboxStore, stamp: str) -> dict:
     product = amazon_item["product"]
     qty = amazon_item["quantityOrdered"]
     price = float(product["price"]["unitPrice"]["amount"])
     row_total = round(price * qty, 2)
-    tax = sum(float(part["subtotal"]["amount"])
-              for part in amazon_item["proceeds"]["breakdowns"] if part["type"] == "TAX")
+    tax = sum(
+        float(part["subtotal"]["amount"])
+        for part in amazon_item["proceeds"]["breakdowns"]
+        if part["type"] == "TAX"
+    )
     return {
         "amount_refunded": 0,
         "base_amount_refunded": 0,

@@ -11,11 +11,23 @@ from .db import Database
 from .errors import ApiError
 
 FILTER_KEY = re.compile(
-    r"^searchCriteria\[filter_groups\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type)\]$")
+    r"^searchCriteria\[filter_groups\]\[(\d+)\]\[filters\]\[(\d+)\]\[(field|value|condition_type)\]$"
+)
 SORT_KEY = re.compile(r"^searchCriteria\[sortOrders\]\[(\d+)\]\[(field|direction)\]$")
 FIELD_NAME = re.compile(r"^[a-z_]+$")
-COMPARISONS = {"eq": "=", "neq": "!=", "gt": ">", "gteq": ">=", "moreq": ">=", "lt": "<",
-               "lteq": "<=", "from": ">=", "to": "<=", "like": "LIKE", "nlike": "NOT LIKE"}
+COMPARISONS = {
+    "eq": "=",
+    "neq": "!=",
+    "gt": ">",
+    "gteq": ">=",
+    "moreq": ">=",
+    "lt": "<",
+    "lteq": "<=",
+    "from": ">=",
+    "to": "<=",
+    "like": "LIKE",
+    "nlike": "NOT LIKE",
+}
 SET_CONDITIONS = {"in": "IN", "nin": "NOT IN"}
 NULL_CONDITIONS = {"null": "IS NULL", "notnull": "IS NOT NULL"}
 # order fields the magento_orders table mirrors in columns: {name: numeric?}
@@ -46,8 +58,7 @@ def bad_request(message: str, **parameters) -> ApiError:
 
 def parse_search_criteria(query: list[tuple[str, str]]) -> SearchCriteria:
     if not any(key.startswith("searchCriteria") for key, _ in query):
-        raise bad_request('"%fieldName" is required. Enter and try again.',
-                          fieldName="searchCriteria")
+        raise bad_request('"%fieldName" is required. Enter and try again.', fieldName="searchCriteria")
     groups: dict[int, dict[int, dict]] = {}
     sorts: dict[int, dict] = {}
     criteria = SearchCriteria()
@@ -59,8 +70,11 @@ def parse_search_criteria(query: list[tuple[str, str]]) -> SearchCriteria:
             sorts.setdefault(int(match[1]), {})[match[2]] = value
         elif key in ("searchCriteria[pageSize]", "searchCriteria[currentPage]"):
             if not value.isdigit():
-                raise bad_request('Invalid value of "%value" provided for the %fieldName field.',
-                                  value=value, fieldName=key[15:-1])
+                raise bad_request(
+                    'Invalid value of "%value" provided for the %fieldName field.',
+                    value=value,
+                    fieldName=key[15:-1],
+                )
             if key.endswith("[pageSize]"):
                 criteria.page_size = int(value)
             else:
@@ -69,10 +83,14 @@ def parse_search_criteria(query: list[tuple[str, str]]) -> SearchCriteria:
         filters = []
         for raw in (group[index] for index in sorted(group)):
             if "field" not in raw:
-                raise bad_request('"%fieldName" is required. Enter and try again.',
-                                  fieldName="field")
-            filters.append({"field": raw["field"], "value": raw.get("value", ""),
-                            "condition_type": raw.get("condition_type", "eq")})
+                raise bad_request('"%fieldName" is required. Enter and try again.', fieldName="field")
+            filters.append(
+                {
+                    "field": raw["field"],
+                    "value": raw.get("value", ""),
+                    "condition_type": raw.get("condition_type", "eq"),
+                }
+            )
         criteria.filter_groups.append(filters)
     for index in sorted(sorts):
         sort = sorts[index]
@@ -94,8 +112,9 @@ def search_magento_orders(db: Database, criteria: SearchCriteria) -> tuple[list[
             params.extend(values)
         where.append("(" + " OR ".join(clauses) + ")")
     where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-    order_sql = ", ".join(f"{_column(db, sort['field'])[0]} {sort['direction']}"
-                          for sort in criteria.sort_orders)
+    order_sql = ", ".join(
+        f"{_column(db, sort['field'])[0]} {sort['direction']}" for sort in criteria.sort_orders
+    )
     order_sql = f" ORDER BY {order_sql + ', ' if order_sql else ''}entity_id ASC"
     total = db.query_one(f"SELECT COUNT(*) AS n FROM magento_orders{where_sql}", params)["n"]
     page_sql = ""
@@ -110,8 +129,10 @@ def _column(db: Database, name: str) -> tuple[str, bool]:
     """(SQL expression, numeric?) for a top-level scalar field of the order."""
     if not FIELD_NAME.match(name):
         raise bad_request('"%fieldName" is not a valid search field.', fieldName=name)
-    row = db.query_one(f"SELECT json_type(doc, '$.{name}') AS kind FROM magento_orders"
-                       f" WHERE json_type(doc, '$.{name}') IS NOT NULL LIMIT 1")
+    row = db.query_one(
+        f"SELECT json_type(doc, '$.{name}') AS kind FROM magento_orders"
+        f" WHERE json_type(doc, '$.{name}') IS NOT NULL LIMIT 1"
+    )
     kind = row["kind"] if row else None
     unknown = kind is None and db.query_one("SELECT 1 FROM magento_orders LIMIT 1") is not None
     if unknown or kind in ("object", "array"):
@@ -130,8 +151,11 @@ def _condition(db: Database, item: dict) -> tuple[str, list]:
             try:
                 return float(raw)
             except ValueError:
-                raise bad_request('Invalid value of "%value" provided for the %fieldName field.',
-                                  value=raw, fieldName=item["field"]) from None
+                raise bad_request(
+                    'Invalid value of "%value" provided for the %fieldName field.',
+                    value=raw,
+                    fieldName=item["field"],
+                ) from None
         return raw.replace("T", " ") if item["field"].endswith("_at") else raw
 
     if condition in COMPARISONS:
@@ -182,6 +206,5 @@ def apply_fields(value, tree: dict):
     if isinstance(value, list):
         return [apply_fields(element, tree) for element in value]
     if isinstance(value, dict):
-        return {key: apply_fields(value[key], subtree) for key, subtree in tree.items()
-                if key in value}
+        return {key: apply_fields(value[key], subtree) for key, subtree in tree.items() if key in value}
     return value

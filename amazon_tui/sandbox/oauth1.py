@@ -45,7 +45,9 @@ def header_params(authorization: str) -> dict[str, str] | None:
     return params
 
 
-def base_string(method: str, scheme: str, host: str, port: int | None, path: str, query: str, oauth: dict[str, str]) -> str:
+def base_string(
+    method: str, scheme: str, host: str, port: int | None, path: str, query: str, oauth: dict[str, str]
+) -> str:
     """RFC 5849 3.4.1: METHOD&base-uri&normalized-parameters, each part percent-encoded."""
     default = {"http": 80, "https": 443}.get(scheme.lower())
     authority = host.lower() + (f":{port}" if port and port != default else "")
@@ -70,7 +72,16 @@ class OAuthVerifier:
         self._nonces: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def verify(self, method: str, scheme: str, host: str, port: int | None, path: str, query: str, oauth: dict[str, str]) -> None:
+    def verify(
+        self,
+        method: str,
+        scheme: str,
+        host: str,
+        port: int | None,
+        path: str,
+        query: str,
+        oauth: dict[str, str],
+    ) -> None:
         """Return when the request is signed by the integration; raise Magento's 401 otherwise."""
         name = oauth.get("oauth_signature_method", "")
         if name not in HASHES:
@@ -86,7 +97,12 @@ class OAuthVerifier:
             raise ApiError(401, "", TIMESTAMP_INVALID) from None
         if abs(now - stamp) > TIMESTAMP_WINDOW:
             raise ApiError(401, "", TIMESTAMP_INVALID)
-        expected = signature(name, base_string(method, scheme, host, port, path, query, oauth), self.consumer_secret, self.token_secret)
+        expected = signature(
+            name,
+            base_string(method, scheme, host, port, path, query, oauth),
+            self.consumer_secret,
+            self.token_secret,
+        )
         if not hmac.compare_digest(oauth.get("oauth_signature", ""), expected):
             raise ApiError(401, "", SIGNATURE_INVALID)
         nonce = oauth.get("oauth_nonce", "")

@@ -15,14 +15,28 @@ from .params import date_param, enum_list_param, int_param, list_param
 from .pipeline import RequestContext
 from .projection import INCLUDED_DATA, project_order
 
-FULFILLMENT_STATUSES = ("PENDING_AVAILABILITY", "PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED",
-                        "SHIPPED", "CANCELLED", "UNFULFILLABLE")
+FULFILLMENT_STATUSES = (
+    "PENDING_AVAILABILITY",
+    "PENDING",
+    "UNSHIPPED",
+    "PARTIALLY_SHIPPED",
+    "SHIPPED",
+    "CANCELLED",
+    "UNFULFILLABLE",
+)
 FULFILLED_BY = ("MERCHANT", "AMAZON")
 BEFORE_MARGIN = timedelta(minutes=2)
 TOKEN_LIFETIME = timedelta(hours=24)
 ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
-FILTER_PARAMS = ("createdAfter", "createdBefore", "lastUpdatedAfter", "lastUpdatedBefore",
-                 "marketplaceIds", "fulfillmentStatuses", "fulfilledBy")
+FILTER_PARAMS = (
+    "createdAfter",
+    "createdBefore",
+    "lastUpdatedAfter",
+    "lastUpdatedBefore",
+    "marketplaceIds",
+    "fulfillmentStatuses",
+    "fulfilledBy",
+)
 
 
 async def search(sandbox, request: Request, context: RequestContext) -> JSONResponse:
@@ -37,10 +51,10 @@ async def search(sandbox, request: Request, context: RequestContext) -> JSONResp
     orders, next_key = search_orders(sandbox.db, context.seller_id, criteria, limit, after_key)
     body: dict = {"orders": [project_order(order, included) for order in orders]}
     if next_key is not None:
-        body["pagination"] = {"nextToken": encode_token(
-            sandbox.signing_key, context.seller_id, criteria, next_key, iso(now))}
-    body["createdBefore" if criteria.time_field == "created" else "lastUpdatedBefore"] = (
-        criteria.before)
+        body["pagination"] = {
+            "nextToken": encode_token(sandbox.signing_key, context.seller_id, criteria, next_key, iso(now))
+        }
+    body["createdBefore" if criteria.time_field == "created" else "lastUpdatedBefore"] = criteria.before
     return JSONResponse(body)
 
 
@@ -51,26 +65,32 @@ def _criteria(request: Request, now: datetime) -> OrderCriteria:
     updated_after = date_param(request, "lastUpdatedAfter")
     updated_before = date_param(request, "lastUpdatedBefore")
     if (created_after is None) == (updated_after is None):
-        raise invalid_input("Exactly one of createdAfter and lastUpdatedAfter must be provided.",
-                            "createdAfter, lastUpdatedAfter")
+        raise invalid_input(
+            "Exactly one of createdAfter and lastUpdatedAfter must be provided.",
+            "createdAfter, lastUpdatedAfter",
+        )
     if created_after is not None:
         if updated_before is not None:
-            raise invalid_input("lastUpdatedBefore cannot be combined with createdAfter.",
-                                "lastUpdatedBefore")
+            raise invalid_input(
+                "lastUpdatedBefore cannot be combined with createdAfter.", "lastUpdatedBefore"
+            )
         field, after, before, before_name = "created", created_after, created_before, "createdBefore"
     else:
         if created_before is not None:
-            raise invalid_input("createdBefore cannot be combined with lastUpdatedAfter.",
-                                "createdBefore")
-        field, after, before, before_name = ("lastUpdated", updated_after, updated_before,
-                                             "lastUpdatedBefore")
+            raise invalid_input("createdBefore cannot be combined with lastUpdatedAfter.", "createdBefore")
+        field, after, before, before_name = (
+            "lastUpdated",
+            updated_after,
+            updated_before,
+            "lastUpdatedBefore",
+        )
     if before is not None:
         if before < after:
-            raise invalid_input(f"{before_name} must be equal to or after the after date.",
-                                before_name)
+            raise invalid_input(f"{before_name} must be equal to or after the after date.", before_name)
         if before > now - BEFORE_MARGIN:
-            raise invalid_input(f"{before_name} must be at least two minutes before the time of"
-                                " the request.", before_name)
+            raise invalid_input(
+                f"{before_name} must be at least two minutes before the time of the request.", before_name
+            )
     marketplace_ids = list_param(request, "marketplaceIds")
     if len(marketplace_ids) > 50:
         raise invalid_input("marketplaceIds accepts at most 50 values.", "marketplaceIds")
@@ -79,8 +99,7 @@ def _criteria(request: Request, now: datetime) -> OrderCriteria:
         after=iso(after),
         before=iso(before if before is not None else now),
         marketplace_ids=tuple(marketplace_ids),
-        fulfillment_statuses=tuple(enum_list_param(request, "fulfillmentStatuses",
-                                                   FULFILLMENT_STATUSES)),
+        fulfillment_statuses=tuple(enum_list_param(request, "fulfillmentStatuses", FULFILLMENT_STATUSES)),
         fulfilled_by=tuple(enum_list_param(request, "fulfilledBy", FULFILLED_BY)),
     )
 
@@ -97,15 +116,19 @@ def _resume(sandbox, request: Request, seller_id: str, token: str, now: datetime
         raise invalid_input("The paginationToken has expired.", "paginationToken")
     if any(name in request.query_params for name in FILTER_PARAMS):
         given = _criteria(request, now)
-        same = (given.time_field == criteria.time_field and given.after == criteria.after
-                and given.marketplace_ids == criteria.marketplace_ids
-                and given.fulfillment_statuses == criteria.fulfillment_statuses
-                and given.fulfilled_by == criteria.fulfilled_by)
-        before_given = ("createdBefore" in request.query_params
-                        or "lastUpdatedBefore" in request.query_params)
+        same = (
+            given.time_field == criteria.time_field
+            and given.after == criteria.after
+            and given.marketplace_ids == criteria.marketplace_ids
+            and given.fulfillment_statuses == criteria.fulfillment_statuses
+            and given.fulfilled_by == criteria.fulfilled_by
+        )
+        before_given = "createdBefore" in request.query_params or "lastUpdatedBefore" in request.query_params
         if not same or (before_given and given.before != criteria.before):
-            raise invalid_input("Parameters must be the same as in the request that returned"
-                                " the paginationToken.", "paginationToken")
+            raise invalid_input(
+                "Parameters must be the same as in the request that returned the paginationToken.",
+                "paginationToken",
+            )
     return criteria, key
 
 

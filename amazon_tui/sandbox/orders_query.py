@@ -27,17 +27,22 @@ class OrderCriteria:
         return "created_time" if self.time_field == "created" else "last_updated_time"
 
 
-def search_orders(db: Database, seller_id: str, criteria: OrderCriteria, limit: int,
-                  after_key: tuple[str, str] | None) -> tuple[list[dict], tuple[str, str] | None]:
+def search_orders(
+    db: Database, seller_id: str, criteria: OrderCriteria, limit: int, after_key: tuple[str, str] | None
+) -> tuple[list[dict], tuple[str, str] | None]:
     """One page of the seller's orders in (time, orderId) order and the key of its last row
     when more rows follow."""
     column = criteria.column
-    sql = [f"SELECT order_id, {column} AS t, doc FROM amazon_orders"
-           f" WHERE seller_id = ? AND {column} >= ? AND {column} <= ?"]
+    sql = [
+        f"SELECT order_id, {column} AS t, doc FROM amazon_orders"
+        f" WHERE seller_id = ? AND {column} >= ? AND {column} <= ?"
+    ]
     params: list = [seller_id, criteria.after, criteria.before]
-    for name, values in (("marketplace_id", criteria.marketplace_ids),
-                         ("fulfillment_status", criteria.fulfillment_statuses),
-                         ("fulfilled_by", criteria.fulfilled_by)):
+    for name, values in (
+        ("marketplace_id", criteria.marketplace_ids),
+        ("fulfillment_status", criteria.fulfillment_statuses),
+        ("fulfilled_by", criteria.fulfilled_by),
+    ):
         if values:
             sql.append(f" AND {name} IN ({', '.join('?' * len(values))})")
             params.extend(values)
@@ -52,10 +57,12 @@ def search_orders(db: Database, seller_id: str, criteria: OrderCriteria, limit: 
     return [json.loads(row["doc"]) for row in page], next_key
 
 
-def encode_token(secret: bytes, seller_id: str, criteria: OrderCriteria,
-                 key: tuple[str, str], issued_at: str) -> str:
-    payload = json.dumps({"s": seller_id, "c": asdict(criteria), "k": list(key), "i": issued_at},
-                         separators=(",", ":")).encode()
+def encode_token(
+    secret: bytes, seller_id: str, criteria: OrderCriteria, key: tuple[str, str], issued_at: str
+) -> str:
+    payload = json.dumps(
+        {"s": seller_id, "c": asdict(criteria), "k": list(key), "i": issued_at}, separators=(",", ":")
+    ).encode()
     signature = hmac.new(secret, payload, hashlib.sha256).digest()[:12]
     return base64.urlsafe_b64encode(signature + payload).decode().rstrip("=")
 
@@ -68,8 +75,9 @@ def decode_token(secret: bytes, token: str) -> tuple[str, OrderCriteria, tuple[s
         if not hmac.compare_digest(signature, hmac.new(secret, payload, hashlib.sha256).digest()[:12]):
             raise ValueError("bad signature")
         data = json.loads(payload)
-        criteria = OrderCriteria(**{key: tuple(value) if isinstance(value, list) else value
-                                    for key, value in data["c"].items()})
+        criteria = OrderCriteria(
+            **{key: tuple(value) if isinstance(value, list) else value for key, value in data["c"].items()}
+        )
         return data["s"], criteria, (data["k"][0], data["k"][1]), data["i"]
     except (ValueError, KeyError, TypeError, IndexError) as error:
         raise ValueError("invalid pagination token") from error

@@ -22,8 +22,9 @@ def enum_list_param(request: Request, name: str, allowed) -> list[str]:
     values = list_param(request, name)
     wrong = [value for value in values if value not in allowed]
     if wrong:
-        raise invalid_input(f"Invalid {name} value: {', '.join(wrong)}.",
-                            f"Allowed values: {', '.join(allowed)}")
+        raise invalid_input(
+            f"Invalid {name} value: {', '.join(wrong)}.", f"Allowed values: {', '.join(allowed)}"
+        )
     return values
 
 

@@ -75,8 +75,11 @@ FAULT_ERRORS: dict[str, dict[str, tuple[int, str, str]]] = {
         "spapi": (403, "Unauthorized", ACCESS_DENIED),
         "lwa": (401, "invalid_client", "Client authentication failed"),
         "magento": (401, "", MAGENTO_UNAUTHORIZED["message"]),
-        "bucket": (403, "SignatureDoesNotMatch", "The request signature we calculated does not"
-                   " match the signature you provided."),
+        "bucket": (
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        ),
     },
 }
 
@@ -88,12 +91,15 @@ def render_error(family: str, error: ApiError) -> Response:
             body["details"] = error.details
         return JSONResponse({"errors": [body]}, status_code=error.status)
     if family == "lwa":
-        return JSONResponse({"error": error.code, "error_description": error.message},
-                            status_code=error.status)
+        return JSONResponse(
+            {"error": error.code, "error_description": error.message}, status_code=error.status
+        )
     if family == "bucket":
-        xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{escape(error.code)}</Code>'
-               f"<Message>{escape(error.message)}</Message>"
-               f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>")
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{escape(error.code)}</Code>'
+            f"<Message>{escape(error.message)}</Message>"
+            f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>"
+        )
         return Response(xml, status_code=error.status, media_type="application/xml")
     body = {"message": error.message}
     if error.parameters:
@@ -102,12 +108,12 @@ def render_error(family: str, error: ApiError) -> Response:
 
 
 def magento_unauthorized() -> ApiError:
-    return ApiError(401, "", MAGENTO_UNAUTHORIZED["message"],
-                    parameters=MAGENTO_UNAUTHORIZED["parameters"])
+    return ApiError(401, "", MAGENTO_UNAUTHORIZED["message"], parameters=MAGENTO_UNAUTHORIZED["parameters"])
 
 
-def operation_endpoint(sandbox: Sandbox, operation: str, family: str, handler: Handler,
-                       *, authenticate: bool = True) -> Callable[[Request], Awaitable[Response]]:
+def operation_endpoint(
+    sandbox: Sandbox, operation: str, family: str, handler: Handler, *, authenticate: bool = True
+) -> Callable[[Request], Awaitable[Response]]:
     """Wrap a handler with the full request pipeline."""
 
     async def endpoint(request: Request) -> Response:
@@ -119,22 +125,30 @@ def operation_endpoint(sandbox: Sandbox, operation: str, family: str, handler: H
             _add_headers(response, family, operation, sandbox.rate_limiter.time_scale)
             return response
         finally:
-            sandbox.log.append(LogEntry(
-                time=iso(sandbox.clock()),
-                method=request.method,
-                path=request.url.path,
-                query="" if family == "bucket" else request.url.query,
-                operation=operation,
-                status=status,
-                seller_id=context.seller_id,
-                fault=context.fault,
-            ))
+            sandbox.log.append(
+                LogEntry(
+                    time=iso(sandbox.clock()),
+                    method=request.method,
+                    path=request.url.path,
+                    query="" if family == "bucket" else request.url.query,
+                    operation=operation,
+                    status=status,
+                    seller_id=context.seller_id,
+                    fault=context.fault,
+                )
+            )
 
     return endpoint
 
 
-async def _answer(sandbox: Sandbox, request: Request, context: RequestContext, family: str,
-                  handler: Handler, authenticate: bool) -> Response:
+async def _answer(
+    sandbox: Sandbox,
+    request: Request,
+    context: RequestContext,
+    family: str,
+    handler: Handler,
+    authenticate: bool,
+) -> Response:
     try:
         fault = sandbox.faults.take(context.operation)
         if fault is not None:
@@ -169,7 +183,9 @@ def _magento_caller(sandbox: Sandbox, request: Request) -> None:
     oauth = header_params(request.headers.get("authorization", ""))
     if oauth is not None:
         url = request.url
-        sandbox.magento_oauth.verify(request.method, url.scheme, url.hostname or "", url.port, url.path, url.query, oauth)
+        sandbox.magento_oauth.verify(
+            request.method, url.scheme, url.hostname or "", url.port, url.path, url.query, oauth
+        )
     elif not sandbox.magento_token_valid(_bearer(request)):
         raise magento_unauthorized()
 
@@ -179,8 +195,9 @@ def _bearer(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-async def _apply_fault(sandbox: Sandbox, request: Request, fault: Fault, family: str,
-                       operation: str) -> Response | None:
+async def _apply_fault(
+    sandbox: Sandbox, request: Request, fault: Fault, family: str, operation: str
+) -> Response | None:
     """The faulty answer, or None to carry on normally (after any latency)."""
     kind = fault.kind
     if kind == "latency":
@@ -190,10 +207,16 @@ async def _apply_fault(sandbox: Sandbox, request: Request, fault: Fault, family:
         await _hang(sandbox, request, fault.latency or DEFAULT_TIMEOUT_SECONDS)
         return render_error(family, ApiError(504, "RequestTimeout", "The request timed out."))
     if kind == "malformed_json":
-        body = b'<?xml version="1.0"?><AmazonEnvelope><Mess' if family == "bucket" else (
-            b'{"errors": [{"code": "Intern')
-        return Response(body, status_code=SUCCESS_STATUS.get(operation, 200),
-                        media_type="application/xml" if family == "bucket" else "application/json")
+        body = (
+            b'<?xml version="1.0"?><AmazonEnvelope><Mess'
+            if family == "bucket"
+            else (b'{"errors": [{"code": "Intern')
+        )
+        return Response(
+            body,
+            status_code=SUCCESS_STATUS.get(operation, 200),
+            media_type="application/xml" if family == "bucket" else "application/json",
+        )
     if kind == "schema_invalid":
         if family == "bucket":
             return Response("<Unexpected>payload</Unexpected>", media_type="application/xml")

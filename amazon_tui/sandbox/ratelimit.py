@@ -23,17 +23,24 @@ USAGE_PLANS: dict[str, UsagePlan] = {
     "getFeeds": UsagePlan(0.0222, 10),
     "cancelFeed": UsagePlan(2.0, 15),
     "getFeedDocument": UsagePlan(0.0222, 10),
-    **{operation: UsagePlan(1.0, 5) for operation in (
-        "getDestinations", "createDestination", "deleteDestination",
-        "getSubscription", "createSubscription", "deleteSubscriptionById")},
+    **{
+        operation: UsagePlan(1.0, 5)
+        for operation in (
+            "getDestinations",
+            "createDestination",
+            "deleteDestination",
+            "getSubscription",
+            "createSubscription",
+            "deleteSubscriptionById",
+        )
+    },
 }
 
 
 class RateLimiter:
     """Token buckets that start full and refill at rate × time_scale tokens per clock second."""
 
-    def __init__(self, clock: Callable[[], datetime], time_scale: float = 1.0,
-                 enforce: bool = True) -> None:
+    def __init__(self, clock: Callable[[], datetime], time_scale: float = 1.0, enforce: bool = True) -> None:
         self.clock = clock
         self.time_scale = time_scale
         self.enforce = enforce
@@ -62,8 +69,9 @@ class RateLimiter:
         now = self.clock()
         with self._lock:
             tokens, then = self._buckets.get((seller_id, operation), (float(plan.burst), now))
-        tokens = min(float(plan.burst),
-                     tokens + max(0.0, (now - then).total_seconds()) * plan.rate * self.time_scale)
+        tokens = min(
+            float(plan.burst), tokens + max(0.0, (now - then).total_seconds()) * plan.rate * self.time_scale
+        )
         return max(0.0, (1.0 - tokens) / (plan.rate * self.time_scale))
 
     def reset(self) -> None:

@@ -15,15 +15,19 @@ class ResultLine:
     amazon_order_id: str | None = None
 
 
-def processing_report(merchant_id: str, feed_id: str, processed: int, successful: int,
-                      results: list[ResultLine]) -> bytes:
+def processing_report(
+    merchant_id: str, feed_id: str, processed: int, successful: int, results: list[ResultLine]
+) -> bytes:
     """AmazonEnvelope/Message/ProcessingReport with the summary and one Result per problem."""
     errors = sum(1 for line in results if line.code == "Error")
     warnings = sum(1 for line in results if line.code == "Warning")
-    envelope = ET.Element("AmazonEnvelope", {
-        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
-        "xsi:noNamespaceSchemaLocation": "amzn-envelope.xsd",
-    })
+    envelope = ET.Element(
+        "AmazonEnvelope",
+        {
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:noNamespaceSchemaLocation": "amzn-envelope.xsd",
+        },
+    )
     header = ET.SubElement(envelope, "Header")
     ET.SubElement(header, "DocumentVersion").text = "1.02"
     ET.SubElement(header, "MerchantIdentifier").text = merchant_id

@@ -65,7 +65,12 @@ class Sandbox:
             raise ValueError("time_scale must be positive")
         self.magento_bearer_tokens = magento_bearer_tokens
         self.magento_two_factor = magento_two_factor
-        self.magento_oauth = OAuthVerifier(MAGENTO_CONSUMER_KEY, MAGENTO_CONSUMER_SECRET, MAGENTO_INTEGRATION_TOKEN, MAGENTO_ACCESS_TOKEN_SECRET)
+        self.magento_oauth = OAuthVerifier(
+            MAGENTO_CONSUMER_KEY,
+            MAGENTO_CONSUMER_SECRET,
+            MAGENTO_INTEGRATION_TOKEN,
+            MAGENTO_ACCESS_TOKEN_SECRET,
+        )
         self.db = Database(db_path)
         self.clock = clock or real_clock
         self.seed = seed
@@ -109,11 +114,14 @@ class Sandbox:
     def seeded_with(self) -> dict:
         """The seed and sizes the current data was made with (`store_orders`: by store name)."""
         store_orders = json.loads(self.db.get_meta("store_orders", "{}"))
-        return {"seed": int(self.db.get_meta("seed", "0")),
-                "orders_per_store": int(self.db.get_meta("orders_per_store", "0")),
-                "store_orders": {store_for_seller(seller_id).name: count
-                                 for seller_id, count in store_orders.items()},
-                "seeded_at": self.db.get_meta("seeded_at")}
+        return {
+            "seed": int(self.db.get_meta("seed", "0")),
+            "orders_per_store": int(self.db.get_meta("orders_per_store", "0")),
+            "store_orders": {
+                store_for_seller(seller_id).name: count for seller_id, count in store_orders.items()
+            },
+            "seeded_at": self.db.get_meta("seeded_at"),
+        }
 
     def orders_seeded_in(self, store: SandboxStore) -> int:
         """How many orders a reset gives `store` now: its own count, else orders_per_store
@@ -122,9 +130,14 @@ class Sandbox:
             return self.store_orders[store.seller_id]
         return self.orders_per_store if store.active else self.orders_per_store // 8
 
-    def reset(self, seed: int | None = None, orders_per_store: int | None = None,
-              store_orders: Mapping[str, int] | None = None, *,
-              as_of: datetime | None = None) -> None:
+    def reset(
+        self,
+        seed: int | None = None,
+        orders_per_store: int | None = None,
+        store_orders: Mapping[str, int] | None = None,
+        *,
+        as_of: datetime | None = None,
+    ) -> None:
         """Wipe every order, feed and document and seed again (access tokens stay valid).
 
         None keeps the sandbox's current setting. `store_orders` maps store names (or seller
@@ -163,40 +176,54 @@ class Sandbox:
         entity_id = 0
         with _collector_paused():
             for store in STORES:
-                factory = OrderFactory(random.Random(f"{seed}:{store.seller_id}"), store, now,
-                                       used_ids)
+                factory = OrderFactory(random.Random(f"{seed}:{store.seller_id}"), store, now, used_ids)
                 count = self.orders_seeded_in(store)
                 # a deactivated store: only settled orders from before its last month
                 min_age_days = 0.0 if store.active else 30.0
                 increment = 0
                 for start in range(0, count, SEED_CHUNK):
-                    docs = [factory.random_order(min_age_days=min_age_days)
-                            for _ in range(min(SEED_CHUNK, count - start))]
+                    docs = [
+                        factory.random_order(min_age_days=min_age_days)
+                        for _ in range(min(SEED_CHUNK, count - start))
+                    ]
                     docs.sort(key=_created_time)
                     magento_docs = []
                     for doc in docs:
                         if is_imported_by_asc(doc, import_rng):
                             entity_id += 1
                             increment += 1
-                            magento_docs.append(self._import_to_magento(
-                                store, doc, import_rng, entity_id, increment))
+                            magento_docs.append(
+                                self._import_to_magento(store, doc, import_rng, entity_id, increment)
+                            )
                     self.db.insert_amazon_orders((store.seller_id, doc) for doc in docs)
                     self.db.insert_magento_orders(magento_docs)
                 self.db.set_meta(f"magento_increment:{store.magento_store_id}", increment)
         self.db.set_meta("magento_entity_id", entity_id)
 
-    def _import_to_magento(self, store: SandboxStore, amazon: dict, rng: random.Random,
-                           entity_id: int | None = None, number: int | None = None) -> dict:
+    def _import_to_magento(
+        self,
+        store: SandboxStore,
+        amazon: dict,
+        rng: random.Random,
+        entity_id: int | None = None,
+        number: int | None = None,
+    ) -> dict:
         """Create the Magento order ASC would have made; the Amazon order gets its alias."""
         entity_id = entity_id or self.db.next_sequence("magento_entity_id")
         number = number or self.db.next_sequence(f"magento_increment:{store.magento_store_id}")
-        increment_id = (f"{number:09d}" if store.magento_store_id == 1
-                        else f"{store.magento_store_id}{number:08d}")
+        increment_id = (
+            f"{number:09d}" if store.magento_store_id == 1 else f"{store.magento_store_id}{number:08d}"
+        )
         amazon_order = dict(amazon)
         aliases = [{"aliasId": increment_id, "aliasType": "SELLER_ORDER_ID"}]
         amazon.clear()
-        amazon.update({"orderId": amazon_order["orderId"], "orderAliases": aliases,
-                       **{key: value for key, value in amazon_order.items() if key != "orderId"}})
+        amazon.update(
+            {
+                "orderId": amazon_order["orderId"],
+                "orderAliases": aliases,
+                **{key: value for key, value in amazon_order.items() if key != "orderId"},
+            }
+        )
         return build_magento_order(amazon, store, entity_id, increment_id, rng)
 
     def _signing_key(self) -> bytes:
@@ -212,14 +239,17 @@ class Sandbox:
     def issue_access_token(self, seller_id: str) -> str:
         token = "Atza|" + secrets.token_urlsafe(48)
         expires = self.clock() + timedelta(seconds=self.token_ttl_seconds)
-        self.db.execute("INSERT INTO access_tokens (token, kind, subject, expires_at)"
-                        " VALUES (?, 'lwa', ?, ?)", (token, seller_id, expires.isoformat()))
+        self.db.execute(
+            "INSERT INTO access_tokens (token, kind, subject, expires_at) VALUES (?, 'lwa', ?, ?)",
+            (token, seller_id, expires.isoformat()),
+        )
         return token
 
     def seller_for_access_token(self, token: str) -> tuple[str, str | None]:
         """("valid", seller_id), ("expired", None) or ("invalid", None)."""
-        row = self.db.query_one("SELECT subject, expires_at FROM access_tokens"
-                                " WHERE token = ? AND kind = 'lwa'", (token,))
+        row = self.db.query_one(
+            "SELECT subject, expires_at FROM access_tokens WHERE token = ? AND kind = 'lwa'", (token,)
+        )
         if not token or row is None:
             return "invalid", None
         if parse_iso(row["expires_at"]) <= self.clock():
@@ -229,8 +259,11 @@ class Sandbox:
     def issue_magento_admin_token(self) -> str:
         token = secrets.token_hex(16)
         expires = self.clock() + MAGENTO_ADMIN_TOKEN_TTL
-        self.db.execute("INSERT INTO access_tokens (token, kind, subject, expires_at)"
-                        " VALUES (?, 'magento_admin', 'admin', ?)", (token, expires.isoformat()))
+        self.db.execute(
+            "INSERT INTO access_tokens (token, kind, subject, expires_at)"
+            " VALUES (?, 'magento_admin', 'admin', ?)",
+            (token, expires.isoformat()),
+        )
         return token
 
     def magento_token_valid(self, token: str) -> bool:
@@ -239,8 +272,9 @@ class Sandbox:
             return False
         if secrets.compare_digest(token, MAGENTO_INTEGRATION_TOKEN):
             return self.magento_bearer_tokens
-        row = self.db.query_one("SELECT expires_at FROM access_tokens"
-                                " WHERE token = ? AND kind = 'magento_admin'", (token,))
+        row = self.db.query_one(
+            "SELECT expires_at FROM access_tokens WHERE token = ? AND kind = 'magento_admin'", (token,)
+        )
         return row is not None and parse_iso(row["expires_at"]) > self.clock()
 
     # access log and faults -----------------------------------------------------------------
@@ -255,8 +289,9 @@ class Sandbox:
     def clear_log(self) -> None:
         self.log.clear()
 
-    def inject_fault(self, operation: str, kind: str, *, count: int | None = None,
-                     latency: float = 0) -> Fault:
+    def inject_fault(
+        self, operation: str, kind: str, *, count: int | None = None, latency: float = 0
+    ) -> Fault:
         """Make `operation` (or "*" for every operation) misbehave; see faults.FAULT_KINDS."""
         return self.faults.add(operation, kind, count=count, latency=latency)
 
@@ -286,6 +321,7 @@ class Sandbox:
     def start_ticking(self, interval: float = 1.0) -> None:
         """Settle every ``interval`` seconds in a daemon thread: a served sandbox that sends
         notifications must finish feeds and bring arrivals when they are due, not on the next request."""
+
         def tick() -> None:
             while not self._ticker_stop.wait(interval):
                 try:
@@ -325,12 +361,19 @@ class Sandbox:
         with self.mutation_lock, self.db.transaction():
             count = self.db.next_sequence("arrival_sequence")
             rng = random.Random(f"{self.seed}:arrivals:{store.seller_id}:{count}")
-            used = {row["order_id"] for row in self.db.query(
-                "SELECT order_id FROM amazon_orders WHERE seller_id = ?", (store.seller_id,))}
+            used = {
+                row["order_id"]
+                for row in self.db.query(
+                    "SELECT order_id FROM amazon_orders WHERE seller_id = ?", (store.seller_id,)
+                )
+            }
             factory = OrderFactory(rng, store, self.clock(), used)
             docs = [factory.arriving_order(created) for created in created_times]
-            magento = [self._import_to_magento(store, doc, rng) for doc in docs
-                       if doc["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"]
+            magento = [
+                self._import_to_magento(store, doc, rng)
+                for doc in docs
+                if doc["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+            ]
             self.db.insert_amazon_orders((store.seller_id, doc) for doc in docs)
             self.db.insert_magento_orders(magento)
         for doc in docs:
@@ -351,7 +394,7 @@ class Sandbox:
         self.db.set_meta("arrivals_until", due_times[-1].isoformat())
         active = [store for store in STORES if store.active]
         for offset, store in enumerate(active):
-            times = due_times[offset::len(active)]
+            times = due_times[offset :: len(active)]
             if times:
                 self._arrive(store, times)
 
@@ -363,9 +406,11 @@ class Sandbox:
                 raise KeyError(order_id)
             status = doc["fulfillment"]["fulfillmentStatus"]
             if status not in ("UNSHIPPED", "PARTIALLY_SHIPPED") or (
-                    doc["fulfillment"]["fulfilledBy"] != "MERCHANT"):
-                raise ValueError(f"order {order_id} is {status}; only unshipped merchant orders"
-                                 " can be shipped")
+                doc["fulfillment"]["fulfilledBy"] != "MERCHANT"
+            ):
+                raise ValueError(
+                    f"order {order_id} is {status}; only unshipped merchant orders can be shipped"
+                )
             store = self._store_of_order(order_id)
             now = self.clock()
             rng = random.Random(f"{self.seed}:ship:{order_id}")
@@ -395,21 +440,29 @@ class Sandbox:
                 raise KeyError(order_id)
             status = doc["fulfillment"]["fulfillmentStatus"]
             if status not in ("PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED"):
-                raise ValueError(f"order {order_id} is {status}; a buyer can only ask to cancel an order not yet shipped")
+                raise ValueError(
+                    f"order {order_id} is {status}; a buyer can only ask to cancel an order not yet shipped"
+                )
             request = {"requester": "BUYER"} | ({"cancelReason": reason} if reason else {})
             for item in doc["orderItems"]:
                 item.setdefault("cancellation", {})["cancellationRequest"] = request
             doc["lastUpdatedTime"] = iso(self.clock())
             self.db.save_amazon_order(doc)
-            self.notifier.order_changed(doc, self._store_of_order(order_id).seller_id, "Buyer Requested Cancel", "BuyerRequestedChange")
+            self.notifier.order_changed(
+                doc,
+                self._store_of_order(order_id).seller_id,
+                "Buyer Requested Cancel",
+                "BuyerRequestedChange",
+            )
             return doc
 
     def _mirror_shipment_in_magento(self, amazon: dict, now: datetime) -> None:
         magento = self.db.magento_order_for_amazon(amazon["orderId"])
         if magento is None or magento["state"] == "closed":
             return
-        shipped = {item["orderItemId"]: item["fulfillment"]["quantityFulfilled"]
-                   for item in amazon["orderItems"]}
+        shipped = {
+            item["orderItemId"]: item["fulfillment"]["quantityFulfilled"] for item in amazon["orderItems"]
+        }
         for item in item_views(magento):
             item["qty_shipped"] = shipped.get(item["ext_order_item_id"], item["qty_shipped"])
         magento["state"] = "complete"
@@ -417,8 +470,7 @@ class Sandbox:
         self.db.save_magento_order(magento)
 
     def _store_of_order(self, order_id: str) -> SandboxStore:
-        row = self.db.query_one("SELECT seller_id FROM amazon_orders WHERE order_id = ?",
-                                (order_id,))
+        row = self.db.query_one("SELECT seller_id FROM amazon_orders WHERE order_id = ?", (order_id,))
         return store_for_seller(row["seller_id"])
 
     def close(self) -> None:
@@ -427,16 +479,25 @@ class Sandbox:
 
     def describe(self) -> dict:
         """Counts per store and status, for the admin endpoint and the CLI."""
-        rows = self.db.query("SELECT seller_id, fulfillment_status, COUNT(*) AS n"
-                             " FROM amazon_orders GROUP BY seller_id, fulfillment_status")
+        rows = self.db.query(
+            "SELECT seller_id, fulfillment_status, COUNT(*) AS n"
+            " FROM amazon_orders GROUP BY seller_id, fulfillment_status"
+        )
         counts: dict[str, dict[str, int]] = {}
         for row in rows:
             counts.setdefault(row["seller_id"], {})[row["fulfillment_status"]] = row["n"]
         return {
             **self.seeded_with,
-            "stores": [{"name": store.name, "seller_id": store.seller_id,
-                        "marketplace_id": store.marketplace_id, "active": store.active,
-                        "orders": counts.get(store.seller_id, {})} for store in STORES],
+            "stores": [
+                {
+                    "name": store.name,
+                    "seller_id": store.seller_id,
+                    "marketplace_id": store.marketplace_id,
+                    "active": store.active,
+                    "orders": counts.get(store.seller_id, {}),
+                }
+                for store in STORES
+            ],
             "faults": [fault.as_dict() for fault in self.faults.active()],
         }
 

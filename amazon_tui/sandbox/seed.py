@@ -16,7 +16,11 @@ from .catalog import SandboxStore
 from .clock import iso
 
 MFN_STATUS_WEIGHTS = {
-    "SHIPPED": 58, "UNSHIPPED": 18, "CANCELLED": 7, "PENDING": 6, "PARTIALLY_SHIPPED": 6,
+    "SHIPPED": 58,
+    "UNSHIPPED": 18,
+    "CANCELLED": 7,
+    "PENDING": 6,
+    "PARTIALLY_SHIPPED": 6,
     "PENDING_AVAILABILITY": 5,
 }
 AFN_STATUS_WEIGHTS = {"SHIPPED": 80, "CANCELLED": 6, "PENDING": 6, "UNFULFILLABLE": 5, "UNSHIPPED": 3}
@@ -36,7 +40,7 @@ class Weighted:
     seeded data does not depend on which of the two picked.
     """
 
-    __slots__ = ("population", "cumulative", "total", "hi")
+    __slots__ = ("cumulative", "hi", "population", "total")
 
     def __init__(self, weights: dict) -> None:
         self.population = tuple(weights)
@@ -88,8 +92,11 @@ class OrderFactory:
         """A new order as it first shows up: Pending, or Unshipped once payment cleared."""
         status = "UNSHIPPED" if self.rng.random() < 0.7 else "PENDING"
         return self.order(
-            status=status, fulfilled_by="MERCHANT", created=created,
-            ship_by_latest=created + timedelta(days=2), last_updated=created,
+            status=status,
+            fulfilled_by="MERCHANT",
+            created=created,
+            ship_by_latest=created + timedelta(days=2),
+            last_updated=created,
         )
 
     def _timeline(self, status: str, afn: bool, max_age: float, min_age: float):
@@ -172,10 +179,14 @@ class OrderFactory:
             "fulfillmentStatus": status,
             "fulfilledBy": fulfilled_by,
             "fulfillmentServiceLevel": service_level,
-            "shipByWindow": {"earliestDateTime": iso(ship_by_earliest),
-                             "latestDateTime": iso(ship_by_latest)},
-            "deliverByWindow": {"earliestDateTime": iso(deliver_earliest),
-                                "latestDateTime": iso(deliver_latest)},
+            "shipByWindow": {
+                "earliestDateTime": iso(ship_by_earliest),
+                "latestDateTime": iso(ship_by_latest),
+            },
+            "deliverByWindow": {
+                "earliestDateTime": iso(deliver_earliest),
+                "latestDateTime": iso(deliver_latest),
+            },
         }
         doc["orderItems"] = items
         if packages:
@@ -217,23 +228,27 @@ class OrderFactory:
                 item["measurement"] = {"unit": "COUNT", "value": quantity}
             if transparency:
                 item["programs"] = ["TRANSPARENCY"]
-            item["product"] = self._product(asin, title, sku, unit_price, serialised, fulfilled,
-                                            business)
+            item["product"] = self._product(asin, title, sku, unit_price, serialised, fulfilled, business)
             item["proceeds"] = _item_proceeds(unit_price, quantity, currency, self.country, rng)
             if rng.random() < 0.15:
                 item["promotion"] = {"breakdowns": [{"promotionId": f"PROMO-{rng.randrange(1000, 9999)}"}]}
             if buyer_reason:
-                item["cancellation"] = {"cancellationRequest": {"requester": "BUYER",
-                                                                "cancelReason": buyer_reason}}
+                item["cancellation"] = {
+                    "cancellationRequest": {"requester": "BUYER", "cancelReason": buyer_reason}
+                }
             elif cancel_execution:
                 item["cancellation"] = {"cancellationExecution": dict(cancel_execution)}
             item["fulfillment"] = {"quantityFulfilled": fulfilled, "quantityUnfulfilled": unfulfilled}
             if rng.random() < 0.08:
-                item["fulfillment"]["packing"] = {"giftOption": {
-                    "giftMessage": rng.choice(data.GIFT_MESSAGES), "giftWrapLevel": "STANDARD"}}
+                item["fulfillment"]["packing"] = {
+                    "giftOption": {"giftMessage": rng.choice(data.GIFT_MESSAGES), "giftWrapLevel": "STANDARD"}
+                }
             if self.country in ("US", "GB"):
-                item["tax"] = {"taxCollections": [{"model": "MarketplaceFacilitator",
-                                                   "responsibleParty": "Amazon Services, Inc."}]}
+                item["tax"] = {
+                    "taxCollections": [
+                        {"model": "MarketplaceFacilitator", "responsibleParty": "Amazon Services, Inc."}
+                    ]
+                }
             items.append(item)
         return items
 
@@ -254,9 +269,7 @@ class OrderFactory:
             "price": price,
         }
         if serialised and fulfilled:
-            product["serialNumbers"] = [
-                f"{sku[:4]}{rng.randrange(10**9, 10**10)}" for _ in range(fulfilled)
-            ]
+            product["serialNumbers"] = [f"{sku[:4]}{rng.randrange(10**9, 10**10)}" for _ in range(fulfilled)]
         return product
 
     def _cancel_execution(self) -> dict:
@@ -274,11 +287,11 @@ class OrderFactory:
         first, last = rng.choice(data.BUYER_NAMES[self.country])
         local = "".join(rng.choices(EMAIL_CHARACTERS, k=14))
         domain = self.store.marketplace_name.split(".", 1)[1]
-        buyer = {"buyerName": f"{first} {last}",
-                 "buyerEmail": f"{local}@marketplace.amazon.{domain}"}
+        buyer = {"buyerName": f"{first} {last}", "buyerEmail": f"{local}@marketplace.amazon.{domain}"}
         if business:
-            buyer["buyerCompanyName"] = rng.choice(["Müller & Söhne GmbH", "Northwind Traders",
-                                                    "Café Crème Ltd", "Contoso Supplies"])
+            buyer["buyerCompanyName"] = rng.choice(
+                ["Müller & Söhne GmbH", "Northwind Traders", "Café Crème Ltd", "Contoso Supplies"]
+            )
             if rng.random() < 0.6:
                 buyer["buyerPurchaseOrderNumber"] = f"PO-{rng.randrange(10**5, 10**6)}"
         return buyer
@@ -294,8 +307,14 @@ class OrderFactory:
             address["companyName"] = buyer["buyerCompanyName"]
         if rng.random() < 0.3:
             address["addressLine2"] = f"Apt {rng.randrange(1, 60)}"
-        address.update({"city": city, "stateOrRegion": region, "postalCode": postcode,
-                        "countryCode": self.store.country_code})
+        address.update(
+            {
+                "city": city,
+                "stateOrRegion": region,
+                "postalCode": postcode,
+                "countryCode": self.store.country_code,
+            }
+        )
         # Amazon suppresses the phone of shipped merchant orders past the latest delivery date.
         if not (status == "SHIPPED" and deliver_latest < self.now):
             address["phone"] = f"{phone_prefix} {rng.randrange(100, 999)} {rng.randrange(1000, 9999)}"
@@ -309,8 +328,10 @@ class OrderFactory:
         groups = [shipped]
         if len(shipped) >= 3 and self.rng.random() < 0.3:
             groups = [shipped[:1], shipped[1:]]
-        ship_time = min(created + timedelta(seconds=self.rng.uniform(2 * HOUR, 40 * HOUR)),
-                        self.now - timedelta(minutes=30))
+        ship_time = min(
+            created + timedelta(seconds=self.rng.uniform(2 * HOUR, 40 * HOUR)),
+            self.now - timedelta(minutes=30),
+        )
         return [self.package(group, ship_time) for group in groups]
 
     def package(self, items: list[dict], ship_time: datetime) -> dict:
@@ -319,12 +340,14 @@ class OrderFactory:
         carrier, service, pattern = rng.choice(data.CARRIERS[self.country])
         name, line1, city, region, postcode = data.SHIP_FROM[self.country]
         age = self.now - ship_time
-        status = ({"status": "DELIVERED", "detailedStatus": "DELIVERED"} if age > timedelta(days=4)
-                  else {"status": "IN_TRANSIT", "detailedStatus": "PICKED_UP"})
+        status = (
+            {"status": "DELIVERED", "detailedStatus": "DELIVERED"}
+            if age > timedelta(days=4)
+            else {"status": "IN_TRANSIT", "detailedStatus": "PICKED_UP"}
+        )
         package_items = []
         for item in items:
-            entry = {"orderItemId": item["orderItemId"],
-                     "quantity": item["fulfillment"]["quantityFulfilled"]}
+            entry = {"orderItemId": item["orderItemId"], "quantity": item["fulfillment"]["quantityFulfilled"]}
             if "TRANSPARENCY" in item.get("programs", ()):
                 entry["transparencyCodes"] = [f"AZ:{rng.randrange(10**11, 10**12)}"]
             package_items.append(entry)
@@ -336,9 +359,14 @@ class OrderFactory:
             "shipTime": iso(ship_time),
             "shippingService": service,
             "trackingNumber": _tracking_number(rng, pattern),
-            "shipFromAddress": {"name": name, "addressLine1": line1, "city": city,
-                                "stateOrRegion": region, "postalCode": postcode,
-                                "countryCode": self.store.country_code},
+            "shipFromAddress": {
+                "name": name,
+                "addressLine1": line1,
+                "city": city,
+                "stateOrRegion": region,
+                "postalCode": postcode,
+                "countryCode": self.store.country_code,
+            },
             "packageItems": package_items,
         }
 
@@ -378,15 +406,15 @@ def _order_proceeds(items: list[dict], currency: str) -> dict:
     total = round(sum(sums.values()), 2)
     return {
         "grandTotal": _money(total, currency),
-        "breakdowns": [{"type": kind, "subtotal": _money(round(value, 2), currency)}
-                       for kind, value in sums.items()],
+        "breakdowns": [
+            {"type": kind, "subtotal": _money(round(value, 2), currency)} for kind, value in sums.items()
+        ],
     }
 
 
 def _tracking_number(rng: random.Random, pattern: str) -> str:
     return "".join(
-        rng.choice(string.digits) if ch == "#" else rng.choice(string.ascii_uppercase) if ch == "X"
-        else ch
+        rng.choice(string.digits) if ch == "#" else rng.choice(string.ascii_uppercase) if ch == "X" else ch
         for ch in pattern
     )
 

@@ -39,11 +39,13 @@ class ServedSandbox:
         self.sandbox = sandbox
         self._socket = bind(host, port)
         self.host, self.port = host, self._socket.getsockname()[1]
-        config = uvicorn.Config(sandbox.app, log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=1, lifespan="off")
+        config = uvicorn.Config(
+            sandbox.app, log_level="warning", access_log=False, timeout_graceful_shutdown=1, lifespan="off"
+        )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run,
-                                        kwargs={"sockets": [self._socket]}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:

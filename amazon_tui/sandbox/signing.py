@@ -11,6 +11,7 @@ def signature(secret: bytes, action: str, document_id: str, expires: int, extra:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
-def signature_matches(secret: bytes, action: str, document_id: str, expires: int, extra: str,
-                      given: str) -> bool:
+def signature_matches(
+    secret: bytes, action: str, document_id: str, expires: int, extra: str, given: str
+) -> bool:
     return hmac.compare_digest(signature(secret, action, document_id, expires, extra), given)

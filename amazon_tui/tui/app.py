@@ -11,16 +11,16 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import WorkerState
 
-from amazon_tui.core.service import AppService
 from amazon_tui.config.settings import Settings
+from amazon_tui.core.service import AppService
 from amazon_tui.core.startup import resume_collection
 from amazon_tui.core.sync import SyncProgress
-from amazon_tui.tui.palette import AmazonCommands
 from amazon_tui.tui.format import clean, seller_central_order_url
-from amazon_tui.tui.live import LiveRefresh, SYNC_GROUP
+from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrdersChanged, OrderSeen, SyncChanged
+from amazon_tui.tui.palette import AmazonCommands
 from amazon_tui.tui.screens.stores import StoresScreen
-from amazon_tui.tui.size_gate import blocked_while_too_small, QUIT_ACTIONS, too_small
+from amazon_tui.tui.size_gate import QUIT_ACTIONS, blocked_while_too_small, too_small
 
 if TYPE_CHECKING:
     from amazon_tui.core.cancel.engine import Submission
@@ -37,14 +37,34 @@ class AmazonTuiApp(App[int]):
     COMMANDS = App.COMMANDS | {AmazonCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", show=False, id="quit"),
-        Binding("question_mark,f1", "help", "Help", id="help", tooltip="This help: every key of the screen, as bound now"),
-        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="palette",  # ours replaces Textual's ctrl+p
-                tooltip="Command palette: go to an order by number, switch store, sync now, audit log, theme"),
-        Binding("exclamation_mark", "attention", "Attention", show=False, id="attention",
-                tooltip="Orders that need action now, across stores"),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="help",
+            tooltip="This help: every key of the screen, as bound now",
+        ),
+        Binding(
+            "ctrl+p,colon",
+            "command_palette",
+            "Commands",
+            show=False,
+            id="palette",  # ours replaces Textual's ctrl+p
+            tooltip="Command palette: go to an order by number, switch store, sync now, audit log, theme",
+        ),
+        Binding(
+            "exclamation_mark",
+            "attention",
+            "Attention",
+            show=False,
+            id="attention",
+            tooltip="Orders that need action now, across stores",
+        ),
     ]
 
-    def __init__(self, service: AppService, *, mouse: bool = True, background: bool = True, own_service: bool = False) -> None:
+    def __init__(
+        self, service: AppService, *, mouse: bool = True, background: bool = True, own_service: bool = False
+    ) -> None:
         super().__init__()
         self.service = service
         self.mouse = mouse
@@ -55,7 +75,10 @@ class AmazonTuiApp(App[int]):
         self._drive_failure: str | None = None
         self._notifications_task = None
         self._theme_restored = False
-        for theme in (service.preferences.current.theme, service.settings.config.ui.theme):  # the palette's last choice first
+        for theme in (
+            service.preferences.current.theme,
+            service.settings.config.ui.theme,
+        ):  # the palette's last choice first
             if theme in self.available_themes:
                 self.theme = theme
                 break
@@ -76,7 +99,9 @@ class AmazonTuiApp(App[int]):
 
     def _start_background(self) -> None:
         if self.service.notifications is not None:  # made here, before the follow thread reads it
-            self.service.notifications.on_change = lambda order_ids: self.broadcast(lambda: OrdersChanged(tuple(order_ids)))
+            self.service.notifications.on_change = lambda order_ids: self.broadcast(
+                lambda: OrdersChanged(tuple(order_ids))
+            )
             self.consume_notifications()
         self.live.start()
         if not self.service.leader.synced_recently():  # another TUI's sync a moment ago will do
@@ -148,7 +173,11 @@ class AmazonTuiApp(App[int]):
         if not self.service.magento_configured:
             self.notify("Magento is not configured: showing Amazon Order Details.", timeout=4)
         elif self.service.magento_link(order_id) is None:
-            self.notify(f"No Magento order exists for {order_id} yet (Pending orders get one once Amazon releases them): showing Amazon Order Details.", timeout=5, markup=False)
+            self.notify(
+                f"No Magento order exists for {order_id} yet (Pending orders get one once Amazon releases them): showing Amazon Order Details.",
+                timeout=5,
+                markup=False,
+            )
         else:
             from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
 
@@ -218,7 +247,8 @@ class AmazonTuiApp(App[int]):
         import asyncio
 
         self._notifications_task = asyncio.create_task(  # until the app exits (on_unmount cancels it)
-            self.service.notifications.run(asyncio.Event(), leading=lambda: self.service.leader.leading))
+            self.service.notifications.run(asyncio.Event(), leading=lambda: self.service.leader.leading)
+        )
 
     def on_order_seen(self, message: OrderSeen) -> None:
         self.service.mark_seen([message.order_id])
@@ -259,7 +289,9 @@ class AmazonTuiApp(App[int]):
         from amazon_tui.core.cancel.engine import FAILURE_MESSAGE, SUCCESS_MESSAGE
 
         sent = [entry.order_id for s in submissions for entry in s.submitted]
-        refused = [pair for s in submissions for pair in s.refused] + [pair for s in submissions for pair in s.failed]
+        refused = [pair for s in submissions for pair in s.refused] + [
+            pair for s in submissions for pair in s.failed
+        ]
         if sent:
             self.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6, markup=False)
         for order_id, why in refused:
@@ -294,7 +326,10 @@ class AmazonTuiApp(App[int]):
 
     @property
     def driving(self) -> bool:
-        return any(w.group == CANCEL_RESUME_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
+        return any(
+            w.group == CANCEL_RESUME_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self.workers
+        )
 
     def retry_cancellations(self, order_ids: Sequence[str] | None = None) -> None:
         """`r`: take the unfinished cancellations' next steps now (this TUI leads), not after the backoff."""
@@ -309,7 +344,9 @@ class AmazonTuiApp(App[int]):
         """A background operation failed: notify, and show it on the screen with the key that retries."""
         from amazon_tui.tui.screens.base import BaseScreen
 
-        self.notify(f"{clean(what)}: {clean(error)}", title="Failed", severity="error", timeout=10, markup=False)
+        self.notify(
+            f"{clean(what)}: {clean(error)}", title="Failed", severity="error", timeout=10, markup=False
+        )
         screen = self.screen
         if isinstance(screen, BaseScreen):
             action = next((name for name in ("refresh_order", "sync") if screen.key_for(name)), "sync")
@@ -325,9 +362,17 @@ class AmazonTuiApp(App[int]):
                 screen.clear_failure("cancel")
         for entry in entries:
             if entry.state is CancelState.CANCELED:
-                self.notify(f"Order {entry.order_id}: Canceled. Status updated to canceled.", timeout=6, markup=False)
+                self.notify(
+                    f"Order {entry.order_id}: Canceled. Status updated to canceled.", timeout=6, markup=False
+                )
             elif entry.state is CancelState.FAILED:
-                self.notify(clean(entry.message or FAILURE_MESSAGE), title=f"Order {entry.order_id}", severity="error", timeout=12, markup=False)
+                self.notify(
+                    clean(entry.message or FAILURE_MESSAGE),
+                    title=f"Order {entry.order_id}",
+                    severity="error",
+                    timeout=12,
+                    markup=False,
+                )
         if entries:
             self.broadcast(lambda: OrdersChanged(tuple(entry.order_id for entry in entries)))
 

@@ -71,7 +71,7 @@ def yes_no(flag: bool | None) -> str:
 
 
 def ago(then: datetime | None, now: datetime) -> str:
-    """"12 s ago", "3 min ago", "2 h ago", "4 d ago", or "never"."""
+    """ "12 s ago", "3 min ago", "2 h ago", "4 d ago", or "never"."""
     if then is None:
         return "never"
     seconds = max(0, int((now - then).total_seconds()))
@@ -82,7 +82,7 @@ def ago(then: datetime | None, now: datetime) -> str:
 
 
 def freshness(fetched: datetime | None, now: datetime) -> str:
-    """"updated 12 s ago" in the first minute, then the time: the text stops changing, so an
+    """ "updated 12 s ago" in the first minute, then the time: the text stops changing, so an
     idle screen writes nothing."""
     if fetched is None:
         return "not yet fetched from Amazon"
@@ -107,7 +107,7 @@ def pack(parts: list[Text], width: int, gap: str = "  ") -> Text:
 
 
 def plural(count: int, noun: str) -> str:
-    """"1 item", "3 items"."""
+    """ "1 item", "3 items"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 

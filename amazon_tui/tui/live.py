@@ -76,14 +76,23 @@ class LiveRefresh:
         service = self.app.service
         service.leader.kind = "TUI"
         service.leader.keep_lease = True  # renewed each second by the follow loop
-        service.leader.on_wait = lambda text: self.app.notify(text, timeout=4, markup=False)  # `r` asked the leader
+        service.leader.on_wait = lambda text: self.app.notify(
+            text, timeout=4, markup=False
+        )  # `r` asked the leader
         self.counts = service.attention_counts()
         service.changed_elsewhere()  # the baseline: what this process has seen
         self._loop = asyncio.get_running_loop()
         threading.Thread(
-            target=follow, args=(service,),
-            kwargs={"on_change": self._reload_soon, "on_duties": self._duties_soon, "stop": self._stop, "interval": WATCH_SECONDS},
-            name="amazon-tui-watch", daemon=True,
+            target=follow,
+            args=(service,),
+            kwargs={
+                "on_change": self._reload_soon,
+                "on_duties": self._duties_soon,
+                "stop": self._stop,
+                "interval": WATCH_SECONDS,
+            },
+            name="amazon-tui-watch",
+            daemon=True,
         ).start()
 
     def stop(self) -> None:
@@ -134,21 +143,38 @@ class LiveRefresh:
 
     @property
     def syncing(self) -> bool:
-        return any(w.group == SYNC_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.app.workers)
+        return any(
+            w.group == SYNC_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self.app.workers
+        )
 
     def finished(self, outcome: SyncOutcome, *, quiet: bool) -> None:
         """Notify new orders and failures; reload the screens when anything changed."""
         app = self.app
         for report in outcome.reports:
             if report.inserted and not report.first_run:
-                app.notify(new_orders_message(report.store, len(report.inserted)), title="New orders", markup=False)
-        failed = {store: message for store, message in outcome.failures.items() if not quiet or self.failures.get(store) != message}
+                app.notify(
+                    new_orders_message(report.store, len(report.inserted)), title="New orders", markup=False
+                )
+        failed = {
+            store: message
+            for store, message in outcome.failures.items()
+            if not quiet or self.failures.get(store) != message
+        }
         for store, message in failed.items():
-            app.notify(f"{clean(store)}: {clean(message)}", title="Sync failed", severity="warning", markup=False)
+            app.notify(
+                f"{clean(store)}: {clean(message)}", title="Sync failed", severity="warning", markup=False
+            )
         synced = {report.store for report in outcome.reports}
-        failures = {store: message for store, message in self.failures.items() if store not in synced} | outcome.failures
+        failures = {
+            store: message for store, message in self.failures.items() if store not in synced
+        } | outcome.failures
         counts = app.service.attention_counts()
-        news = any(report.inserted or report.changed for report in outcome.reports) or failures != self.failures or counts != self.counts
+        news = (
+            any(report.inserted or report.changed for report in outcome.reports)
+            or failures != self.failures
+            or counts != self.counts
+        )
         self.failures, self.counts = failures, counts
         if news or not quiet:
             app.broadcast(OrdersChanged)

@@ -29,4 +29,3 @@ class OrderSeen(Message):
     def __init__(self, order_id: str) -> None:
         super().__init__()
         self.order_id = order_id
-

@@ -22,7 +22,12 @@ from textual.screen import Screen
 from amazon_tui.tui.format import clean
 
 PLACEHOLDER = "Order number (or its start), store name, or an action…"
-NOT_IN_PALETTE = {"command_palette", "help", "quit", "back"}  # the palette itself, and what Textual lists already
+NOT_IN_PALETTE = {
+    "command_palette",
+    "help",
+    "quit",
+    "back",
+}  # the palette itself, and what Textual lists already
 ORDER_PREFIXES = ("go to order", "order", "go to")
 
 
@@ -30,7 +35,7 @@ def _screen_actions(provider: Provider) -> list[tuple[str, Callable[[], object],
     """The calling screen's own actions that can be done now, with their keys (motion keys stay in help)."""
     found: dict[str, tuple[str, Callable[[], object], str]] = {}
     app = provider.app
-    for node, bindings in provider.screen._binding_chain:  # noqa: SLF001 - the chain keys are dispatched through
+    for node, bindings in provider.screen._binding_chain:
         if not isinstance(node, Screen):
             continue
         for key, key_bindings in bindings.key_to_bindings.items():
@@ -45,7 +50,10 @@ def _screen_actions(provider: Provider) -> list[tuple[str, Callable[[], object],
 
 def _offered(node: DOMNode, binding: Binding) -> bool:
     action = binding.action.partition("(")[0]
-    return bool(binding.id and binding.description and action not in NOT_IN_PALETTE and not binding.system) and node.check_action(action, ()) is True
+    return (
+        bool(binding.id and binding.description and action not in NOT_IN_PALETTE and not binding.system)
+        and node.check_action(action, ()) is True
+    )
 
 
 async def _run(app: App, action: str, node: DOMNode) -> None:
@@ -58,14 +66,30 @@ class AmazonCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.app
         found: list[tuple[str, Callable[[], object], str]] = [
-            ("Attention", app.open_attention, "Late, due-soon and buyer-cancel orders of every active store (!)"),
+            (
+                "Attention",
+                app.open_attention,
+                "Late, due-soon and buyer-cancel orders of every active store (!)",
+            ),
             ("Sync now", app.start_sync, "Fetch new and changed orders of every active store"),
             ("Audit log", app.open_audit, "Every cancellation: who, when, reason, feed, outcome"),
             ("Amazon Stores", app.open_home, "Back to the store cards"),
         ]
         for store in app.service.stores:
-            found.append((f"View Store: {store.name}", partial(app.open_store, store.name), escape(f"{store.market.code} · the store's dashboard")))
-            found.append((f"All Amazon Orders: {store.name}", partial(self._all_orders, store.name), escape(f"{store.market.code} · View All Amazon Orders")))
+            found.append(
+                (
+                    f"View Store: {store.name}",
+                    partial(app.open_store, store.name),
+                    escape(f"{store.market.code} · the store's dashboard"),
+                )
+            )
+            found.append(
+                (
+                    f"All Amazon Orders: {store.name}",
+                    partial(self._all_orders, store.name),
+                    escape(f"{store.market.code} · View All Amazon Orders"),
+                )
+            )
         return _screen_actions(self) + found
 
     def _all_orders(self, store: str) -> None:
@@ -93,7 +117,7 @@ class AmazonCommands(Provider):
         text = query.strip()
         for prefix in ORDER_PREFIXES:
             if text.lower().startswith(prefix):
-                text = text[len(prefix):].strip()
+                text = text[len(prefix) :].strip()
                 break
         if len(text) < 3 or not any(ch.isdigit() for ch in text):
             return []

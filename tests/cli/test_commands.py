@@ -42,7 +42,11 @@ def test_sync_prints_plain_progress_lines(run):
     assert "Acme US: page 1, 100 orders" in err and "\r" not in err
     code, out, _ = run("sync", "--json")
     data = json.loads(out)
-    assert data["failures"] == {} and {s["store"] for s in data["stores"]} == {"Acme US", "Acme UK", "Acme CA"}
+    assert data["failures"] == {} and {s["store"] for s in data["stores"]} == {
+        "Acme US",
+        "Acme UK",
+        "Acme CA",
+    }
 
 
 def test_stores_table_and_json(synced):
@@ -58,12 +62,36 @@ def test_stores_table_and_json(synced):
 
 
 def test_orders_json_has_the_documented_fields(synced):
-    code, out, _ = synced("orders", "--store", "Acme UK", "--status", "SHIPPED", "--sort", "total:desc", "--limit", "5", "--json")
+    code, out, _ = synced(
+        "orders",
+        "--store",
+        "Acme UK",
+        "--status",
+        "SHIPPED",
+        "--sort",
+        "total:desc",
+        "--limit",
+        "5",
+        "--json",
+    )
     assert code == 0
     rows = json.loads(out)["orders"]
     assert len(rows) == 5
-    assert {"store", "order_number", "purchase_date", "status", "status_label", "buyer_name", "total", "currency", "notes", "magento_order_number"} <= set(rows[0])
-    assert all(r["status"] == "SHIPPED" and r["status_label"] == "Shipped" and r["currency"] == "GBP" for r in rows)
+    assert {
+        "store",
+        "order_number",
+        "purchase_date",
+        "status",
+        "status_label",
+        "buyer_name",
+        "total",
+        "currency",
+        "notes",
+        "magento_order_number",
+    } <= set(rows[0])
+    assert all(
+        r["status"] == "SHIPPED" and r["status_label"] == "Shipped" and r["currency"] == "GBP" for r in rows
+    )
     totals = [float(r["total"]) for r in rows]
     assert totals == sorted(totals, reverse=True)
 
@@ -120,7 +148,9 @@ def test_cancel_refuses_what_a_rule_forbids(synced):
     code, _, err = synced("order", "cancel", shipped, "--reason", "NoInventory", "--yes")
     assert code == 3 and "Seller Central" in err
     order = unshipped_mfn(synced)[0]
-    code, _, err = synced("order", "cancel", order["order_number"], "--reason", "NoInventory", "--yes", "--read-only")
+    code, _, err = synced(
+        "order", "cancel", order["order_number"], "--reason", "NoInventory", "--yes", "--read-only"
+    )
     assert code == 3 and "read-only" in err
 
 
@@ -128,10 +158,15 @@ def test_cancel_with_wait_and_the_audit(synced):
     ids = [row["order_number"] for row in unshipped_mfn(synced)[:2]]
     code, out, err = synced("order", "cancel", *ids, "--reason", "no inventory", "--yes", "--wait", "--json")
     assert code == 0, err
-    assert {(r["order_number"], r["state"]) for r in json.loads(out)["results"]} == {(ids[0], "canceled"), (ids[1], "canceled")}
+    assert {(r["order_number"], r["state"]) for r in json.loads(out)["results"]} == {
+        (ids[0], "canceled"),
+        (ids[1], "canceled"),
+    }
     assert "The Amazon order has been canceled and the request has been submitted to Amazon." in err
     code, out, _ = synced("orders", "--status", "CANCELLED", "--limit", "500", "--json")
-    assert {r["notes"] for r in json.loads(out)["orders"] if r["order_number"] in ids} == {"Status updated to canceled."}
+    assert {r["notes"] for r in json.loads(out)["orders"] if r["order_number"] in ids} == {
+        "Status updated to canceled."
+    }
     code, out, _ = synced("audit", "--json")
     entries = [e for e in json.loads(out)["entries"] if e["order_id"] == ids[0]]
     assert {e["outcome"] for e in entries} >= {"requested", "submitted", "canceled"}

@@ -15,9 +15,8 @@ import tomli_w
 from amazon_tui.cli.main import main
 from amazon_tui.sandbox import Sandbox, sandbox_config
 from amazon_tui.sandbox.serve import serving
-
-from tests.support.transports import closed_port
 from tests.support.fault_matrix import COMMANDS, CONNECTION_REFUSED, FAULTS, Target, applies
+from tests.support.transports import closed_port
 
 pytestmark = pytest.mark.usefixtures("no_developer_config", "instant_retries")
 
@@ -35,10 +34,14 @@ def write_config(path, base_url: str, timeout: float = 10.0):
 @pytest.fixture
 def cli(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-    sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=60, time_scale=10_000.0, feed_delay_seconds=0.0)
+    sandbox = Sandbox(
+        tmp_path / "sandbox.db", orders_per_store=60, time_scale=10_000.0, feed_delay_seconds=0.0
+    )
     with serving(sandbox) as served:
         good = write_config(tmp_path / "good.toml", served.base_url)
-        impatient = write_config(tmp_path / "impatient.toml", served.base_url, timeout=0.5)  # the timeout cells
+        impatient = write_config(
+            tmp_path / "impatient.toml", served.base_url, timeout=0.5
+        )  # the timeout cells
         down = write_config(tmp_path / "down.toml", f"http://127.0.0.1:{closed_port()}")
 
         def run(*args: str, config: str = good) -> tuple[int, str, str]:
@@ -94,9 +97,13 @@ def test_command_exits_1_with_the_cause_and_works_once_lifted(cli, target: Targe
                 assert code == 0, err
                 args = ("resume",)  # ...then it is down while the report is fetched
         code, out, err = cli(*args, config=config)
-        cause = [line for line in err.splitlines() if target.expected(fault) in line and FAULTS[fault][1] in line]
+        cause = [
+            line for line in err.splitlines() if target.expected(fault) in line and FAULTS[fault][1] in line
+        ]
         if code != 1 or not cause or "Traceback" in err:
-            problems.append(f"{fault}: exit {code}, stderr {err!r}; expected exit 1 and a line with {target.expected(fault)!r}, {FAULTS[fault][1]!r}")
+            problems.append(
+                f"{fault}: exit {code}, stderr {err!r}; expected exit 1 and a line with {target.expected(fault)!r}, {FAULTS[fault][1]!r}"
+            )
         lift(cli)
         code, _, err = cli(*(again or args))
         if code not in ok:

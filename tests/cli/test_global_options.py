@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amazon_tui.cli.main import _leaves, build_parser, main, parse
 from amazon_tui.cli.errors import UsageError
+from amazon_tui.cli.main import _leaves, build_parser, main, parse
 from amazon_tui.cli.options import ALWAYS_ACCEPTED, FLAGS
 
 ARGUMENTS = {  # what each command needs besides options
@@ -36,7 +36,19 @@ def expected(name: str):
 
 
 def test_the_matrix_covers_every_command():
-    assert {"stores", "orders", "order show", "order cancel", "sync", "resume", "audit", "attention", "config show", "db rebuild", "sandbox serve"} <= set(COMMANDS)
+    assert {
+        "stores",
+        "orders",
+        "order show",
+        "order cancel",
+        "sync",
+        "resume",
+        "audit",
+        "attention",
+        "config show",
+        "db rebuild",
+        "sandbox serve",
+    } <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("position", ["before", "after"])
@@ -60,7 +72,13 @@ def test_the_tui_takes_its_options(option):
 
 def test_an_option_not_given_is_off():
     args = parse(["orders"])
-    assert (args.config, args.sandbox, args.read_only, args.no_mouse, args.json) == (None, False, False, False, False)
+    assert (args.config, args.sandbox, args.read_only, args.no_mouse, args.json) == (
+        None,
+        False,
+        False,
+        False,
+        False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -101,7 +119,9 @@ def test_any_permutation_of_options_and_positions_means_the_same(chosen, places,
         return
     args = parse(line)
     for name in OPTIONS:
-        assert getattr(args, name) == (expected(name) if name in chosen else (None if name == "config" else False)), (line, name)
+        assert getattr(args, name) == (
+            expected(name) if name in chosen else (None if name == "config" else False)
+        ), (line, name)
 
 
 def test_readme_lists_every_error_code_with_its_exit_code():

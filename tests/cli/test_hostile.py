@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from tests.support.hostile import HOSTILE, LONG_TITLE, VISIBLE, make_hostile_amazon, terminal_bytes, unshipped_mfn
+from tests.support.hostile import (
+    HOSTILE,
+    LONG_TITLE,
+    VISIBLE,
+    make_hostile_amazon,
+    terminal_bytes,
+    unshipped_mfn,
+)
 from tests.support.processes import in_process_cli
 
 
@@ -25,7 +32,13 @@ def test_hostile_order_in_every_cli_output(cli, served):
     assert code == 0, err
 
     outputs = []
-    for args in (("orders", "--limit", "200"), ("order", "show", order_id), ("order", "show", long_id), ("attention",), ("stores",)):
+    for args in (
+        ("orders", "--limit", "200"),
+        ("order", "show", order_id),
+        ("order", "show", long_id),
+        ("attention",),
+        ("stores",),
+    ):
         code, out, err = cli(*args)
         assert code in (0, 4), (args, err)
         assert terminal_bytes(out) == [] and terminal_bytes(err) == [], args
@@ -48,10 +61,14 @@ def test_on_a_terminal_tables_fit_its_width_and_cut_only_free_text(cli, served, 
     for columns in (80, 120):
         monkeypatch.setenv("COLUMNS", str(columns))
         code, table, _ = cli("orders", "--limit", "200")
-        assert code == 0 and all(len(line) <= columns for line in table.splitlines()), [l for l in table.splitlines() if len(l) > columns][:3]
+        assert code == 0 and all(len(line) <= columns for line in table.splitlines()), [
+            l for l in table.splitlines() if len(l) > columns
+        ][:3]
         code, show, _ = cli("order", "show", order_id)
-        items_table = show[show.index("Qty Shipped"):].splitlines()
-        assert all(len(line) <= columns for line in items_table) and "…" in items_table[2], items_table  # the title shrinks
+        items_table = show[show.index("Qty Shipped") :].splitlines()
+        assert all(len(line) <= columns for line in items_table) and "…" in items_table[2], (
+            items_table
+        )  # the title shrinks
         asin = sandbox.db.amazon_order(order_id)["orderItems"][0]["product"]["asin"]
         assert asin in items_table[2], "an identifier is never cut"
 

@@ -15,10 +15,9 @@ import sys
 
 import pytest
 
-from amazon_tui.cli.main import main
 from amazon_tui.cli.errors import ERROR_CODES
+from amazon_tui.cli.main import main
 from amazon_tui.sandbox import sandbox_config
-
 from tests.support.hostile import unshipped_mfn
 from tests.support.processes import REPO, cli_env, in_process_cli, write_config
 
@@ -60,7 +59,9 @@ def test_read_only_from_the_config_is_a_session_property(cli, served, tmp_path):
     config = write_config(tmp_path / "ro.toml", served.base_url, ui={"read_only": True})
     assert cli("--config", str(config), "sync")[0] == 0
     order_id = unshipped_mfn(served.sandbox)[0]
-    code, out, _ = cli("--config", str(config), "order", "cancel", order_id, "--reason", "NoInventory", "--yes", "--json")
+    code, out, _ = cli(
+        "--config", str(config), "order", "cancel", order_id, "--reason", "NoInventory", "--yes", "--json"
+    )
     assert code == 3 and error_of(out)["code"] == "read_only"
     code, out, _ = cli("--config", str(config), "resume", "--json")
     assert code == 0 and json.loads(out)["results"] == []
@@ -73,7 +74,11 @@ def test_read_only_from_the_config_is_a_session_property(cli, served, tmp_path):
 @pytest.mark.parametrize("placement", ["before", "after"])
 def test_a_missing_config_is_exit_2_with_its_path(cli, tmp_path, placement):
     missing = tmp_path / "missing.toml"
-    line = ["--config", str(missing), "stores"] if placement == "before" else ["stores", "--config", str(missing)]
+    line = (
+        ["--config", str(missing), "stores"]
+        if placement == "before"
+        else ["stores", "--config", str(missing)]
+    )
     code, out, err = cli(*line)
     assert code == 2 and out == "" and str(missing) in err and len(err.strip().splitlines()) == 1
     code, out, _ = cli(*line, "--json")
@@ -119,7 +124,9 @@ def test_stores_work_without_the_secrets(cli, served, tmp_path, monkeypatch):
     config = write_config(tmp_path / "env.toml", served.base_url)
     text = config.read_text()
     for store in raw["stores"]:
-        text = text.replace(f'refresh_token = "{store["refresh_token"]}"', f'refresh_token_env = "UNSET_{store["seller_id"]}"')
+        text = text.replace(
+            f'refresh_token = "{store["refresh_token"]}"', f'refresh_token_env = "UNSET_{store["seller_id"]}"'
+        )
     config.write_text(text)
     code, out, err = cli("--config", str(config), "stores")
     assert code == 0 and "Acme US" in out
@@ -150,8 +157,12 @@ def test_a_failing_command_prints_one_line_and_logs_the_retries_privately(cli, s
 def test_every_refusal_and_error_is_one_json_document_with_its_exit_code(cli, served):
     assert cli("sync")[0] == 0
     sandbox = served.sandbox
-    shipped = sandbox.db.query("SELECT order_id FROM amazon_orders WHERE fulfillment_status = 'SHIPPED' AND seller_id = 'A1SANDBOXACMEUS' LIMIT 1")[0][0]
-    afn = sandbox.db.query("SELECT order_id FROM amazon_orders WHERE fulfillment_status = 'UNSHIPPED' AND fulfilled_by = 'AMAZON' AND seller_id = 'A1SANDBOXACMEUS' LIMIT 1")
+    shipped = sandbox.db.query(
+        "SELECT order_id FROM amazon_orders WHERE fulfillment_status = 'SHIPPED' AND seller_id = 'A1SANDBOXACMEUS' LIMIT 1"
+    )[0][0]
+    afn = sandbox.db.query(
+        "SELECT order_id FROM amazon_orders WHERE fulfillment_status = 'UNSHIPPED' AND fulfilled_by = 'AMAZON' AND seller_id = 'A1SANDBOXACMEUS' LIMIT 1"
+    )
     cases = [
         (["order", "show", "999-0000000-0000000"], 2, "not_found"),
         (["order", "cancel", shipped, "--reason", "NoInventory", "--yes"], 3, "not_cancelable"),
@@ -160,7 +171,9 @@ def test_every_refusal_and_error_is_one_json_document_with_its_exit_code(cli, se
         (["order", "cancel", shipped, "--reason", "Because", "--yes"], 2, "usage"),
     ]
     if afn:
-        cases.append((["order", "cancel", afn[0][0], "--reason", "NoInventory", "--yes"], 3, "amazon_fulfilled"))
+        cases.append(
+            (["order", "cancel", afn[0][0], "--reason", "NoInventory", "--yes"], 3, "amazon_fulfilled")
+        )
     for line, exit_code, error_code in cases:
         code, out, _ = cli(*line, "--json")
         assert (code, error_of(out)["code"]) == (exit_code, error_code), line
@@ -174,7 +187,15 @@ def test_every_refusal_and_error_is_one_json_document_with_its_exit_code(cli, se
 
 def test_status_takes_api_values_and_asc_labels_in_any_case(cli):
     assert cli("sync")[0] == 0
-    for status in ("Unshipped", "unshipped", "UNSHIPPED", "Partially Shipped", "partially_shipped", "Canceled", "Error"):
+    for status in (
+        "Unshipped",
+        "unshipped",
+        "UNSHIPPED",
+        "Partially Shipped",
+        "partially_shipped",
+        "Canceled",
+        "Error",
+    ):
         assert cli("orders", "--status", status)[0] == 0, status
     code, _, err = cli("orders", "--status", "Lost")
     assert code == 2 and "Unshipped" in err and "PARTIALLY_SHIPPED" in err
@@ -206,18 +227,38 @@ def test_the_data_dir_is_private_and_looser_files_are_tightened(cli, tmp_path):
     database.chmod(0o644)
     data.chmod(0o755)
     code, _, err = cli("stores")
-    assert code == 0 and stat.S_IMODE(database.stat().st_mode) == 0o600 and stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert (
+        code == 0
+        and stat.S_IMODE(database.stat().st_mode) == 0o600
+        and stat.S_IMODE(data.stat().st_mode) == 0o700
+    )
     assert "0600" in err or "600" in err
 
 
 def test_a_closed_pipe_ends_quietly(served, tmp_path):
     config = write_config(tmp_path / "config.toml", served.base_url)
     env = cli_env(tmp_path / "data", config)
-    assert subprocess.run([sys.executable, "-m", "amazon_tui", "sync"], env=env, cwd=REPO, capture_output=True, timeout=60).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "amazon_tui", "sync"], env=env, cwd=REPO, capture_output=True, timeout=60
+        ).returncode
+        == 0
+    )
     order_id = unshipped_mfn(served.sandbox)[0]
     for command in ("orders --limit 500", f"order show {order_id}", "orders --limit 500 --json"):
-        done = subprocess.run(f"{sys.executable} -m amazon_tui {command} | head -n 1", shell=True, env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0 and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, (command, done.stderr)
+        done = subprocess.run(
+            f"{sys.executable} -m amazon_tui {command} | head -n 1",
+            shell=True,
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0 and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, (
+            command,
+            done.stderr,
+        )
 
 
 def test_sandbox_serve_on_a_busy_port_is_one_line_and_exit_2(tmp_path):
@@ -226,8 +267,19 @@ def test_sandbox_serve_on_a_busy_port_is_one_line_and_exit_2(tmp_path):
         busy.listen()
         port = busy.getsockname()[1]
         env = cli_env(tmp_path / "data")
-        done = subprocess.run([sys.executable, "-m", "amazon_tui", "sandbox", "serve", "--port", str(port)], env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and f"port {port} is in use" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+        done = subprocess.run(
+            [sys.executable, "-m", "amazon_tui", "sandbox", "serve", "--port", str(port)],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert (
+        done.returncode == 2
+        and f"port {port} is in use" in done.stderr
+        and len(done.stderr.strip().splitlines()) == 1
+    )
 
 
 def test_db_rebuild_help_says_exactly_what_it_does(cli, capsys):
@@ -255,7 +307,9 @@ def test_an_unexpected_error_is_one_line_and_a_private_trace(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("answer, exit_code", [("no\n", 3), ("yes\n", 0)])
-def test_the_confirmation_is_asked_on_stderr_and_stdout_keeps_one_document(cli, served, monkeypatch, answer, exit_code):
+def test_the_confirmation_is_asked_on_stderr_and_stdout_keeps_one_document(
+    cli, served, monkeypatch, answer, exit_code
+):
     import io
 
     assert cli("sync")[0] == 0

@@ -16,7 +16,6 @@ from amazon_tui.sandbox.catalog import (
     STORES,
 )
 from amazon_tui.sandbox.serve import ServedSandbox
-
 from tests.support.hostile import unshipped_mfn
 from tests.support.processes import cli_env, run_cli, write_config
 
@@ -35,8 +34,15 @@ FAULTS = [
 
 def secrets_of(sandbox: Sandbox) -> set[str]:
     issued = {row[0] for row in sandbox.db.query("SELECT token FROM access_tokens")}
-    return {SANDBOX_CLIENT_SECRET, MAGENTO_INTEGRATION_TOKEN, MAGENTO_ADMIN_PASSWORD, MAGENTO_CONSUMER_SECRET,
-            MAGENTO_ACCESS_TOKEN_SECRET, *(s.refresh_token for s in STORES), *issued}
+    return {
+        SANDBOX_CLIENT_SECRET,
+        MAGENTO_INTEGRATION_TOKEN,
+        MAGENTO_ADMIN_PASSWORD,
+        MAGENTO_CONSUMER_SECRET,
+        MAGENTO_ACCESS_TOKEN_SECRET,
+        *(s.refresh_token for s in STORES),
+        *issued,
+    }
 
 
 def test_no_secret_reaches_any_output_under_faults(served, tmp_path):
@@ -118,13 +124,29 @@ def test_sandbox_binds_loopback_and_refuses_requests_without_a_valid_token(tmp_p
         assert httpx.get(base + orders).status_code == 403
         assert httpx.get(base + orders, headers={"x-amz-access-token": "Atza|forged"}).status_code == 403
         assert httpx.get(base + "/rest/V1/orders/1").status_code == 401
-        assert httpx.get(base + "/rest/V1/orders/1", headers={"Authorization": "Bearer forged"}).status_code == 401
-        token = httpx.post(base + "/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": STORES[0].refresh_token,
-                                                         "client_id": "amzn1.application-oa2-client.sandbox0000000000000000000000000",
-                                                         "client_secret": SANDBOX_CLIENT_SECRET}).json()["access_token"]
+        assert (
+            httpx.get(base + "/rest/V1/orders/1", headers={"Authorization": "Bearer forged"}).status_code
+            == 401
+        )
+        token = httpx.post(
+            base + "/auth/o2/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": STORES[0].refresh_token,
+                "client_id": "amzn1.application-oa2-client.sandbox0000000000000000000000000",
+                "client_secret": SANDBOX_CLIENT_SECRET,
+            },
+        ).json()["access_token"]
         assert httpx.get(base + orders, headers={"x-amz-access-token": token}).status_code == 200
-        assert httpx.post(base + "/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": "Atzr|forged",
-                                                        "client_id": "x", "client_secret": "y"}).status_code in (400, 401)
+        assert httpx.post(
+            base + "/auth/o2/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": "Atzr|forged",
+                "client_id": "x",
+                "client_secret": "y",
+            },
+        ).status_code in (400, 401)
     finally:
         served.stop()
         sandbox.close()

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 
 from amazon_tui.cli.main import main
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
-
-from tests.support.world import build
 from tests.support.pilot import plain, settle
+from tests.support.world import build
 
 
 def _shown_on_the_details_screen(tmp_path: Path) -> tuple[str, str, str]:
@@ -22,11 +20,17 @@ def _shown_on_the_details_screen(tmp_path: Path) -> tuple[str, str, str]:
     async def walk() -> tuple[str, str, str]:
         async with world.app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            order_id = world.service.orders(OrderQuery(stores=("Acme UK",), statuses=(OrderStatus.UNSHIPPED,)), limit=1)[0].order_id
+            order_id = world.service.orders(
+                OrderQuery(stores=("Acme UK",), statuses=(OrderStatus.UNSHIPPED,)), limit=1
+            )[0].order_id
             pilot.app.open_details(order_id)
             await settle(pilot)
             screen = pilot.app.screen
-            return order_id, plain(screen.query_one("#order-section")), plain(screen.query_one("#shipping-section"))
+            return (
+                order_id,
+                plain(screen.query_one("#order-section")),
+                plain(screen.query_one("#shipping-section")),
+            )
 
     try:
         return asyncio.run(walk())
@@ -45,7 +49,7 @@ def test_order_show_json_equals_the_details_screen(tmp_path, monkeypatch, capsys
 
     def row(text: str, label: str) -> str:
         line = next(line for line in text.splitlines() if line.startswith(label))
-        return line[len(label):].strip()
+        return line[len(label) :].strip()
 
     assert row(details, "Order number").startswith(data["order_number"])
     assert row(details, "Status").endswith(data["status_label"])
@@ -53,8 +57,12 @@ def test_order_show_json_equals_the_details_screen(tmp_path, monkeypatch, capsys
     assert row(details, "Buyer email") == data["buyer_email"]
     assert row(details, "Currency") == data["currency"]
     assert row(details, "Order total") == f"{data['currency']} {data['total']}"
-    assert row(details, "Purchase date") == datetime.fromisoformat(data["purchase_date"]).strftime("%Y-%m-%d %H:%M")
-    assert row(details, "Latest ship date") == datetime.fromisoformat(data["latest_ship_date"]).strftime("%Y-%m-%d %H:%M")
+    assert row(details, "Purchase date") == datetime.fromisoformat(data["purchase_date"]).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    assert row(details, "Latest ship date") == datetime.fromisoformat(data["latest_ship_date"]).strftime(
+        "%Y-%m-%d %H:%M"
+    )
     assert row(details, "Prime") == ("Yes" if data["prime"] else "No")
     assert row(shipping, "Items unshipped") == str(data["items_unshipped"])
     assert row(shipping, "Shipping service level") == data["shipping_service_level"]

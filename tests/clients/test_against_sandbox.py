@@ -8,33 +8,35 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from amazon_tui.clients.amazon.orders import ALL_INCLUDED, OrdersClient
 from amazon_tui.clients.amazon.feeds import FeedProcessingStatus, FeedsClient
 from amazon_tui.clients.amazon.lwa import LwaClient
-from amazon_tui.clients.magento.client import MagentoClient
+from amazon_tui.clients.amazon.orders import ALL_INCLUDED, OrdersClient
 from amazon_tui.clients.errors import MalformedResponse, ServerError
-from amazon_tui.clients.retry import RetryPolicy
-from amazon_tui.clients.magento.criteria import SearchCriteria
-from amazon_tui.clients.throttle import Throttle
-from amazon_tui.clients.magento.models import link_from, link_index_fields
 from amazon_tui.clients.http import make_http_client
 from amazon_tui.clients.magento.auth import OAuth1Credentials
+from amazon_tui.clients.magento.client import MagentoClient
+from amazon_tui.clients.magento.criteria import SearchCriteria
+from amazon_tui.clients.magento.models import link_from, link_index_fields
+from amazon_tui.clients.retry import RetryPolicy
+from amazon_tui.clients.throttle import Throttle
 from amazon_tui.domain.values import OrderStatus
 
 sandbox_package = pytest.importorskip("amazon_tui.sandbox")
 Sandbox, ControllableClock, sandbox_config = (
-    sandbox_package.Sandbox, sandbox_package.ControllableClock, sandbox_package.sandbox_config
+    sandbox_package.Sandbox,
+    sandbox_package.ControllableClock,
+    sandbox_package.sandbox_config,
 )
 
 magento_credentials = pytest.importorskip("amazon_tui.sandbox.catalog").magento_credentials
 
 BASE = "http://sandbox.invalid"
-START = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 FAST = RetryPolicy.no_wait()
 
 
@@ -68,35 +70,73 @@ class World:
 
     def magento(self, **auth) -> MagentoClient:
         """Signed with the integration's OAuth 1.0a values (what a 2.4.4+ store takes), unless ``auth`` says."""
-        return MagentoClient(self.http, base_url=BASE, retry=FAST, **(auth or {"oauth": OAuth1Credentials(**magento_credentials())}))
+        return MagentoClient(
+            self.http,
+            base_url=BASE,
+            retry=FAST,
+            **(auth or {"oauth": OAuth1Credentials(**magento_credentials())}),
+        )
 
     async def order_ids(self, n: int = 5, **filters) -> list[str]:
         """Ids of ``n`` orders (one searchOrders call), then a clean access log."""
-        page = await anext(self.orders.search_orders(
-            created_after=START - timedelta(days=90), marketplace_ids=[self.marketplace_id],
-            max_results_per_page=n, **filters))
+        page = await anext(
+            self.orders.search_orders(
+                created_after=START - timedelta(days=90),
+                marketplace_ids=[self.marketplace_id],
+                max_results_per_page=n,
+                **filters,
+            )
+        )
         self.sandbox.clear_log()
         return [order.order_id for order in page.orders]
 
 
 def new_sandbox(tmp_path, *, orders_per_store: int = 60, **options) -> Sandbox:
-    return Sandbox(tmp_path / "sandbox.db", orders_per_store=orders_per_store, clock=ControllableClock(START), **options)
+    return Sandbox(
+        tmp_path / "sandbox.db", orders_per_store=orders_per_store, clock=ControllableClock(START), **options
+    )
 
 
-def make_world(sandbox: Sandbox, *, timeout: float = 5.0, retry: RetryPolicy = FAST,
-               transport: httpx.AsyncBaseTransport | None = None, base_url: str = BASE, lwa_clock=None) -> World:
+def make_world(
+    sandbox: Sandbox,
+    *,
+    timeout: float = 5.0,
+    retry: RetryPolicy = FAST,
+    transport: httpx.AsyncBaseTransport | None = None,
+    base_url: str = BASE,
+    lwa_clock=None,
+) -> World:
     time = SharedTime(sandbox.clock)
     config = sandbox_config(base_url)
     store = config["stores"][0]
     http = make_http_client(transport=transport or httpx.ASGITransport(app=sandbox.app), timeout=timeout)
-    lwa = LwaClient(http, endpoint=config["amazon"]["lwa_endpoint"], client_id=config["amazon"]["client_id"],
-                    client_secret=config["amazon"]["client_secret"], clock=lwa_clock or time.monotonic, retry=retry)
+    lwa = LwaClient(
+        http,
+        endpoint=config["amazon"]["lwa_endpoint"],
+        client_id=config["amazon"]["client_id"],
+        client_secret=config["amazon"]["client_secret"],
+        clock=lwa_clock or time.monotonic,
+        retry=retry,
+    )
     throttle = Throttle(clock=time.monotonic, sleep=time.sleep, on_wait=time.on_wait)
-    common = dict(lwa=lwa, refresh_token=store["refresh_token"], seller_id=store["seller_id"],
-                  throttle=throttle, endpoint=store["endpoint"], retry=retry)
+    common = dict(
+        lwa=lwa,
+        refresh_token=store["refresh_token"],
+        seller_id=store["seller_id"],
+        throttle=throttle,
+        endpoint=store["endpoint"],
+        retry=retry,
+    )
     marketplace = next(s.marketplace_id for s in sandbox.stores if s.seller_id == store["seller_id"])
-    return World(sandbox, time, http, lwa, OrdersClient(http, store=store["name"], **common),
-                 FeedsClient(http, **common), marketplace)
+    return World(
+        sandbox,
+        time,
+        http,
+        lwa,
+        OrdersClient(http, store=store["name"], **common),
+        FeedsClient(http, **common),
+        marketplace,
+    )
 
 
 @pytest.fixture
@@ -131,7 +171,9 @@ async def test_twenty_concurrent_calls_share_one_token_refresh_after_expiry(worl
 
 
 async def test_twenty_concurrent_rejections_of_a_token_share_one_refresh(tmp_path):
-    world = make_world(new_sandbox(tmp_path), lwa_clock=lambda: 0.0)  # the client cannot see the expiry coming
+    world = make_world(
+        new_sandbox(tmp_path), lwa_clock=lambda: 0.0
+    )  # the client cannot see the expiry coming
     try:
         ids = await world.order_ids(20)
         world.time.clock.advance(2 * 3600)
@@ -178,10 +220,18 @@ async def test_a_429_backs_off_and_is_sent_again(world):
 async def test_a_spurious_429_on_the_first_page_costs_seconds_not_minutes(world):
     """A three-page sync whose first searchOrders answers 429 once (no rate header)."""
     world.sandbox.inject_fault("searchOrders", "429", count=1)
-    pages = [page async for page in world.orders.search_orders(
-        created_after=START - timedelta(days=90), marketplace_ids=[world.marketplace_id], max_results_per_page=20)]
+    pages = [
+        page
+        async for page in world.orders.search_orders(
+            created_after=START - timedelta(days=90),
+            marketplace_ids=[world.marketplace_id],
+            max_results_per_page=20,
+        )
+    ]
     assert len(pages) >= 3 and statuses(world.sandbox, "searchOrders")[:2] == [429, 200]
-    assert sum(seconds for _, seconds in world.time.waits) <= 1.0, world.time.waits  # was 178 s before every page
+    assert sum(seconds for _, seconds in world.time.waits) <= 1.0, (
+        world.time.waits
+    )  # was 178 s before every page
 
 
 async def test_server_errors_are_retried_for_reads(world):
@@ -215,7 +265,9 @@ async def test_a_request_that_never_answers_times_out_and_is_retried(tmp_path):
 async def test_malformed_json_is_a_typed_error(world):
     (order_id,) = await world.order_ids(1)
     world.sandbox.inject_fault("getOrder", "malformed_json", count=1)
-    with pytest.raises(MalformedResponse, match=r"Amazon getOrder failed: response is not valid JSON at line 1 column \d+"):
+    with pytest.raises(
+        MalformedResponse, match=r"Amazon getOrder failed: response is not valid JSON at line 1 column \d+"
+    ):
         await world.orders.get_order(order_id)
     assert world.sandbox.count("getOrder") == 1
 
@@ -236,14 +288,23 @@ async def test_schema_invalid_payload_names_the_missing_field(world, operation, 
 async def test_search_orders_pages_through_everything_once(tmp_path):
     world = make_world(new_sandbox(tmp_path, orders_per_store=120))
     try:
-        pages = [page async for page in world.orders.search_orders(
-            created_after=START - timedelta(days=90), marketplace_ids=[world.marketplace_id], max_results_per_page=25)]
+        pages = [
+            page
+            async for page in world.orders.search_orders(
+                created_after=START - timedelta(days=90),
+                marketplace_ids=[world.marketplace_id],
+                max_results_per_page=25,
+            )
+        ]
         ids = [order.order_id for page in pages for order in page.orders]
         assert len(pages) >= 3 and world.sandbox.count("searchOrders", 200) == len(pages)
         assert len(ids) == len(set(ids)) == 120
         assert all(page.created_before == pages[0].created_before for page in pages)
         assert pages[0].created_before <= START and pages[-1].next_token is None
-        assert {order.status for page in pages for order in page.orders} >= {OrderStatus.SHIPPED, OrderStatus.UNSHIPPED}
+        assert {order.status for page in pages for order in page.orders} >= {
+            OrderStatus.SHIPPED,
+            OrderStatus.UNSHIPPED,
+        }
     finally:
         await world.http.aclose()
 
@@ -251,7 +312,12 @@ async def test_search_orders_pages_through_everything_once(tmp_path):
 async def test_an_incremental_search_with_nothing_new_is_one_call(world):
     cursor = START + timedelta(minutes=1)
     world.time.clock.advance(600)
-    pages = [page async for page in world.orders.search_orders(last_updated_after=cursor, marketplace_ids=[world.marketplace_id])]
+    pages = [
+        page
+        async for page in world.orders.search_orders(
+            last_updated_after=cursor, marketplace_ids=[world.marketplace_id]
+        )
+    ]
     assert [len(page.orders) for page in pages] == [0]
     assert pages[0].last_updated_before is not None and world.sandbox.count("searchOrders") == 1
 
@@ -273,7 +339,9 @@ async def test_cancellation_feed_round_trip(world):
 
     upload = await world.feeds.create_feed_document("text/xml; charset=UTF-8")
     await world.feeds.upload(upload.url, feed, "text/xml; charset=UTF-8")
-    feed_id = await world.feeds.create_feed("POST_ORDER_ACKNOWLEDGEMENT_DATA", [world.marketplace_id], upload.feed_document_id)
+    feed_id = await world.feeds.create_feed(
+        "POST_ORDER_ACKNOWLEDGEMENT_DATA", [world.marketplace_id], upload.feed_document_id
+    )
     status = (await world.feeds.get_feed(feed_id)).processing_status
     assert not status.is_final
     world.time.clock.advance(60)
@@ -285,7 +353,13 @@ async def test_cancellation_feed_round_trip(world):
     assert (await world.orders.get_order(order_id)).status is OrderStatus.CANCELLED
     listed = await world.feeds.list_feeds("POST_ORDER_ACKNOWLEDGEMENT_DATA", created_since=START)
     assert [feed.feed_id for feed in listed] == [feed_id]
-    for operation in ("createFeedDocument", "uploadFeedDocument", "createFeed", "getFeedDocument", "downloadReport"):
+    for operation in (
+        "createFeedDocument",
+        "uploadFeedDocument",
+        "createFeed",
+        "getFeedDocument",
+        "downloadReport",
+    ):
         assert world.sandbox.count(operation) == 1, operation
 
 
@@ -322,9 +396,13 @@ async def test_magento_admin_token_is_renewed_once_on_401(tmp_path):
 async def test_magento_refund_and_comment(world):
     magento = world.magento()
     row = await anext(magento.iter_orders(SearchCriteria().where("status", "processing"), page_size=5))
-    memo = await magento.refund_offline(row["entity_id"], comment="Amazon order canceled (reason: NoInventory)")
+    memo = await magento.refund_offline(
+        row["entity_id"], comment="Amazon order canceled (reason: NoInventory)"
+    )
     assert memo > 0
-    await magento.add_comment(row["entity_id"], "Amazon order canceled in Amazon Sales Channel. Reason: NoInventory")
+    await magento.add_comment(
+        row["entity_id"], "Amazon order canceled in Amazon Sales Channel. Reason: NoInventory"
+    )
     order = await magento.get_order(row["entity_id"])
     assert any("NoInventory" in (comment.comment or "") for comment in order.comments)
     assert world.sandbox.count("magentoRefund") == 1 and world.sandbox.count("magentoComment") == 1
@@ -339,7 +417,12 @@ async def test_over_a_real_socket(tmp_path):
             ids = await world.order_ids(3)
             orders = await asyncio.gather(*(world.orders.get_order(order_id) for order_id in ids))
             assert [order.order_id for order in orders] == ids
-            magento = MagentoClient(world.http, base_url=served.base_url, oauth=OAuth1Credentials(**magento_credentials()), retry=FAST)
+            magento = MagentoClient(
+                world.http,
+                base_url=served.base_url,
+                oauth=OAuth1Credentials(**magento_credentials()),
+                retry=FAST,
+            )
             assert (await magento.search_orders(SearchCriteria().page(1))).total_count > 0
             assert sandbox.count("getOrder", 200) == 3 and sandbox.count("magentoSearchOrders", 200) == 1
         finally:

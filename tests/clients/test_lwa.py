@@ -9,10 +9,9 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from amazon_tui.clients.errors import AuthError, MalformedResponse
 from amazon_tui.clients.amazon.lwa import LwaClient
+from amazon_tui.clients.errors import AuthError, MalformedResponse
 from amazon_tui.clients.http import make_http_client
-
 from tests.support.fake_amazon import CLIENT_SECRET, FAST, LWA_ENDPOINT, REFRESH_TOKEN, token_response
 
 
@@ -32,7 +31,14 @@ def lwa_on(handler, clock=None) -> tuple[LwaClient, list[httpx.Request]]:
         return await handler(request)
 
     http = make_http_client(transport=httpx.MockTransport(record))
-    client = LwaClient(http, endpoint=LWA_ENDPOINT, client_id="cid", client_secret=CLIENT_SECRET, clock=clock or Clock(), retry=FAST)
+    client = LwaClient(
+        http,
+        endpoint=LWA_ENDPOINT,
+        client_id="cid",
+        client_secret=CLIENT_SECRET,
+        clock=clock or Clock(),
+        retry=FAST,
+    )
     return client, seen
 
 
@@ -102,7 +108,10 @@ async def test_invalidate_only_drops_the_stale_token():
 
 async def test_invalid_grant_is_an_auth_error_without_secrets():
     async def handler(request):
-        body = {"error": "invalid_grant", "error_description": "The request has an invalid grant parameter : refresh_token"}
+        body = {
+            "error": "invalid_grant",
+            "error_description": "The request has an invalid grant parameter : refresh_token",
+        }
         return httpx.Response(400, json=body)
 
     lwa, seen = lwa_on(handler)
@@ -112,21 +121,31 @@ async def test_invalid_grant_is_an_auth_error_without_secrets():
     error = caught.value
     assert (error.service, error.status, error.code) == ("Login with Amazon", 400, "invalid_grant")
     text = str(error)
-    assert text.startswith("Login with Amazon token failed: 400 invalid_grant — The request has an invalid grant")
+    assert text.startswith(
+        "Login with Amazon token failed: 400 invalid_grant — The request has an invalid grant"
+    )
     assert REFRESH_TOKEN not in text and CLIENT_SECRET not in text and "SECRET" not in repr(error.args)
     assert len(seen) == 1  # refused credentials are not retried
 
 
 async def test_a_failed_refresh_is_shared_and_the_next_call_tries_again():
-    answers = iter([httpx.Response(400, json={"error": "invalid_client", "error_description": "Client authentication failed"}),
-                    token_response("Atza|later")])
+    answers = iter(
+        [
+            httpx.Response(
+                400, json={"error": "invalid_client", "error_description": "Client authentication failed"}
+            ),
+            token_response("Atza|later"),
+        ]
+    )
 
     async def handler(request):
         await asyncio.sleep(0.01)
         return next(answers)
 
     lwa, seen = lwa_on(handler)
-    results = await asyncio.gather(*(lwa.access_token(REFRESH_TOKEN) for _ in range(5)), return_exceptions=True)
+    results = await asyncio.gather(
+        *(lwa.access_token(REFRESH_TOKEN) for _ in range(5)), return_exceptions=True
+    )
     assert all(isinstance(result, AuthError) for result in results)
     assert await lwa.access_token(REFRESH_TOKEN) == "Atza|later"
     assert len(seen) == 2

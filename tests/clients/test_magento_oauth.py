@@ -7,19 +7,22 @@ import httpx
 import pytest
 
 from amazon_tui.clients.errors import AuthError
+from amazon_tui.clients.http import make_http_client
+from amazon_tui.clients.magento.auth import BEARER_REFUSED, TWO_FACTOR_REFUSED, OAuth1Credentials
 from amazon_tui.clients.magento.client import MagentoClient
 from amazon_tui.clients.magento.criteria import SearchCriteria
-from amazon_tui.clients.http import make_http_client
-from amazon_tui.clients.magento.auth import BEARER_REFUSED, OAuth1Credentials, TWO_FACTOR_REFUSED
-
 from tests.support.fake_amazon import FAST
 
 sandbox_package = pytest.importorskip("amazon_tui.sandbox")
 catalog = pytest.importorskip("amazon_tui.sandbox.catalog")
 
 BASE = "http://sandbox.invalid"
-SECRETS = (catalog.MAGENTO_CONSUMER_SECRET, catalog.MAGENTO_ACCESS_TOKEN_SECRET, catalog.MAGENTO_INTEGRATION_TOKEN,
-           catalog.MAGENTO_ADMIN_PASSWORD)
+SECRETS = (
+    catalog.MAGENTO_CONSUMER_SECRET,
+    catalog.MAGENTO_ACCESS_TOKEN_SECRET,
+    catalog.MAGENTO_INTEGRATION_TOKEN,
+    catalog.MAGENTO_ADMIN_PASSWORD,
+)
 
 
 @pytest.fixture
@@ -42,9 +45,13 @@ def oauth(**wrong) -> dict:
 
 async def test_oauth_reads_searches_and_writes_and_a_retry_is_signed_anew(store, http):
     magento = MagentoClient(http, base_url=BASE, retry=FAST, **oauth())
-    row = await anext(magento.iter_orders(SearchCriteria().where("status", "processing").where("store_id", 1), page_size=5))
+    row = await anext(
+        magento.iter_orders(SearchCriteria().where("status", "processing").where("store_id", 1), page_size=5)
+    )
     store.inject_fault("magentoGetOrder", "500", count=1)
-    order = await magento.get_order(row["entity_id"])  # the retry reuses no nonce: the sandbox would refuse it
+    order = await magento.get_order(
+        row["entity_id"]
+    )  # the retry reuses no nonce: the sandbox would refuse it
     assert order.entity_id == row["entity_id"]
     assert [entry.status for entry in store.access_log if entry.operation == "magentoGetOrder"] == [500, 200]
     assert await magento.refund_offline(row["entity_id"], comment="Amazon order canceled (NoInventory)") > 0
@@ -56,24 +63,37 @@ async def test_a_bearer_token_refused_says_how_to_fix_it(http):
     magento = MagentoClient(http, base_url=BASE, retry=FAST, token=catalog.MAGENTO_INTEGRATION_TOKEN)
     with pytest.raises(AuthError) as caught:
         await magento.get_order(1)
-    assert str(caught.value) == f"Magento getOrder failed: 401 — The consumer isn't authorized to access Magento_Sales::sales. — {BEARER_REFUSED}"
-
-
-async def test_an_admin_login_refused_for_2fa_says_so(http):
-    magento = MagentoClient(http, base_url=BASE, retry=FAST, username=catalog.MAGENTO_ADMIN_USERNAME, password=catalog.MAGENTO_ADMIN_PASSWORD)
-    with pytest.raises(AuthError) as caught:
-        await magento.get_order(1)
-    assert str(caught.value) == (
-        "Magento adminLogin failed: 401 — Please use the 2fa provider-specific endpoints to obtain a token. — " + TWO_FACTOR_REFUSED
+    assert (
+        str(caught.value)
+        == f"Magento getOrder failed: 401 — The consumer isn't authorized to access Magento_Sales::sales. — {BEARER_REFUSED}"
     )
 
 
-@pytest.mark.parametrize("wrong, blamed", [
-    ({"consumer_secret": "x" * 32}, "consumer_secret or access_token_secret is likely wrong"),
-    ({"access_token_secret": "y" * 32}, "consumer_secret or access_token_secret is likely wrong"),
-    ({"consumer_key": "z" * 32}, "consumer_key is likely wrong"),
-    ({"access_token": "t" * 32}, "access_token is likely wrong"),
-])
+async def test_an_admin_login_refused_for_2fa_says_so(http):
+    magento = MagentoClient(
+        http,
+        base_url=BASE,
+        retry=FAST,
+        username=catalog.MAGENTO_ADMIN_USERNAME,
+        password=catalog.MAGENTO_ADMIN_PASSWORD,
+    )
+    with pytest.raises(AuthError) as caught:
+        await magento.get_order(1)
+    assert str(caught.value) == (
+        "Magento adminLogin failed: 401 — Please use the 2fa provider-specific endpoints to obtain a token. — "
+        + TWO_FACTOR_REFUSED
+    )
+
+
+@pytest.mark.parametrize(
+    "wrong, blamed",
+    [
+        ({"consumer_secret": "x" * 32}, "consumer_secret or access_token_secret is likely wrong"),
+        ({"access_token_secret": "y" * 32}, "consumer_secret or access_token_secret is likely wrong"),
+        ({"consumer_key": "z" * 32}, "consumer_key is likely wrong"),
+        ({"access_token": "t" * 32}, "access_token is likely wrong"),
+    ],
+)
 async def test_a_refused_signature_names_the_likely_credential_and_no_secret(http, wrong, blamed):
     magento = MagentoClient(http, base_url=BASE, retry=FAST, **oauth(**wrong))
     with pytest.raises(AuthError) as caught:

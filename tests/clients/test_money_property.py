@@ -11,7 +11,9 @@ from pydantic import ValidationError
 
 from amazon_tui.clients.amazon.orders_models import WireMoney
 
-amounts = st.decimals(allow_nan=False, allow_infinity=False, places=None, min_value=-10**12, max_value=10**12)
+amounts = st.decimals(
+    allow_nan=False, allow_infinity=False, places=None, min_value=-(10**12), max_value=10**12
+)
 currencies = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3)
 
 

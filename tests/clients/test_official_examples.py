@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
 import pytest
 
+from amazon_tui.clients.amazon.feeds import FeedDocument, FeedProcessingStatus
 from amazon_tui.clients.errors import BadRequestError
-from amazon_tui.clients.amazon.feeds import FeedProcessingStatus
-from amazon_tui.clients.amazon.feeds import FeedDocument
 from amazon_tui.domain.models import Address, Money
 from amazon_tui.domain.values import FulfilledBy, OrderStatus
-
 from tests.support.fake_amazon import example, json_response
 
 
 def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 async def test_get_order_example(amazon):
@@ -32,7 +30,12 @@ async def test_get_order_example(amazon):
     assert request.method == "GET"
     assert request.url.path == "/orders/2026-01-01/orders/171-9876543-2109876"
     assert set(request.url.params["includedData"].split(",")) >= {
-        "BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PACKAGES", "CANCELLATION"
+        "BUYER",
+        "RECIPIENT",
+        "PROCEEDS",
+        "FULFILLMENT",
+        "PACKAGES",
+        "CANCELLATION",
     }
     assert request.headers["x-amz-access-token"] == "Atza|access-1"
 
@@ -159,11 +162,18 @@ async def test_search_orders_400_example(amazon):
     clients = amazon(lambda request: json_response(payload, status=400))
 
     with pytest.raises(BadRequestError) as caught:
-        async for _ in clients.orders.search_orders(created_after=utc("2024-12-25T00:00:00Z"), marketplace_ids=["ATVPDKIKX0DER"]):
+        async for _ in clients.orders.search_orders(
+            created_after=utc("2024-12-25T00:00:00Z"), marketplace_ids=["ATVPDKIKX0DER"]
+        ):
             pass
 
     error = caught.value
-    assert (error.status, error.code, error.message, error.request_id) == (400, "InvalidInput", "Invalid Input", "req-1a2b")
+    assert (error.status, error.code, error.message, error.request_id) == (
+        400,
+        "InvalidInput",
+        "Invalid Input",
+        "req-1a2b",
+    )
     assert str(error) == "Amazon searchOrders failed: 400 InvalidInput — Invalid Input (request req-1a2b)"
     assert len(clients.fake.api_requests()) == 1  # a bad request is not retried
 
@@ -186,7 +196,9 @@ async def test_create_feed_example(amazon):
     clients = amazon(lambda request: json_response(payload["response"], status=202))
     body = payload["sandbox_request"]["parameters"]["body"]["value"]
 
-    feed_id = await clients.feeds.create_feed(body["feedType"], body["marketplaceIds"], body["inputFeedDocumentId"])
+    feed_id = await clients.feeds.create_feed(
+        body["feedType"], body["marketplaceIds"], body["inputFeedDocumentId"]
+    )
 
     (request,) = clients.fake.api_requests()
     assert (request.method, request.url.path) == ("POST", "/feeds/2021-06-30/feeds")
@@ -205,7 +217,7 @@ async def test_get_feed_example(amazon):
     assert feed.feed_id == "FeedId1"
     assert feed.feed_type == "POST_PRODUCT_DATA"
     assert feed.processing_status is FeedProcessingStatus.CANCELLED and feed.processing_status.is_final
-    assert feed.created_time == datetime(2024, 3, 11, 13, 16, 24, 630000, tzinfo=timezone.utc)
+    assert feed.created_time == datetime(2024, 3, 11, 13, 16, 24, 630000, tzinfo=UTC)
     assert feed.processing_end_time == feed.created_time
     assert feed.result_feed_document_id is None
 

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
-from amazon_tui.clients.errors import AuthError, ConnectionFailed, MalformedResponse, NotFoundError, ServerError, ServiceTimeout, ThrottledError
+from amazon_tui.clients.amazon.feeds import FeedDocument
+from amazon_tui.clients.errors import (
+    AuthError,
+    ConnectionFailed,
+    MalformedResponse,
+    NotFoundError,
+    ServerError,
+    ServiceTimeout,
+    ThrottledError,
+)
 from amazon_tui.clients.retry import RetryPolicy
 from amazon_tui.clients.throttle import Throttle, UsagePlan
-from amazon_tui.clients.amazon.feeds import FeedDocument
-
 from tests.support.fake_amazon import CLIENT_SECRET, REFRESH_TOKEN, example, json_response
 
 ORDER = example("orders2026_getOrder_200.json")
 ORDER_ID = "171-9876543-2109876"
-SINCE = datetime(2024, 12, 1, tzinfo=timezone.utc)
+SINCE = datetime(2024, 12, 1, tzinfo=UTC)
 
 
 def script(*answers):
@@ -39,17 +46,23 @@ def spapi_error(status: int, code: str, message: str, details: str = "") -> http
 
 
 async def test_get_order_retries_server_errors_then_succeeds(amazon):
-    clients = amazon(script(spapi_error(500, "InternalFailure", "We encountered an internal error."),
-                            spapi_error(503, "ServiceUnavailable", "Service temporarily unavailable."),
-                            json_response(ORDER)))
+    clients = amazon(
+        script(
+            spapi_error(500, "InternalFailure", "We encountered an internal error."),
+            spapi_error(503, "ServiceUnavailable", "Service temporarily unavailable."),
+            json_response(ORDER),
+        )
+    )
     order = await clients.orders.get_order(ORDER_ID)
     assert order.order_id == ORDER_ID
     assert len(clients.fake.api_requests()) == 3
 
 
 async def test_server_errors_give_up_after_the_policy_attempts(amazon):
-    clients = amazon(script(spapi_error(503, "ServiceUnavailable", "Service temporarily unavailable.")),
-                     retry=RetryPolicy.no_wait(attempts=3))
+    clients = amazon(
+        script(spapi_error(503, "ServiceUnavailable", "Service temporarily unavailable.")),
+        retry=RetryPolicy.no_wait(attempts=3),
+    )
     with pytest.raises(ServerError) as caught:
         await clients.orders.get_order(ORDER_ID)
     assert str(caught.value) == (
@@ -67,16 +80,24 @@ async def test_not_found_is_typed_and_not_retried(amazon):
 
 
 async def test_create_feed_is_not_repeated_after_a_server_error(amazon):
-    clients = amazon(script(spapi_error(500, "InternalFailure", "We encountered an internal error."),
-                            json_response({"feedId": "should-not-be-reached"}, status=202)))
+    clients = amazon(
+        script(
+            spapi_error(500, "InternalFailure", "We encountered an internal error."),
+            json_response({"feedId": "should-not-be-reached"}, status=202),
+        )
+    )
     with pytest.raises(ServerError):
         await clients.feeds.create_feed("POST_ORDER_ACKNOWLEDGEMENT_DATA", ["ATVPDKIKX0DER"], "doc-1")
     assert len(clients.fake.api_requests()) == 1
 
 
 async def test_create_feed_is_repeated_when_the_connection_was_refused(amazon):
-    clients = amazon(script(httpx.ConnectError("Connection refused"), json_response({"feedId": "F1"}, status=202)))
-    assert await clients.feeds.create_feed("POST_ORDER_ACKNOWLEDGEMENT_DATA", ["ATVPDKIKX0DER"], "doc-1") == "F1"
+    clients = amazon(
+        script(httpx.ConnectError("Connection refused"), json_response({"feedId": "F1"}, status=202))
+    )
+    assert (
+        await clients.feeds.create_feed("POST_ORDER_ACKNOWLEDGEMENT_DATA", ["ATVPDKIKX0DER"], "doc-1") == "F1"
+    )
     assert len(clients.fake.api_requests()) == 2
 
 
@@ -90,16 +111,30 @@ async def test_create_feed_is_not_repeated_when_the_connection_dropped_mid_reque
 
 async def test_create_feed_is_repeated_after_429(amazon):
     throttle = Throttle(plans={"createFeed": UsagePlan(rate=100.0, burst=15)})
-    clients = amazon(script(spapi_error(429, "QuotaExceeded", "You exceeded your quota for the requested resource."),
-                            json_response({"feedId": "F2"}, status=202)), throttle=throttle)
-    assert await clients.feeds.create_feed("POST_ORDER_ACKNOWLEDGEMENT_DATA", ["ATVPDKIKX0DER"], "doc-1") == "F2"
+    clients = amazon(
+        script(
+            spapi_error(429, "QuotaExceeded", "You exceeded your quota for the requested resource."),
+            json_response({"feedId": "F2"}, status=202),
+        ),
+        throttle=throttle,
+    )
+    assert (
+        await clients.feeds.create_feed("POST_ORDER_ACKNOWLEDGEMENT_DATA", ["ATVPDKIKX0DER"], "doc-1") == "F2"
+    )
 
 
 async def test_a_429_backs_off_within_the_refill_interval(amazon):
     waits: list[tuple[str, float]] = []
-    throttle = Throttle(plans={"getOrder": UsagePlan(rate=50.0, burst=30)}, on_wait=lambda op, s: waits.append((op, s)))
-    clients = amazon(script(spapi_error(429, "QuotaExceeded", "You exceeded your quota for the requested resource."),
-                            json_response(ORDER)), throttle=throttle)
+    throttle = Throttle(
+        plans={"getOrder": UsagePlan(rate=50.0, burst=30)}, on_wait=lambda op, s: waits.append((op, s))
+    )
+    clients = amazon(
+        script(
+            spapi_error(429, "QuotaExceeded", "You exceeded your quota for the requested resource."),
+            json_response(ORDER),
+        ),
+        throttle=throttle,
+    )
     await clients.orders.get_order(ORDER_ID)
     assert [operation for operation, _ in waits] == ["getOrder"]
     assert 0 < waits[0][1] <= 1 / 50.0 + 1e-9
@@ -107,8 +142,11 @@ async def test_a_429_backs_off_within_the_refill_interval(amazon):
 
 async def test_persistent_429_ends_in_a_typed_error(amazon):
     throttle = Throttle(plans={"getOrder": UsagePlan(rate=1000.0, burst=1)})
-    clients = amazon(script(spapi_error(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")),
-                     throttle=throttle, retry=RetryPolicy.no_wait(attempts=2))
+    clients = amazon(
+        script(spapi_error(429, "QuotaExceeded", "You exceeded your quota for the requested resource.")),
+        throttle=throttle,
+        retry=RetryPolicy.no_wait(attempts=2),
+    )
     with pytest.raises(ThrottledError) as caught:
         await clients.orders.get_order(ORDER_ID)
     assert (caught.value.status, caught.value.code) == (429, "QuotaExceeded")
@@ -123,14 +161,21 @@ async def test_rate_limit_header_adjusts_the_bucket(amazon):
 async def test_expired_token_is_refreshed_once_and_the_call_retried(amazon):
     def handler(request: httpx.Request) -> httpx.Response:
         if request.headers["x-amz-access-token"] == "Atza|access-1":
-            return spapi_error(403, "Unauthorized", "Access to requested resource is denied.",
-                               "The access token you provided has expired.")
+            return spapi_error(
+                403,
+                "Unauthorized",
+                "Access to requested resource is denied.",
+                "The access token you provided has expired.",
+            )
         return json_response(ORDER)
 
     clients = amazon(handler)
     await clients.orders.get_order(ORDER_ID)
     assert clients.fake.tokens_issued == 2
-    assert [r.headers["x-amz-access-token"] for r in clients.fake.api_requests()] == ["Atza|access-1", "Atza|access-2"]
+    assert [r.headers["x-amz-access-token"] for r in clients.fake.api_requests()] == [
+        "Atza|access-1",
+        "Atza|access-2",
+    ]
 
 
 async def test_a_persistent_403_gets_one_fresh_token_then_fails(amazon):
@@ -170,10 +215,17 @@ async def test_timeouts_give_up_with_a_typed_error(amazon):
 
 
 async def test_invalid_json_is_malformed(amazon):
-    clients = amazon(lambda request: httpx.Response(200, content=b'{"order": {"orderId": ', headers={"x-amzn-RequestId": "r9"}))
+    clients = amazon(
+        lambda request: httpx.Response(
+            200, content=b'{"order": {"orderId": ', headers={"x-amzn-RequestId": "r9"}
+        )
+    )
     with pytest.raises(MalformedResponse) as caught:
         await clients.orders.get_order(ORDER_ID)
-    assert str(caught.value) == "Amazon getOrder failed: response is not valid JSON at line 1 column 23 (request r9)"
+    assert (
+        str(caught.value)
+        == "Amazon getOrder failed: response is not valid JSON at line 1 column 23 (request r9)"
+    )
     assert len(clients.fake.api_requests()) == 1
 
 
@@ -181,10 +233,26 @@ async def test_invalid_json_is_malformed(amazon):
     ("mutate", "field", "problem"),
     [
         (lambda o: o.pop("createdTime"), "order.createdTime", "Field required"),
-        (lambda o: o["orderItems"][0].update(quantityOrdered="one"), "order.orderItems[0].quantityOrdered", "valid integer"),
-        (lambda o: o["proceeds"]["grandTotal"].update(amount="29,90"), "order.proceeds.grandTotal.amount", "not a decimal number"),
-        (lambda o: o["proceeds"]["grandTotal"].update(amount=299.9), "order.proceeds.grandTotal.amount", "decimal string"),
-        (lambda o: o["fulfillment"].update(fulfillmentStatus="TELEPORTED"), "order.fulfillment.fulfillmentStatus", "unknown value"),
+        (
+            lambda o: o["orderItems"][0].update(quantityOrdered="one"),
+            "order.orderItems[0].quantityOrdered",
+            "valid integer",
+        ),
+        (
+            lambda o: o["proceeds"]["grandTotal"].update(amount="29,90"),
+            "order.proceeds.grandTotal.amount",
+            "not a decimal number",
+        ),
+        (
+            lambda o: o["proceeds"]["grandTotal"].update(amount=299.9),
+            "order.proceeds.grandTotal.amount",
+            "decimal string",
+        ),
+        (
+            lambda o: o["fulfillment"].update(fulfillmentStatus="TELEPORTED"),
+            "order.fulfillment.fulfillmentStatus",
+            "unknown value",
+        ),
     ],
 )
 async def test_schema_invalid_payloads_name_the_field(amazon, mutate, field, problem):
@@ -214,11 +282,17 @@ async def test_item_proceeds_breakdowns_map_to_row_price_shipping_tax_and_discou
     item["proceeds"]["breakdowns"] = [
         {"type": "ITEM", "subtotal": brl("299.90")},
         {"type": "SHIPPING", "subtotal": brl("15.00")},
-        {"type": "TAX", "subtotal": brl("30.00"), "detailedBreakdowns": [{"subtype": "ITEM", "value": brl("28.50")}]},
+        {
+            "type": "TAX",
+            "subtotal": brl("30.00"),
+            "detailedBreakdowns": [{"subtype": "ITEM", "value": brl("28.50")}],
+        },
         {"type": "TAX", "subtotal": brl("1.50")},
         {"type": "DISCOUNT", "subtotal": brl("-10.00")},
     ]
-    item["cancellation"] = {"cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered by mistake"}}
+    item["cancellation"] = {
+        "cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered by mistake"}
+    }
     clients = amazon(lambda request: json_response(rich))
     (mapped,) = (await clients.orders.get_order(ORDER_ID)).items
     assert str(mapped.row_price.amount) == "299.90"
@@ -229,19 +303,31 @@ async def test_item_proceeds_breakdowns_map_to_row_price_shipping_tax_and_discou
 
 
 async def test_search_orders_sends_filters_and_refuses_ambiguous_windows(amazon):
-    clients = amazon(lambda request: json_response({"orders": [], "lastUpdatedBefore": "2024-12-31T00:00:00Z"}))
-    pages = [page async for page in clients.orders.search_orders(
-        last_updated_after=SINCE, marketplace_ids=["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"],
-        fulfillment_statuses=["UNSHIPPED", "PARTIALLY_SHIPPED"], fulfilled_by=["MERCHANT"], max_results_per_page=50)]
+    clients = amazon(
+        lambda request: json_response({"orders": [], "lastUpdatedBefore": "2024-12-31T00:00:00Z"})
+    )
+    pages = [
+        page
+        async for page in clients.orders.search_orders(
+            last_updated_after=SINCE,
+            marketplace_ids=["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"],
+            fulfillment_statuses=["UNSHIPPED", "PARTIALLY_SHIPPED"],
+            fulfilled_by=["MERCHANT"],
+            max_results_per_page=50,
+        )
+    ]
     (request,) = clients.fake.api_requests()
     params = request.url.params
     assert params["lastUpdatedAfter"] == "2024-12-01T00:00:00Z" and "createdAfter" not in params
     assert params["marketplaceIds"] == "ATVPDKIKX0DER,A2EUQ1WTGCTBG2"
     assert params["fulfillmentStatuses"] == "UNSHIPPED,PARTIALLY_SHIPPED"
     assert params["fulfilledBy"] == "MERCHANT" and params["maxResultsPerPage"] == "50"
-    assert pages[0].last_updated_before == datetime(2024, 12, 31, tzinfo=timezone.utc)
-    for bad in ({}, {"created_after": SINCE, "last_updated_after": SINCE},
-                {"created_after": SINCE, "last_updated_before": SINCE}):
+    assert pages[0].last_updated_before == datetime(2024, 12, 31, tzinfo=UTC)
+    for bad in (
+        {},
+        {"created_after": SINCE, "last_updated_after": SINCE},
+        {"created_after": SINCE, "last_updated_before": SINCE},
+    ):
         with pytest.raises(ValueError):
             async for _ in clients.orders.search_orders(marketplace_ids=["ATVPDKIKX0DER"], **bad):
                 pass
@@ -249,8 +335,12 @@ async def test_search_orders_sends_filters_and_refuses_ambiguous_windows(amazon)
 
 
 async def test_list_feeds_follows_next_token_as_the_only_parameter(amazon):
-    feed = {"feedId": "F1", "feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA", "createdTime": "2026-03-02T12:00:00Z",
-            "processingStatus": "IN_QUEUE"}
+    feed = {
+        "feedId": "F1",
+        "feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA",
+        "createdTime": "2026-03-02T12:00:00Z",
+        "processingStatus": "IN_QUEUE",
+    }
 
     def handler(request: httpx.Request) -> httpx.Response:
         if "nextToken" in request.url.params:
@@ -261,7 +351,9 @@ async def test_list_feeds_follows_next_token_as_the_only_parameter(amazon):
     feeds = await clients.feeds.list_feeds("POST_ORDER_ACKNOWLEDGEMENT_DATA", created_since=SINCE)
     first, second = clients.fake.api_requests()
     assert dict(first.url.params) == {
-        "feedTypes": "POST_ORDER_ACKNOWLEDGEMENT_DATA", "pageSize": "100", "createdSince": "2024-12-01T00:00:00Z"
+        "feedTypes": "POST_ORDER_ACKNOWLEDGEMENT_DATA",
+        "pageSize": "100",
+        "createdSince": "2024-12-01T00:00:00Z",
     }
     assert dict(second.url.params) == {"nextToken": "page-2"}
     assert [(f.feed_id, f.processing_status.is_final) for f in feeds] == [("F1", False), ("F2", True)]
@@ -276,7 +368,9 @@ async def test_upload_puts_exact_bytes_and_content_type_without_the_access_token
 
     clients = amazon(handler)
     data = "<AmazonEnvelope>Müller</AmazonEnvelope>".encode()
-    await clients.feeds.upload("https://bucket.example/doc-1?X-Amz-Signature=abc", data, "text/xml; charset=UTF-8")
+    await clients.feeds.upload(
+        "https://bucket.example/doc-1?X-Amz-Signature=abc", data, "text/xml; charset=UTF-8"
+    )
     (request,) = seen
     assert request.method == "PUT" and request.content == data
     assert request.headers["content-type"] == "text/xml; charset=UTF-8"
@@ -287,7 +381,9 @@ async def test_upload_error_does_not_leak_the_presigned_url(amazon):
     xml = b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
     clients = amazon(lambda request: httpx.Response(403, content=xml))
     with pytest.raises(Exception) as caught:
-        await clients.feeds.upload("https://bucket.example/doc-1?X-Amz-Signature=SECRET", b"x", "text/xml; charset=UTF-8")
+        await clients.feeds.upload(
+            "https://bucket.example/doc-1?X-Amz-Signature=SECRET", b"x", "text/xml; charset=UTF-8"
+        )
     assert str(caught.value) == "Amazon uploadFeedDocument failed: 403 AccessDenied — Request has expired"
 
 
@@ -295,13 +391,17 @@ async def test_upload_error_does_not_leak_the_presigned_url(amazon):
 async def test_download_gunzips_declared_or_sniffed_gzip(amazon, algorithm):
     report = b"<ProcessingReport>ok</ProcessingReport>"
     clients = amazon(lambda request: httpx.Response(200, content=gzip.compress(report)))
-    document = FeedDocument(feed_document_id="d1", url="https://bucket.example/d1", compression_algorithm=algorithm)
+    document = FeedDocument(
+        feed_document_id="d1", url="https://bucket.example/d1", compression_algorithm=algorithm
+    )
     assert await clients.feeds.download(document) == report
 
 
 async def test_download_of_corrupt_gzip_is_malformed(amazon):
     clients = amazon(lambda request: httpx.Response(200, content=b"\x1f\x8bnot really gzip"))
-    document = FeedDocument(feed_document_id="d1", url="https://bucket.example/d1", compression_algorithm="GZIP")
+    document = FeedDocument(
+        feed_document_id="d1", url="https://bucket.example/d1", compression_algorithm="GZIP"
+    )
     with pytest.raises(MalformedResponse):
         await clients.feeds.download(document)
 

@@ -6,8 +6,7 @@ import asyncio
 
 import pytest
 
-from amazon_tui.clients.throttle import Throttle, UsagePlan
-from amazon_tui.clients.throttle import rate_from_header
+from amazon_tui.clients.throttle import Throttle, UsagePlan, rate_from_header
 
 
 class VirtualTime:
@@ -26,7 +25,11 @@ class VirtualTime:
 
 
 def throttle_with(time: VirtualTime, waits: list | None = None, **plans: UsagePlan) -> Throttle:
-    on_wait = (lambda operation, seconds: waits.append((operation, round(seconds, 3)))) if waits is not None else None
+    on_wait = (
+        (lambda operation, seconds: waits.append((operation, round(seconds, 3))))
+        if waits is not None
+        else None
+    )
     return Throttle(plans=plans or None, clock=time.clock, sleep=time.sleep, on_wait=on_wait)
 
 
@@ -75,7 +78,9 @@ async def test_rate_follows_the_header():
 def exact(time: VirtualTime, waits: list | None = None, **plans: UsagePlan) -> Throttle:
     """A throttle without jitter: each backoff is its upper bound."""
     on_wait = (lambda operation, seconds: waits.append(round(seconds, 3))) if waits is not None else None
-    return Throttle(plans=plans, clock=time.clock, sleep=time.sleep, on_wait=on_wait, jitter=lambda seconds: seconds)
+    return Throttle(
+        plans=plans, clock=time.clock, sleep=time.sleep, on_wait=on_wait, jitter=lambda seconds: seconds
+    )
 
 
 async def test_one_spurious_429_costs_a_second_and_the_model_resumes():

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from amazon_tui.cli.init_wizard import run_init
 from amazon_tui.cli.main import main
 from amazon_tui.config.schema import ConfigError, load_config, parse_config, resolve_secrets
-from amazon_tui.cli.init_wizard import run_init
 
 VALID = """
 [amazon]
@@ -35,7 +35,13 @@ def write(tmp_path: Path, text: str, mode: int = 0o600) -> Path:
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "amazon_tui", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "amazon_tui", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
 
 
 MAGENTO = '\n[magento]\nbase_url = "https://shop.example.com"\n'
@@ -46,22 +52,36 @@ def test_magento_oauth_values_come_inline_or_from_the_environment(tmp_path):
     config = load_config(write(tmp_path, VALID + MAGENTO + OAUTH))
     assert config.magento.auth == "oauth1"
     secrets = resolve_secrets(config, {"CS": "cs-SECRET", "ATS": "ats-SECRET"})
-    assert [getattr(secrets, f"magento_{name}").get_secret_value() for name in ("consumer_secret", "access_token", "access_token_secret")] == [
-        "cs-SECRET", "at-SECRET", "ats-SECRET"]
+    assert [
+        getattr(secrets, f"magento_{name}").get_secret_value()
+        for name in ("consumer_secret", "access_token", "access_token_secret")
+    ] == ["cs-SECRET", "at-SECRET", "ats-SECRET"]
     assert {"cs-SECRET", "at-SECRET", "ats-SECRET"} <= set(secrets.values())
     missing = resolve_secrets(config, {"CS": "cs"})
     with pytest.raises(ConfigError, match="ATS"):
         missing.require(missing.magento_access_token_secret, "magento_access_token_secret")
 
 
-@pytest.mark.parametrize(("extra", "why"), [
-    (OAUTH + 'token = "t"\n', r"give one way to sign in, not OAuth 1\.0a \(access_token, access_token_secret_env, consumer_key, consumer_secret_env\) and a Bearer token \(token\)"),
-    ('consumer_key = "ck"\ntoken_env = "T"\n', r"OAuth 1\.0a \(consumer_key\) and a Bearer token \(token_env\)"),
-    ('token = "t"\nusername = "admin"\npassword = "p"\n', r"a Bearer token \(token\) and an admin login \(password, username\)"),
-    ('consumer_key = "ck"\naccess_token = "a"\n', "missing consumer_secret, access_token_secret"),
-    ('consumer_secret = "cs"\naccess_token = "a"\naccess_token_secret = "s"\n', "missing consumer_key"),
-    ("", "magento needs the integration's OAuth 1.0a credentials"),
-])
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        (
+            OAUTH + 'token = "t"\n',
+            r"give one way to sign in, not OAuth 1\.0a \(access_token, access_token_secret_env, consumer_key, consumer_secret_env\) and a Bearer token \(token\)",
+        ),
+        (
+            'consumer_key = "ck"\ntoken_env = "T"\n',
+            r"OAuth 1\.0a \(consumer_key\) and a Bearer token \(token_env\)",
+        ),
+        (
+            'token = "t"\nusername = "admin"\npassword = "p"\n',
+            r"a Bearer token \(token\) and an admin login \(password, username\)",
+        ),
+        ('consumer_key = "ck"\naccess_token = "a"\n', "missing consumer_secret, access_token_secret"),
+        ('consumer_secret = "cs"\naccess_token = "a"\naccess_token_secret = "s"\n', "missing consumer_key"),
+        ("", "magento needs the integration's OAuth 1.0a credentials"),
+    ],
+)
 def test_magento_sign_in_is_one_way_and_complete(tmp_path, extra, why):
     with pytest.raises(ConfigError, match=why):
         load_config(write(tmp_path, VALID + MAGENTO + extra))
@@ -77,13 +97,19 @@ def test_example_config_documents_a_valid_config(monkeypatch):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[amazon\nclient_id = 1", "is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 8)"),
+        (
+            "[amazon\nclient_id = 1",
+            "is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 8)",
+        ),
         ("colour = 'red'\n" + VALID, "Unknown key colour."),
         (VALID + "\ncolour = 'red'\n", "Unknown key stores[1].colour."),
-        (VALID.replace('[amazon]', '[amazon]\nregion = "na"'), "Unknown key amazon.region."),
+        (VALID.replace("[amazon]", '[amazon]\nregion = "na"'), "Unknown key amazon.region."),
         (VALID + "\n[ui]\nmouse = 'sometimes'\n", "ui.mouse must be true or false, not str 'sometimes'."),
         (VALID + "\n[sync]\ninitial_days = 'ten'\n", "sync.initial_days must be an integer, not str 'ten'."),
-        (VALID.replace('marketplace = "US"', 'marketplace = "XX"'), "stores[1].marketplace: unknown marketplace 'XX'"),
+        (
+            VALID.replace('marketplace = "US"', 'marketplace = "XX"'),
+            "stores[1].marketplace: unknown marketplace 'XX'",
+        ),
         (VALID.replace('seller_id = "A1SELLER"\n', ""), "Missing key stores[1].seller_id."),
     ],
 )
@@ -115,8 +141,16 @@ def test_secrets_come_from_the_environment(tmp_path):
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("[[stores]]\nname='x'\nmarketplace='US'\nseller_id='s'\nrefresh_token='r'\n", r"need an \[amazon\] section"),
-        (VALID.replace('client_secret_env = "TEST_CLIENT_SECRET"', 'client_secret_env = "A"\nclient_secret = "B"'), "not both"),
+        (
+            "[[stores]]\nname='x'\nmarketplace='US'\nseller_id='s'\nrefresh_token='r'\n",
+            r"need an \[amazon\] section",
+        ),
+        (
+            VALID.replace(
+                'client_secret_env = "TEST_CLIENT_SECRET"', 'client_secret_env = "A"\nclient_secret = "B"'
+            ),
+            "not both",
+        ),
         (VALID + VALID.split("[[stores]]")[1].join(["[[stores]]", ""]), "store names must be unique"),
     ],
 )
@@ -179,12 +213,25 @@ def test_init_round_trip(tmp_path):
     code = run_init(
         str(path),
         ask=answers(
-            "amzn1.application-oa2-client.abc", "",  # client id, secret env (default)
-            "Acme US", "us", "A1SELLER", "",  # store 1 (default refresh env)
-            "y", "Acme UK", "GB", "A2SELLER", "UK_TOKEN",  # store 2
+            "amzn1.application-oa2-client.abc",
+            "",  # client id, secret env (default)
+            "Acme US",
+            "us",
+            "A1SELLER",
+            "",  # store 1 (default refresh env)
+            "y",
+            "Acme UK",
+            "GB",
+            "A2SELLER",
+            "UK_TOKEN",  # store 2
             "n",
-            "https://shop.example.com", "ck0123", "", "", "",  # magento: consumer key, default env names
-            "1", "2",  # magento store ids
+            "https://shop.example.com",
+            "ck0123",
+            "",
+            "",
+            "",  # magento: consumer key, default env names
+            "1",
+            "2",  # magento store ids
         ),
     )
     assert code == 0
@@ -192,13 +239,22 @@ def test_init_round_trip(tmp_path):
     config = load_config(path)
     assert config.amazon.client_id == "amzn1.application-oa2-client.abc"
     assert config.amazon.client_secret_env == "AMAZON_TUI_CLIENT_SECRET"
-    assert [(s.name, s.marketplace, s.seller_id, s.refresh_token_env, s.magento_store_id) for s in config.stores] == [
+    assert [
+        (s.name, s.marketplace, s.seller_id, s.refresh_token_env, s.magento_store_id) for s in config.stores
+    ] == [
         ("Acme US", "US", "A1SELLER", "AMAZON_TUI_ACME_US_REFRESH_TOKEN", 1),
         ("Acme UK", "GB", "A2SELLER", "UK_TOKEN", 2),
     ]
     assert config.magento.auth == "oauth1" and config.magento.consumer_key == "ck0123"
-    assert (config.magento.consumer_secret_env, config.magento.access_token_env, config.magento.access_token_secret_env) == (
-        "AMAZON_TUI_MAGENTO_CONSUMER_SECRET", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN", "AMAZON_TUI_MAGENTO_ACCESS_TOKEN_SECRET")
+    assert (
+        config.magento.consumer_secret_env,
+        config.magento.access_token_env,
+        config.magento.access_token_secret_env,
+    ) == (
+        "AMAZON_TUI_MAGENTO_CONSUMER_SECRET",
+        "AMAZON_TUI_MAGENTO_ACCESS_TOKEN",
+        "AMAZON_TUI_MAGENTO_ACCESS_TOKEN_SECRET",
+    )
     # written and read back equal: writing it again gives the same file
     from amazon_tui.config.schema import write_config
 

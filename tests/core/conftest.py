@@ -16,7 +16,10 @@ def world(tmp_path):
     services: list[AppService] = []
 
     def open_service(*, read_only: bool = False, **overrides) -> AppService:
-        service = AppService(sandbox_settings(tmp_path / "data", read_only=read_only, **overrides), transport=httpx.ASGITransport(app=sandbox.app))
+        service = AppService(
+            sandbox_settings(tmp_path / "data", read_only=read_only, **overrides),
+            transport=httpx.ASGITransport(app=sandbox.app),
+        )
         service.cancellations.poll_interval = 0.05
         service.cancellations.poll_max_interval = 0.2
         services.append(service)

@@ -9,17 +9,28 @@ import pytest
 from defusedxml import ElementTree as SafeET
 
 from amazon_tui.core.cancel.engine import CANCELED_NOTE, CancelRefused, ReadOnlySession, Submission
-from amazon_tui.domain.values import CancelReason, OrderStatus
+from amazon_tui.core.cancel.feed_xml import CancelMessage, build_cancellation_feed
 from amazon_tui.domain.models import OrderQuery
-from amazon_tui.core.cancel.feed_xml import build_cancellation_feed, CancelMessage
+from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.local.journal import CancelState
 
-EXAMPLE_FEED = Path(__file__).resolve().parents[3] / "shared" / "reference" / "spapi" / "examples" / "cancellation_feed_constructed.xml"
+EXAMPLE_FEED = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "reference"
+    / "spapi"
+    / "examples"
+    / "cancellation_feed_constructed.xml"
+)
 
 
 def cancelable_ids(service, store: str = "Acme US", n: int = 1) -> list[str]:
     rows = service.orders(OrderQuery(stores=(store,), statuses=(OrderStatus.UNSHIPPED,)), limit=500)
-    ids = [row.order_id for row in rows if row.fulfilled_by and row.fulfilled_by.value == "MERCHANT" and row.cancel_state is None]
+    ids = [
+        row.order_id
+        for row in rows
+        if row.fulfilled_by and row.fulfilled_by.value == "MERCHANT" and row.cancel_state is None
+    ]
     assert len(ids) >= n
     return ids[:n]
 
@@ -41,7 +52,11 @@ async def test_cancel_one_order_end_to_end(world):
     assert amazon_status(world, order_id) == "CANCELLED"
     assert world.sandbox.count("createFeed") == 1
     summary = service.order_summary(order_id)
-    assert (summary.status, summary.status_label, summary.notes) == (OrderStatus.CANCELLED, "Canceled", CANCELED_NOTE)
+    assert (summary.status, summary.status_label, summary.notes) == (
+        OrderStatus.CANCELLED,
+        "Canceled",
+        CANCELED_NOTE,
+    )
     assert service.cached_order(order_id).items_unshipped == 0
     magento = world.sandbox.magento_order_for(order_id)
     assert magento is not None and magento["state"] == "closed"
@@ -51,7 +66,13 @@ async def test_cancel_one_order_end_to_end(world):
 
 @pytest.mark.skipif(not EXAMPLE_FEED.is_file(), reason=f"{EXAMPLE_FEED} is not beside this clone")
 async def test_feed_xml_has_the_structure_of_the_reference(world):
-    body = build_cancellation_feed("A1SELLER", [CancelMessage("111-1", ("i1", "i2"), CancelReason.BUYER_CANCELED), CancelMessage("111-2", ("i3",), CancelReason.NO_INVENTORY)])
+    body = build_cancellation_feed(
+        "A1SELLER",
+        [
+            CancelMessage("111-1", ("i1", "i2"), CancelReason.BUYER_CANCELED),
+            CancelMessage("111-2", ("i3",), CancelReason.NO_INVENTORY),
+        ],
+    )
     ours, reference = SafeET.fromstring(body), SafeET.fromstring(EXAMPLE_FEED.read_bytes())
 
     def shape(element):
@@ -60,8 +81,14 @@ async def test_feed_xml_has_the_structure_of_the_reference(world):
     assert shape(ours) == shape(reference)
     assert ours.findtext("Header/MerchantIdentifier") == "A1SELLER"
     assert [m.findtext("MessageID") for m in ours.findall("Message")] == ["1", "2"]
-    assert [i.findtext("AmazonOrderItemCode") for i in ours.findall("Message/OrderAcknowledgement/Item")] == ["i1", "i2", "i3"]
-    assert {i.findtext("CancelReason") for i in ours.findall("Message[1]/OrderAcknowledgement/Item")} == {"BuyerCanceled"}
+    assert [i.findtext("AmazonOrderItemCode") for i in ours.findall("Message/OrderAcknowledgement/Item")] == [
+        "i1",
+        "i2",
+        "i3",
+    ]
+    assert {i.findtext("CancelReason") for i in ours.findall("Message[1]/OrderAcknowledgement/Item")} == {
+        "BuyerCanceled"
+    }
 
 
 async def test_confirm_twice_sends_one_feed(world):
@@ -70,13 +97,16 @@ async def test_confirm_twice_sends_one_feed(world):
     [order_id] = cancelable_ids(service)
     world.sandbox.clear_log()
     first, second = await asyncio.gather(
-        service.cancel([order_id], CancelReason.NO_INVENTORY), service.cancel([order_id], CancelReason.NO_INVENTORY)
+        service.cancel([order_id], CancelReason.NO_INVENTORY),
+        service.cancel([order_id], CancelReason.NO_INVENTORY),
     )
     submissions = first + second
     assert sum(len(s.submitted) for s in submissions) == 1
     live = service.journal.live(order_id)
     since = live.requested_at.strftime("%Y-%m-%d %H:%M")
-    assert [why for s in submissions for _, why in s.refused] == [f"Order {order_id} is already being canceled by {live.operator} since {since} UTC."]
+    assert [why for s in submissions for _, why in s.refused] == [
+        f"Order {order_id} is already being canceled by {live.operator} since {since} UTC."
+    ]
     await service.finish_cancellations(submissions)
     assert world.sandbox.count("createFeed") == 1
 
@@ -86,7 +116,10 @@ async def test_two_processes_cancelling_the_same_order_send_one_feed(world):
     await one.sync()
     [order_id] = cancelable_ids(one)
     world.sandbox.clear_log()
-    results = await asyncio.gather(one.cancel([order_id], CancelReason.NO_INVENTORY), two.cancel([order_id], CancelReason.CUSTOMER_EXCHANGE))
+    results = await asyncio.gather(
+        one.cancel([order_id], CancelReason.NO_INVENTORY),
+        two.cancel([order_id], CancelReason.CUSTOMER_EXCHANGE),
+    )
     assert sum(len(s.submitted) for r in results for s in r) == 1
     assert world.sandbox.count("createFeed") == 1
 
@@ -98,7 +131,10 @@ async def test_cancel_again_while_canceling_is_refused(world):
     await service.cancel([order_id], CancelReason.NO_INVENTORY)
     order = service.cached_order(order_id)
     live = service.journal.live(order_id)
-    assert service.cancel_refusal(order) == f"This order is already being canceled by {live.operator} since {live.requested_at:%Y-%m-%d %H:%M} UTC."
+    assert (
+        service.cancel_refusal(order)
+        == f"This order is already being canceled by {live.operator} since {live.requested_at:%Y-%m-%d %H:%M} UTC."
+    )
 
 
 async def test_restart_after_submission_finishes_without_a_second_feed(world):
@@ -228,4 +264,10 @@ async def test_every_public_cancel_path_refuses_in_a_read_only_session(world):
     assert await service.resume_cancellations() == []  # start-up's resume: left to a session that may write
     assert service.cancel_refusal_code(service.cached_order(second))[0] == "read_only"
     assert [(e.id, e.state) for e in service.journal.all()] == rows_before
-    assert sum(world.sandbox.count(op) for op in ("createFeedDocument", "createFeed", "getFeed", "getFeedDocument")) == 0
+    assert (
+        sum(
+            world.sandbox.count(op)
+            for op in ("createFeedDocument", "createFeed", "getFeed", "getFeedDocument")
+        )
+        == 0
+    )

@@ -7,12 +7,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from amazon_tui.core.service import AppService
 from amazon_tui.domain.values import CancelReason
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.catalog import magento_credentials
-from amazon_tui.core.service import AppService
-
 from tests.support.services import sandbox_settings
+
 from .test_cancel import cancelable_ids
 
 MODES = {
@@ -25,8 +25,14 @@ MODES = {
 @pytest.mark.parametrize("mode", list(MODES))
 async def test_links_order_view_and_the_cancellations_magento_side(tmp_path, mode, on_cancel):
     options, auth = MODES[mode]
-    sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=80, time_scale=1000, feed_delay_seconds=0.1, **options)
-    magento = {"base_url": "http://sandbox.invalid", "on_amazon_cancel": on_cancel, **magento_credentials(auth)}
+    sandbox = Sandbox(
+        tmp_path / "sandbox.db", orders_per_store=80, time_scale=1000, feed_delay_seconds=0.1, **options
+    )
+    magento = {
+        "base_url": "http://sandbox.invalid",
+        "on_amazon_cancel": on_cancel,
+        **magento_credentials(auth),
+    }
     settings = sandbox_settings(tmp_path / "data")
     config = settings.config.model_copy(update={"magento": settings.config.magento.model_validate(magento)})
     from amazon_tui.config.schema import resolve_secrets

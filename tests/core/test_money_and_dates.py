@@ -9,11 +9,10 @@ import httpx
 import pytest
 
 from amazon_tui.clients.errors import MalformedResponse
-from amazon_tui.sandbox import Sandbox
 from amazon_tui.core.service import AppService
-from tests.support.services import sandbox_settings
-
+from amazon_tui.sandbox import Sandbox
 from tests.support.hostile import bump, unshipped_mfn
+from tests.support.services import sandbox_settings
 
 
 @pytest.fixture
@@ -35,20 +34,35 @@ def _total(doc, amount):
 
 
 def _discount(doc):
-    doc["orderItems"][0]["proceeds"]["breakdowns"].append({"type": "DISCOUNT", "subtotal": {"amount": "-5.125", "currencyCode": "USD"}})
+    doc["orderItems"][0]["proceeds"]["breakdowns"].append(
+        {"type": "DISCOUNT", "subtotal": {"amount": "-5.125", "currencyCode": "USD"}}
+    )
 
 
 def _created(value):
     def change(doc):
         doc["createdTime"] = value
+
     return change
 
 
 PARSED = [
-    ("many decimals", lambda d: _total(d, "19.9999999999"), lambda o: o.total.amount == Decimal("19.9999999999")),
+    (
+        "many decimals",
+        lambda d: _total(d, "19.9999999999"),
+        lambda o: o.total.amount == Decimal("19.9999999999"),
+    ),
     ("negative promotion", _discount, lambda o: o.items[0].promotion_discount.amount == Decimal("-5.125")),
-    ("naive timestamp is UTC", _created("2026-11-20T10:00:00"), lambda o: o.created == datetime(2026, 11, 20, 10, tzinfo=UTC)),
-    ("offset converted to UTC", _created("2026-11-20T10:00:00+05:30"), lambda o: o.created == datetime(2026, 11, 20, 4, 30, tzinfo=UTC)),
+    (
+        "naive timestamp is UTC",
+        _created("2026-11-20T10:00:00"),
+        lambda o: o.created == datetime(2026, 11, 20, 10, tzinfo=UTC),
+    ),
+    (
+        "offset converted to UTC",
+        _created("2026-11-20T10:00:00+05:30"),
+        lambda o: o.created == datetime(2026, 11, 20, 4, 30, tzinfo=UTC),
+    ),
     ("far past", _created("1970-01-01T00:00:00Z"), lambda o: o.created.year == 1970),
     ("far future", _created("9999-12-31T23:59:59Z"), lambda o: o.created.year == 9999),
 ]
@@ -58,10 +72,19 @@ REFUSED = [
     ("amount not a number", lambda d: _total(d, "12,50"), "amount"),
     ("amount infinite", lambda d: _total(d, "Infinity"), "amount"),
     ("amount as a float", lambda d: _total(d, 12.5), "amount"),
-    ("currency not ISO", lambda d: d["proceeds"]["grandTotal"].__setitem__("currencyCode", "$$"), "currencyCode"),
+    (
+        "currency not ISO",
+        lambda d: d["proceeds"]["grandTotal"].__setitem__("currencyCode", "$$"),
+        "currencyCode",
+    ),
     ("date not a date", _created("next tuesday"), "createdTime"),
-    ("mixed currencies in a breakdown", lambda d: d["orderItems"][0]["proceeds"]["breakdowns"].append(
-        {"type": "ITEM", "subtotal": {"amount": "1.00", "currencyCode": "EUR"}}), "breakdowns"),
+    (
+        "mixed currencies in a breakdown",
+        lambda d: d["orderItems"][0]["proceeds"]["breakdowns"].append(
+            {"type": "ITEM", "subtotal": {"amount": "1.00", "currencyCode": "EUR"}}
+        ),
+        "breakdowns",
+    ),
 ]
 
 

@@ -18,11 +18,11 @@ import pytest
 import tomli_w
 
 from amazon_tui.config.schema import parse_config, resolve_secrets
+from amazon_tui.config.settings import Settings
+from amazon_tui.core.service import AppService
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.sandbox import ControllableClock, Sandbox, sandbox_config
 from amazon_tui.sandbox.catalog import STORES
-from amazon_tui.core.service import AppService
-from amazon_tui.config.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("no_developer_config", "instant_retries")
 
@@ -50,10 +50,19 @@ class Recorder(httpx.AsyncBaseTransport):
             content = await response.aread()
             if response.status_code == 200:
                 self.minted[json.loads(content)["access_token"]] = body["refresh_token"][0]
-            return httpx.Response(response.status_code, headers=[*response.headers.raw, (b"set-cookie", b"session=" + body["refresh_token"][0].encode() + b"; Path=/")], content=content)
+            return httpx.Response(
+                response.status_code,
+                headers=[
+                    *response.headers.raw,
+                    (b"set-cookie", b"session=" + body["refresh_token"][0].encode() + b"; Path=/"),
+                ],
+                content=content,
+            )
         if url.path.startswith("/orders/"):
             marketplaces = parse_qs(url.query).get("marketplaceIds", [""])[0]
-            self.spapi.append((url.hostname or "", marketplaces, request.headers.get("x-amz-access-token", "")))
+            self.spapi.append(
+                (url.hostname or "", marketplaces, request.headers.get("x-amz-access-token", ""))
+            )
             if marketplaces in self.replace:
                 request = self._as_other_seller(request, self.replace[marketplaces])
         return await self.inner.handle_async_request(request)
@@ -69,7 +78,13 @@ class Recorder(httpx.AsyncBaseTransport):
 
 def build(tmp_path, endpoints: dict[str, str]) -> tuple[AppService, Sandbox, Recorder]:
     """The sandbox's active stores, each at ``endpoints[name]``, each refresh token from its own env variable."""
-    sandbox = Sandbox(tmp_path / "sandbox.db", orders_per_store=25, clock=ControllableClock(NOW), time_scale=10_000.0, feed_delay_seconds=0.0)
+    sandbox = Sandbox(
+        tmp_path / "sandbox.db",
+        orders_per_store=25,
+        clock=ControllableClock(NOW),
+        time_scale=10_000.0,
+        feed_delay_seconds=0.0,
+    )
     raw = sandbox_config("http://lwa.invalid")
     raw["stores"] = [store for store in raw["stores"] if store["active"]]
     env = {}
@@ -80,13 +95,22 @@ def build(tmp_path, endpoints: dict[str, str]) -> tuple[AppService, Sandbox, Rec
         store["endpoint"] = endpoints[store["name"]]
     raw["magento"]["base_url"] = "http://magento.invalid"
     config = parse_config(tomli_w.dumps(raw))
-    settings = Settings(config=config, secrets=resolve_secrets(config, env), data_dir=tmp_path / "data", sandbox=False, config_file=None)
+    settings = Settings(
+        config=config,
+        secrets=resolve_secrets(config, env),
+        data_dir=tmp_path / "data",
+        sandbox=False,
+        config_file=None,
+    )
     recorder = Recorder(httpx.ASGITransport(app=sandbox.app))
     return AppService(settings, transport=recorder, clock=sandbox.clock), sandbox, recorder
 
 
 def expected_orders(sandbox: Sandbox, seller_id: str) -> set[str]:
-    return {row["order_id"] for row in sandbox.db.query("SELECT order_id FROM amazon_orders WHERE seller_id = ?", (seller_id,))}
+    return {
+        row["order_id"]
+        for row in sandbox.db.query("SELECT order_id FROM amazon_orders WHERE seller_id = ?", (seller_id,))
+    }
 
 
 def local_orders(service: AppService, store: str) -> set[str]:
@@ -103,12 +127,16 @@ async def test_every_request_carries_the_token_of_its_own_store(tmp_path, endpoi
     try:
         outcome = await service.sync()
         assert outcome.failures == {}
-        assert len(ACTIVE) >= 3 and len(set(recorder.minted.values())) == len(ACTIVE), "one LWA exchange per store"
+        assert len(ACTIVE) >= 3 and len(set(recorder.minted.values())) == len(ACTIVE), (
+            "one LWA exchange per store"
+        )
         by_marketplace = {store.marketplace_id: store for store in ACTIVE}
         assert {marketplaces for _, marketplaces, _ in recorder.spapi} == set(by_marketplace)
         for host, marketplaces, token in recorder.spapi:
             store = by_marketplace[marketplaces]
-            assert recorder.minted[token] == store.refresh_token, f"{store.name} asked with another store's token"
+            assert recorder.minted[token] == store.refresh_token, (
+                f"{store.name} asked with another store's token"
+            )
             assert f"http://{host}" == endpoints[store.name]
         assert recorder.cookies_sent == [], "a cookie of one request rode along on another"
         for store in ACTIVE:
@@ -128,7 +156,11 @@ async def test_orders_of_another_seller_are_refused_and_the_store_is_not_a_succe
         recorder.replace[second.marketplace_id] = first.marketplace_id
         outcome = await service.sync([second.name])
         message = outcome.failures[second.name]
-        assert f"store {second.name!r}" in message and "nothing was saved" in message and "refresh token" in message
+        assert (
+            f"store {second.name!r}" in message
+            and "nothing was saved" in message
+            and "refresh token" in message
+        )
         assert local_orders(service, second.name) == set() and local_orders(service, first.name) == before
         card = service.store_card(second.name)
         assert card.error == message and card.last_sync is None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from amazon_tui.core.service import AppService
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
-from amazon_tui.core.service import AppService
-
 from tests.support.services import sandbox_settings
 
 
@@ -19,7 +18,9 @@ async def test_first_sync_fetches_every_order_of_active_stores(world):
     assert outcome.failures == {}
     active = [store for store in world.sandbox.stores if store.active]
     for store in active:
-        expected = world.sandbox.db.query_one("SELECT COUNT(*) AS n FROM amazon_orders WHERE seller_id = ?", (store.seller_id,))["n"]
+        expected = world.sandbox.db.query_one(
+            "SELECT COUNT(*) AS n FROM amazon_orders WHERE seller_id = ?", (store.seller_id,)
+        )["n"]
         assert service.count(OrderQuery(stores=(store.name,))) == expected
     inactive = [store.name for store in world.sandbox.stores if not store.active]
     assert all(service.count(OrderQuery(stores=(name,))) == 0 for name in inactive)
@@ -42,7 +43,9 @@ async def test_status_change_gets_its_note(world):
     service = world.open_service()
     await service.sync()
     order_id = next(
-        row.order_id for row in service.orders(OrderQuery(statuses=(OrderStatus.UNSHIPPED,)), limit=100) if row.fulfilled_by.value == "MERCHANT"
+        row.order_id
+        for row in service.orders(OrderQuery(statuses=(OrderStatus.UNSHIPPED,)), limit=100)
+        if row.fulfilled_by.value == "MERCHANT"
     )
     world.sandbox.ship_order(order_id)
     outcome = await service.sync()
@@ -70,8 +73,12 @@ async def test_sync_resumes_after_a_failure_midway_without_loss_or_duplicates(wo
     outcome = await service.sync(["Acme US"])
     assert outcome.failures == {}
     rows = service.db.query("SELECT order_id FROM orders WHERE store = 'Acme US'")
-    sandbox_ids = {row["order_id"] for row in world.sandbox.db.query(
-        "SELECT order_id FROM amazon_orders WHERE seller_id = ?", (world.sandbox.stores[0].seller_id,))}
+    sandbox_ids = {
+        row["order_id"]
+        for row in world.sandbox.db.query(
+            "SELECT order_id FROM amazon_orders WHERE seller_id = ?", (world.sandbox.stores[0].seller_id,)
+        )
+    }
     assert len(rows) == len({row["order_id"] for row in rows}) == len(sandbox_ids)
     assert {row["order_id"] for row in rows} == sandbox_ids
 
@@ -104,7 +111,9 @@ async def test_opening_an_order_is_one_get_order_and_none_when_fresh(world):
 async def test_an_order_not_synced_yet_is_found_in_whichever_store_has_it(world):
     service = world.open_service()
     uk = next(store for store in world.sandbox.stores if store.name == "Acme UK")
-    order_id = world.sandbox.db.query("SELECT order_id FROM amazon_orders WHERE seller_id = ? LIMIT 1", (uk.seller_id,))[0]["order_id"]
+    order_id = world.sandbox.db.query(
+        "SELECT order_id FROM amazon_orders WHERE seller_id = ? LIMIT 1", (uk.seller_id,)
+    )[0]["order_id"]
     order = await service.refresh_order(order_id)
     assert order.store == "Acme UK" and service.cached_order(order_id) is not None
 
@@ -126,6 +135,9 @@ async def test_a_start_with_the_same_stores_writes_nothing_and_a_changed_store_k
     first_store = settings.config.stores[0].model_copy(update={"seller_id": "A1MOVEDSELLER"})
     config = settings.config.model_copy(update={"stores": (first_store, *settings.config.stores[1:])})
     moved = AppService(settings._replace(config=config))
-    rows = {row["name"]: (row["seller_id"], row["created"]) for row in moved.db.query("SELECT name, seller_id, created FROM stores")}
+    rows = {
+        row["name"]: (row["seller_id"], row["created"])
+        for row in moved.db.query("SELECT name, seller_id, created FROM stores")
+    }
     assert rows[first_store.name] == ("A1MOVEDSELLER", created[first_store.name])  # updated, first seen kept
     await moved.aclose()

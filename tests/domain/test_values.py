@@ -8,10 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from amazon_tui.domain.values import CancelReason, find_marketplace, MARKETPLACES, MoneyError, OrderStatus
 from amazon_tui.domain.models import Money
+from amazon_tui.domain.values import MARKETPLACES, CancelReason, MoneyError, OrderStatus, find_marketplace
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**12, max_value=10**12), st.sampled_from(["USD", "gbp", " EUR "]))
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12),
+    st.sampled_from(["USD", "gbp", " EUR "]),
+)
 def test_money_parses_amazon_strings_exactly(value, currency):
     money = Money.parse(str(value), currency)
     assert money.amount == value
@@ -33,7 +37,10 @@ def test_money_refuses_what_is_not_a_number(text):
                 Money.parse(text, "USD")
 
 
-@pytest.mark.parametrize("amount, currency", [(None, "USD"), ("", "USD"), ("1.00", None), ("1.00", "US"), ("1.00", "12$"), (1.5, "USD")])
+@pytest.mark.parametrize(
+    "amount, currency",
+    [(None, "USD"), ("", "USD"), ("1.00", None), ("1.00", "US"), ("1.00", "12$"), (1.5, "USD")],
+)
 def test_money_refusals_are_clear(amount, currency):
     with pytest.raises(MoneyError):
         Money.parse(amount, currency)

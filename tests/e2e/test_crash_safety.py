@@ -22,7 +22,6 @@ import pytest
 
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.serve import serving
-
 from tests.support.hostile import unshipped_mfn
 from tests.support.processes import REPO, cli_env, magento_signed, run_cli, wait_until, write_config
 
@@ -36,7 +35,9 @@ def journal_row(data_dir: Path, order_id: str) -> dict | None:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
             conn.row_factory = sqlite3.Row
-            row = conn.execute("SELECT * FROM cancellations WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM cancellations WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
+            ).fetchone()
             return dict(row) if row else None
     except sqlite3.OperationalError:
         return None
@@ -44,7 +45,10 @@ def journal_row(data_dir: Path, order_id: str) -> dict | None:
 
 def audit_outcomes(data_dir: Path, order_id: str) -> list[str]:
     with sqlite3.connect(f"file:{data_dir / 'amazon-tui.db'}?mode=ro", uri=True) as conn:
-        return [row[0] for row in conn.execute("SELECT outcome FROM audit WHERE order_id = ? ORDER BY id", (order_id,))]
+        return [
+            row[0]
+            for row in conn.execute("SELECT outcome FROM audit WHERE order_id = ? ORDER BY id", (order_id,))
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -66,14 +70,26 @@ def rig(tmp_path_factory):
 STEPS = [
     ("requested", "getOrder", lambda row: row["state"] == "requested"),
     ("verified", "createFeedDocument", lambda row: row["state"] == "verified" and row["document_id"] is None),
-    ("document created", "uploadFeedDocument", lambda row: row["state"] == "verified" and row["document_id"] is not None),
+    (
+        "document created",
+        "uploadFeedDocument",
+        lambda row: row["state"] == "verified" and row["document_id"] is not None,
+    ),
     ("uploaded, createFeed sent", "createFeed", None),
     ("submitted", "getFeed", lambda row: row["state"] == "submitted"),
     ("report downloading", "downloadReport", lambda row: row["state"] == "submitted"),
-    ("canceled, Magento refund sent", "magentoRefund", lambda row: row["state"] == "canceled" and not row["magento_done"]),
+    (
+        "canceled, Magento refund sent",
+        "magentoRefund",
+        lambda row: row["state"] == "canceled" and not row["magento_done"],
+    ),
     # The request reached the service and was carried out, but the process died before the answer:
     ("createFeed landed, answer lost", "createFeed", None),
-    ("Magento refund landed, answer lost", "magentoRefund", lambda row: row["state"] == "canceled" and not row["magento_done"]),
+    (
+        "Magento refund landed, answer lost",
+        "magentoRefund",
+        lambda row: row["state"] == "canceled" and not row["magento_done"],
+    ),
 ]
 
 
@@ -94,17 +110,38 @@ def land(base: str, operation: str, order_id: str, row: dict, magento: dict | No
 
     if operation == "createFeed":
         store = STORES[0]
-        token = httpx.post(f"{base}/auth/o2/token", data={"grant_type": "refresh_token", "refresh_token": store.refresh_token,
-                                                         "client_id": SANDBOX_CLIENT_ID, "client_secret": SANDBOX_CLIENT_SECRET}).json()["access_token"]
-        response = httpx.post(f"{base}/feeds/2021-06-30/feeds", headers={"x-amz-access-token": token}, json={
-            "feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA", "marketplaceIds": [store.marketplace_id], "inputFeedDocumentId": row["document_id"]})
+        token = httpx.post(
+            f"{base}/auth/o2/token",
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": store.refresh_token,
+                "client_id": SANDBOX_CLIENT_ID,
+                "client_secret": SANDBOX_CLIENT_SECRET,
+            },
+        ).json()["access_token"]
+        response = httpx.post(
+            f"{base}/feeds/2021-06-30/feeds",
+            headers={"x-amz-access-token": token},
+            json={
+                "feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA",
+                "marketplaceIds": [store.marketplace_id],
+                "inputFeedDocumentId": row["document_id"],
+            },
+        )
         assert response.status_code == 202, response.text
         # Sandbox quirk: getFeeds rounds its default createdUntil (now) down to the second, so a
         # feed created in the current second is not listed yet. Amazon's feeds are older by then.
         time.sleep(1.1)
     else:
-        response = magento_signed("POST", f"{base}/rest/V1/order/{magento['entity_id']}/refund",
-                              json={"notify": False, "appendComment": True, "comment": {"comment": f"Amazon order {order_id} canceled", "is_visible_on_front": 0}})
+        response = magento_signed(
+            "POST",
+            f"{base}/rest/V1/order/{magento['entity_id']}/refund",
+            json={
+                "notify": False,
+                "appendComment": True,
+                "comment": {"comment": f"Amazon order {order_id} canceled", "is_visible_on_front": 0},
+            },
+        )
         assert response.status_code == 200, response.text
 
 
@@ -117,13 +154,29 @@ def test_sigkill_at_each_step_then_resume(rig, step, held, at_step):
     sandbox.clear_log()
     sandbox.inject_fault(held, "latency", count=1, latency=HOLD)
     process = subprocess.Popen(
-        [sys.executable, "-m", "amazon_tui", "order", "cancel", order_id, "--reason", "NoInventory", "--yes", "--wait"],
-        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "amazon_tui",
+            "order",
+            "cancel",
+            order_id,
+            "--reason",
+            "NoInventory",
+            "--yes",
+            "--wait",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         # The held request has arrived (its fault is used up) and the journal shows the step;
         # for createFeed the journal cannot know yet: the feed is being created at Amazon.
         check = at_step or (lambda row: row["state"] == "verified" and row["document_id"] is not None)
+
         def at_the_step():
             if process.poll() is not None:
                 out, err = process.communicate()
@@ -153,14 +206,20 @@ def test_sigkill_at_each_step_then_resume(rig, step, held, at_step):
 
     row = journal_row(data_dir, order_id)
     assert row["state"] == "canceled" and row["magento_done"], row
-    assert sandbox.count("createFeed", 202) == 1, [e for e in sandbox.access_log if e.operation == "createFeed"]
+    assert sandbox.count("createFeed", 202) == 1, [
+        e for e in sandbox.access_log if e.operation == "createFeed"
+    ]
     assert sandbox.get_order_raw(order_id)["fulfillment"]["fulfillmentStatus"] == "CANCELLED"
     assert audit_outcomes(data_dir, order_id)[:1] == ["requested"]
     outcomes = audit_outcomes(data_dir, order_id)
     assert "canceled" in outcomes and "magento-refund" in outcomes
     if magento is not None:
-        memos = sandbox.db.query("SELECT COUNT(*) FROM credit_memos WHERE order_id = ?", (magento["entity_id"],))[0][0]
+        memos = sandbox.db.query(
+            "SELECT COUNT(*) FROM credit_memos WHERE order_id = ?", (magento["entity_id"],)
+        )[0][0]
         assert memos == 1
     with sqlite3.connect(f"file:{data_dir / 'amazon-tui.db'}?mode=ro", uri=True) as conn:
-        rows = conn.execute("SELECT COUNT(*) FROM cancellations WHERE order_id = ?", (order_id,)).fetchone()[0]
+        rows = conn.execute("SELECT COUNT(*) FROM cancellations WHERE order_id = ?", (order_id,)).fetchone()[
+            0
+        ]
     assert rows == 1  # one journal row, carried to its end

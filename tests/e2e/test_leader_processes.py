@@ -21,7 +21,6 @@ import pytest
 
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.serve import serving
-
 from tests.support.hostile import unshipped_mfn
 from tests.support.processes import REPO, cli_env, run_cli, wait_until, write_config
 
@@ -42,12 +41,18 @@ def query(data_dir: Path, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
 
 def leader_pid(data_dir: Path) -> int | None:
     """The pid of the peer holding an unexpired lease, if any."""
-    rows = query(data_dir, "SELECT p.pid FROM lease l JOIN peers p ON p.id = l.holder WHERE l.expires > ?", (time.time(),))
+    rows = query(
+        data_dir,
+        "SELECT p.pid FROM lease l JOIN peers p ON p.id = l.holder WHERE l.expires > ?",
+        (time.time(),),
+    )
     return rows[0][0] if rows else None
 
 
 def journal_row(data_dir: Path, order_id: str) -> dict | None:
-    rows = query(data_dir, "SELECT * FROM cancellations WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,))
+    rows = query(
+        data_dir, "SELECT * FROM cancellations WHERE order_id = ? ORDER BY id DESC LIMIT 1", (order_id,)
+    )
     return dict(rows[0]) if rows else None
 
 
@@ -57,7 +62,9 @@ def rig(tmp_path_factory):
     root = tmp_path_factory.mktemp("leader")
     sandbox = Sandbox(root / "sandbox.db", orders_per_store=40, time_scale=1000, feed_delay_seconds=0.3)
     with serving(sandbox) as served:
-        config = write_config(root / "config.toml", served.base_url, sync={"lease_seconds": LEASE, "poll_seconds": 3600})
+        config = write_config(
+            root / "config.toml", served.base_url, sync={"lease_seconds": LEASE, "poll_seconds": 3600}
+        )
         yield sandbox, config
     sandbox.close()
 
@@ -66,8 +73,15 @@ def rig(tmp_path_factory):
 def watchers(env: dict[str, str], count: int) -> Iterator[list[subprocess.Popen]]:
     """``count`` ``amazon-tui watch`` processes on one data dir; all stopped (SIGTERM, then SIGKILL) at the end."""
     processes = [
-        subprocess.Popen([sys.executable, "-m", "amazon_tui", "watch"], env=env, cwd=REPO, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, start_new_session=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "amazon_tui", "watch"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         for _ in range(count)
     ]
     try:
@@ -103,18 +117,34 @@ def test_three_watchers_one_leader_and_a_takeover_when_it_is_killed_mid_sync(rig
     sandbox.inject_fault("searchOrders", "latency", count=1, latency=3.0)  # the first leader's sync hangs
     with watchers(env, 3) as processes:
         first = wait_until(lambda: leader_pid(data_dir), what="a leader")
-        wait_until(lambda: sandbox.count("searchOrders") + len(sandbox.faults.active()) and not sandbox.faults.active(), what="the held searchOrders")
+        wait_until(
+            lambda: (
+                sandbox.count("searchOrders") + len(sandbox.faults.active()) and not sandbox.faults.active()
+            ),
+            what="the held searchOrders",
+        )
         pids = {p.pid for p in processes}
         assert first in pids
         peers = query(data_dir, "SELECT pid FROM peers")
         assert {row[0] for row in peers} == pids, "every watcher is a peer"
         kill(next(p for p in processes if p.pid == first))
         killed_at = time.monotonic()
-        second = wait_until(lambda: (pid := leader_pid(data_dir)) not in (None, first) and pid, timeout=LEASE + 5, what="a new leader")
+        second = wait_until(
+            lambda: (pid := leader_pid(data_dir)) not in (None, first) and pid,
+            timeout=LEASE + 5,
+            what="a new leader",
+        )
         assert time.monotonic() - killed_at <= LEASE + 1, "another process takes over within one lease period"
         assert second in pids - {first}
-        wait_until(lambda: query(data_dir, "SELECT count(*) FROM stores WHERE last_sync IS NOT NULL AND last_error IS NULL")[0][0] == 3,
-                   what="every active store synced")
+        wait_until(
+            lambda: (
+                query(
+                    data_dir, "SELECT count(*) FROM stores WHERE last_sync IS NOT NULL AND last_error IS NULL"
+                )[0][0]
+                == 3
+            ),
+            what="every active store synced",
+        )
         assert all(local_orders(data_dir, store) > 0 for store in ("Acme US", "Acme UK", "Acme CA"))
         # Only the leader syncs: one sync of the three active stores per leader (the killed one
         # got no further than its first page), never one per watcher.
@@ -132,11 +162,17 @@ def test_a_cli_sync_joins_the_leaders_sync(rig, tmp_path):
     sandbox.clear_faults()
     with watchers(env, 1) as [watcher]:
         wait_until(lambda: leader_pid(data_dir) == watcher.pid, what="the watcher leads")
-        wait_until(lambda: query(data_dir, "SELECT last_run FROM lease WHERE last_run IS NOT NULL"), what="its first sync")
+        wait_until(
+            lambda: query(data_dir, "SELECT last_run FROM lease WHERE last_run IS NOT NULL"),
+            what="its first sync",
+        )
         sandbox.clear_log()
         result = run_cli(["--json", "sync", "--store", "Acme US"], env)
         assert result.returncode == 0, result.stderr
-        assert "Joining the sync of the amazon-tui watch of " in result.stderr and f"(pid {watcher.pid})" in result.stderr
+        assert (
+            "Joining the sync of the amazon-tui watch of " in result.stderr
+            and f"(pid {watcher.pid})" in result.stderr
+        )
         assert '"store": "Acme US"' in result.stdout
         assert sandbox.count("searchOrders") == 1, "the leader synced Acme US once; the CLI sent nothing"
 
@@ -152,20 +188,38 @@ def test_a_cancellation_submitted_by_the_cli_is_finished_by_the_leader_even_when
     with watchers(env, 2) as processes:
         first = wait_until(lambda: leader_pid(data_dir), what="a leader")
         sandbox.clear_log()
-        sandbox.inject_fault("getFeed", "latency", count=1, latency=2.0)  # the leader's first poll of the feed hangs
+        sandbox.inject_fault(
+            "getFeed", "latency", count=1, latency=2.0
+        )  # the leader's first poll of the feed hangs
         cancel = run_cli(["order", "cancel", order_id, "--reason", "NoInventory", "--yes"], env)
         assert cancel.returncode == 0, cancel.stderr
-        assert "Amazon's report will be collected by the amazon-tui watch of " in cancel.stderr and f"(pid {first})" in cancel.stderr
+        assert (
+            "Amazon's report will be collected by the amazon-tui watch of " in cancel.stderr
+            and f"(pid {first})" in cancel.stderr
+        )
         wait_until(lambda: not sandbox.faults.active(), what="the leader's getFeed")
         kill(next(p for p in processes if p.pid == first))
-        row = wait_until(lambda: (r := journal_row(data_dir, order_id)) and r["state"] == "canceled" and r["magento_done"] and r,
-                         timeout=LEASE + 15, what="the other watcher to finish the cancellation")
+        row = wait_until(
+            lambda: (
+                (r := journal_row(data_dir, order_id))
+                and r["state"] == "canceled"
+                and r["magento_done"]
+                and r
+            ),
+            timeout=LEASE + 15,
+            what="the other watcher to finish the cancellation",
+        )
         assert leader_pid(data_dir) not in (None, first)
         assert row["owner"] is not None
     assert sandbox.count("createFeed", 202) == 1
     assert sandbox.get_order_raw(order_id)["fulfillment"]["fulfillmentStatus"] == "CANCELLED"
     magento = sandbox.magento_order_for(order_id)
-    assert sandbox.db.query("SELECT COUNT(*) FROM credit_memos WHERE order_id = ?", (magento["entity_id"],))[0][0] == 1
+    assert (
+        sandbox.db.query("SELECT COUNT(*) FROM credit_memos WHERE order_id = ?", (magento["entity_id"],))[0][
+            0
+        ]
+        == 1
+    )
     again = run_cli(["order", "cancel", order_id, "--reason", "NoInventory", "--yes"], env)
     assert again.returncode == 3 and "has already been canceled by " in again.stderr
 

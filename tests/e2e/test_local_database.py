@@ -11,7 +11,6 @@ import time
 
 from amazon_tui.local.db import DB_FILE
 from amazon_tui.local.schema import SCHEMA_VERSION
-
 from tests.support.processes import REPO, cli_env, run_cli, write_config
 
 
@@ -25,8 +24,14 @@ def test_sigkill_during_sync_then_the_next_sync_completes_without_duplicates(ser
     env = cli_env(tmp_path / "data", write_config(tmp_path / "config.toml", served.base_url))
     # Hold the second searchOrders page: the first page is committed, the cursor is not.
     sandbox.inject_fault("searchOrders", "latency", count=2, latency=1)
-    process = subprocess.Popen([sys.executable, "-m", "amazon_tui", "sync"], env=env, cwd=REPO,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "amazon_tui", "sync"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while sandbox.faults.active() and time.monotonic() < deadline and process.poll() is None:
@@ -43,25 +48,42 @@ def test_sigkill_during_sync_then_the_next_sync_completes_without_duplicates(ser
     assert result.returncode == 0, result.stderr
     result = run_cli(["sync"], env)  # again: the overlap re-fetches, nothing doubles
     assert result.returncode == 0, result.stderr
-    expected = sum(1 for _ in sandbox.db.query("SELECT 1 FROM amazon_orders a WHERE seller_id != 'A4SANDBOXACMEDE'"))
+    expected = sum(
+        1 for _ in sandbox.db.query("SELECT 1 FROM amazon_orders a WHERE seller_id != 'A4SANDBOXACMEDE'")
+    )
     assert count(db, "SELECT COUNT(*) FROM orders") == expected
-    assert count(db, "SELECT COUNT(*) FROM (SELECT order_id FROM orders GROUP BY order_id HAVING COUNT(*) > 1)") == 0
+    assert (
+        count(db, "SELECT COUNT(*) FROM (SELECT order_id FROM orders GROUP BY order_id HAVING COUNT(*) > 1)")
+        == 0
+    )
 
 
 def _journal_and_audit(data_dir):
     """Put one journal row and two audit rows in the local database, as a cancellation would."""
+    from datetime import UTC, datetime
+
     from amazon_tui.domain.values import CancelReason
     from amazon_tui.local.audit_trail import AuditEntry, AuditTrail
-    from amazon_tui.local.journal import Journal
     from amazon_tui.local.db import open_database
-    from datetime import UTC, datetime
+    from amazon_tui.local.journal import Journal
 
     db = open_database(data_dir)
     now = datetime(2026, 11, 20, tzinfo=UTC)
     entry = Journal(db).request("111-0000000-0000001", "Acme US", CancelReason.NO_INVENTORY, "ops", now=now)
     trail = AuditTrail(db)
-    trail.record(AuditEntry(time=now, operator="ops", action="cancel", outcome="requested", order_id=entry.order_id))
-    trail.record(AuditEntry(time=now, operator="ops", action="cancel", outcome="submitted", order_id=entry.order_id, feed_id="50001"))
+    trail.record(
+        AuditEntry(time=now, operator="ops", action="cancel", outcome="requested", order_id=entry.order_id)
+    )
+    trail.record(
+        AuditEntry(
+            time=now,
+            operator="ops",
+            action="cancel",
+            outcome="submitted",
+            order_id=entry.order_id,
+            feed_id="50001",
+        )
+    )
     db.close()
 
 
@@ -85,7 +107,9 @@ def test_newer_schema_gets_a_message_and_rebuild_keeps_journal_and_audit(tmp_pat
     result = run_cli(["audit", "--json", "--sandbox"], env)
     assert result.returncode == 0 and '"feed_id": "50001"' in result.stdout
     with sqlite3.connect(data / DB_FILE) as conn:
-        assert conn.execute("SELECT order_id, state FROM cancellations").fetchall() == [("111-0000000-0000001", "requested")]
+        assert conn.execute("SELECT order_id, state FROM cancellations").fetchall() == [
+            ("111-0000000-0000001", "requested")
+        ]
 
 
 def test_corrupted_file_gets_a_message_and_rebuild_says_what_stayed_in_the_backup(tmp_path):

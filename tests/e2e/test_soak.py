@@ -10,22 +10,32 @@ from datetime import timedelta
 
 import tomli_w
 
-from amazon_tui.core.cancel.engine import CancelRefused
 from amazon_tui.clients.errors import ServiceError
 from amazon_tui.config.schema import parse_config, resolve_secrets
+from amazon_tui.config.settings import Settings
+from amazon_tui.core.cancel.engine import CancelRefused
+from amazon_tui.core.service import AppService
 from amazon_tui.domain.values import CancelReason
 from amazon_tui.sandbox import Sandbox, sandbox_config
 from amazon_tui.sandbox.serve import serving
-from amazon_tui.core.service import AppService
-from amazon_tui.config.settings import Settings
 
 OPERATIONS = 60
 FAULTS = [
-    ("searchOrders", "500"), ("searchOrders", "malformed_json"), ("searchOrders", "expired_token"),
-    ("getOrder", "503"), ("getOrder", "schema_invalid"), ("getOrder", "429"),
-    ("createFeedDocument", "500"), ("uploadFeedDocument", "503"), ("createFeed", "429"),
-    ("getFeed", "malformed_json"), ("getFeedDocument", "500"), ("downloadReport", "500"),
-    ("lwaToken", "500"), ("magentoSearchOrders", "magento_401"), ("magentoRefund", "500"),
+    ("searchOrders", "500"),
+    ("searchOrders", "malformed_json"),
+    ("searchOrders", "expired_token"),
+    ("getOrder", "503"),
+    ("getOrder", "schema_invalid"),
+    ("getOrder", "429"),
+    ("createFeedDocument", "500"),
+    ("uploadFeedDocument", "503"),
+    ("createFeed", "429"),
+    ("getFeed", "malformed_json"),
+    ("getFeedDocument", "500"),
+    ("downloadReport", "500"),
+    ("lwaToken", "500"),
+    ("magentoSearchOrders", "magento_401"),
+    ("magentoRefund", "500"),
     ("*", "latency"),
 ]
 MEMORY_BOUND = 8 * 1024 * 1024  # bytes of growth allowed between the warm-up and the end
@@ -38,7 +48,13 @@ async def test_soak(tmp_path):
         raw = sandbox_config(served.base_url)
         raw["sync"] = {"initial_days": 90}
         config = parse_config(tomli_w.dumps(raw))
-        settings = Settings(config=config, secrets=resolve_secrets(config, {}), data_dir=tmp_path / "data", sandbox=False, config_file=None)
+        settings = Settings(
+            config=config,
+            secrets=resolve_secrets(config, {}),
+            data_dir=tmp_path / "data",
+            sandbox=False,
+            config_file=None,
+        )
         service = AppService(settings)
         service.cancellations.poll_interval = 0.02
         service.cancellations.poll_max_interval = 0.1
@@ -56,7 +72,9 @@ async def test_soak(tmp_path):
                 sandbox.clear_faults()
                 if rng.random() < 0.5:
                     operation, kind = rng.choice(FAULTS)
-                    sandbox.inject_fault(operation, kind, count=rng.randint(1, 2), latency=0.05 if kind == "latency" else 0)
+                    sandbox.inject_fault(
+                        operation, kind, count=rng.randint(1, 2), latency=0.05 if kind == "latency" else 0
+                    )
                 if rng.random() < 0.3:
                     sandbox.add_orders(rng.choice(["Acme US", "Acme UK", "Acme CA"]), rng.randint(1, 3))
                 action = rng.choice(["sync", "sync", "open", "open", "open", "cancel", "resume", "read"])
@@ -100,10 +118,16 @@ async def _do(action: str, service: AppService, rng: random.Random) -> None:
         if action == "open":
             await service.refresh_order(rng.choice(summaries).order_id, force=rng.random() < 0.5)
         elif action == "cancel":
-            candidates = [s for s in summaries if s.status.value == "UNSHIPPED" and s.fulfilled_by and s.fulfilled_by.value == "MERCHANT"]
+            candidates = [
+                s
+                for s in summaries
+                if s.status.value == "UNSHIPPED" and s.fulfilled_by and s.fulfilled_by.value == "MERCHANT"
+            ]
             candidates = [s for s in candidates if service.cancellation(s.order_id) is None]
             if candidates:
-                submissions = await service.cancel([rng.choice(candidates).order_id], CancelReason.NO_INVENTORY)
+                submissions = await service.cancel(
+                    [rng.choice(candidates).order_id], CancelReason.NO_INVENTORY
+                )
                 await service.finish_cancellations(submissions)
         elif action == "resume":
             await service.resume_cancellations()
@@ -116,9 +140,13 @@ def _assert_local_matches_sandbox(service: AppService, sandbox: Sandbox) -> None
         remote = {
             row["order_id"]: row["fulfillment_status"]
             for row in sandbox.db.query(
-                "SELECT order_id, fulfillment_status FROM amazon_orders WHERE seller_id = ? AND created_time >= ?", (store.seller_id, since)
+                "SELECT order_id, fulfillment_status FROM amazon_orders WHERE seller_id = ? AND created_time >= ?",
+                (store.seller_id, since),
             )
         }
-        local = {row["order_id"]: row["status"] for row in service.db.query("SELECT order_id, status FROM orders WHERE store = ?", (store.name,))}
+        local = {
+            row["order_id"]: row["status"]
+            for row in service.db.query("SELECT order_id, status FROM orders WHERE store = ?", (store.name,))
+        }
         assert set(local) == set(remote), (store.name, set(remote) ^ set(local))
         assert local == remote, {k: (local[k], remote[k]) for k in local if local[k] != remote[k]}

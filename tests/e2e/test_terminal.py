@@ -16,13 +16,13 @@ import termios
 import time
 
 import pytest
-from tests.support.world import build
 from textual.color import Color
-from tests.support.pilot import plain, settle
 
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 from amazon_tui.tui.widgets.error_line import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from amazon_tui.tui.widgets.store_card import StoreCardWidget
+from tests.support.pilot import plain, settle
+from tests.support.world import build
 
 pytestmark = pytest.mark.usefixtures("no_developer_config", "instant_retries")
 
@@ -39,7 +39,11 @@ async def test_too_small_says_so_and_recovers_on_every_screen(world):
     await world.service.sync()
     order_id = world.service.recent_orders("Acme US")[0].order_id
     async with app.run_test(size=(80, 24)) as pilot:
-        for open_screen in (lambda: None, lambda: app.open_store("Acme US"), lambda: app.open_details(order_id)):
+        for open_screen in (
+            lambda: None,
+            lambda: app.open_store("Acme US"),
+            lambda: app.open_details(order_id),
+        ):
             open_screen()
             await settle(pilot)
             screen = app.screen
@@ -97,7 +101,11 @@ async def test_store_card_sparklines_follow_the_theme(world):
         card = app.screen.query(StoreCardWidget)[1]  # not focused: its background is the panel's
 
         def bar_colours() -> set:
-            return {segment.style.color.triplet for segment in card.render_line(4) if segment.text in "▁▂▃▄▅▆▇█" and segment.text.strip()}
+            return {
+                segment.style.color.triplet
+                for segment in card.render_line(4)
+                if segment.text in "▁▂▃▄▅▆▇█" and segment.text.strip()
+            }
 
         seen = []
         for theme in ("textual-dark", "nord", "textual-light"):
@@ -120,14 +128,28 @@ RGB = re.compile(r"\x1b\[[0-9;]*?[34]8;2;(\d+);(\d+);(\d+)")
 MOUSE_ON = "\x1b[?1000h"
 
 
-def run_in_pty(tmp_path, env: dict, *args: str, wait_for: str = "Amazon Stores", timeout: float = 20.0) -> tuple[str, int]:
+def run_in_pty(
+    tmp_path, env: dict, *args: str, wait_for: str = "Amazon Stores", timeout: float = 20.0
+) -> tuple[str, int]:
     """Start ``amazon-tui --sandbox ARGS`` on an 80x24 pty, wait for ``wait_for``, press q; (output, exit code)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "NO_COLOR", "COLORTERM"))}
-    environ |= {"AMAZON_TUI_DATA_DIR": str(tmp_path / "data"), "AMAZON_TUI_CONFIG": str(tmp_path / "absent.toml"), "HOME": str(tmp_path), **env}
-    process = subprocess.Popen([sys.executable, "-m", "amazon_tui", "--sandbox", *args], stdin=slave, stdout=slave, stderr=slave,
-                               env=environ, start_new_session=True, close_fds=True)
+    environ |= {
+        "AMAZON_TUI_DATA_DIR": str(tmp_path / "data"),
+        "AMAZON_TUI_CONFIG": str(tmp_path / "absent.toml"),
+        "HOME": str(tmp_path),
+        **env,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "amazon_tui", "--sandbox", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=environ,
+        start_new_session=True,
+        close_fds=True,
+    )
     os.close(slave)
     output = b""
     deadline = time.monotonic() + timeout
@@ -181,7 +203,9 @@ def test_real_terminal(tmp_path, name):
     if name == "NO_COLOR":
         hues = {match.groups() for match in RGB.finditer(output) if len(set(match.groups())) > 1}
         assert not hues and not PALETTE_256.search(output)  # Textual's NO_COLOR: shades of grey only
-        assert "Inactive" in plain_text and ("Incomplete" in plain_text or "Active" in plain_text)  # the dots' words stay
+        assert "Inactive" in plain_text and (
+            "Incomplete" in plain_text or "Active" in plain_text
+        )  # the dots' words stay
     if name == "mouse off, read-only":
         assert MOUSE_ON not in output and "READ-ONLY" in plain_text
     else:
@@ -200,4 +224,8 @@ async def test_the_error_line_keeps_its_retry_key_visible_at_80_columns(world):
         line = app.screen.query_one(ErrorLine)
         shown = line.render().plain
         assert len(line.message) > 80 and line.region.width == 80 and line.region.height == 1
-        assert shown.startswith("⚠ Sync of Acme US") and shown.endswith("— press r to retry") and len(shown) <= 78
+        assert (
+            shown.startswith("⚠ Sync of Acme US")
+            and shown.endswith("— press r to retry")
+            and len(shown) <= 78
+        )

@@ -4,24 +4,38 @@ from __future__ import annotations
 
 import sqlite3
 import typing
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from pydantic import BaseModel
 
-from amazon_tui.domain.models import Address, BuyerCancellationRequest, Money, Order, OrderItem, OrderQuery, Package, PackageLine
+from amazon_tui.domain.models import (
+    Address,
+    BuyerCancellationRequest,
+    Money,
+    Order,
+    OrderItem,
+    OrderQuery,
+    Package,
+    PackageLine,
+)
 from amazon_tui.domain.values import CancelReason, FulfilledBy, OrderStatus, SortField
+from amazon_tui.local.db import DB_FILE, PAGE_SIZE, DatabaseError, _statements, open_database
 from amazon_tui.local.journal import CancelState, DuplicateCancellation, Journal
-from amazon_tui.local.db import DatabaseError, open_database
 from amazon_tui.local.orders import OrderRepository
-from amazon_tui.local.db import _statements, DB_FILE, PAGE_SIZE
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
-def order(number: int, status: OrderStatus = OrderStatus.UNSHIPPED, total: str = "10.00", buyer: str = "Zoë", updated: datetime = NOW) -> Order:
+def order(
+    number: int,
+    status: OrderStatus = OrderStatus.UNSHIPPED,
+    total: str = "10.00",
+    buyer: str = "Zoë",
+    updated: datetime = NOW,
+) -> Order:
     return Order(
         order_id=f"111-0000000-{number:07d}",
         store="Acme US",
@@ -39,7 +53,15 @@ def test_migrates_an_empty_file_and_reopens_idempotently(tmp_path):
     db = open_database(tmp_path)
     assert db.schema_version == SCHEMA_VERSION
     tables = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"stores", "orders", "order_notes", "sync_cursors", "cancellations", "audit", "magento_links"} <= tables
+    assert {
+        "stores",
+        "orders",
+        "order_notes",
+        "sync_cursors",
+        "cancellations",
+        "audit",
+        "magento_links",
+    } <= tables
     assert not {"items", "packages"} & tables  # they live in the order's doc (schema 3)
     assert db.query("PRAGMA page_size")[0][0] == PAGE_SIZE
     assert db.query("PRAGMA journal_mode")[0][0] == "wal"
@@ -85,12 +107,24 @@ def test_upsert_is_idempotent_and_notes_status_changes(tmp_path):
 def test_filters_and_sorting_run_over_all_matches(tmp_path):
     repo = OrderRepository(open_database(tmp_path))
     statuses = [OrderStatus.UNSHIPPED, OrderStatus.SHIPPED, OrderStatus.PENDING]
-    repo.upsert([order(n, statuses[n % 3], total=f"{n}.50", buyer=f"Buyer {n % 7}") for n in range(1, 301)], now=NOW)
+    repo.upsert(
+        [order(n, statuses[n % 3], total=f"{n}.50", buyer=f"Buyer {n % 7}") for n in range(1, 301)], now=NOW
+    )
     by_total = repo.summaries(OrderQuery(sort=SortField.TOTAL, descending=True), limit=3)
     assert [s.total.amount for s in by_total] == [Decimal("300.50"), Decimal("299.50"), Decimal("298.50")]
-    query = OrderQuery(statuses=(OrderStatus.SHIPPED,), total_min=Decimal("100"), total_max=Decimal("200"), buyer_name="buyer 3")
+    query = OrderQuery(
+        statuses=(OrderStatus.SHIPPED,),
+        total_min=Decimal("100"),
+        total_max=Decimal("200"),
+        buyer_name="buyer 3",
+    )
     rows = repo.summaries(query, limit=1000)
-    assert rows and all(s.status is OrderStatus.SHIPPED and Decimal("100") <= s.total.amount <= Decimal("200") and s.buyer_name == "Buyer 3" for s in rows)
+    assert rows and all(
+        s.status is OrderStatus.SHIPPED
+        and Decimal("100") <= s.total.amount <= Decimal("200")
+        and s.buyer_name == "Buyer 3"
+        for s in rows
+    )
     assert repo.count(query) == len(rows)
     assert repo.count(OrderQuery(quick="0000042")) == 1
     assert repo.count(OrderQuery(buyer_name="100%")) == 0  # LIKE wildcards are literal
@@ -114,29 +148,51 @@ def test_journal_allows_one_live_cancellation_per_order(tmp_path):
 def rich_order(number: int) -> Order:
     """An order with items, a package, an address, a buyer's request, and empty fields."""
     usd = Money.parse("12.50", "USD")
-    return order(number).model_copy(update={
-        "ship_by": NOW + timedelta(hours=5),
-        "programs": ("PRIME",),
-        "address": Address(name="Zoë Ærø", city="Łódź", country_code="PL"),
-        "items": (
-            OrderItem(order_item_id=f"{number}01", title="Café cups", quantity_ordered=2, quantity_unshipped=2, unit_price=usd, row_total=usd,
-                      cancellation_request=BuyerCancellationRequest()),
-            OrderItem(order_item_id=f"{number}02", quantity_ordered=1, quantity_shipped=1),
-        ),
-        "packages": (Package(reference_id="1", carrier="DHL", tracking_number="JD0001", ship_time=NOW,
-                             lines=(PackageLine(order_item_id=f"{number}02", quantity=1),)),),
-    })
+    return order(number).model_copy(
+        update={
+            "ship_by": NOW + timedelta(hours=5),
+            "programs": ("PRIME",),
+            "address": Address(name="Zoë Ærø", city="Łódź", country_code="PL"),
+            "items": (
+                OrderItem(
+                    order_item_id=f"{number}01",
+                    title="Café cups",
+                    quantity_ordered=2,
+                    quantity_unshipped=2,
+                    unit_price=usd,
+                    row_total=usd,
+                    cancellation_request=BuyerCancellationRequest(),
+                ),
+                OrderItem(order_item_id=f"{number}02", quantity_ordered=1, quantity_shipped=1),
+            ),
+            "packages": (
+                Package(
+                    reference_id="1",
+                    carrier="DHL",
+                    tracking_number="JD0001",
+                    ship_time=NOW,
+                    lines=(PackageLine(order_item_id=f"{number}02", quantity=1),),
+                ),
+            ),
+        }
+    )
 
 
 def test_an_order_reads_back_equal_to_what_was_upserted(tmp_path):
     repo = OrderRepository(open_database(tmp_path))
-    orders = [order(1), rich_order(2), order(3, total="0.00", buyer="").model_copy(update={"total": None, "fulfilled_by": None})]
+    orders = [
+        order(1),
+        rich_order(2),
+        order(3, total="0.00", buyer="").model_copy(update={"total": None, "fulfilled_by": None}),
+    ]
     repo.upsert(orders, now=NOW)
     assert [repo.get(o.order_id) for o in orders] == orders
     assert repo.summary("111-0000000-0000002").ship_by == NOW + timedelta(hours=5)
     repo.set_status("111-0000000-0000002", OrderStatus.CANCELLED, "Canceled.", now=NOW)
     assert repo.get("111-0000000-0000002").status is OrderStatus.CANCELLED
-    assert {row[0] for row in repo.db.query("SELECT typeof(doc) FROM orders")} == {"text"}  # bound as UTF-8 bytes, stored as TEXT
+    assert {row[0] for row in repo.db.query("SELECT typeof(doc) FROM orders")} == {
+        "text"
+    }  # bound as UTF-8 bytes, stored as TEXT
     assert "Łódź" in repo.db.query("SELECT doc FROM orders WHERE order_id = '111-0000000-0000002'")[0][0]
 
 
@@ -159,8 +215,12 @@ def test_the_stored_doc_may_leave_out_empty_fields():
     # while every field that accepts None also defaults to None.
     models = _models_inside(Order, set())
     assert {Money, OrderItem, Package, PackageLine, Address, BuyerCancellationRequest} <= models
-    wrong = [f"{model.__name__}.{name}" for model in models for name, field in model.model_fields.items()
-             if type(None) in typing.get_args(field.annotation) and field.default is not None]
+    wrong = [
+        f"{model.__name__}.{name}"
+        for model in models
+        for name, field in model.model_fields.items()
+        if type(None) in typing.get_args(field.annotation) and field.default is not None
+    ]
     assert wrong == []
 
 
@@ -176,14 +236,26 @@ def _schema_2_database(path) -> None:
             "INSERT INTO orders (order_id, store, status, fulfilled_by, purchase_date, last_updated, ship_by, buyer_name, buyer_fold, "
             "total_amount, total_micros, currency, notes, buyer_cancel, unseen, detail_fetched, doc) "
             "VALUES (?, 'Acme US', ?, 'MERCHANT', ?, ?, ?, ?, ?, '10.00', 10000000, 'USD', NULL, 1, 0, NULL, ?)",
-            (item.order_id, status.value, item.created.strftime("%Y-%m-%dT%H:%M:%SZ"), item.last_updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
-             item.ship_by.strftime("%Y-%m-%dT%H:%M:%SZ"), item.buyer_name, item.buyer_name.casefold(), item.model_dump_json()),
+            (
+                item.order_id,
+                status.value,
+                item.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                item.last_updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                item.ship_by.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                item.buyer_name,
+                item.buyer_name.casefold(),
+                item.model_dump_json(),
+            ),
         )
         for position, line in enumerate(item.items):
-            connection.execute("INSERT INTO items VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
-                               (item.order_id, line.order_item_id, position, line.quantity_ordered, line.model_dump_json()))
+            connection.execute(
+                "INSERT INTO items VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?)",
+                (item.order_id, line.order_item_id, position, line.quantity_ordered, line.model_dump_json()),
+            )
         connection.execute("INSERT INTO packages VALUES (?, '1', 'DHL', 'JD0001', '{}')", (item.order_id,))
-    connection.execute("INSERT INTO order_notes (order_id, time, text) VALUES ('111-0000000-0000002', '2026-11-20T12:00:00Z', 'Status updated to Shipped.')")
+    connection.execute(
+        "INSERT INTO order_notes (order_id, time, text) VALUES ('111-0000000-0000002', '2026-11-20T12:00:00Z', 'Status updated to Shipped.')"
+    )
     connection.execute("PRAGMA user_version = 2")
     connection.commit()
     connection.close()
@@ -197,7 +269,12 @@ def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
     assert not {"items", "packages"} & tables
     assert {"peers", "lease", "sync_requests"} <= tables  # 4: one leader per data dir
     assert "owner" in {row[1] for row in db.query("PRAGMA table_info(cancellations)")}
-    indexes = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL")}
+    indexes = {
+        row[0]
+        for row in db.query(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL"
+        )
+    }
     assert indexes == {"orders_store_date", "orders_store_buyer", "orders_store_total", "orders_store_status"}
     assert db.query("PRAGMA integrity_check")[0][0] == "ok"
     repo = OrderRepository(db)
@@ -206,7 +283,14 @@ def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
     assert [text for _, text in repo.notes("111-0000000-0000002")] == ["Status updated to Shipped."]
     counts = repo.attention_counts("Acme US", now=NOW, due_soon=timedelta(hours=24))
     assert (counts.late, counts.due_soon, counts.buyer_cancel) == (0, 0, 1)
-    shipped = repo.upsert([rich_order(1).model_copy(update={"status": OrderStatus.SHIPPED, "last_updated": NOW + timedelta(hours=1)})], now=NOW)
+    shipped = repo.upsert(
+        [
+            rich_order(1).model_copy(
+                update={"status": OrderStatus.SHIPPED, "last_updated": NOW + timedelta(hours=1)}
+            )
+        ],
+        now=NOW,
+    )
     assert [(c.old, c.new) for c in shipped.changed] == [(OrderStatus.UNSHIPPED, OrderStatus.SHIPPED)]
     db.close()
 
@@ -219,7 +303,11 @@ def _plans(repo: OrderRepository, call) -> list[str]:
         call()
     finally:
         repo.db._conn.set_trace_callback(None)
-    return [" | ".join(row[3] for row in repo.db.query("EXPLAIN QUERY PLAN " + sql)) for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    return [
+        " | ".join(row[3] for row in repo.db.query("EXPLAIN QUERY PLAN " + sql))
+        for sql in statements
+        if sql.lstrip().upper().startswith("SELECT")
+    ]
 
 
 def test_the_store_and_status_index_serves_status_lists_counts_and_attention(tmp_path):
@@ -228,7 +316,13 @@ def test_the_store_and_status_index_serves_status_lists_counts_and_attention(tmp
     store = ("Acme US",)
     for descending in (False, True):
         for statuses in ((), (OrderStatus.UNSHIPPED,)):
-            [plan] = _plans(repo, lambda: repo.summaries(OrderQuery(stores=store, statuses=statuses, sort=SortField.STATUS, descending=descending), limit=10))
+            [plan] = _plans(
+                repo,
+                lambda: repo.summaries(
+                    OrderQuery(stores=store, statuses=statuses, sort=SortField.STATUS, descending=descending),
+                    limit=10,
+                ),
+            )
             assert "USING INDEX orders_store_status" in plan and "TEMP B-TREE" not in plan, plan
     [plan] = _plans(repo, lambda: repo.count(OrderQuery(stores=store, statuses=(OrderStatus.UNSHIPPED,))))
     assert "COVERING INDEX orders_store_status" in plan, plan
@@ -242,14 +336,21 @@ def test_format_timestamp_is_utc_to_the_second_for_any_tzinfo():
     from amazon_tui.domain.values import format_timestamp, parse_timestamp
 
     def reference(value: datetime) -> str:
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     plus_two = timezone(timedelta(hours=2))
     parsed = Order.model_validate_json(order(1).model_dump_json()).created  # pydantic's own UTC tzinfo
     values = [
-        NOW, NOW.replace(microsecond=999_999), parsed, parse_timestamp("2026-01-02T03:04:05+00:00"),
-        datetime(2026, 1, 1, 1, 30, tzinfo=plus_two), datetime(2026, 12, 31, 23, 59, 59), datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
-        datetime(999, 1, 2, 3, 4, 5, tzinfo=timezone.utc), datetime(1, 1, 1, tzinfo=timezone.utc), datetime(1000, 1, 1, tzinfo=plus_two),
+        NOW,
+        NOW.replace(microsecond=999_999),
+        parsed,
+        parse_timestamp("2026-01-02T03:04:05+00:00"),
+        datetime(2026, 1, 1, 1, 30, tzinfo=plus_two),
+        datetime(2026, 12, 31, 23, 59, 59),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(1000, 1, 1, tzinfo=plus_two),
     ]
     assert [format_timestamp(value) for value in values] == [reference(value) for value in values]
 
@@ -263,9 +364,14 @@ def test_journal_and_audit_writes_are_synced_to_disk_and_order_writes_are_not(tm
     journal = Journal(db)
     entry = journal.request("111-0000000-0000001", "Acme US", CancelReason.NO_INVENTORY, "op", now=NOW)
     journal.advance(entry.id, CancelState.VERIFIED, now=NOW)
-    AuditTrail(db).record(AuditEntry(time=NOW, operator="op", action="cancel", outcome="requested", order_id=entry.order_id))
+    AuditTrail(db).record(
+        AuditEntry(time=NOW, operator="op", action="cancel", outcome="requested", order_id=entry.order_id)
+    )
     OrderRepository(db).upsert([order(1)], now=NOW)
     writes = [s for s in statements if s.startswith(("PRAGMA synchronous", "BEGIN", "COMMIT"))]
-    assert writes[:12] == ["PRAGMA synchronous=FULL", "BEGIN IMMEDIATE", "COMMIT", "PRAGMA synchronous=NORMAL"] * 3
+    assert (
+        writes[:12]
+        == ["PRAGMA synchronous=FULL", "BEGIN IMMEDIATE", "COMMIT", "PRAGMA synchronous=NORMAL"] * 3
+    )
     assert writes[12:] == ["BEGIN IMMEDIATE", "COMMIT"]  # orders can be fetched again
     assert db.query("PRAGMA synchronous")[0][0] == 1  # NORMAL again

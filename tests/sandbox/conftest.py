@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.support.sandbox_http import BASE_URL, auth_headers
 
 from amazon_tui.sandbox import ControllableClock, Sandbox
 from amazon_tui.sandbox.catalog import MAGENTO_INTEGRATION_TOKEN
+from tests.support.sandbox_http import BASE_URL, auth_headers
 
 NOW = datetime(2026, 3, 2, 12, 0, 0, tzinfo=UTC)
 
@@ -35,16 +35,21 @@ def sandbox(tmp_path, clock, seeded_db) -> Sandbox:
     API-shape tests send plain headers); test_sandbox_magento_auth.py covers the 2.4.4+ defaults."""
     path = tmp_path / "sandbox.db"
     shutil.copyfile(seeded_db, path)
-    sandbox = Sandbox(path, orders_per_store=80, clock=clock, feed_delay_seconds=2.0,
-                      magento_bearer_tokens=True, magento_two_factor=False)
+    sandbox = Sandbox(
+        path,
+        orders_per_store=80,
+        clock=clock,
+        feed_delay_seconds=2.0,
+        magento_bearer_tokens=True,
+        magento_two_factor=False,
+    )
     yield sandbox
     sandbox.close()
 
 
 @pytest.fixture
 async def client(sandbox):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox.app),
-                                 base_url=BASE_URL) as client:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox.app), base_url=BASE_URL) as client:
         yield client
 
 

@@ -6,7 +6,6 @@ import argparse
 import tomllib
 
 import httpx
-from tests.support.sandbox_http import BASE_URL, ORDERS
 
 from amazon_tui.sandbox import (
     SANDBOX_CLIENT_ID,
@@ -17,6 +16,7 @@ from amazon_tui.sandbox import (
     sandbox_config,
 )
 from amazon_tui.sandbox.cli import add_sandbox_commands
+from tests.support.sandbox_http import BASE_URL, ORDERS
 
 
 async def test_access_log_records_operations(sandbox, client, us_headers, us):
@@ -25,7 +25,9 @@ async def test_access_log_records_operations(sandbox, client, us_headers, us):
     await client.get(f"{ORDERS}/111-0000000-0000000", headers=us_headers)
     entries = sandbox.access_log
     assert [(e.operation, e.status, e.method, e.seller_id) for e in entries] == [
-        ("searchOrders", 200, "GET", us.seller_id), ("getOrder", 404, "GET", us.seller_id)]
+        ("searchOrders", 200, "GET", us.seller_id),
+        ("getOrder", 404, "GET", us.seller_id),
+    ]
     assert entries[1]["path"] == f"{ORDERS}/111-0000000-0000000" and entries[1]["time"]
     assert sandbox.count("getOrder") == 1 and sandbox.count("getOrder", 200) == 0
     log = (await client.get("/_sandbox/log", params={"operation": "getOrder"})).json()
@@ -57,8 +59,9 @@ async def test_admin_is_loopback_only(sandbox):
 
 async def test_clock_endpoint_needs_a_controllable_clock(tmp_path):
     sandbox = Sandbox(tmp_path / "real.db", orders_per_store=2)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(sandbox)),
-                                 base_url=BASE_URL) as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(sandbox)), base_url=BASE_URL
+    ) as client:
         response = await client.post("/_sandbox/clock", json={"advance_seconds": 5})
     assert response.status_code == 409
     sandbox.close()
@@ -66,18 +69,26 @@ async def test_clock_endpoint_needs_a_controllable_clock(tmp_path):
 
 def test_sandbox_config_shape(sandbox):
     config = sandbox_config("http://127.0.0.1:8765")
-    assert config["amazon"] == {"client_id": SANDBOX_CLIENT_ID,
-                                "client_secret": SANDBOX_CLIENT_SECRET,
-                                "lwa_endpoint": "http://127.0.0.1:8765/auth/o2/token"}
+    assert config["amazon"] == {
+        "client_id": SANDBOX_CLIENT_ID,
+        "client_secret": SANDBOX_CLIENT_SECRET,
+        "lwa_endpoint": "http://127.0.0.1:8765/auth/o2/token",
+    }
     assert config["magento"]["base_url"] == "http://127.0.0.1:8765"
     assert config["magento"]["amazon_order_field"] == "payment.po_number"
     assert config["magento"]["on_amazon_cancel"] == "refund"
     assert [store["name"] for store in config["stores"]] == [s.name for s in sandbox.stores]
     first = config["stores"][0]
-    assert first == {"name": "Acme US", "marketplace": "US", "seller_id": sandbox.stores[0].seller_id,
-                     "refresh_token": sandbox.stores[0].refresh_token,
-                     "endpoint": "http://127.0.0.1:8765", "magento_store_id": 1,
-                     "magento_website": "Main Website", "active": True}
+    assert first == {
+        "name": "Acme US",
+        "marketplace": "US",
+        "seller_id": sandbox.stores[0].seller_id,
+        "refresh_token": sandbox.stores[0].refresh_token,
+        "endpoint": "http://127.0.0.1:8765",
+        "magento_store_id": 1,
+        "magento_website": "Main Website",
+        "active": True,
+    }
 
 
 def _parse(*argv):
@@ -100,10 +111,13 @@ def test_cli_reset_and_serve_arguments(tmp_path, capsys):
     sandbox = Sandbox(db)
     assert sandbox.seeded_with["seed"] == 5 and sandbox.seeded_with["orders_per_store"] == 12
     sandbox.close()
-    serve = _parse("sandbox", "serve", "--port", "0", "--time-scale", "50",
-                   "--arrivals-per-minute", "2")
+    serve = _parse("sandbox", "serve", "--port", "0", "--time-scale", "50", "--arrivals-per-minute", "2")
     assert (serve.host, serve.port, serve.time_scale, serve.arrivals_per_minute) == (
-        "127.0.0.1", 0, 50.0, 2.0)
+        "127.0.0.1",
+        0,
+        50.0,
+        2.0,
+    )
 
 
 def test_default_db_path(monkeypatch, tmp_path):
@@ -125,17 +139,34 @@ def test_importing_the_package_stays_light():
     import subprocess
     import sys
 
-    code = ("import sys, amazon_tui.sandbox; "
-            "print(sorted(m for m in ('uvicorn', 'defusedxml', 'starlette') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": ":".join(sys.path)})
+    code = (
+        "import sys, amazon_tui.sandbox; "
+        "print(sorted(m for m in ('uvicorn', 'defusedxml', 'starlette') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": ":".join(sys.path)},
+    )
     assert out.stdout.strip() == "[]"
 
 
 def test_cli_reset_one_big_store_as_of_a_time(tmp_path, capsys):
     db = tmp_path / "big.db"
-    argv = ("sandbox", "reset", "--db", str(db), "--store", "acme ca", "--orders-per-store", "150",
-            "--now", "2026-11-20T12:00:00Z")
+    argv = (
+        "sandbox",
+        "reset",
+        "--db",
+        str(db),
+        "--store",
+        "acme ca",
+        "--orders-per-store",
+        "150",
+        "--now",
+        "2026-11-20T12:00:00Z",
+    )
     args = _parse(*argv)
     assert args.func(args) == 0
     printed = capsys.readouterr().out
@@ -150,8 +181,9 @@ def test_cli_reset_one_big_store_as_of_a_time(tmp_path, capsys):
     args = _parse(*argv)  # the same options again: the same data
     assert args.func(args) == 0
     sandbox = Sandbox(db)
-    assert [tuple(row) for row in sandbox.db.query(
-        "SELECT order_id, doc FROM amazon_orders ORDER BY order_id")] == [tuple(r) for r in first]
+    assert [
+        tuple(row) for row in sandbox.db.query("SELECT order_id, doc FROM amazon_orders ORDER BY order_id")
+    ] == [tuple(r) for r in first]
     sandbox.close()
 
 

@@ -7,11 +7,11 @@ import time
 
 import httpx
 import pytest
-from tests.support.sandbox_http import FEEDS, ORDERS, lwa_form
-from tests.support.schemas import needs_reference
 
 from amazon_tui.sandbox.faults import FAULT_KINDS
 from amazon_tui.sandbox.serve import serving
+from tests.support.sandbox_http import FEEDS, ORDERS, lwa_form
+from tests.support.schemas import needs_reference
 
 SEARCH = {"createdAfter": "2026-01-01T00:00:00Z"}
 
@@ -33,9 +33,15 @@ async def test_429_is_quota_exceeded_without_limit_header(sandbox, client, us_he
     sandbox.inject_fault("searchOrders", "429", count=1)
     response = await search(client, us_headers)
     assert response.status_code == 429
-    assert response.json() == {"errors": [{"code": "QuotaExceeded", "message":
-                                           "You exceeded your quota for the requested resource.",
-                                           "details": ""}]}
+    assert response.json() == {
+        "errors": [
+            {
+                "code": "QuotaExceeded",
+                "message": "You exceeded your quota for the requested resource.",
+                "details": "",
+            }
+        ]
+    }
     assert "x-amzn-ratelimit-limit" not in response.headers
     assert "x-amzn-requestid" in response.headers
     assert (await search(client, us_headers)).status_code == 200  # count=1 used up
@@ -84,8 +90,9 @@ async def test_malformed_json(sandbox, client, us_headers):
 
 @needs_reference
 async def test_schema_invalid(sandbox, client, us_headers):
-    from tests.support.schemas import validate
     import jsonschema
+
+    from tests.support.schemas import validate
 
     sandbox.inject_fault("searchOrders", "schema_invalid", count=1)
     response = await search(client, us_headers)
@@ -99,8 +106,10 @@ async def test_expired_token(sandbox, client, us_headers):
     response = await client.get(f"{ORDERS}/111-0000000-0000000", headers=us_headers)
     assert response.status_code == 403
     assert response.json()["errors"][0] == {
-        "code": "Unauthorized", "message": "The access token you provided has expired.",
-        "details": ""}
+        "code": "Unauthorized",
+        "message": "The access token you provided has expired.",
+        "details": "",
+    }
 
 
 async def test_invalid_token(sandbox, client, us_headers):
@@ -114,8 +123,10 @@ async def test_magento_401(sandbox, client, magento_headers):
     sandbox.inject_fault("magentoGetOrder", "magento_401", count=1)
     response = await client.get("/rest/V1/orders/1", headers=magento_headers)
     assert response.status_code == 401
-    assert response.json() == {"message": "The consumer isn't authorized to access %resources.",
-                               "parameters": {"resources": "Magento_Sales::sales"}}
+    assert response.json() == {
+        "message": "The consumer isn't authorized to access %resources.",
+        "parameters": {"resources": "Magento_Sales::sales"},
+    }
     assert (await client.get("/rest/V1/orders/1", headers=magento_headers)).status_code == 200
 
 
@@ -130,8 +141,18 @@ async def test_faults_speak_the_dialect_of_their_service(sandbox, client, us, ma
 
 
 def test_every_kind_is_known_and_bad_ones_are_refused(sandbox):
-    assert FAULT_KINDS == {"latency", "429", "500", "503", "timeout", "malformed_json",
-                           "schema_invalid", "expired_token", "invalid_token", "magento_401"}
+    assert {
+        "latency",
+        "429",
+        "500",
+        "503",
+        "timeout",
+        "malformed_json",
+        "schema_invalid",
+        "expired_token",
+        "invalid_token",
+        "magento_401",
+    } == FAULT_KINDS
     with pytest.raises(ValueError):
         sandbox.inject_fault("getOrder", "gremlins")
     with pytest.raises(ValueError):
@@ -139,11 +160,13 @@ def test_every_kind_is_known_and_bad_ones_are_refused(sandbox):
 
 
 async def test_admin_endpoint_sets_lists_and_clears_faults(sandbox, client, us_headers):
-    added = await client.post("/_sandbox/faults", json={"operation": "searchOrders",
-                                                         "kind": "500", "count": 2})
+    added = await client.post(
+        "/_sandbox/faults", json={"operation": "searchOrders", "kind": "500", "count": 2}
+    )
     assert added.status_code == 201
     assert (await client.get("/_sandbox/faults")).json()["faults"] == [
-        {"operation": "searchOrders", "kind": "500", "count": 2, "latency": 0.0}]
+        {"operation": "searchOrders", "kind": "500", "count": 2, "latency": 0.0}
+    ]
     assert (await search(client, us_headers)).status_code == 500
     assert (await client.delete("/_sandbox/faults")).status_code == 204
     assert (await search(client, us_headers)).status_code == 200

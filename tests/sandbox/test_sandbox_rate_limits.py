@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from tests.support.sandbox_http import FEEDS, ORDERS, auth_headers
 
 from amazon_tui.sandbox import Sandbox
 from amazon_tui.sandbox.ratelimit import USAGE_PLANS
+from tests.support.sandbox_http import FEEDS, ORDERS, auth_headers
 
 SEARCH = {"createdAfter": "2026-01-01T00:00:00Z", "maxResultsPerPage": 1}
 
@@ -32,12 +32,15 @@ async def test_search_orders_burst_then_429_then_refill(sandbox, client, us_head
     assert sandbox.count("searchOrders", 429) == 2
 
 
-@pytest.mark.parametrize("operation, method, path, body", [
-    ("getOrder", "GET", f"{ORDERS}/111-0000000-0000000", None),
-    ("createFeedDocument", "POST", f"{FEEDS}/documents", {"contentType": "text/xml"}),
-    ("getFeed", "GET", f"{FEEDS}/feeds/1", None),
-    ("getFeedDocument", "GET", f"{FEEDS}/documents/x", None),
-])
+@pytest.mark.parametrize(
+    "operation, method, path, body",
+    [
+        ("getOrder", "GET", f"{ORDERS}/111-0000000-0000000", None),
+        ("createFeedDocument", "POST", f"{FEEDS}/documents", {"contentType": "text/xml"}),
+        ("getFeed", "GET", f"{FEEDS}/feeds/1", None),
+        ("getFeedDocument", "GET", f"{FEEDS}/documents/x", None),
+    ],
+)
 async def test_other_usage_plans(sandbox, client, us_headers, clock, operation, method, path, body):
     plan = USAGE_PLANS[operation]
     for _ in range(plan.burst):
@@ -51,8 +54,9 @@ async def test_other_usage_plans(sandbox, client, us_headers, clock, operation, 
 
 async def test_time_scale_speeds_up_refill(tmp_path, clock):
     sandbox = Sandbox(tmp_path / "fast.db", orders_per_store=5, clock=clock, time_scale=100)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox.app),
-                                 base_url="http://sandbox.invalid") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sandbox.app), base_url="http://sandbox.invalid"
+    ) as client:
         headers = await auth_headers(client, sandbox.stores[0])
         for _ in range(20):
             await client.get(ORDERS, params=SEARCH, headers=headers)
@@ -65,12 +69,11 @@ async def test_time_scale_speeds_up_refill(tmp_path, clock):
 
 
 async def test_rate_limits_can_be_switched_off(tmp_path, clock):
-    sandbox = Sandbox(tmp_path / "free.db", orders_per_store=5, clock=clock,
-                      enforce_rate_limits=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox.app),
-                                 base_url="http://sandbox.invalid") as client:
+    sandbox = Sandbox(tmp_path / "free.db", orders_per_store=5, clock=clock, enforce_rate_limits=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sandbox.app), base_url="http://sandbox.invalid"
+    ) as client:
         headers = await auth_headers(client, sandbox.stores[0])
-        statuses = {(await client.get(ORDERS, params=SEARCH, headers=headers)).status_code
-                    for _ in range(40)}
+        statuses = {(await client.get(ORDERS, params=SEARCH, headers=headers)).status_code for _ in range(40)}
     assert statuses == {200}
     sandbox.close()

@@ -4,6 +4,7 @@ success and error statuses alike."""
 from __future__ import annotations
 
 import pytest
+
 from tests.support.sandbox_http import FEEDS, ORDERS, acknowledgement_feed, submit_feed
 from tests.support.schemas import needs_reference, validate
 
@@ -23,8 +24,9 @@ async def test_every_seeded_order_of_every_store_validates(sandbox, client):
         headers = await auth_headers(client, store)
         token = None
         while True:
-            params = ({"paginationToken": token} if token else
-                      {"createdAfter": "2025-12-01T00:00:00Z"}) | {"includedData": ALL_DATA}
+            params = ({"paginationToken": token} if token else {"createdAfter": "2025-12-01T00:00:00Z"}) | {
+                "includedData": ALL_DATA
+            }
             response = await client.get(ORDERS, params=params, headers=headers)
             assert response.status_code == 200
             validate("orders", SEARCH, "GET", 200, response.json())
@@ -39,8 +41,11 @@ async def test_search_orders_errors_validate(client, us_headers, clock):
     cases = [
         ({}, us_headers, 400),
         ({"createdAfter": "TEST_CASE_400"}, us_headers, 400),
-        ({"createdAfter": "2026-01-01T00:00:00Z", "lastUpdatedAfter": "2026-01-01T00:00:00Z"},
-         us_headers, 400),
+        (
+            {"createdAfter": "2026-01-01T00:00:00Z", "lastUpdatedAfter": "2026-01-01T00:00:00Z"},
+            us_headers,
+            400,
+        ),
         ({"createdAfter": "2026-01-01T00:00:00Z"}, {}, 403),
         ({"createdAfter": "2026-01-01T00:00:00Z"}, {"x-amz-access-token": "Atza|forged"}, 403),
     ]
@@ -51,10 +56,12 @@ async def test_search_orders_errors_validate(client, us_headers, clock):
 
 
 async def test_get_order_success_and_errors_validate(sandbox, client, us_headers, uk, us):
-    order_id = sandbox.db.query_one("SELECT order_id FROM amazon_orders WHERE seller_id = ?",
-                                    (us.seller_id,))["order_id"]
-    uk_order = sandbox.db.query_one("SELECT order_id FROM amazon_orders WHERE seller_id = ?",
-                                    (uk.seller_id,))["order_id"]
+    order_id = sandbox.db.query_one(
+        "SELECT order_id FROM amazon_orders WHERE seller_id = ?", (us.seller_id,)
+    )["order_id"]
+    uk_order = sandbox.db.query_one(
+        "SELECT order_id FROM amazon_orders WHERE seller_id = ?", (uk.seller_id,)
+    )["order_id"]
     cases = [
         (order_id, {"includedData": ALL_DATA}, us_headers, 200),
         (order_id, {}, us_headers, 200),
@@ -72,8 +79,7 @@ async def test_get_order_success_and_errors_validate(sandbox, client, us_headers
 
 async def test_usage_plan_429_validates(sandbox, client, us_headers):
     order_id = sandbox.db.query_one("SELECT order_id FROM amazon_orders")["order_id"]
-    statuses = [(await client.get(f"{ORDERS}/{order_id}", headers=us_headers)).status_code
-                for _ in range(30)]
+    statuses = [(await client.get(f"{ORDERS}/{order_id}", headers=us_headers)).status_code for _ in range(30)]
     assert set(statuses) <= {200, 404}
     response = await client.get(f"{ORDERS}/{order_id}", headers=us_headers)
     assert response.status_code == 429
@@ -83,8 +89,7 @@ async def test_usage_plan_429_validates(sandbox, client, us_headers):
 @pytest.mark.parametrize("kind", ["500", "503"])
 async def test_server_errors_validate(sandbox, client, us_headers, kind):
     sandbox.inject_fault("*", kind)
-    response = await client.get(ORDERS, params={"createdAfter": "2026-01-01T00:00:00Z"},
-                                headers=us_headers)
+    response = await client.get(ORDERS, params={"createdAfter": "2026-01-01T00:00:00Z"}, headers=us_headers)
     assert response.status_code == int(kind)
     validate("orders", SEARCH, "GET", int(kind), response.json())
     response = await client.get(f"{FEEDS}/feeds/1", headers=us_headers)
@@ -93,17 +98,16 @@ async def test_server_errors_validate(sandbox, client, us_headers, kind):
 
 async def test_feeds_operations_validate(sandbox, client, us_headers, us, clock):
     content_type = "text/xml; charset=UTF-8"
-    created = await client.post(f"{FEEDS}/documents", json={"contentType": content_type},
-                                headers=us_headers)
+    created = await client.post(f"{FEEDS}/documents", json={"contentType": content_type}, headers=us_headers)
     validate("feeds", "/feeds/2021-06-30/documents", "POST", 201, created.json())
     bad = await client.post(f"{FEEDS}/documents", json={}, headers=us_headers)
     validate("feeds", "/feeds/2021-06-30/documents", "POST", 400, bad.json())
     forbidden = await client.post(f"{FEEDS}/documents", json={"contentType": content_type})
     validate("feeds", "/feeds/2021-06-30/documents", "POST", 403, forbidden.json())
 
-    feed_id = await submit_feed(client, us_headers, us,
-                                acknowledgement_feed(us.seller_id, [("111-0000000-0000000",
-                                                                     "Failure", [])]))
+    feed_id = await submit_feed(
+        client, us_headers, us, acknowledgement_feed(us.seller_id, [("111-0000000-0000000", "Failure", [])])
+    )
     bad_feed = await client.post(f"{FEEDS}/feeds", json={"feedType": "X"}, headers=us_headers)
     assert bad_feed.status_code == 400
     validate("feeds", "/feeds/2021-06-30/feeds", "POST", 400, bad_feed.json())
@@ -118,19 +122,20 @@ async def test_feeds_operations_validate(sandbox, client, us_headers, us, clock)
     missing = await client.get(f"{FEEDS}/feeds/999", headers=us_headers)
     validate("feeds", "/feeds/2021-06-30/feeds/{feedId}", "GET", 404, missing.json())
 
-    listed = await client.get(f"{FEEDS}/feeds", params={"feedTypes": "POST_ORDER_ACKNOWLEDGEMENT_DATA"},
-                              headers=us_headers)
+    listed = await client.get(
+        f"{FEEDS}/feeds", params={"feedTypes": "POST_ORDER_ACKNOWLEDGEMENT_DATA"}, headers=us_headers
+    )
     validate("feeds", "/feeds/2021-06-30/feeds", "GET", 200, listed.json())
     assert [feed["feedId"] for feed in listed.json()["feeds"]] == [feed_id]
     unlisted = await client.get(f"{FEEDS}/feeds", headers=us_headers)
     validate("feeds", "/feeds/2021-06-30/feeds", "GET", 400, unlisted.json())
 
-    document = await client.get(f"{FEEDS}/documents/{feed.json()['resultFeedDocumentId']}",
-                                headers=us_headers)
+    document = await client.get(
+        f"{FEEDS}/documents/{feed.json()['resultFeedDocumentId']}", headers=us_headers
+    )
     validate("feeds", "/feeds/2021-06-30/documents/{feedDocumentId}", "GET", 200, document.json())
     no_document = await client.get(f"{FEEDS}/documents/nope", headers=us_headers)
-    validate("feeds", "/feeds/2021-06-30/documents/{feedDocumentId}", "GET", 404,
-             no_document.json())
+    validate("feeds", "/feeds/2021-06-30/documents/{feedDocumentId}", "GET", 404, no_document.json())
 
     not_cancellable = await client.delete(f"{FEEDS}/feeds/{feed_id}", headers=us_headers)
     validate("feeds", "/feeds/2021-06-30/feeds/{feedId}", "DELETE", 400, not_cancellable.json())

@@ -8,14 +8,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.support.sandbox_http import orders_of
 
 from amazon_tui.sandbox import ControllableClock, Sandbox
+from tests.support.sandbox_http import orders_of
 
 MAGENTO_REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "magento"
 
-ALL_STATUSES = {"PENDING_AVAILABILITY", "PENDING", "UNSHIPPED", "PARTIALLY_SHIPPED", "SHIPPED",
-                "CANCELLED", "UNFULFILLABLE"}
+ALL_STATUSES = {
+    "PENDING_AVAILABILITY",
+    "PENDING",
+    "UNSHIPPED",
+    "PARTIALLY_SHIPPED",
+    "SHIPPED",
+    "CANCELLED",
+    "UNFULFILLABLE",
+}
 
 
 def test_stores(sandbox):
@@ -32,10 +39,13 @@ def test_stores(sandbox):
 def test_same_seed_same_orders_other_seed_other_orders(tmp_path, clock):
     def snapshot(name, seed):
         sandbox = Sandbox(tmp_path / name, seed=seed, orders_per_store=30, clock=clock)
-        rows = [(row["order_id"], row["doc"]) for row in sandbox.db.query(
-            "SELECT order_id, doc FROM amazon_orders ORDER BY order_id")]
-        magento = [row["doc"] for row in sandbox.db.query(
-            "SELECT doc FROM magento_orders ORDER BY entity_id")]
+        rows = [
+            (row["order_id"], row["doc"])
+            for row in sandbox.db.query("SELECT order_id, doc FROM amazon_orders ORDER BY order_id")
+        ]
+        magento = [
+            row["doc"] for row in sandbox.db.query("SELECT doc FROM magento_orders ORDER BY entity_id")
+        ]
         sandbox.close()
         return rows, magento
 
@@ -87,7 +97,9 @@ def test_order_details_are_realistic(sandbox):
         else:
             assert order["buyer"]["buyerName"] and order["recipient"]["deliveryAddress"]["city"]
         if fulfillment["fulfilledBy"] == "MERCHANT" and fulfillment["fulfillmentStatus"] in (
-                "SHIPPED", "PARTIALLY_SHIPPED"):
+            "SHIPPED",
+            "PARTIALLY_SHIPPED",
+        ):
             assert order["packages"]
             for package in order["packages"]:
                 assert package["carrier"] and package["trackingNumber"] and package["shipTime"]
@@ -101,24 +113,31 @@ def test_attention_cases_for_issue_10(sandbox, clock):
     now = clock()
     late = due_soon = requests = 0
     for store in sandbox.stores:
-        for order in orders_of(sandbox, store.seller_id, fulfillment_status="UNSHIPPED",
-                               fulfilled_by="MERCHANT"):
+        for order in orders_of(
+            sandbox, store.seller_id, fulfillment_status="UNSHIPPED", fulfilled_by="MERCHANT"
+        ):
             latest = datetime.fromisoformat(order["fulfillment"]["shipByWindow"]["latestDateTime"])
             late += latest < now
             due_soon += now <= latest <= now + timedelta(hours=24)
-            cancellations = [item.get("cancellation", {}).get("cancellationRequest")
-                             for item in order["orderItems"]]
+            cancellations = [
+                item.get("cancellation", {}).get("cancellationRequest") for item in order["orderItems"]
+            ]
             if any(cancellations):
                 requests += 1
-                assert all(request["requester"] == "BUYER" and request["cancelReason"]
-                           for request in cancellations)
+                assert all(
+                    request["requester"] == "BUYER" and request["cancelReason"] for request in cancellations
+                )
     assert late >= 3 and due_soon >= 3 and requests >= 1
 
 
 @pytest.mark.skipif(not MAGENTO_REFERENCE.is_dir(), reason=f"{MAGENTO_REFERENCE} is not beside this clone")
 def test_magento_orders_mirror_what_asc_imported(sandbox):
-    expected = {"UNSHIPPED": "processing", "PARTIALLY_SHIPPED": "processing",
-                "SHIPPED": "complete", "CANCELLED": "closed"}
+    expected = {
+        "UNSHIPPED": "processing",
+        "PARTIALLY_SHIPPED": "processing",
+        "SHIPPED": "complete",
+        "CANCELLED": "closed",
+    }
     imported = 0
     for store in sandbox.stores:
         for order in orders_of(sandbox, store.seller_id):
@@ -157,9 +176,13 @@ def test_add_orders_and_ship(sandbox, clock):
         assert order["fulfillment"]["fulfillmentStatus"] in ("PENDING", "UNSHIPPED")
         assert order["createdTime"] <= clock().strftime("%Y-%m-%dT%H:%M:%SZ")
         assert (sandbox.magento_order_for(order_id) is not None) == (
-            order["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED")
-    unshipped = next(order_id for order_id in new_ids if sandbox.get_order_raw(order_id)[
-        "fulfillment"]["fulfillmentStatus"] == "UNSHIPPED")
+            order["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+        )
+    unshipped = next(
+        order_id
+        for order_id in new_ids
+        if sandbox.get_order_raw(order_id)["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+    )
     clock.advance(30)
     shipped = sandbox.ship_order(unshipped)
     assert shipped["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
@@ -190,17 +213,19 @@ def test_large_stores_seed_quickly(tmp_path, clock):
 
 
 def test_one_store_can_be_seeded_big(tmp_path, clock):
-    sandbox = Sandbox(tmp_path / "one.db", orders_per_store=20, store_orders={"Acme UK": 300},
-                      clock=clock)
-    counts = {row["seller_id"]: row["n"] for row in sandbox.db.query(
-        "SELECT seller_id, COUNT(*) AS n FROM amazon_orders GROUP BY seller_id")}
+    sandbox = Sandbox(tmp_path / "one.db", orders_per_store=20, store_orders={"Acme UK": 300}, clock=clock)
+    counts = {
+        row["seller_id"]: row["n"]
+        for row in sandbox.db.query("SELECT seller_id, COUNT(*) AS n FROM amazon_orders GROUP BY seller_id")
+    }
     uk = next(store for store in sandbox.stores if store.name == "Acme UK")
     assert counts.pop(uk.seller_id) == 300
     assert sorted(counts.values()) == [2, 20, 20]  # the deactivated store gets an eighth
     assert sandbox.seeded_with["store_orders"] == {"Acme UK": 300}
     assert sandbox.orders_seeded_in(uk) == 300
-    statuses = Counter(order["fulfillment"]["fulfillmentStatus"]
-                       for order in orders_of(sandbox, uk.seller_id))
+    statuses = Counter(
+        order["fulfillment"]["fulfillmentStatus"] for order in orders_of(sandbox, uk.seller_id)
+    )
     assert set(statuses) == ALL_STATUSES
     sandbox.reset(store_orders={})  # back to the same size everywhere
     assert len(orders_of(sandbox, uk.seller_id)) == 20
@@ -214,10 +239,10 @@ def test_reset_as_of_gives_the_same_data_whatever_the_clock(tmp_path, clock):
     def snapshot(name, when):
         sandbox = Sandbox(tmp_path / name, orders_per_store=0, clock=ControllableClock(when))
         sandbox.reset(seed=5, orders_per_store=40, as_of=as_of)
-        docs = [row["doc"] for row in sandbox.db.query(
-            "SELECT doc FROM amazon_orders ORDER BY order_id")]
-        magento = [row["doc"] for row in sandbox.db.query(
-            "SELECT doc FROM magento_orders ORDER BY entity_id")]
+        docs = [row["doc"] for row in sandbox.db.query("SELECT doc FROM amazon_orders ORDER BY order_id")]
+        magento = [
+            row["doc"] for row in sandbox.db.query("SELECT doc FROM magento_orders ORDER BY entity_id")
+        ]
         seeded_at = sandbox.seeded_with["seeded_at"]
         sandbox.close()
         return docs, magento, seeded_at

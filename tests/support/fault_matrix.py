@@ -16,7 +16,10 @@ FAULTS: dict[str, tuple[str, str]] = {
     "429": ('sandbox fault "429"', "429"),
     "500": ('sandbox fault "500"', "500"),
     "503": ('sandbox fault "503"', "503"),
-    "timeout": ('sandbox fault "timeout" (held 3 s; client deadline `network.timeout_seconds` = 0.5 s)', "no answer within 0.5 s"),
+    "timeout": (
+        'sandbox fault "timeout" (held 3 s; client deadline `network.timeout_seconds` = 0.5 s)',
+        "no answer within 0.5 s",
+    ),
     "connection refused": ("a closed port on 127.0.0.1 (httpx's real transport)", "could not connect"),
     "malformed JSON": ('sandbox fault "malformed_json"', "not valid JSON"),
     "schema-invalid": ('sandbox fault "schema_invalid"', "invalid"),
@@ -24,8 +27,14 @@ FAULTS: dict[str, tuple[str, str]] = {
     "Magento 401": ('sandbox fault "magento_401"', "401"),
 }
 SANDBOX_KIND = {
-    "429": "429", "500": "500", "503": "503", "timeout": "timeout", "malformed JSON": "malformed_json",
-    "schema-invalid": "schema_invalid", "expired token": "expired_token", "Magento 401": "magento_401",
+    "429": "429",
+    "500": "500",
+    "503": "503",
+    "timeout": "timeout",
+    "malformed JSON": "malformed_json",
+    "schema-invalid": "schema_invalid",
+    "expired token": "expired_token",
+    "Magento 401": "magento_401",
 }
 CONNECTION_REFUSED = "connection refused"
 
@@ -55,17 +64,33 @@ class Target:
         return f"{failing} failed: "
 
 
-SYNC = dict(operation="searchOrders", failing="Amazon searchOrders", magento_operation="magentoSearchOrders", magento_failing="Magento searchOrders")
+SYNC = dict(
+    operation="searchOrders",
+    failing="Amazon searchOrders",
+    magento_operation="magentoSearchOrders",
+    magento_failing="Magento searchOrders",
+)
 
 SCREENS: tuple[Target, ...] = (
     Target("Amazon Stores: sync", retry="r", **SYNC),
     Target("Store dashboard: sync", retry="r", **SYNC),
     Target("All Amazon Orders: background sync", retry="r", **SYNC),
     Target("Attention: sync", retry="r", **SYNC),
-    Target("Magento order view", operation="magentoGetOrder", failing="Magento getOrder", retry="r",
-           magento_operation="magentoGetOrder", magento_failing="Magento getOrder"),
+    Target(
+        "Magento order view",
+        operation="magentoGetOrder",
+        failing="Magento getOrder",
+        retry="r",
+        magento_operation="magentoGetOrder",
+        magento_failing="Magento getOrder",
+    ),
     Target("Amazon Order Details: getOrder", operation="getOrder", failing="Amazon getOrder", retry="r"),
-    Target("Cancel modal: createFeedDocument", operation="createFeedDocument", failing="Amazon createFeedDocument", retry="Enter"),
+    Target(
+        "Cancel modal: createFeedDocument",
+        operation="createFeedDocument",
+        failing="Amazon createFeedDocument",
+        retry="Enter",
+    ),
     Target("Cancel modal: createFeed", operation="createFeed", failing="Amazon createFeed", retry="Enter"),
     Target("Cancel follow-up: getFeed", operation="getFeed", failing="Amazon getFeed", retry="r"),
 )
@@ -74,8 +99,18 @@ COMMANDS: tuple[Target, ...] = (
     Target("sync --store 'Acme US'", retry="run again", **SYNC),
     Target("attention --sync", retry="run again", **SYNC),
     Target("order show --refresh", operation="getOrder", failing="Amazon getOrder", retry="run again"),
-    Target("order cancel --yes --wait: createFeedDocument", operation="createFeedDocument", failing="Amazon createFeedDocument", retry="run again"),
-    Target("order cancel --yes --wait: getFeed", operation="getFeed", failing="Amazon getFeed", retry="amazon-tui resume"),
+    Target(
+        "order cancel --yes --wait: createFeedDocument",
+        operation="createFeedDocument",
+        failing="Amazon createFeedDocument",
+        retry="run again",
+    ),
+    Target(
+        "order cancel --yes --wait: getFeed",
+        operation="getFeed",
+        failing="Amazon getFeed",
+        retry="amazon-tui resume",
+    ),
 )
 
 
@@ -98,7 +133,9 @@ def command_outcome(target: Target, fault: str) -> str:
 def _table(targets: tuple[Target, ...], outcome) -> list[str]:
     lines = ["| | " + " | ".join(FAULTS) + " |", "|---" * (len(FAULTS) + 1) + "|"]
     for target in targets:
-        lines.append(f"| **{target.name}** | " + " | ".join(outcome(target, fault) for fault in FAULTS) + " |")
+        lines.append(
+            f"| **{target.name}** | " + " | ".join(outcome(target, fault) for fault in FAULTS) + " |"
+        )
     return lines
 
 

@@ -29,7 +29,9 @@ def bump(sandbox: Sandbox, doc: dict) -> dict:
     return doc
 
 
-def make_hostile_amazon(sandbox: Sandbox, order_id: str, text: str = HOSTILE, *, title: str | None = None) -> dict:
+def make_hostile_amazon(
+    sandbox: Sandbox, order_id: str, text: str = HOSTILE, *, title: str | None = None
+) -> dict:
     """Put ``text`` in every free-text field of the order Amazon holds, and mark it updated."""
     doc = sandbox.db.amazon_order(order_id)
     doc.setdefault("buyer", {})["buyerName"] = text
@@ -67,7 +69,9 @@ def make_hostile_magento(sandbox: Sandbox, order_id: str, text: str = HOSTILE) -
     return doc
 
 
-def unshipped_mfn(sandbox: Sandbox, seller_id: str = "A1SANDBOXACMEUS", *, with_magento: bool | None = None) -> list[str]:
+def unshipped_mfn(
+    sandbox: Sandbox, seller_id: str = "A1SANDBOXACMEUS", *, with_magento: bool | None = None
+) -> list[str]:
     rows = sandbox.db.query(
         "SELECT order_id FROM amazon_orders WHERE seller_id = ? AND fulfillment_status = 'UNSHIPPED' AND fulfilled_by = 'MERCHANT' ORDER BY created_time DESC",
         (seller_id,),

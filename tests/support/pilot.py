@@ -51,7 +51,11 @@ def recent_index(app, predicate) -> int:
 def cancelable_with_magento(service):
     def predicate(summary) -> bool:
         order = service.cached_order(summary.order_id)
-        return summary.status is OrderStatus.UNSHIPPED and order.is_merchant_fulfilled and service.magento_link(summary.order_id) is not None
+        return (
+            summary.status is OrderStatus.UNSHIPPED
+            and order.is_merchant_fulfilled
+            and service.magento_link(summary.order_id) is not None
+        )
 
     return predicate
 
@@ -59,7 +63,9 @@ def cancelable_with_magento(service):
 def visible_text(app) -> str:
     """What the terminal shows now, as plain lines (the composited screen, modals included)."""
     update = app.screen._compositor.render_update(full=True)
-    console = Console(width=app.size.width, height=app.size.height, force_terminal=False, color_system=None, record=True)
+    console = Console(
+        width=app.size.width, height=app.size.height, force_terminal=False, color_system=None, record=True
+    )
     console.print(update, end="")
     return console.export_text()
 

@@ -62,8 +62,13 @@ def magento_signed(method: str, url: str, **kwargs):
     from amazon_tui.sandbox.catalog import magento_credentials
 
     values = magento_credentials()
-    client = Client(values["consumer_key"], client_secret=values["consumer_secret"], resource_owner_key=values["access_token"],
-                    resource_owner_secret=values["access_token_secret"], signature_method=SIGNATURE_HMAC_SHA256)
+    client = Client(
+        values["consumer_key"],
+        client_secret=values["consumer_secret"],
+        resource_owner_key=values["access_token"],
+        resource_owner_secret=values["access_token_secret"],
+        signature_method=SIGNATURE_HMAC_SHA256,
+    )
     request = httpx.Request(method, url, **kwargs)
     _, headers, _ = client.sign(str(request.url), http_method=method)
     request.headers["Authorization"] = headers["Authorization"]
@@ -82,4 +87,11 @@ def cli_env(data_dir: Path, config: Path | None = None) -> dict[str, str]:
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
     """``python -m amazon_tui ARGS`` in a subprocess, bounded."""
-    return subprocess.run([sys.executable, "-m", "amazon_tui", *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "amazon_tui", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+    )

@@ -12,8 +12,12 @@ FEEDS = "/feeds/2021-06-30"
 
 
 def lwa_form(store, **overrides) -> dict:
-    form = {"grant_type": "refresh_token", "refresh_token": store.refresh_token,
-            "client_id": SANDBOX_CLIENT_ID, "client_secret": SANDBOX_CLIENT_SECRET}
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": store.refresh_token,
+        "client_id": SANDBOX_CLIENT_ID,
+        "client_secret": SANDBOX_CLIENT_SECRET,
+    }
     form.update(overrides)
     return {key: value for key, value in form.items() if value is not None}
 
@@ -70,30 +74,40 @@ def parse_report(content: bytes, compression: str | None) -> dict:
     root = SafeET.fromstring(content)
     report = root.find("Message/ProcessingReport")
     summary = {child.tag: int(child.text) for child in report.find("ProcessingSummary")}
-    results = [{
-        "MessageID": int(result.findtext("MessageID")),
-        "ResultCode": result.findtext("ResultCode"),
-        "ResultMessageCode": int(result.findtext("ResultMessageCode")),
-        "ResultDescription": result.findtext("ResultDescription"),
-        "AmazonOrderID": result.findtext("AdditionalInfo/AmazonOrderID"),
-    } for result in report.findall("Result")]
-    return {"status": report.findtext("StatusCode"),
-            "transaction": report.findtext("DocumentTransactionID"),
-            "summary": summary, "results": results}
+    results = [
+        {
+            "MessageID": int(result.findtext("MessageID")),
+            "ResultCode": result.findtext("ResultCode"),
+            "ResultMessageCode": int(result.findtext("ResultMessageCode")),
+            "ResultDescription": result.findtext("ResultDescription"),
+            "AmazonOrderID": result.findtext("AdditionalInfo/AmazonOrderID"),
+        }
+        for result in report.findall("Result")
+    ]
+    return {
+        "status": report.findtext("StatusCode"),
+        "transaction": report.findtext("DocumentTransactionID"),
+        "summary": summary,
+        "results": results,
+    }
 
 
 async def submit_feed(client, headers, store, content: bytes) -> str:
     """createFeedDocument, upload, createFeed; returns the feed id."""
     content_type = "text/xml; charset=UTF-8"
-    document = await client.post(f"{FEEDS}/documents", json={"contentType": content_type},
-                                 headers=headers)
+    document = await client.post(f"{FEEDS}/documents", json={"contentType": content_type}, headers=headers)
     assert document.status_code == 201, document.text
-    upload = await client.put(document.json()["url"], content=content,
-                              headers={"Content-Type": content_type})
+    upload = await client.put(document.json()["url"], content=content, headers={"Content-Type": content_type})
     assert upload.status_code == 200, upload.text
-    feed = await client.post(f"{FEEDS}/feeds", headers=headers, json={
-        "feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA", "marketplaceIds": [store.marketplace_id],
-        "inputFeedDocumentId": document.json()["feedDocumentId"]})
+    feed = await client.post(
+        f"{FEEDS}/feeds",
+        headers=headers,
+        json={
+            "feedType": "POST_ORDER_ACKNOWLEDGEMENT_DATA",
+            "marketplaceIds": [store.marketplace_id],
+            "inputFeedDocumentId": document.json()["feedDocumentId"],
+        },
+    )
     assert feed.status_code == 202, feed.text
     return feed.json()["feedId"]
 

@@ -46,8 +46,9 @@ def validate(name: str, path: str, method: str, status: int, body) -> None:
     assert schema is not None, "no schema documented for this response"
     spec = model(name)
     registry = Registry().with_resource("urn:model", Resource(spec, specification=DRAFT4))
-    validator = jsonschema.Draft4Validator({"$ref": "urn:model" + schema["$ref"]},
-                                           registry=registry, format_checker=FORMATS)
+    validator = jsonschema.Draft4Validator(
+        {"$ref": "urn:model" + schema["$ref"]}, registry=registry, format_checker=FORMATS
+    )
     validator.validate(body)
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import tomli_w
 
 from amazon_tui.config.schema import parse_config, resolve_secrets
-from amazon_tui.sandbox import Sandbox, sandbox_config
-from amazon_tui.core.service import AppService
 from amazon_tui.config.settings import SANDBOX_BASE_URL, Settings
+from amazon_tui.core.service import AppService
+from amazon_tui.sandbox import Sandbox, sandbox_config
 
 
 def sandbox_settings(data_dir: Path, *, read_only: bool = False, **overrides) -> Settings:
@@ -19,7 +19,14 @@ def sandbox_settings(data_dir: Path, *, read_only: bool = False, **overrides) ->
     for section, values in overrides.items():
         raw.setdefault(section, {}).update(values)
     config = parse_config(tomli_w.dumps(raw))
-    return Settings(config=config, secrets=resolve_secrets(config, {}), data_dir=data_dir, sandbox=True, config_file=None, read_only=read_only)
+    return Settings(
+        config=config,
+        secrets=resolve_secrets(config, {}),
+        data_dir=data_dir,
+        sandbox=True,
+        config_file=None,
+        read_only=read_only,
+    )
 
 
 @dataclass

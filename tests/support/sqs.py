@@ -14,7 +14,13 @@ STORE = "Acme US"
 
 def sqs_client(queue_url: str):
     endpoint = queue_url.split("/1234")[0]
-    return boto3.client("sqs", region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+    return boto3.client(
+        "sqs",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
 
 
 def send(queue_url: str, *bodies: str) -> None:
@@ -24,8 +30,12 @@ def send(queue_url: str, *bodies: str) -> None:
 
 def depth(queue_url: str) -> tuple[int, int]:
     """(messages waiting, messages received and not deleted)."""
-    attributes = sqs_client(queue_url).get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]), int(attributes["ApproximateNumberOfMessagesNotVisible"])
+    attributes = sqs_client(queue_url).get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])[
+        "Attributes"
+    ]
+    return int(attributes["ApproximateNumberOfMessages"]), int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )
 
 
 def store_of(world):

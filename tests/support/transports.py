@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import socket
-import httpx
 
+import httpx
 
 
 def closed_port() -> int:

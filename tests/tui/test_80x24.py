@@ -11,50 +11,146 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.support.world import build
-from tests.support.pilot import settle, text_through_scrolling, visible_text
 
-from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.tui.widgets.attention_table import AttentionTable
 from amazon_tui.tui.widgets.error_line import MIN_HEIGHT, MIN_WIDTH
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec, plan_widths
 from amazon_tui.tui.widgets.order_table import OrderTable
+from tests.support.pilot import settle, text_through_scrolling, visible_text
+from tests.support.world import build
 
 SIZES = [(80, 24), (MIN_WIDTH, MIN_HEIGHT)]
 
 LIST_COLUMNS = ["Order Number", "Status", "Ship By", "Total", "Notes"]
 LABELS = {
     "stores": ["Amazon Stores", "Created", "Last Updated", "GMV (30 day)", "View Store"],
-    "dashboard": ["Store Name:", "Magento Website:", "Status:", "Created:", "Last Updated:", "Sales revenue", "last 30 days",
-                  "Lifetime sales", "Seller Central links", "Shipping", "Taxes", "Payments", "Notifications",
-                  "Category Approval", "Recent Orders", "All Orders", *LIST_COLUMNS],
-    "magento": ["Payment & Shipping Information", "Payment Information", "Amazon Channel Payment", "Amazon Order Number",
-                "View or Cancel Amazon Order", "View All Amazon Orders", "The order was placed using"],
-    "details": ["Amazon Order Details", "Back", "Cancel Order", "Order and Shipping Details", "Order Items", "Tracking",
-                "Order details", "Order number", "Status", "Notes", "Buyer email", "Buyer name", "Currency", "Order total",
-                "Inventory reserved", "Premium", "Prime", "Purchase date", "Latest ship date", "Shipping details",
-                "Shipping service", "Shipping service level", "Shipped by Amazon", "Business", "Items shipped",
-                "Items unshipped", "Fulfillment channel", "Shipping phone number", "Shipping address 1",
-                "Shipping address 2", "Shipping address 3", "Shipping city", "Shipping region", "Shipping postal code",
-                "Shipping country"],
-    "items": ["Amazon Order Details", "Magento Order Number", "Qty Shipped", "Qty Ordered", "Title", "ASIN",
-              "Amazon Seller SKU", "Condition", "Row Price", "Row Tax", "Shipping Price"],
-    "tracking": ["Amazon Order Details", "Magento Order Number", "Title", "Quantity", "Carrier Code", "Carrier Name",
-                 "Shipping Method", "Tracking Number"],
-    "cancel_modal": ["Amazon Order Cancellation", "Amazon Order Number", "Reason For Cancellation",
-                     *[reason.label for reason in CancelReason], "The selected reason will be sent to Amazon and the buyer.",
-                     "Back", "Confirm"],
+    "dashboard": [
+        "Store Name:",
+        "Magento Website:",
+        "Status:",
+        "Created:",
+        "Last Updated:",
+        "Sales revenue",
+        "last 30 days",
+        "Lifetime sales",
+        "Seller Central links",
+        "Shipping",
+        "Taxes",
+        "Payments",
+        "Notifications",
+        "Category Approval",
+        "Recent Orders",
+        "All Orders",
+        *LIST_COLUMNS,
+    ],
+    "magento": [
+        "Payment & Shipping Information",
+        "Payment Information",
+        "Amazon Channel Payment",
+        "Amazon Order Number",
+        "View or Cancel Amazon Order",
+        "View All Amazon Orders",
+        "The order was placed using",
+    ],
+    "details": [
+        "Amazon Order Details",
+        "Back",
+        "Cancel Order",
+        "Order and Shipping Details",
+        "Order Items",
+        "Tracking",
+        "Order details",
+        "Order number",
+        "Status",
+        "Notes",
+        "Buyer email",
+        "Buyer name",
+        "Currency",
+        "Order total",
+        "Inventory reserved",
+        "Premium",
+        "Prime",
+        "Purchase date",
+        "Latest ship date",
+        "Shipping details",
+        "Shipping service",
+        "Shipping service level",
+        "Shipped by Amazon",
+        "Business",
+        "Items shipped",
+        "Items unshipped",
+        "Fulfillment channel",
+        "Shipping phone number",
+        "Shipping address 1",
+        "Shipping address 2",
+        "Shipping address 3",
+        "Shipping city",
+        "Shipping region",
+        "Shipping postal code",
+        "Shipping country",
+    ],
+    "items": [
+        "Amazon Order Details",
+        "Magento Order Number",
+        "Qty Shipped",
+        "Qty Ordered",
+        "Title",
+        "ASIN",
+        "Amazon Seller SKU",
+        "Condition",
+        "Row Price",
+        "Row Tax",
+        "Shipping Price",
+    ],
+    "tracking": [
+        "Amazon Order Details",
+        "Magento Order Number",
+        "Title",
+        "Quantity",
+        "Carrier Code",
+        "Carrier Name",
+        "Shipping Method",
+        "Tracking Number",
+    ],
+    "cancel_modal": [
+        "Amazon Order Cancellation",
+        "Amazon Order Number",
+        "Reason For Cancellation",
+        *[reason.label for reason in CancelReason],
+        "The selected reason will be sent to Amazon and the buyer.",
+        "Back",
+        "Confirm",
+    ],
     "all_orders": ["All Amazon Orders", "page 1 of", *LIST_COLUMNS],
-    "filters": ["Purchase Date from", "Order Number", "Buyer's Name", "Total min", "max", "Error", "Pending", "Shipped",
-                "Canceled", "Unshipped", "Partially Shipped", "Pending Availability", "Apply filters", "Clear all filters"],
+    "filters": [
+        "Purchase Date from",
+        "Order Number",
+        "Buyer's Name",
+        "Total min",
+        "max",
+        "Error",
+        "Pending",
+        "Shipped",
+        "Canceled",
+        "Unshipped",
+        "Partially Shipped",
+        "Pending Availability",
+        "Apply filters",
+        "Clear all filters",
+    ],
     "attention": ["Attention", "Order Number", "Why", "Time Left", "Total"],
 }
 
 
 def _order(app, status: OrderStatus) -> str:
     rows = app.service.orders(OrderQuery(stores=("Acme US",), statuses=(status,)), limit=60)
-    return next(r.order_id for r in rows if app.service.magento_link(r.order_id) and app.service.cached_order(r.order_id).is_merchant_fulfilled)
+    return next(
+        r.order_id
+        for r in rows
+        if app.service.magento_link(r.order_id) and app.service.cached_order(r.order_id).is_merchant_fulfilled
+    )
 
 
 async def _open(pilot, screen: str) -> str:
@@ -126,8 +222,12 @@ async def test_no_money_value_is_cut(size, tmp_path):
             for screen in ("dashboard", "all orders with the quick filter and the form open"):
                 table = app.screen.query_one(OrderTable)
                 shown = table.rows_shown[: table.size.height - 1]
-                problems += [f"{screen}: {a}" for a in _money_on_screen(
-                    visible_text(app), [f"{row.total.amount:,.2f}" for row in shown if row.total])]
+                problems += [
+                    f"{screen}: {a}"
+                    for a in _money_on_screen(
+                        visible_text(app), [f"{row.total.amount:,.2f}" for row in shown if row.total]
+                    )
+                ]
                 if screen == "dashboard":
                     await pilot.press("a", "slash", "escape", "f")
                     await settle(pilot)
@@ -135,14 +235,24 @@ async def test_no_money_value_is_cut(size, tmp_path):
             await settle(pilot)
             table = app.screen.query_one(AttentionTable)
             shown = table.rows_shown[: table.size.height - 1]
-            problems += [f"Attention: {a}" for a in _money_on_screen(visible_text(app), [row.total.format() for row in shown if row.total])]
+            problems += [
+                f"Attention: {a}"
+                for a in _money_on_screen(
+                    visible_text(app), [row.total.format() for row in shown if row.total]
+                )
+            ]
             order = app.service.cached_order(_order(app, OrderStatus.UNSHIPPED))
             app.open_details(order.order_id)
             await settle(pilot)
             await pilot.press("2")
             await settle(pilot)
             text = await text_through_scrolling(pilot, app.focused)
-            prices = [m.format() for item in order.items for m in (item.row_price, item.row_tax, item.shipping_price) if m is not None]
+            prices = [
+                m.format()
+                for item in order.items
+                for m in (item.row_price, item.row_tax, item.shipping_price)
+                if m is not None
+            ]
             problems += [f"Order Items: {a}" for a in _money_on_screen(text, prices)]
     finally:
         world.sandbox.close()
@@ -175,6 +285,8 @@ def test_column_plan_keeps_what_must_stay_and_never_overflows(width, natural):
     for spec in SPECS:
         if spec.role != "keep" and spec.key in widths:
             assert 2 <= widths[spec.key] <= max(natural[spec.key], len(spec.label)) + 1
-    shrink_least = sum(min(max(natural[s.key], len(s.label)) + 1, s.least + 1) for s in SPECS if s.role == "shrink")
+    shrink_least = sum(
+        min(max(natural[s.key], len(s.label)) + 1, s.least + 1) for s in SPECS if s.role == "shrink"
+    )
     if "date" in widths:  # a dropped column never takes what the free text needs
         assert width - keep_total - widths["date"] >= shrink_least

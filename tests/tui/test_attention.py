@@ -12,8 +12,6 @@ import json
 import re
 from datetime import timedelta
 
-from tests.support.world import NOW
-from tests.support.pilot import plain, settle
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, OptionList
 
@@ -22,6 +20,8 @@ from amazon_tui.domain.values import CancelReason
 from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+from tests.support.pilot import plain, settle
+from tests.support.world import NOW
 
 ACTIVE = ("Acme US", "Acme UK", "Acme CA")
 OPEN = {"UNSHIPPED", "PARTIALLY_SHIPPED"}
@@ -42,7 +42,10 @@ def expected_queue(sandbox, due_soon_hours: int = 24) -> list[tuple[str, str]]:
             continue
         status = fulfillment["fulfillmentStatus"]
         latest = (fulfillment.get("shipByWindow") or {}).get("latestDateTime", "")
-        asked = any((item.get("cancellation") or {}).get("cancellationRequest", {}).get("requester") == "BUYER" for item in doc["orderItems"])
+        asked = any(
+            (item.get("cancellation") or {}).get("cancellationRequest", {}).get("requester") == "BUYER"
+            for item in doc["orderItems"]
+        )
         soon = (NOW + timedelta(hours=due_soon_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
         now = NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
         if asked and status in NOT_SHIPPED:
@@ -116,7 +119,10 @@ async def test_cards_and_dashboard_show_the_three_counts(world):
             if card.store not in counts:
                 continue
             late, due, asked = counts[card.store]
-            assert re.fullmatch(f"{late} late, {due} due soon, {asked} (buyer cancel|cancel req.)", card.lines["state"].plain.strip())
+            assert re.fullmatch(
+                f"{late} late, {due} due soon, {asked} (buyer cancel|cancel req.)",
+                card.lines["state"].plain.strip(),
+            )
         pilot.app.open_store("Acme US")
         await settle(pilot)
         late, due, asked = counts["Acme US"]
@@ -133,7 +139,11 @@ async def _buyer_row(pilot) -> tuple[AttentionScreen, str]:
 
 def _buyer_reason(sandbox, order_id: str) -> str:
     doc = sandbox.get_order_raw(order_id)
-    return next(item["cancellation"]["cancellationRequest"]["cancelReason"] for item in doc["orderItems"] if item.get("cancellation"))
+    return next(
+        item["cancellation"]["cancellationRequest"]["cancelReason"]
+        for item in doc["orderItems"]
+        if item.get("cancellation")
+    )
 
 
 async def test_c_on_a_buyer_request_preselects_buyer_canceled_and_shows_the_buyers_reason(world):
@@ -144,7 +154,9 @@ async def test_c_on_a_buyer_request_preselects_buyer_canceled_and_shows_the_buye
         modal = pilot.app.screen
         assert isinstance(modal, CancelModal) and modal.order_ids == [order_id]
         assert modal.reason is CancelReason.BUYER_CANCELED
-        assert _buyer_reason(world.sandbox, order_id) in plain(modal.query_one("#buyer-request")).replace("\n", " ")
+        assert _buyer_reason(world.sandbox, order_id) in plain(modal.query_one("#buyer-request")).replace(
+            "\n", " "
+        )
         confirm = modal.query_one("#confirm", Button)
         assert not confirm.disabled
         assert isinstance(modal.focused, OptionList), "a stray Enter must not send"
@@ -159,7 +171,9 @@ async def test_c_on_a_buyer_request_preselects_buyer_canceled_and_shows_the_buye
         await pilot.press("c", "enter", "enter")  # the operator confirms
         await settle(pilot)
         assert world.sandbox.count("createFeed") == 1
-        assert order_id not in [s.order_id for s in screen.table.rows_shown], "a cancellation under way leaves the queue"
+        assert order_id not in [s.order_id for s in screen.table.rows_shown], (
+            "a cancellation under way leaves the queue"
+        )
 
 
 async def test_enter_then_c_also_preselects_and_late_orders_get_no_preselection(world):
@@ -173,12 +187,20 @@ async def test_enter_then_c_also_preselects_and_late_orders_get_no_preselection(
         assert pilot.app.screen.reason is CancelReason.BUYER_CANCELED
         await pilot.press("escape", "escape")
         await settle(pilot)
-        late = next(s for s in screen.table.rows_shown if screen.table.items[s.order_id].kind == "late" and s.status.value == "UNSHIPPED")
+        late = next(
+            s
+            for s in screen.table.rows_shown
+            if screen.table.items[s.order_id].kind == "late" and s.status.value == "UNSHIPPED"
+        )
         screen.table.select(late.order_id)
         await pilot.press("c")
         await pilot.pause()
         modal = pilot.app.screen
-        assert isinstance(modal, CancelModal) and modal.reason is None and modal.query_one("#confirm", Button).disabled
+        assert (
+            isinstance(modal, CancelModal)
+            and modal.reason is None
+            and modal.query_one("#confirm", Button).disabled
+        )
         assert not modal.query("#buyer-request")
 
 
@@ -217,4 +239,6 @@ async def test_slash_filters_attention_and_star_marks_only_what_is_shown(world):
         assert screen.table.marked == {s.order_id for s in shown if s.cancelable_hint}
         await pilot.press("slash", "escape")
         await settle(pilot)
-        assert len(screen.table.rows_shown) == everything and screen.table.marked, "clearing the filter keeps the marks"
+        assert len(screen.table.rows_shown) == everything and screen.table.marked, (
+            "clearing the filter keeps the marks"
+        )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support.pilot import settle, visible_text
-
-from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+from tests.support.pilot import settle, visible_text
 
 
 async def test_one_line_per_cancellation_and_enter_opens_the_order(world):
@@ -30,7 +29,10 @@ async def test_one_line_per_cancellation_and_enter_opens_the_order(world):
         table.move_cursor(row=1)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, OrderDetailsScreen) and app.screen.order_id == app.service.cancellation_history()[1].order_id
+        assert (
+            isinstance(app.screen, OrderDetailsScreen)
+            and app.screen.order_id == app.service.cancellation_history()[1].order_id
+        )
 
 
 async def test_slash_filters_the_audit_log_and_escape_clears_it(world):

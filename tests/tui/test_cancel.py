@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from tests.support.pilot import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 
 from amazon_tui.domain.values import OrderStatus
-from amazon_tui.tui.screens.cancel_modal import CancelModal, HINT
+from amazon_tui.tui.screens.cancel_modal import HINT, CancelModal
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+from tests.support.pilot import (
+    cancelable_with_magento,
+    open_all_orders,
+    plain,
+    recent_index,
+    screen_text,
+    settle,
+)
 
 
 def first_with(service, status: OrderStatus, store: str = "Acme US") -> str:
@@ -34,7 +41,10 @@ async def test_c_on_shipped_pending_partially_shipped_explains_seller_central(wo
             await settle(pilot)
             assert isinstance(app.screen, OrderDetailsScreen), status
             notice = plain(app.screen.query_one("#notice"))
-            assert "Seller Central" in notice and f"sellercentral.amazon.com/orders-v3/order/{order_id}" in notice
+            assert (
+                "Seller Central" in notice
+                and f"sellercentral.amazon.com/orders-v3/order/{order_id}" in notice
+            )
             await pilot.press("escape")
     assert world.sandbox.count("createFeed") == 0
 
@@ -165,13 +175,19 @@ async def test_hostile_text_is_rendered_literally(world):
         service = world.service
         order_id = first_with(service, OrderStatus.UNSHIPPED)
         order = service.cached_order(order_id)
-        service.repo.upsert([order.model_copy(update={"buyer_name": HOSTILE, "notes": HOSTILE})], now=world.clock(), detail=True)
+        service.repo.upsert(
+            [order.model_copy(update={"buyer_name": HOSTILE, "notes": HOSTILE})],
+            now=world.clock(),
+            detail=True,
+        )
         app.open_store("Acme US")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         table = app.screen.query_one("#recent")
         shown = str(table.get_cell(order_id, "buyer_name")).rstrip(" …")
-        assert len(shown) >= 8 and "[bold]x[/] [@click=app.quit]y[2J".startswith(shown)  # literal, cut with an ellipsis
+        assert len(shown) >= 8 and "[bold]x[/] [@click=app.quit]y[2J".startswith(
+            shown
+        )  # literal, cut with an ellipsis
         app.open_details(order_id)
         await settle(pilot)
         details = plain(app.screen.query_one("#order-section"))

@@ -7,8 +7,6 @@ cause with the key; lift the fault, press it again, see the data and no error li
 from __future__ import annotations
 
 import pytest
-from tests.support.world import build
-from tests.support.pilot import settle
 
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
@@ -16,13 +14,16 @@ from amazon_tui.local.journal import CancelState
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
-
-from tests.support.transports import RefusableTransport
 from tests.support.fault_matrix import CONNECTION_REFUSED, FAULTS, SCREENS, Target, applies
+from tests.support.pilot import settle
+from tests.support.transports import RefusableTransport
+from tests.support.world import build
 
 pytestmark = pytest.mark.usefixtures("no_developer_config", "instant_retries")
 
-NETWORK = {"network": {"timeout_seconds": 0.5}}  # short, for the timeout cells; ample for the in-process sandbox
+NETWORK = {
+    "network": {"timeout_seconds": 0.5}
+}  # short, for the timeout cells; ample for the in-process sandbox
 STORE = "Acme US"
 
 
@@ -62,7 +63,9 @@ def lift(world) -> None:
 
 
 def cancelable(service) -> list[str]:
-    rows = service.orders(OrderQuery(stores=(STORE,), statuses=(OrderStatus.UNSHIPPED,)), limit=1000)  # one seller: one set of buckets
+    rows = service.orders(
+        OrderQuery(stores=(STORE,), statuses=(OrderStatus.UNSHIPPED,)), limit=1000
+    )  # one seller: one set of buckets
     return [row.order_id for row in rows if service.cached_order(row.order_id).is_merchant_fulfilled]
 
 
@@ -70,7 +73,9 @@ def check_failure(problems: list[str], fault: str, shown: str, target: Target, k
     expected = target.expected(fault)
     marker = FAULTS[fault][1]
     if expected not in shown or marker not in shown or f"press {key} to retry" not in shown or "\n" in shown:
-        problems.append(f"{fault}: shown {shown!r}; expected {expected!r}, {marker!r} and 'press {key} to retry' on one line")
+        problems.append(
+            f"{fault}: shown {shown!r}; expected {expected!r}, {marker!r} and 'press {key} to retry' on one line"
+        )
 
 
 async def cycle(pilot, world, target: Target, act, failed, recovered, key: str = "r") -> list[str]:
@@ -118,7 +123,9 @@ async def test_sync_screens_show_the_cause_and_r_retries(world, target):
             card = world.service.store_card(STORE)
             return None if card.error is None else card.error
 
-        problems = await cycle(pilot, world, target, lambda _: press_and_settle(pilot, "r"), lambda: screen.failure, recovered)
+        problems = await cycle(
+            pilot, world, target, lambda _: press_and_settle(pilot, "r"), lambda: screen.failure, recovered
+        )
         assert app.screen is screen and app.is_running
     assert not problems, "\n".join(problems)
 
@@ -127,7 +134,9 @@ async def test_magento_order_view_shows_the_cause_and_r_reloads(world):
     target = next(t for t in SCREENS if t.name == "Magento order view")
     app = world.app
     await world.service.sync()
-    order_id = next(row.order_id for row in world.service.recent_orders(STORE) if world.service.magento_link(row.order_id))
+    order_id = next(
+        row.order_id for row in world.service.recent_orders(STORE) if world.service.magento_link(row.order_id)
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(MagentoOrderScreen(order_id, STORE))
         await settle(pilot)
@@ -157,7 +166,9 @@ async def test_order_details_show_the_cause_and_r_refreshes(world):
         before = world.sandbox.count("getOrder", 200)
 
         def recovered():
-            return screen.failure or (None if world.sandbox.count("getOrder", 200) > before else "no getOrder answered")
+            return screen.failure or (
+                None if world.sandbox.count("getOrder", 200) > before else "no getOrder answered"
+            )
 
         async def act(fault):
             nonlocal before
@@ -181,7 +192,9 @@ async def open_modal(pilot, app, order_id: str, *, from_details: bool = True) ->
     return app.screen
 
 
-@pytest.mark.parametrize("target", [t for t in SCREENS if t.name.startswith("Cancel modal")], ids=lambda t: t.name)
+@pytest.mark.parametrize(
+    "target", [t for t in SCREENS if t.name.startswith("Cancel modal")], ids=lambda t: t.name
+)
 async def test_cancel_modal_shows_the_cause_and_enter_retries(world, target):
     app = world.app
     await world.service.sync()
@@ -206,9 +219,20 @@ async def test_cancel_modal_shows_the_cause_and_enter_retries(world, target):
             await pilot.pause(0.21)  # a Button ignores Enter while it still shows the last press (0.2 s)
             await press_and_settle(pilot, "enter")
             entry = world.service.cancellation(order_id)
-            if isinstance(app.screen, CancelModal) or entry is None or entry.state not in (CancelState.SUBMITTED, CancelState.CANCELED):
-                problems.append(f"{fault}: not recovered: {getattr(app.screen, 'failure', '')!r}, journal {entry and entry.state}")
-        feeds = {e.feed_id for e in world.service.journal.unfinished() + [world.service.cancellation(o) for o in cancelable(world.service)] if e and e.feed_id}
+            if (
+                isinstance(app.screen, CancelModal)
+                or entry is None
+                or entry.state not in (CancelState.SUBMITTED, CancelState.CANCELED)
+            ):
+                problems.append(
+                    f"{fault}: not recovered: {getattr(app.screen, 'failure', '')!r}, journal {entry and entry.state}"
+                )
+        feeds = {
+            e.feed_id
+            for e in world.service.journal.unfinished()
+            + [world.service.cancellation(o) for o in cancelable(world.service)]
+            if e and e.feed_id
+        }
         assert world.sandbox.count("createFeed", 202) >= len(feeds)
     assert not problems, "\n".join(problems)
 
@@ -230,7 +254,9 @@ async def test_cancel_follow_up_shows_the_cause_and_r_asks_again(world):
             await open_modal(pilot, app, order_id)
             screen = app.screen
             if not isinstance(screen, OrderDetailsScreen):
-                problems.append(f"{fault}: expected Amazon Order Details, got {screen!r} {getattr(screen, 'failure', '')!r}")
+                problems.append(
+                    f"{fault}: expected Amazon Order Details, got {screen!r} {getattr(screen, 'failure', '')!r}"
+                )
                 lift(world)
                 continue
             check_failure(problems, fault, screen.failure, target, "r")

@@ -8,15 +8,9 @@ compositor's full update) and the plain text of every Static.
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-
-
-from tests.support.world import NOW, build
-from tests.support.pilot import screen_text, settle
 
 from amazon_tui.sandbox.clock import iso
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen
@@ -25,8 +19,18 @@ from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 from amazon_tui.tui.widgets.records import Records
-
-from tests.support.hostile import HOSTILE, LONG_TITLE, MARKUP, VISIBLE, make_hostile_amazon, make_hostile_magento, terminal_bytes, unshipped_mfn
+from tests.support.hostile import (
+    HOSTILE,
+    LONG_TITLE,
+    MARKUP,
+    VISIBLE,
+    make_hostile_amazon,
+    make_hostile_magento,
+    terminal_bytes,
+    unshipped_mfn,
+)
+from tests.support.pilot import screen_text, settle
+from tests.support.world import NOW, build
 
 
 def _newest(world, order_id: str, seconds_ago: int = 60) -> None:
@@ -132,7 +136,11 @@ async def test_a_10000_character_title_keeps_the_80x24_layout(tmp_path):
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
-            for screen_type, key in ((DashboardScreen, None), (MagentoOrderScreen, "enter"), (OrderDetailsScreen, "enter")):
+            for screen_type, key in (
+                (DashboardScreen, None),
+                (MagentoOrderScreen, "enter"),
+                (OrderDetailsScreen, "enter"),
+            ):
                 if key:
                     await pilot.press(key)
                     await settle(pilot)

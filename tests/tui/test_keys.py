@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from tests.support.pilot import settle, visible_text
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import TabbedContent
@@ -13,11 +12,16 @@ from textual.widgets import TabbedContent
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.cancel_modal import CancelModal
+from tests.support.pilot import settle, visible_text
 
 
 def _unshipped(app) -> str:
     rows = app.service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=60)
-    return next(r.order_id for r in rows if app.service.magento_link(r.order_id) and app.service.cached_order(r.order_id).is_merchant_fulfilled)
+    return next(
+        r.order_id
+        for r in rows
+        if app.service.magento_link(r.order_id) and app.service.cached_order(r.order_id).is_merchant_fulfilled
+    )
 
 
 SCREENS = {
@@ -75,7 +79,13 @@ async def test_motion_keys_scroll_the_details_and_the_magento_view_and_h_l_switc
         app.open_details(order_id)
         await settle(pilot)
         tabs = app.screen.query_one(TabbedContent)
-        for key, tab in (("l", "tab-items"), ("right", "tab-tracking"), ("l", "tab-details"), ("h", "tab-tracking"), ("left", "tab-items")):
+        for key, tab in (
+            ("l", "tab-items"),
+            ("right", "tab-tracking"),
+            ("l", "tab-details"),
+            ("h", "tab-tracking"),
+            ("left", "tab-items"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert tabs.active == tab, key
@@ -100,7 +110,11 @@ async def test_the_details_footer_offers_cancel_order_only_when_it_can_be_done(w
             app.open_details(_order(app, status))
             await settle(pilot)
             offered[status] = "Cancel Order" in _footer(app)
-        assert offered == {OrderStatus.UNSHIPPED: True, OrderStatus.SHIPPED: False, OrderStatus.PENDING: False}
+        assert offered == {
+            OrderStatus.UNSHIPPED: True,
+            OrderStatus.SHIPPED: False,
+            OrderStatus.PENDING: False,
+        }
 
         await pilot.press("c")  # not offered on a Pending order: c says where to cancel instead
         await pilot.pause()
@@ -128,7 +142,11 @@ async def test_a_read_only_session_offers_no_cancel_key_anywhere(tmp_path):
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            for open_screen in (lambda: app.open_details(_unshipped(app)), lambda: app.open_all_orders("Acme US"), app.open_attention):
+            for open_screen in (
+                lambda: app.open_details(_unshipped(app)),
+                lambda: app.open_all_orders("Acme US"),
+                app.open_attention,
+            ):
                 open_screen()
                 await settle(pilot)
                 footer = _footer(app)
@@ -189,7 +207,11 @@ async def test_help_lists_every_binding_id_with_its_current_key(world, name):
             line = next((line for line in lines if line.rstrip().endswith(f" {binding_id}")), None)
             assert line is not None, f"{binding_id} missing from the help of {name}"
             shown = app.get_key_display(Binding(key, ""))
-            assert line.lstrip().split()[0:3].count(shown) or line.lstrip().startswith(shown), (binding_id, shown, line)
+            assert line.lstrip().split()[0:3].count(shown) or line.lstrip().startswith(shown), (
+                binding_id,
+                shown,
+                line,
+            )
 
 
 async def test_a_remapped_cancel_key_moves_in_help_footer_and_action(tmp_path):
@@ -216,7 +238,9 @@ async def test_a_remapped_cancel_key_moves_in_help_footer_and_action(tmp_path):
             await pilot.press("escape")
             app.open_details(_order(app, OrderStatus.SHIPPED))
             await settle(pilot)
-            await pilot.press("x")  # not offered on a shipped order: the remapped key says where to cancel instead
+            await pilot.press(
+                "x"
+            )  # not offered on a shipped order: the remapped key says where to cancel instead
             await pilot.pause()
             notice = app.screen.query_one("#notice")
             assert notice.display and "Seller Central" in str(notice.render())
@@ -233,7 +257,11 @@ async def test_details_show_the_buyers_request_and_lateness_and_m_goes_back_to_m
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         queue = app.service.attention()
-        request = next(item for item in queue if item.kind == BUYER_CANCEL and app.service.magento_link(item.order.order_id))
+        request = next(
+            item
+            for item in queue
+            if item.kind == BUYER_CANCEL and app.service.magento_link(item.order.order_id)
+        )
         late = next(item for item in queue if item.kind == LATE)
         app.open_order(request.order.order_id)
         await settle(pilot)
@@ -246,7 +274,9 @@ async def test_details_show_the_buyers_request_and_lateness_and_m_goes_back_to_m
         assert "m Magento" in _footer(app)
         await pilot.press("m")
         await settle(pilot)
-        assert isinstance(app.screen, MagentoOrderScreen) and len(app.screen_stack) == 2, "m went back, not deeper"
+        assert isinstance(app.screen, MagentoOrderScreen) and len(app.screen_stack) == 2, (
+            "m went back, not deeper"
+        )
         app.open_details(late.order.order_id)
         await settle(pilot)
         text = visible_text(app)
@@ -273,7 +303,9 @@ async def _palette_hits(pilot, typed: str) -> list[str]:
     for _ in range(60):  # the palette searches in the background
         await pilot.pause(0.03)
         hits = palette.query_one(CommandList)
-        now = [str(hits.get_option_at_index(i).prompt).split("\n")[0] for i in range(hits.option_count)]  # the name, not its help
+        now = [
+            str(hits.get_option_at_index(i).prompt).split("\n")[0] for i in range(hits.option_count)
+        ]  # the name, not its help
         if now and now == seen:
             return now
         seen = now
@@ -293,7 +325,9 @@ async def test_the_palette_finds_orders_by_prefix_stores_by_name_and_the_screens
         prompts = await _palette_hits(pilot, order_id[:9])
         assert any(order_id in prompt for prompt in prompts), prompts
         magento = app.service.magento_link(order_id).increment_id
-        assert any(order_id in prompt for prompt in await _palette_hits(pilot, magento)), "found by its Magento number too"
+        assert any(order_id in prompt for prompt in await _palette_hits(pilot, magento)), (
+            "found by its Magento number too"
+        )
         assert any("View Store: Acme UK" in prompt for prompt in await _palette_hits(pilot, "acme uk"))
         await pilot.press("escape")
 
@@ -304,7 +338,9 @@ async def test_the_palette_finds_orders_by_prefix_stores_by_name_and_the_screens
         app.open_details(_order(app, OrderStatus.SHIPPED))
         await settle(pilot)
         prompts = await _palette_hits(pilot, "cancel order")
-        assert "Cancel Order" not in prompts and "Why no Cancel Order" in prompts, "on Shipped only the explanation is offered"
+        assert "Cancel Order" not in prompts and "Why no Cancel Order" in prompts, (
+            "on Shipped only the explanation is offered"
+        )
         prompts = await _palette_hits(pilot, "refresh")
         assert any("Refresh" in prompt for prompt in prompts)
         await pilot.press("enter")  # runs the screen's action: refreshes from Amazon
@@ -336,7 +372,9 @@ async def test_filter_chips_are_picked_and_dropped_by_key(world):
         assert app.focused is screen.table
         await pilot.press("x", "escape")
         await pilot.pause()
-        assert app.focused is screen.table and screen.query_state.statuses, "escape returns to the list and drops nothing"
+        assert app.focused is screen.table and screen.query_state.statuses, (
+            "escape returns to the list and drops nothing"
+        )
 
 
 async def test_every_footer_keeps_help_and_the_palette_at_the_minimum_width(world):
@@ -360,7 +398,10 @@ async def test_keys_typed_in_one_burst_follow_the_focus(world):
     app = world.app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for open_screen, selector in ((app.open_attention, "#attention-filter"), (lambda: app.open_all_orders("Acme US"), "#quick")):
+        for open_screen, selector in (
+            (app.open_attention, "#attention-filter"),
+            (lambda: app.open_all_orders("Acme US"), "#quick"),
+        ):
             open_screen()
             await settle(pilot)
             burst = (("slash", "/"), ("c", "c"), ("a", "a"))

@@ -8,8 +8,6 @@ import gc
 import logging
 
 import pytest
-from tests.support.world import build
-from tests.support.pilot import settle
 from textual.notifications import Notify
 from textual.worker import WorkerState
 
@@ -19,6 +17,8 @@ from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 from amazon_tui.tui.screens.stores import StoresScreen
+from tests.support.pilot import settle
+from tests.support.world import build
 
 POLL = 1
 
@@ -70,7 +70,9 @@ async def test_new_orders_show_up_with_a_notification_without_a_keypress(live):
 
 
 def _first_unshipped(app) -> str:
-    return app.service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=1)[0].order_id
+    return app.service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=1)[
+        0
+    ].order_id
 
 
 @pytest.mark.parametrize("where", ["stores", "attention", "details"])
@@ -82,12 +84,17 @@ async def test_a_poll_that_brings_nothing_repaints_nothing(live, where):
         elif where == "details":
             pilot.app.open_details(_first_unshipped(pilot.app))
         await settle(pilot)
-        assert isinstance(pilot.app.screen, {"stores": StoresScreen, "attention": AttentionScreen, "details": OrderDetailsScreen}[where])
+        assert isinstance(
+            pilot.app.screen,
+            {"stores": StoresScreen, "attention": AttentionScreen, "details": OrderDetailsScreen}[where],
+        )
         await pilot.pause(0.5)  # let the first paint of the screen finish
         displays: list[int] = []
         pilot.app.post_display_hook = lambda: displays.append(1)
         polls = live.sandbox.count("searchOrders")
-        await wait_until(pilot, lambda: live.sandbox.count("searchOrders") >= polls + 6, seconds=8)  # two polls of three stores
+        await wait_until(
+            pilot, lambda: live.sandbox.count("searchOrders") >= polls + 6, seconds=8
+        )  # two polls of three stores
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.3)
         assert displays == [], "an idle poll must write nothing to the terminal"
@@ -99,7 +106,9 @@ async def test_polls_never_overlap(live):
         await pilot.pause(4.5)  # the start-up sync is still running when the timer fires
         running = [w for w in pilot.app.workers if w.group == "sync" and w.state is WorkerState.RUNNING]
         assert len(running) <= 1
-        assert len([w for w in pilot.app.workers if w.group == "sync" and w.state is WorkerState.CANCELLED]) == 0
+        assert (
+            len([w for w in pilot.app.workers if w.group == "sync" and w.state is WorkerState.CANCELLED]) == 0
+        )
         live.sandbox.clear_faults()
 
 
@@ -116,7 +125,9 @@ async def test_quitting_during_a_poll_stops_cleanly(live, caplog):
     gc.collect()
     assert poll.state is WorkerState.CANCELLED
     assert app.return_code in (0, None)
-    assert not [r for r in caplog.records if "destroyed" in r.getMessage() or "exception" in r.getMessage().lower()]
+    assert not [
+        r for r in caplog.records if "destroyed" in r.getMessage() or "exception" in r.getMessage().lower()
+    ]
 
 
 async def test_a_quiet_poll_keeps_last_updated_honest(live):
@@ -136,7 +147,9 @@ def another_process(world):
 
     from amazon_tui.core.service import AppService
 
-    return AppService(world.service.settings, transport=httpx.ASGITransport(app=world.sandbox.app), clock=world.clock)
+    return AppService(
+        world.service.settings, transport=httpx.ASGITransport(app=world.sandbox.app), clock=world.clock
+    )
 
 
 async def test_a_cancellation_made_elsewhere_is_on_screen_within_a_second_with_the_cursor_kept(tmp_path):
@@ -150,16 +163,37 @@ async def test_a_cancellation_made_elsewhere_is_on_screen_within_a_second_with_t
         table = pilot.app.screen.query_one("#recent")
         await pilot.press("j", "j")
         before = table.current.order_id
-        target = next(row for row in table.rows_shown if row.status is OrderStatus.UNSHIPPED and row.order_id != before
-                      and world.service.cached_order(row.order_id).is_merchant_fulfilled)
+        target = next(
+            row
+            for row in table.rows_shown
+            if row.status is OrderStatus.UNSHIPPED
+            and row.order_id != before
+            and world.service.cached_order(row.order_id).is_merchant_fulfilled
+        )
         other = another_process(world)
         try:
             assert world.app.live.watch() is False, "nothing changed yet"
-            await other.cancel([target.order_id], CancelReason.NO_INVENTORY)  # a CLI `order cancel` without --wait
-            await wait_until(pilot, lambda: any(row.order_id == target.order_id and row.cancel_state is not None for row in table.rows_shown), seconds=3)
+            await other.cancel(
+                [target.order_id], CancelReason.NO_INVENTORY
+            )  # a CLI `order cancel` without --wait
+            await wait_until(
+                pilot,
+                lambda: any(
+                    row.order_id == target.order_id and row.cancel_state is not None
+                    for row in table.rows_shown
+                ),
+                seconds=3,
+            )
             assert table.current.order_id == before, "the cursor stays where the operator left it"
             # This TUI leads the data dir: it collects Amazon's report of the CLI's cancellation.
-            await wait_until(pilot, lambda: any(row.order_id == target.order_id and row.status is OrderStatus.CANCELLED for row in table.rows_shown), seconds=10)
+            await wait_until(
+                pilot,
+                lambda: any(
+                    row.order_id == target.order_id and row.status is OrderStatus.CANCELLED
+                    for row in table.rows_shown
+                ),
+                seconds=10,
+            )
             await wait_until(pilot, lambda: world.service.cancellation(target.order_id).magento_done)
             entry = world.service.cancellation(target.order_id)
             assert entry.state.value == "canceled" and entry.owner == other.leader.peer_id
@@ -213,7 +247,9 @@ async def test_a_cron_sync_asks_the_leading_tui_which_syncs_once_and_shows_it(tm
             world.sandbox.clear_log()
             outcome = await asyncio.wait_for(other.sync(["Acme US"]), 10)
             assert not other.leader.leading
-            assert [r.store for r in outcome.reports] == ["Acme US"] and set(outcome.reports[0].inserted) == set(new)
+            assert [r.store for r in outcome.reports] == ["Acme US"] and set(
+                outcome.reports[0].inserted
+            ) == set(new)
             assert world.sandbox.count("searchOrders") == 1, "one sync, by the leader"
             await settle(pilot)
             assert set(new) <= {row.order_id for row in world.service.recent_orders("Acme US", limit=60)}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support.pilot import open_all_orders, settle, text_through_scrolling, visible_text
-
 from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.screens.dashboard import DashboardScreen
+from tests.support.pilot import open_all_orders, settle, text_through_scrolling, visible_text
 
 
 def amazon_status(sandbox, order_id: str) -> str:
@@ -41,7 +40,9 @@ async def test_a_mornings_late_orders_leave_from_attention_in_one_confirmed_feed
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, CancelModal) and modal.order_ids == sorted(wanted)
-        assert f"Amazon Order Numbers ({len(wanted)})" in visible_text(app), "the count is on the first screen"
+        assert f"Amazon Order Numbers ({len(wanted)})" in visible_text(app), (
+            "the count is on the first screen"
+        )
         modal_text = await text_through_scrolling(pilot, modal.query_one("#cancel-body"))
         assert all(order_id in modal_text for order_id in wanted), "every order is listed (below the reasons)"
         assert world.sandbox.count("createFeed") == 0, "nothing is sent before Confirm"
@@ -63,7 +64,10 @@ async def test_mark_all_across_stores_sends_one_feed_per_store_and_the_modal_gro
         await pilot.press("asterisk")
         marked = sorted(screen.table.marked)
         expected = {s.order_id for s in screen.table.rows_shown if s.cancelable_hint}
-        assert set(marked) == expected and len({s.store for s in screen.table.rows_shown if s.order_id in expected}) > 1
+        assert (
+            set(marked) == expected
+            and len({s.store for s in screen.table.rows_shown if s.order_id in expected}) > 1
+        )
         await pilot.press("c")
         await pilot.pause()
         stores = {world.service.order_summary(order_id).store for order_id in marked}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import weakref
 
-from tests.support.pilot import settle
 from textual._styles_cache import StylesCache
 from textual.widget import Widget
 
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+from tests.support.pilot import settle
 
 
 def _live(refs: list[weakref.ref]) -> list:
@@ -63,7 +63,9 @@ async def test_only_the_widgets_on_the_stack_keep_styles_caches(world):
                 await pilot.press("a", "n", "s", "escape")
             await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert not _live([weakref.ref(o) for o in gc.get_objects() if isinstance(o, (OrderDetailsScreen, AllOrdersScreen))])
+        assert not _live(
+            [weakref.ref(o) for o in gc.get_objects() if isinstance(o, (OrderDetailsScreen, AllOrdersScreen))]
+        )
         gc.collect()
         widgets = [obj for obj in gc.get_objects() if isinstance(obj, Widget) and id(obj) not in earlier]
         caches = [obj for obj in gc.get_objects() if isinstance(obj, StylesCache) and id(obj) not in earlier]
@@ -91,5 +93,7 @@ async def test_footer_rebuilds_do_not_pile_up_watchers_of_removed_keys(world):
                 active_message_pump.reset(token)
             await settle(pilot)
         watchers = getattr(footer, "__watchers", {}).get("compact", [])
-        bound = [key for key in footer.query("FooterKey") if key.action != "command_palette"]  # Textual binds no watcher to it
+        bound = [
+            key for key in footer.query("FooterKey") if key.action != "command_palette"
+        ]  # Textual binds no watcher to it
         assert len(watchers) == len(bound)

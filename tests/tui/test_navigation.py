@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.support.pilot import cancelable_with_magento, open_all_orders, plain, recent_index, screen_text, settle
 from textual.widgets import TabbedContent
 
 from amazon_tui.domain.values import OrderStatus
@@ -15,6 +14,14 @@ from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
 from amazon_tui.tui.screens.stores import StoresScreen
 from amazon_tui.tui.widgets.records import Records
+from tests.support.pilot import (
+    cancelable_with_magento,
+    open_all_orders,
+    plain,
+    recent_index,
+    screen_text,
+    settle,
+)
 
 
 async def test_cards_show_every_store_after_the_startup_sync(world):
@@ -173,10 +180,10 @@ async def test_without_magento_enter_opens_amazon_details(tmp_path):
 
 
 async def test_filter_form_shows_the_active_filters_and_its_buttons(tmp_path):
-    from tests.support.world import build
     from textual.widgets import Button, Checkbox, Input
 
     from amazon_tui.tui.widgets.filter_form import FilterForm
+    from tests.support.world import build
 
     world = build(tmp_path)
     async with world.app.run_test(size=(120, 40)) as pilot:

@@ -6,11 +6,10 @@ import os
 import stat
 from pathlib import Path
 
-from tests.support.world import build
-from tests.support.pilot import settle, visible_text
-
 from amazon_tui.domain.values import SortField
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen
+from tests.support.pilot import settle, visible_text
+from tests.support.world import build
 
 
 def _preferences_file() -> Path:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import copy
-import sys
-from pathlib import Path
 
 import pytest
-from tests.support.world import build
 
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.sandbox.clock import iso
-
 from tests.support.hostile import HOSTILE, make_hostile_amazon
+from tests.support.world import build
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -27,7 +24,12 @@ def _order(app, status: OrderStatus = OrderStatus.UNSHIPPED) -> str:
     """The newest merchant-fulfilled order of Acme US with this status and a Magento order."""
     service = app.service
     rows = service.orders(OrderQuery(stores=("Acme US",), statuses=(status,)), limit=40)
-    return next(r.order_id for r in rows if service.magento_link(r.order_id) is not None and service.cached_order(r.order_id).is_merchant_fulfilled)
+    return next(
+        r.order_id
+        for r in rows
+        if service.magento_link(r.order_id) is not None
+        and service.cached_order(r.order_id).is_merchant_fulfilled
+    )
 
 
 async def _dashboard(pilot) -> None:
@@ -150,12 +152,19 @@ def _sandbox_order(sandbox, status: str, fulfilled_by: str = "MERCHANT", *, mage
     """The newest Acme US order Amazon holds with this status (and a Magento order when asked)."""
     rows = sandbox.db.query(
         "SELECT order_id FROM amazon_orders WHERE seller_id = 'A1SANDBOXACMEUS' AND fulfillment_status = ? AND fulfilled_by = ? "
-        "ORDER BY created_time DESC, order_id", (status, fulfilled_by))
-    return next(row["order_id"] for row in rows if not magento or sandbox.magento_order_for(row["order_id"]) is not None)
+        "ORDER BY created_time DESC, order_id",
+        (status, fulfilled_by),
+    )
+    return next(
+        row["order_id"]
+        for row in rows
+        if not magento or sandbox.magento_order_for(row["order_id"]) is not None
+    )
 
 
 def _rewritten(change):
     """A change of the order Amazon holds, made as an update Amazon would report."""
+
     def apply(sandbox, order_id: str) -> None:
         doc = sandbox.db.amazon_order(order_id)
         change(doc)
@@ -186,14 +195,18 @@ def _fifty_items(doc: dict) -> None:
 @_rewritten
 def _long_titles(doc: dict) -> None:
     for item in doc["orderItems"]:
-        item["product"]["title"] = "Ultra-Premium Stainless Steel Professional Kitchen Knife Set with Block, " * 4 + "end of title"
+        item["product"]["title"] = (
+            "Ultra-Premium Stainless Steel Professional Kitchen Knife Set with Block, " * 4 + "end of title"
+        )
         item["product"]["sellerSku"] = "SKU-" + "X" * 56
 
 
 @_rewritten
 def _buyer_request(doc: dict) -> None:
     """The buyer asks to cancel (Orders 2026-01-01: orderItems[].cancellation.cancellationRequest)."""
-    doc["orderItems"][0]["cancellation"] = {"cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered the wrong size"}}
+    doc["orderItems"][0]["cancellation"] = {
+        "cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered the wrong size"}
+    }
 
 
 def _hostile(sandbox, order_id: str) -> None:
@@ -210,7 +223,9 @@ def _state(status: str, tab: str, *, fulfilled_by: str = "MERCHANT", change=None
     chosen: dict[str, str] = {}
 
     def prepare(world) -> None:
-        chosen["order"] = _sandbox_order(world.sandbox, status, fulfilled_by, magento=fulfilled_by == "MERCHANT" and status != "PENDING")
+        chosen["order"] = _sandbox_order(
+            world.sandbox, status, fulfilled_by, magento=fulfilled_by == "MERCHANT" and status != "PENDING"
+        )
         if change is not None:
             change(world.sandbox, chosen["order"])
 
@@ -220,10 +235,15 @@ def _state(status: str, tab: str, *, fulfilled_by: str = "MERCHANT", change=None
         await _synced(pilot)
         await pilot.press(tab)
         await _synced(pilot)
-        if cancel:  # No Inventory, confirmed, as an operator would; Amazon's report is awaited (workers stay busy)
+        if (
+            cancel
+        ):  # No Inventory, confirmed, as an operator would; Amazon's report is awaited (workers stay busy)
             await pilot.press("c", "down", "enter", "enter")
             for _ in range(200):
-                if not pilot.app.screen.is_modal and pilot.app.service.cancellation(chosen["order"]) is not None:
+                if (
+                    not pilot.app.screen.is_modal
+                    and pilot.app.service.cancellation(chosen["order"]) is not None
+                ):
                     break
                 await pilot.pause(0.02)
             await pilot.pause()

@@ -5,14 +5,35 @@ from __future__ import annotations
 import string
 
 import pytest
-from tests.support.pilot import cancelable_with_magento, settle
 
 from amazon_tui.domain.values import CancelReason
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.size_gate import QUIT_ACTIONS
 from amazon_tui.tui.widgets.error_line import TooSmall
+from tests.support.pilot import cancelable_with_magento, settle
 
-EXTRA_KEYS = ["enter", "space", "tab", "shift+tab", "up", "down", "left", "right", "home", "end", "pageup", "pagedown", "escape", "backspace", "slash", "question_mark", "exclamation_mark", "colon", "ctrl+p", "ctrl+r"]
+EXTRA_KEYS = [
+    "enter",
+    "space",
+    "tab",
+    "shift+tab",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "escape",
+    "backspace",
+    "slash",
+    "question_mark",
+    "exclamation_mark",
+    "colon",
+    "ctrl+p",
+    "ctrl+r",
+]
 
 
 def cancelable(service) -> str:
@@ -61,7 +82,17 @@ async def open_cancel_modal(app, order_id):
     app.ask_cancel([order_id])
 
 
-OPENERS = [open_stores, open_dashboard, open_all_orders, open_magento_order, open_details, open_attention, open_audit, open_help, open_cancel_modal]
+OPENERS = [
+    open_stores,
+    open_dashboard,
+    open_all_orders,
+    open_magento_order,
+    open_details,
+    open_attention,
+    open_audit,
+    open_help,
+    open_cancel_modal,
+]
 
 
 @pytest.mark.parametrize("opener", OPENERS, ids=lambda opener: opener.__name__.removeprefix("open_"))
@@ -78,8 +109,13 @@ async def test_no_binding_acts_while_too_small_and_growing_back_restores(world, 
             await pilot.press("down", "enter")  # a reason chosen: Enter on Confirm would send
             assert screen.reason is CancelReason.NO_INVENTORY and app.focused.id == "confirm"
         stack, focused = list(app.screen_stack), app.focused
-        keys = {key for key, active in app.active_bindings.items() if active.binding.action not in QUIT_ACTIONS}
-        keys = (keys | set(EXTRA_KEYS) | set(string.ascii_lowercase)) - {"q", "ctrl+c"}  # allowed: quit, ctrl+c
+        keys = {
+            key for key, active in app.active_bindings.items() if active.binding.action not in QUIT_ACTIONS
+        }
+        keys = (keys | set(EXTRA_KEYS) | set(string.ascii_lowercase)) - {
+            "q",
+            "ctrl+c",
+        }  # allowed: quit, ctrl+c
         assert len(keys) > len(EXTRA_KEYS) + 20
 
         await pilot.resize_terminal(50, 12)

@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from amazon_tui.cli.errors import EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, Refused, UsageError
 from amazon_tui.cli.commands.common import load_order
+from amazon_tui.cli.errors import EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, Refused, UsageError
 from amazon_tui.cli.output import print_document, safe_text
 from amazon_tui.domain.values import CancelReason
 
 
 def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
     if not sys.stdin.isatty():
-        raise UsageError("refusing to cancel without confirmation: stdin is not a terminal (pass --yes to confirm)")
-    print(f"Cancel {len(order_ids)} Amazon order(s) with the reason {reason.label!r}? The reason is sent to Amazon and the buyer.", file=sys.stderr)
+        raise UsageError(
+            "refusing to cancel without confirmation: stdin is not a terminal (pass --yes to confirm)"
+        )
+    print(
+        f"Cancel {len(order_ids)} Amazon order(s) with the reason {reason.label!r}? The reason is sent to Amazon and the buyer.",
+        file=sys.stderr,
+    )
     for order_id in order_ids:
         print(f"  {order_id}", file=sys.stderr)
     print("Type yes to confirm: ", end="", file=sys.stderr, flush=True)  # stdout holds only the result
@@ -33,13 +38,17 @@ def _kept_in_journal(service, args: argparse.Namespace, error: Exception) -> int
     from amazon_tui.cli.errors import report
 
     print(RESUME_HINT, file=sys.stderr)
-    return report("service", f"{error} (the cancellation is kept in the journal; `amazon-tui resume` finishes it)",
-                  as_json=args.json, sandbox=service.settings.sandbox)
+    return report(
+        "service",
+        f"{error} (the cancellation is kept in the journal; `amazon-tui resume` finishes it)",
+        as_json=args.json,
+        sandbox=service.settings.sandbox,
+    )
 
 
 async def order_cancel_command(service, args: argparse.Namespace) -> int:
-    from amazon_tui.core.cancel.engine import CancelRefused, SUCCESS_MESSAGE
     from amazon_tui.clients.errors import ServiceError
+    from amazon_tui.core.cancel.engine import SUCCESS_MESSAGE, CancelRefused
 
     try:
         reason = CancelReason.parse(args.reason)
@@ -72,7 +81,9 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     if refused and not submitted and not failed:  # Amazon's fresh copy says no (a status changed meanwhile)
         cached = service.cached_order(refused[0][0])
         refusal = service.cancel_refusal_code(cached) if cached is not None else None
-        raise Refused("; ".join(safe_text(why) for _, why in refused), code=refusal[0] if refusal else "not_cancelable")
+        raise Refused(
+            "; ".join(safe_text(why) for _, why in refused), code=refusal[0] if refusal else "not_cancelable"
+        )
     for order_id, why in refused + failed:
         print(f"{order_id}: {safe_text(why)}", file=sys.stderr)
     results = {entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted}
@@ -80,7 +91,9 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
         print(SUCCESS_MESSAGE, file=sys.stderr)
     completer = service.leader.leader_description() if submitted and not args.wait else None
     if submitted and not args.wait:
-        print(f"Amazon's report will be collected by {completer}." if completer else NO_LEADER, file=sys.stderr)
+        print(
+            f"Amazon's report will be collected by {completer}." if completer else NO_LEADER, file=sys.stderr
+        )
     if submitted and args.wait:
         print("Waiting for Amazon's processing report…", file=sys.stderr)
         try:
@@ -89,18 +102,34 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
             return _kept_in_journal(service, args, exc)
         for entry in finished:
             results[entry.order_id] = (entry.state.value, entry.feed_id, entry.message)
-            print(f"{entry.order_id}: {entry.state.value}" + (f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""), file=sys.stderr)
+            print(
+                f"{entry.order_id}: {entry.state.value}"
+                + (f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""),
+                file=sys.stderr,
+            )
     if args.json:
         print_document(
             service,
             completed_by=completer,
-            results=[{"order_number": oid, "state": state, "feed_id": feed, "message": msg} for oid, (state, feed, msg) in results.items()]
-            + [{"order_number": oid, "state": "refused", "feed_id": None, "message": why} for oid, why in refused]
-            + [{"order_number": oid, "state": "failed", "feed_id": None, "message": why} for oid, why in failed],
+            results=[
+                {"order_number": oid, "state": state, "feed_id": feed, "message": msg}
+                for oid, (state, feed, msg) in results.items()
+            ]
+            + [
+                {"order_number": oid, "state": "refused", "feed_id": None, "message": why}
+                for oid, why in refused
+            ]
+            + [
+                {"order_number": oid, "state": "failed", "feed_id": None, "message": why}
+                for oid, why in failed
+            ],
         )
     else:
         for order_id, (state, feed, message) in results.items():
-            print(f"{order_id}\t{state}\tfeed {feed}" + (f"\t{safe_text(message)}" if message and state == "failed" else ""))
+            print(
+                f"{order_id}\t{state}\tfeed {feed}"
+                + (f"\t{safe_text(message)}" if message and state == "failed" else "")
+            )
     if failed or any(state == "failed" for state, _, _ in results.values()):
         return EXIT_SERVICE
     if refused and not submitted:
@@ -122,14 +151,25 @@ async def resume_command(service, args: argparse.Namespace) -> int:
     entries = [service.cancellation(entry.order_id) or entry for entry in pending]
     still = {entry.order_id for entry in service.pending_cancellations()}
     rows = [
-        {"order_number": e.order_id, "state": e.state.value, "feed_id": e.feed_id, "magento_done": e.magento_done, "message": e.message, "unfinished": e.order_id in still}
+        {
+            "order_number": e.order_id,
+            "state": e.state.value,
+            "feed_id": e.feed_id,
+            "magento_done": e.magento_done,
+            "message": e.message,
+            "unfinished": e.order_id in still,
+        }
         for e in entries
     ]
     if args.json:
         print_document(service, results=rows)
     else:
         for row in rows:
-            print(f"{row['order_number']}\t{row['state']}\tfeed {row['feed_id']}" + ("\tunfinished" if row["unfinished"] else "") + (f"\t{safe_text(row['message'])}" if row["state"] == "failed" else ""))
+            print(
+                f"{row['order_number']}\t{row['state']}\tfeed {row['feed_id']}"
+                + ("\tunfinished" if row["unfinished"] else "")
+                + (f"\t{safe_text(row['message'])}" if row["state"] == "failed" else "")
+            )
     if still or any(row["state"] == "failed" for row in rows):
         return EXIT_SERVICE
     return EXIT_OK

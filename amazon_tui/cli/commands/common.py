@@ -6,14 +6,31 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from amazon_tui.cli.errors import EXIT_ATTENTION, EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, EXIT_USAGE, Refused, UsageError
+from amazon_tui.cli.errors import (
+    EXIT_ATTENTION,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_SERVICE,
+    EXIT_USAGE,
+    Refused,
+    UsageError,
+)
 from amazon_tui.domain.models import Order, OrderSummary
 from amazon_tui.domain.values import format_timestamp
 
-__all__ = ["EXIT_ATTENTION", "EXIT_OK", "EXIT_REFUSED", "EXIT_SERVICE", "EXIT_USAGE", "Refused", "UsageError", "run"]
+__all__ = [
+    "EXIT_ATTENTION",
+    "EXIT_OK",
+    "EXIT_REFUSED",
+    "EXIT_SERVICE",
+    "EXIT_USAGE",
+    "Refused",
+    "UsageError",
+    "run",
+]
 
 SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"  # fits 80 columns after "amazon-tui: "
 
@@ -27,8 +44,8 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: 
     On the sandbox, a first line on stderr says so (tables say it on their own first line,
     JSON documents with ``"sandbox": true``).
     """
-    from amazon_tui.core.service import AppService
     from amazon_tui.config.settings import load_settings, print_warnings
+    from amazon_tui.core.service import AppService
 
     settings = load_settings(config=args.config, sandbox=args.sandbox, read_only=args.read_only)
     print_warnings(settings)
@@ -59,7 +76,7 @@ def parse_date(text: str, *, end: bool = False) -> datetime:
         raise UsageError(f"bad date {text!r}: use YYYY-MM-DD or an ISO 8601 timestamp") from None
     if len(text.strip()) == 10 and end:
         value = value.replace(hour=23, minute=59, second=59)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def parse_amount(text: str) -> Decimal:
@@ -132,7 +149,9 @@ def order_json(order: Order, summary: OrderSummary | None) -> dict:
                 "row_tax": _money(item.row_tax),
                 "shipping_price": _money(item.shipping_price),
                 "promotion_discount": _money(item.promotion_discount),
-                "buyer_cancellation_request": item.cancellation_request.reason if item.cancellation_request else None,
+                "buyer_cancellation_request": item.cancellation_request.reason
+                if item.cancellation_request
+                else None,
             }
             for item in order.items
         ],
@@ -144,7 +163,9 @@ def order_json(order: Order, summary: OrderSummary | None) -> dict:
                 "tracking_number": package.tracking_number,
                 "ship_date": format_timestamp(package.ship_time) if package.ship_time else None,
                 "status": package.status,
-                "items": [{"order_item_id": line.order_item_id, "quantity": line.quantity} for line in package.lines],
+                "items": [
+                    {"order_item_id": line.order_item_id, "quantity": line.quantity} for line in package.lines
+                ],
             }
             for package in order.packages
         ],
@@ -164,6 +185,9 @@ async def load_order(service, order_id: str, *, refresh: bool) -> Order:
     try:
         return await service.refresh_order(order_id, force=refresh)
     except (NotFoundError, LookupError):
-        raise UsageError(f"unknown order number {order_id!r} (not in the local store, and Amazon does not know it)", code="not_found") from None
+        raise UsageError(
+            f"unknown order number {order_id!r} (not in the local store, and Amazon does not know it)",
+            code="not_found",
+        ) from None
     except BadRequestError as exc:
         raise UsageError(f"bad order number {order_id!r}: {exc}") from None

@@ -20,23 +20,30 @@ AMAZON_NOTIFICATIONS_ACCOUNT = "437568002678"  # the AWS account SP-API notifica
 
 def access_policy(queue_arn: str) -> str:
     """The SQS access policy that lets SP-API put notifications on the queue."""
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Id": "amazon-tui-notifications",
-        "Statement": [{
-            "Sid": "AllowSellingPartnerApiNotifications",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{AMAZON_NOTIFICATIONS_ACCOUNT}:root"},
-            "Action": ["SQS:SendMessage", "SQS:GetQueueAttributes"],
-            "Resource": queue_arn,
-        }],
-    }, indent=2)
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Id": "amazon-tui-notifications",
+            "Statement": [
+                {
+                    "Sid": "AllowSellingPartnerApiNotifications",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{AMAZON_NOTIFICATIONS_ACCOUNT}:root"},
+                    "Action": ["SQS:SendMessage", "SQS:GetQueueAttributes"],
+                    "Resource": queue_arn,
+                }
+            ],
+        },
+        indent=2,
+    )
 
 
 def _config(service):
     config = service.settings.config.notifications
     if config is None:
-        raise UsageError("No [notifications] in the config: add sqs_queue_url (and region) to use SP-API notifications; see config.example.toml.")
+        raise UsageError(
+            "No [notifications] in the config: add sqs_queue_url (and region) to use SP-API notifications; see config.example.toml."
+        )
     return config
 
 
@@ -61,7 +68,10 @@ def _sellers(service) -> dict[tuple[str, str], str]:
 
 async def _our_destination(service, store: str, arn: str):
     """The application's destination for the queue at ``store``'s endpoint, or None."""
-    return next((d for d in await service.gateway.notifications(store, app_wide=True).destinations() if d.arn == arn), None)
+    return next(
+        (d for d in await service.gateway.notifications(store, app_wide=True).destinations() if d.arn == arn),
+        None,
+    )
 
 
 def _say(text: str) -> None:
@@ -70,23 +80,31 @@ def _say(text: str) -> None:
 
 async def notifications_command(service, args: argparse.Namespace, *, action: str) -> int:
     if action != "status" and service.read_only:
-        raise UsageError(f"notifications {action} changes what Amazon sends to the queue: a read-only session does not; run it without --read-only.")
-    return await {"setup": _setup, "status": _status, "teardown": _teardown}[action](service, _config(service))
+        raise UsageError(
+            f"notifications {action} changes what Amazon sends to the queue: a read-only session does not; run it without --read-only."
+        )
+    return await {"setup": _setup, "status": _status, "teardown": _teardown}[action](
+        service, _config(service)
+    )
 
 
 async def _setup(service, config) -> int:
-    from amazon_tui.clients.errors import ServiceError
     from amazon_tui.clients.amazon.notifications import SUBSCRIBED
+    from amazon_tui.clients.errors import ServiceError
 
     destinations: dict[str, str] = {}
     for endpoint, store in _regions(service).items():
         found = await _our_destination(service, store, config.queue_arn)
         if found is None:
             try:
-                found = await service.gateway.notifications(store, app_wide=True).create_destination(DESTINATION_NAME, config.queue_arn)
+                found = await service.gateway.notifications(store, app_wide=True).create_destination(
+                    DESTINATION_NAME, config.queue_arn
+                )
             except ServiceError as exc:
                 _say(f"{endpoint}: createDestination failed: {exc}")
-                _say("If the queue refuses Amazon's messages, give it this access policy (SQS console → Access policy):")
+                _say(
+                    "If the queue refuses Amazon's messages, give it this access policy (SQS console → Access policy):"
+                )
                 print(access_policy(config.queue_arn), flush=True)
                 return EXIT_SERVICE
             _say(f"{endpoint}: destination created ({found.destination_id}) for {config.queue_arn}")
@@ -103,8 +121,10 @@ async def _setup(service, config) -> int:
             elif current.destination_id == destinations[endpoint]:
                 _say(f"{store}: {kind} already subscribed ({current.subscription_id})")
             else:
-                _say(f"{store}: {kind} is subscribed to another destination ({current.destination_id}); "
-                     "`amazon-tui notifications teardown` there first, or keep it")
+                _say(
+                    f"{store}: {kind} is subscribed to another destination ({current.destination_id}); "
+                    "`amazon-tui notifications teardown` there first, or keep it"
+                )
     return EXIT_OK
 
 
@@ -116,16 +136,23 @@ async def _status(service, config) -> int:
     try:
         async with SqsQueue(config) as queue:
             attributes = await queue.attributes()
-        _say(f"  {attributes.get('ApproximateNumberOfMessages', '?')} waiting, {attributes.get('ApproximateNumberOfMessagesNotVisible', '?')} being handled"
-             f"; dead-letter queue: {'yes' if attributes.get('RedrivePolicy') else 'none (unreadable messages stay on the queue)'}")
+        _say(
+            f"  {attributes.get('ApproximateNumberOfMessages', '?')} waiting, {attributes.get('ApproximateNumberOfMessagesNotVisible', '?')} being handled"
+            f"; dead-letter queue: {'yes' if attributes.get('RedrivePolicy') else 'none (unreadable messages stay on the queue)'}"
+        )
     except SqsError as exc:
         _say(f"  {exc}")
     for endpoint, store in _regions(service).items():
         found = await _our_destination(service, store, config.queue_arn)
-        _say(f"{endpoint}: destination {found.destination_id if found else 'missing (run: amazon-tui notifications setup)'}")
+        _say(
+            f"{endpoint}: destination {found.destination_id if found else 'missing (run: amazon-tui notifications setup)'}"
+        )
     for (_endpoint, _seller), store in _sellers(service).items():
         client = service.gateway.notifications(store)
-        states = [f"{kind} {'subscribed' if await client.subscription(kind) else 'not subscribed'}" for kind in SUBSCRIBED]
+        states = [
+            f"{kind} {'subscribed' if await client.subscription(kind) else 'not subscribed'}"
+            for kind in SUBSCRIBED
+        ]
         _say(f"{store}: {', '.join(states)}")
     _say(service.leader.status_line())
     return EXIT_OK

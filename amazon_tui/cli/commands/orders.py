@@ -5,30 +5,43 @@ from __future__ import annotations
 import argparse
 import sys
 
+from amazon_tui.cli.commands.common import (
+    SANDBOX_BANNER,
+    load_order,
+    money_text,
+    order_json,
+    parse_amount,
+    parse_date,
+    summary_json,
+)
 from amazon_tui.cli.errors import EXIT_OK, UsageError
-from amazon_tui.cli.commands.common import load_order, money_text, order_json, parse_amount, parse_date, SANDBOX_BANNER, summary_json
 from amazon_tui.cli.output import print_document, print_table, safe_text, table
 from amazon_tui.domain.models import OrderQuery
-from amazon_tui.domain.values import format_timestamp, OrderStatus, SortField
+from amazon_tui.domain.values import OrderStatus, SortField, format_timestamp
 
 
 async def stores_command(service, args: argparse.Namespace) -> int:
     cards = service.store_cards()
     if args.json:
-        print_document(service, stores=[
-            {
-                "name": card.name,
-                "marketplace": card.marketplace.code,
-                "status": card.status.value,
-                "gmv_30_days": str(card.stats.gmv),
-                "gmv_change_percent": None if card.stats.gmv_change is None else round(card.stats.gmv_change, 1),
-                "currency": card.stats.currency or card.marketplace.currency,
-                "awaiting_shipment": card.stats.awaiting_shipment,
-                "last_sync": format_timestamp(card.last_sync) if card.last_sync else None,
-                "error": card.error,
-            }
-            for card in cards
-        ])
+        print_document(
+            service,
+            stores=[
+                {
+                    "name": card.name,
+                    "marketplace": card.marketplace.code,
+                    "status": card.status.value,
+                    "gmv_30_days": str(card.stats.gmv),
+                    "gmv_change_percent": None
+                    if card.stats.gmv_change is None
+                    else round(card.stats.gmv_change, 1),
+                    "currency": card.stats.currency or card.marketplace.currency,
+                    "awaiting_shipment": card.stats.awaiting_shipment,
+                    "last_sync": format_timestamp(card.last_sync) if card.last_sync else None,
+                    "error": card.error,
+                }
+                for card in cards
+            ],
+        )
         return EXIT_OK
     rows = [
         (
@@ -41,7 +54,10 @@ async def stores_command(service, args: argparse.Namespace) -> int:
         )
         for card in cards
     ]
-    print_table(service, table(["Store", "Market", "Status", "GMV 30 days", "Awaiting", "Last sync"], rows, flexible=[0]))
+    print_table(
+        service,
+        table(["Store", "Market", "Status", "GMV 30 days", "Awaiting", "Last sync"], rows, flexible=[0]),
+    )
     return EXIT_OK
 
 
@@ -52,15 +68,22 @@ def build_query(service, args: argparse.Namespace) -> OrderQuery:
     try:
         statuses = tuple(OrderStatus.from_label(s) for s in args.status or ())
     except ValueError as exc:
-        raise UsageError(f"{exc}; use one of (any case): " + ", ".join(f"{s.value} or {s.label}" for s in OrderStatus)) from None
+        raise UsageError(
+            f"{exc}; use one of (any case): " + ", ".join(f"{s.value} or {s.label}" for s in OrderStatus)
+        ) from None
     field, _, direction = args.sort.partition(":")
     try:
         sort = SortField(field.strip().lstrip("-"))
     except ValueError:
-        raise UsageError(f"bad --sort {args.sort!r}; use FIELD or FIELD:asc / FIELD:desc with FIELD one of: " + ", ".join(f.value for f in SortField)) from None
+        raise UsageError(
+            f"bad --sort {args.sort!r}; use FIELD or FIELD:asc / FIELD:desc with FIELD one of: "
+            + ", ".join(f.value for f in SortField)
+        ) from None
     if direction not in ("", "asc", "desc"):
         raise UsageError(f"bad --sort direction {direction!r}; use asc or desc")
-    descending = direction == "desc" or field.startswith("-") or (not direction and sort is SortField.PURCHASE_DATE)
+    descending = (
+        direction == "desc" or field.startswith("-") or (not direction and sort is SortField.PURCHASE_DATE)
+    )
     return OrderQuery(
         stores=stores,
         statuses=statuses,
@@ -86,7 +109,15 @@ async def orders_command(service, args: argparse.Namespace) -> int:
         table(
             ["Store", "Purchase Date", "Order Number", "Status", "Buyer's Name", "Total", "Order Notes"],
             [
-                (row.store, row.purchase_date.strftime("%Y-%m-%d %H:%M"), row.order_id, row.status_label, row.buyer_name or "—", money_text(row.total), row.notes or "")
+                (
+                    row.store,
+                    row.purchase_date.strftime("%Y-%m-%d %H:%M"),
+                    row.order_id,
+                    row.status_label,
+                    row.buyer_name or "—",
+                    money_text(row.total),
+                    row.notes or "",
+                )
                 for row in rows
             ],
             flexible=[0, 3, 4, 6],
@@ -107,24 +138,98 @@ async def order_show_command(service, args: argparse.Namespace) -> int:
         return EXIT_OK
     if service.settings.sandbox:
         print(SANDBOX_BANNER)
-    fields = [(key.replace("_", " ").capitalize(), data[key]) for key in (
-        "order_number", "store", "status_label", "notes", "buyer_email", "buyer_name", "currency", "total", "prime", "premium",
-        "purchase_date", "latest_ship_date", "shipping_service_level", "fulfilled_by", "business", "items_shipped", "items_unshipped",
-        "magento_order_number",
-    ) if key in data]
+    fields = [
+        (key.replace("_", " ").capitalize(), data[key])
+        for key in (
+            "order_number",
+            "store",
+            "status_label",
+            "notes",
+            "buyer_email",
+            "buyer_name",
+            "currency",
+            "total",
+            "prime",
+            "premium",
+            "purchase_date",
+            "latest_ship_date",
+            "shipping_service_level",
+            "fulfilled_by",
+            "business",
+            "items_shipped",
+            "items_unshipped",
+            "magento_order_number",
+        )
+        if key in data
+    ]
     width = max(len(name) for name, _ in fields)
     for name, value in fields:
-        shown = "not provided by Amazon" if value is None and name in ("Buyer name", "Buyer email") else ("—" if value is None else value)
+        shown = (
+            "not provided by Amazon"
+            if value is None and name in ("Buyer name", "Buyer email")
+            else ("—" if value is None else value)
+        )
         print(f"{name:<{width}}  {safe_text(shown)}")
     address = order.address
-    print(f"{'Shipping address':<{width}}  " + (safe_text(", ".join(filter(None, [address.name, address.line1, address.line2, address.line3, address.city, address.region, address.postal_code, address.country_code]))) if address else "not provided by Amazon"))
+    print(
+        f"{'Shipping address':<{width}}  "
+        + (
+            safe_text(
+                ", ".join(
+                    filter(
+                        None,
+                        [
+                            address.name,
+                            address.line1,
+                            address.line2,
+                            address.line3,
+                            address.city,
+                            address.region,
+                            address.postal_code,
+                            address.country_code,
+                        ],
+                    )
+                )
+            )
+            if address
+            else "not provided by Amazon"
+        )
+    )
     print()
-    print(table(["Qty Shipped", "Qty Ordered", "Title", "ASIN", "Seller SKU", "Row Price"], [
-        (item.quantity_shipped, item.quantity_ordered, item.title or "", item.asin or "", item.seller_sku or "", money_text(item.row_total)) for item in order.items
-    ], flexible=[2, 4], floors={4: 12}))  # --json has every SKU whole
+    print(
+        table(
+            ["Qty Shipped", "Qty Ordered", "Title", "ASIN", "Seller SKU", "Row Price"],
+            [
+                (
+                    item.quantity_shipped,
+                    item.quantity_ordered,
+                    item.title or "",
+                    item.asin or "",
+                    item.seller_sku or "",
+                    money_text(item.row_total),
+                )
+                for item in order.items
+            ],
+            flexible=[2, 4],
+            floors={4: 12},
+        )
+    )  # --json has every SKU whole
     if order.packages:
         print()
-        print(table(["Carrier", "Shipping Method", "Tracking Number", "Ship Date", "Status"], [
-            (p.carrier or "", p.shipping_service or "", p.tracking_number or "", p.ship_time.strftime("%Y-%m-%d") if p.ship_time else "", p.status or "") for p in order.packages
-        ], flexible=[1]))
+        print(
+            table(
+                ["Carrier", "Shipping Method", "Tracking Number", "Ship Date", "Status"],
+                [
+                    (
+                        p.carrier or "",
+                        p.shipping_service or "",
+                        p.tracking_number or "",
+                        p.ship_time.strftime("%Y-%m-%d") if p.ship_time else "",
+                        p.status or "",
+                    )
+                    for p in order.packages
+                ],
+                flexible=[1],
+            )
+        )
     return EXIT_OK

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from amazon_tui.cli.options import CONFIG, JSON, SANDBOX
-from amazon_tui.cli.commands.audit import attention_command, ATTENTION_HELP, audit_command
+from amazon_tui.cli.commands.audit import ATTENTION_HELP, attention_command, audit_command
 from amazon_tui.cli.commands.cancel import order_cancel_command, resume_command
-from amazon_tui.cli.commands.notifications import notifications_command
 from amazon_tui.cli.commands.common import run
+from amazon_tui.cli.commands.notifications import notifications_command
 from amazon_tui.cli.commands.orders import order_show_command, orders_command, stores_command
 from amazon_tui.cli.commands.sync import sync_command, watch_command
+from amazon_tui.cli.options import CONFIG, JSON, SANDBOX
 from amazon_tui.domain.values import CancelReason, OrderStatus
-
 
 USES = frozenset({CONFIG, SANDBOX, JSON})
 
@@ -34,8 +33,12 @@ def add_commands(commands, epilog: str) -> None:
     ``--config``, ``--sandbox``, ``--read-only``, ``--json`` are added to every level by cli)."""
     fmt = argparse.RawDescriptionHelpFormatter
 
-    def command(name: str, help_text: str, handler, *, store: bool = True, parent=commands, group: str = "order") -> argparse.ArgumentParser:
-        parser = parent.add_parser(name, help=help_text, description=help_text, epilog=epilog, formatter_class=fmt)
+    def command(
+        name: str, help_text: str, handler, *, store: bool = True, parent=commands, group: str = "order"
+    ) -> argparse.ArgumentParser:
+        parser = parent.add_parser(
+            name, help=help_text, description=help_text, epilog=epilog, formatter_class=fmt
+        )
         if store:
             parser.add_argument("--store", metavar="NAME", help="only this store")
         kind = name if parent is commands else f"{group} {name}"
@@ -44,39 +47,103 @@ def add_commands(commands, epilog: str) -> None:
 
     command("stores", "the store cards as a table", stores_command, store=False)
     orders = command("orders", "orders from the local store, filtered and sorted", orders_command)
-    orders.add_argument("--status", action="append", metavar="S", help="a status, as the API writes it or as ASC labels it, any case: "
-                        + ", ".join(f"{s.value} ({s.label})" for s in OrderStatus) + "; repeat for several")
+    orders.add_argument(
+        "--status",
+        action="append",
+        metavar="S",
+        help="a status, as the API writes it or as ASC labels it, any case: "
+        + ", ".join(f"{s.value} ({s.label})" for s in OrderStatus)
+        + "; repeat for several",
+    )
     orders.add_argument("--since", metavar="DATE", help="purchased on or after (YYYY-MM-DD or ISO 8601)")
     orders.add_argument("--until", metavar="DATE", help="purchased on or before")
     orders.add_argument("--buyer", metavar="TEXT", help="buyer's name contains")
     orders.add_argument("--min-total", metavar="N", help="total at least")
     orders.add_argument("--max-total", metavar="N", help="total at most")
-    orders.add_argument("--sort", default="purchase_date", metavar="FIELD[:asc|desc]", help="purchase_date (default, newest first), order_number, status, buyer_name, total or notes; e.g. total:desc")
-    orders.add_argument("--limit", type=positive_int, default=50, metavar="N", help="at most N orders, N >= 1 (default 50)")
+    orders.add_argument(
+        "--sort",
+        default="purchase_date",
+        metavar="FIELD[:asc|desc]",
+        help="purchase_date (default, newest first), order_number, status, buyer_name, total or notes; e.g. total:desc",
+    )
+    orders.add_argument(
+        "--limit", type=positive_int, default=50, metavar="N", help="at most N orders, N >= 1 (default 50)"
+    )
 
     order = commands.add_parser("order", help="one order: show or cancel")
     order_commands = order.add_subparsers(title="order commands", metavar="COMMAND", required=True)
-    show = command("show", "everything of the Amazon Order Details tabs", order_show_command, store=False, parent=order_commands)
+    show = command(
+        "show",
+        "everything of the Amazon Order Details tabs",
+        order_show_command,
+        store=False,
+        parent=order_commands,
+    )
     show.add_argument("order", metavar="ORDER", help="Amazon order number")
-    show.add_argument("--refresh", action="store_true", help="fetch the order from Amazon first (one getOrder)")
-    cancel = command("cancel", "cancel Unshipped merchant-fulfilled orders (one feed for all)", order_cancel_command, store=False, parent=order_commands)
+    show.add_argument(
+        "--refresh", action="store_true", help="fetch the order from Amazon first (one getOrder)"
+    )
+    cancel = command(
+        "cancel",
+        "cancel Unshipped merchant-fulfilled orders (one feed for all)",
+        order_cancel_command,
+        store=False,
+        parent=order_commands,
+    )
     cancel.add_argument("orders", nargs="+", metavar="ORDER", help="Amazon order numbers")
     cancel.add_argument("--reason", required=True, help="one of: " + ", ".join(r.value for r in CancelReason))
     cancel.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     cancel.add_argument("--wait", action="store_true", help="wait for Amazon's processing report")
 
     command("sync", "sync orders from Amazon (and the Magento link index) once", sync_command)
-    command("watch", "keep the local store synced and finish every cancellation, as the data dir's leader (or its stand-by), until interrupted", watch_command, store=False)
-    command("resume", "finish cancellations a crash or a closed session left unfinished (exit 1 if some stay unfinished or fail)", resume_command, store=False)
+    command(
+        "watch",
+        "keep the local store synced and finish every cancellation, as the data dir's leader (or its stand-by), until interrupted",
+        watch_command,
+        store=False,
+    )
+    command(
+        "resume",
+        "finish cancellations a crash or a closed session left unfinished (exit 1 if some stay unfinished or fail)",
+        resume_command,
+        store=False,
+    )
     command("audit", "the audit trail of cancellations", audit_command, store=False)
-    notifications = commands.add_parser("notifications", help="SP-API notifications to the [notifications] SQS queue: setup, status, teardown")
-    notification_commands = notifications.add_subparsers(title="notifications commands", metavar="COMMAND", required=True)
+    notifications = commands.add_parser(
+        "notifications", help="SP-API notifications to the [notifications] SQS queue: setup, status, teardown"
+    )
+    notification_commands = notifications.add_subparsers(
+        title="notifications commands", metavar="COMMAND", required=True
+    )
     for action, help_text in (
-        ("setup", "create the destination and subscribe every seller to ORDER_CHANGE and FEED_PROCESSING_FINISHED (idempotent)"),
-        ("status", "what exists at Amazon, the queue's depth and dead-letter policy, the leader's status line"),
-        ("teardown", "remove the subscriptions and the destination that setup made (polling alone from then on)"),
+        (
+            "setup",
+            "create the destination and subscribe every seller to ORDER_CHANGE and FEED_PROCESSING_FINISHED (idempotent)",
+        ),
+        (
+            "status",
+            "what exists at Amazon, the queue's depth and dead-letter policy, the leader's status line",
+        ),
+        (
+            "teardown",
+            "remove the subscriptions and the destination that setup made (polling alone from then on)",
+        ),
     ):
-        command(action, help_text, partial(notifications_command, action=action), store=False, parent=notification_commands, group="notifications")
-    attention = command("attention", "orders that need action now, across the active stores (exit 4 when any)", attention_command, store=False)
+        command(
+            action,
+            help_text,
+            partial(notifications_command, action=action),
+            store=False,
+            parent=notification_commands,
+            group="notifications",
+        )
+    attention = command(
+        "attention",
+        "orders that need action now, across the active stores (exit 4 when any)",
+        attention_command,
+        store=False,
+    )
     attention.description = ATTENTION_HELP
-    attention.add_argument("--sync", action="store_true", help="sync the active stores first (exit 1 if a sync fails)")
+    attention.add_argument(
+        "--sync", action="store_true", help="sync the active stores first (exit 1 if a sync fails)"
+    )

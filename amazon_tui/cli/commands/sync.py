@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import signal
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from amazon_tui.cli.errors import EXIT_OK, EXIT_SERVICE
 from amazon_tui.cli.output import print_document, safe_text
@@ -24,7 +24,12 @@ async def sync_command(service, args: argparse.Namespace) -> int:
         if update.phase == "amazon" and update.pages:
             line = f"{update.store}: page {update.pages}, {update.orders} orders"
         if interactive:
-            print(f"\r\033[K{line}", end="" if update.phase not in ("done", "failed") else "\n", file=sys.stderr, flush=True)
+            print(
+                f"\r\033[K{line}",
+                end="" if update.phase not in ("done", "failed") else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
         else:
             print(line, file=sys.stderr, flush=True)
 
@@ -39,7 +44,14 @@ async def sync_command(service, args: argparse.Namespace) -> int:
         print_document(
             service,
             stores=[
-                {"store": r.store, "pages": r.pages, "orders": r.orders, "new": len(r.inserted), "changed": len(r.changed), "magento_links": r.links}
+                {
+                    "store": r.store,
+                    "pages": r.pages,
+                    "orders": r.orders,
+                    "new": len(r.inserted),
+                    "changed": len(r.changed),
+                    "magento_links": r.links,
+                }
                 for r in outcome.reports
             ],
             failures=outcome.failures,
@@ -60,7 +72,7 @@ async def watch_command(service, args: argparse.Namespace) -> int:
         loop.add_signal_handler(signum, stop.set)
 
     def event(text: str) -> None:
-        print(f"{datetime.now(timezone.utc):%H:%M:%S} {safe_text(text)}", file=sys.stderr, flush=True)
+        print(f"{datetime.now(UTC):%H:%M:%S} {safe_text(text)}", file=sys.stderr, flush=True)
 
     if service.read_only:
         event("read-only: syncs only; cancellations are left to a process that may write")

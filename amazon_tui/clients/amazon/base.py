@@ -7,11 +7,11 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from amazon_tui.clients.amazon.lwa import LwaClient
 from amazon_tui.clients.errors import AMAZON, error_from_response, request_id_of
 from amazon_tui.clients.http import read_json, send, validate
-from amazon_tui.clients.amazon.lwa import LwaClient
-from amazon_tui.clients.retry import call_with_retries, RetryPolicy
-from amazon_tui.clients.throttle import rate_from_header, Throttle, TokenBucket
+from amazon_tui.clients.retry import RetryPolicy, call_with_retries
+from amazon_tui.clients.throttle import Throttle, TokenBucket, rate_from_header
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -103,7 +103,9 @@ class SpApiService:
 
         async def send_with(token: str) -> httpx.Response:
             headers = {"x-amz-access-token": token, "Accept": "application/json"}
-            request = self._http.build_request(method, self.endpoint + path, params=params, json=json, headers=headers)
+            request = self._http.build_request(
+                method, self.endpoint + path, params=params, json=json, headers=headers
+            )
             return await send(self._http, request, service=AMAZON, operation=operation)
 
         token = await self._lwa.access_token(self._refresh_token)

@@ -12,12 +12,12 @@ from urllib.parse import quote
 
 import httpx
 
-from amazon_tui.clients.errors import AMAZON, error_from_response, MalformedResponse
-from amazon_tui.clients.http import send
-from amazon_tui.clients.amazon.lwa import LwaClient
-from amazon_tui.clients.retry import call_with_retries, RetryPolicy
 from amazon_tui.clients.amazon.base import SpApiService
+from amazon_tui.clients.amazon.lwa import LwaClient
 from amazon_tui.clients.amazon.orders_models import Timestamp, Wire
+from amazon_tui.clients.errors import AMAZON, MalformedResponse, error_from_response
+from amazon_tui.clients.http import send
+from amazon_tui.clients.retry import RetryPolicy, call_with_retries
 from amazon_tui.clients.throttle import Throttle
 from amazon_tui.domain.values import format_timestamp
 
@@ -120,9 +120,13 @@ class FeedsClient(SpApiService):
 
     async def upload(self, url: str, data: bytes, content_type: str) -> None:
         """PUT ``data`` to the presigned ``url`` with exactly the content type given at creation."""
-        await self._transfer("uploadFeedDocument", "PUT", url, content=data, headers={"Content-Type": content_type})
+        await self._transfer(
+            "uploadFeedDocument", "PUT", url, content=data, headers={"Content-Type": content_type}
+        )
 
-    async def create_feed(self, feed_type: str, marketplace_ids: Iterable[str], input_feed_document_id: str) -> str:
+    async def create_feed(
+        self, feed_type: str, marketplace_ids: Iterable[str], input_feed_document_id: str
+    ) -> str:
         """Submit an uploaded document as a feed; its feed id.
 
         Not idempotent: repeated only when the request provably never reached Amazon.

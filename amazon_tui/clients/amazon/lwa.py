@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from amazon_tui.clients.errors import credentials_refused, error_from_response, LWA, request_id_of
+from amazon_tui.clients.errors import LWA, credentials_refused, error_from_response, request_id_of
 from amazon_tui.clients.http import read_json, send, validate
-from amazon_tui.clients.retry import call_with_retries, RetryPolicy
+from amazon_tui.clients.retry import RetryPolicy, call_with_retries
 
 OPERATION = "token"
 REFRESH_MARGIN = 60.0
@@ -102,7 +102,9 @@ class LwaClient:
         else:
             form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
         form |= {"client_id": self._client_id, "client_secret": self._client_secret}
-        request = self._http.build_request("POST", self._endpoint, data=form, headers={"Accept": "application/json"})
+        request = self._http.build_request(
+            "POST", self._endpoint, data=form, headers={"Accept": "application/json"}
+        )
         response = await send(self._http, request, service=LWA, operation=OPERATION)
         request_id = request_id_of(response)
         if response.is_error:

@@ -9,8 +9,7 @@ queue message's body into one of them or raises ``InvalidNotification`` with the
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-
+from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -22,7 +21,7 @@ TYPES = (ORDER_CHANGE, FEED_PROCESSING_FINISHED)
 
 def _utc(value: datetime) -> datetime:
     """A time without an offset is read as UTC (ISO 8601 as Amazon writes it ends in Z)."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 Time = Annotated[datetime, AfterValidator(_utc)]
@@ -148,7 +147,10 @@ def parse(body: str) -> Notification:
     if not isinstance(data, dict):
         raise InvalidNotification("the message is not a JSON object")
     kind = data.get("NotificationType", data.get("notificationType"))
-    model = {ORDER_CHANGE: OrderChangeNotification, FEED_PROCESSING_FINISHED: FeedProcessingFinishedNotification}.get(kind)
+    model = {
+        ORDER_CHANGE: OrderChangeNotification,
+        FEED_PROCESSING_FINISHED: FeedProcessingFinishedNotification,
+    }.get(kind)
     if model is None:
         raise InvalidNotification(f"notification type {str(kind)[:40]!r} is not one amazon-tui subscribes to")
     try:

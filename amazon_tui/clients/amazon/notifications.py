@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from amazon_tui.clients.errors import NotFoundError
 from amazon_tui.clients.amazon.base import SpApiService
 from amazon_tui.clients.amazon.orders_models import Wire
+from amazon_tui.clients.errors import NotFoundError
 
 PATH = "/notifications/v1"
 # what amazon-tui subscribes to, with the payload version of Amazon's schema
@@ -62,29 +62,58 @@ class NotificationsClient(SpApiService):
     """For the app (grantless: pass ``grantless(NOTIFICATIONS_SCOPE)`` as the refresh token) or a seller."""
 
     async def destinations(self) -> list[Destination]:
-        return (await self._call("getDestinations", "GET", f"{PATH}/destinations", DestinationsResponse, safe_to_repeat=True)).payload
+        return (
+            await self._call(
+                "getDestinations", "GET", f"{PATH}/destinations", DestinationsResponse, safe_to_repeat=True
+            )
+        ).payload
 
     async def create_destination(self, name: str, arn: str) -> Destination:
         body = {"name": name, "resourceSpecification": {"sqs": {"arn": arn}}}
-        created = await self._call("createDestination", "POST", f"{PATH}/destinations", DestinationResponse, json=body, safe_to_repeat=False)
+        created = await self._call(
+            "createDestination",
+            "POST",
+            f"{PATH}/destinations",
+            DestinationResponse,
+            json=body,
+            safe_to_repeat=False,
+        )
         return created.payload
 
     async def delete_destination(self, destination_id: str) -> None:
-        await self._call("deleteDestination", "DELETE", f"{PATH}/destinations/{quote(destination_id, safe='')}", Empty, safe_to_repeat=True)
+        await self._call(
+            "deleteDestination",
+            "DELETE",
+            f"{PATH}/destinations/{quote(destination_id, safe='')}",
+            Empty,
+            safe_to_repeat=True,
+        )
 
     async def subscription(self, notification_type: str) -> Subscription | None:
         """The seller's subscription to ``notification_type``, or None when there is none."""
         try:
-            found = await self._call("getSubscription", "GET", f"{PATH}/subscriptions/{notification_type}", SubscriptionResponse,
-                                     params={"payloadVersion": SUBSCRIBED[notification_type]}, safe_to_repeat=True)
+            found = await self._call(
+                "getSubscription",
+                "GET",
+                f"{PATH}/subscriptions/{notification_type}",
+                SubscriptionResponse,
+                params={"payloadVersion": SUBSCRIBED[notification_type]},
+                safe_to_repeat=True,
+            )
         except NotFoundError:
             return None
         return found.payload
 
     async def subscribe(self, notification_type: str, destination_id: str) -> Subscription:
         body = {"payloadVersion": SUBSCRIBED[notification_type], "destinationId": destination_id}
-        created = await self._call("createSubscription", "POST", f"{PATH}/subscriptions/{notification_type}", SubscriptionResponse,
-                                   json=body, safe_to_repeat=False)
+        created = await self._call(
+            "createSubscription",
+            "POST",
+            f"{PATH}/subscriptions/{notification_type}",
+            SubscriptionResponse,
+            json=body,
+            safe_to_repeat=False,
+        )
         return created.payload
 
     async def unsubscribe(self, notification_type: str, subscription_id: str) -> None:

@@ -14,14 +14,14 @@ from urllib.parse import quote
 import httpx
 
 from amazon_tui.clients.amazon import orders_models as wire
-from amazon_tui.clients.errors import AMAZON, MalformedResponse
+from amazon_tui.clients.amazon.base import SpApiService
 from amazon_tui.clients.amazon.lwa import LwaClient
 from amazon_tui.clients.amazon.orders_mapping import MappingError, order_from_wire
+from amazon_tui.clients.errors import AMAZON, MalformedResponse
 from amazon_tui.clients.retry import RetryPolicy
-from amazon_tui.clients.amazon.base import SpApiService
 from amazon_tui.clients.throttle import Throttle
-from amazon_tui.domain.values import format_timestamp, FulfilledBy, OrderStatus
 from amazon_tui.domain.models import Order
+from amazon_tui.domain.values import FulfilledBy, OrderStatus, format_timestamp
 
 ORDERS_PATH = "/orders/2026-01-01/orders"
 
@@ -122,12 +122,19 @@ class OrdersClient(SpApiService):
         while True:
             page_params = params if token is None else {**params, "paginationToken": token}
             response = await self._call(
-                "searchOrders", "GET", ORDERS_PATH, wire.SearchOrdersResponse, params=page_params, safe_to_repeat=True
+                "searchOrders",
+                "GET",
+                ORDERS_PATH,
+                wire.SearchOrdersResponse,
+                params=page_params,
+                safe_to_repeat=True,
             )
             token = response.pagination.next_token if response.pagination else None
             orders = response.orders
             yield OrdersPage(
-                orders=tuple(self._to_domain(order, "searchOrders", f"orders[{i}].") for i, order in enumerate(orders)),
+                orders=tuple(
+                    self._to_domain(order, "searchOrders", f"orders[{i}].") for i, order in enumerate(orders)
+                ),
                 next_token=token,
                 last_updated_before=response.last_updated_before,
                 created_before=response.created_before,

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from amazon_tui.clients.amazon import orders_models as wire
-from amazon_tui.domain.models import Address, BuyerCancellationRequest, Money, Order, OrderItem, Package, PackageLine
+from amazon_tui.domain.models import (
+    Address,
+    BuyerCancellationRequest,
+    Money,
+    Order,
+    OrderItem,
+    Package,
+    PackageLine,
+)
 from amazon_tui.domain.values import FulfilledBy, MoneyError, OrderStatus
 
 SELLER_ORDER_ID = "SELLER_ORDER_ID"
@@ -52,7 +60,9 @@ def order_from_wire(order: wire.Order, store: str) -> Order:
         address=_address(order.recipient.delivery_address) if order.recipient else None,
         items=tuple(_item(item, index) for index, item in enumerate(order.order_items)),
         packages=tuple(_package(package) for package in order.packages),
-        seller_order_id=next((a.alias_id for a in order.order_aliases if a.alias_type == SELLER_ORDER_ID), None),
+        seller_order_id=next(
+            (a.alias_id for a in order.order_aliases if a.alias_type == SELLER_ORDER_ID), None
+        ),
     )
 
 
@@ -103,7 +113,9 @@ def _package(package: wire.OrderPackage) -> Package:
         ship_time=package.ship_time,
         status=status.status if status else None,
         detailed_status=status.detailed_status if status else None,
-        lines=tuple(PackageLine(order_item_id=p.order_item_id, quantity=p.quantity) for p in package.package_items),
+        lines=tuple(
+            PackageLine(order_item_id=p.order_item_id, quantity=p.quantity) for p in package.package_items
+        ),
     )
 
 

@@ -7,7 +7,7 @@ do not break the app.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -18,7 +18,7 @@ from amazon_tui.domain.models import Money
 
 
 def _as_utc(value: datetime) -> datetime:
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 Timestamp = Annotated[datetime, AfterValidator(_as_utc)]

@@ -40,7 +40,11 @@ def endpoint_for(queue_url: str) -> str | None:
     """AWS's own endpoints are found from the region; anything else (a test server) by URL."""
     parts = urlsplit(queue_url)
     host = parts.hostname or ""
-    return None if host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn") else f"{parts.scheme}://{parts.netloc}"
+    return (
+        None
+        if host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn")
+        else f"{parts.scheme}://{parts.netloc}"
+    )
 
 
 class SqsQueue:
@@ -59,12 +63,19 @@ class SqsQueue:
 
         session = AioSession(profile=self._config.aws_profile)
         config = AioConfig(
-            connect_timeout=self._timeout, read_timeout=LONG_POLL_SECONDS + self._timeout,
+            connect_timeout=self._timeout,
+            read_timeout=LONG_POLL_SECONDS + self._timeout,
             retries={"max_attempts": 2, "mode": "standard"},
         )
         try:
-            self._client = await self._stack.enter_async_context(session.create_client(
-                "sqs", region_name=self._config.queue_region, endpoint_url=endpoint_for(self.url), config=config))
+            self._client = await self._stack.enter_async_context(
+                session.create_client(
+                    "sqs",
+                    region_name=self._config.queue_region,
+                    endpoint_url=endpoint_for(self.url),
+                    config=config,
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - an unknown profile, an unreadable ~/.aws file
             raise SqsError(_describe("connect", exc), _cause(exc)) from None
         return self
@@ -74,16 +85,31 @@ class SqsQueue:
 
     async def receive(self, wait_seconds: int = LONG_POLL_SECONDS) -> list[QueueMessage]:
         """Up to 10 messages, waiting up to ``wait_seconds`` for the first."""
-        answer = await self._call("ReceiveMessage", self._client.receive_message, QueueUrl=self.url, MaxNumberOfMessages=BATCH,
-                                  WaitTimeSeconds=wait_seconds, MessageSystemAttributeNames=["ApproximateReceiveCount"])
+        answer = await self._call(
+            "ReceiveMessage",
+            self._client.receive_message,
+            QueueUrl=self.url,
+            MaxNumberOfMessages=BATCH,
+            WaitTimeSeconds=wait_seconds,
+            MessageSystemAttributeNames=["ApproximateReceiveCount"],
+        )
         return [
-            QueueMessage(message["MessageId"], message["ReceiptHandle"], message.get("Body", ""),
-                         int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")))
+            QueueMessage(
+                message["MessageId"],
+                message["ReceiptHandle"],
+                message.get("Body", ""),
+                int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1")),
+            )
             for message in answer.get("Messages", [])
         ]
 
     async def delete(self, message: QueueMessage) -> None:
-        await self._call("DeleteMessage", self._client.delete_message, QueueUrl=self.url, ReceiptHandle=message.receipt_handle)
+        await self._call(
+            "DeleteMessage",
+            self._client.delete_message,
+            QueueUrl=self.url,
+            ReceiptHandle=message.receipt_handle,
+        )
 
     async def send(self, body: str) -> None:
         """Put a message on the queue (what Amazon does; the sandbox and the tests use it)."""
@@ -91,7 +117,9 @@ class SqsQueue:
 
     async def attributes(self) -> dict[str, str]:
         """The queue's attributes (for ``notifications status``: its ARN, depth, redrive policy)."""
-        answer = await self._call("GetQueueAttributes", self._client.get_queue_attributes, QueueUrl=self.url, AttributeNames=["All"])
+        answer = await self._call(
+            "GetQueueAttributes", self._client.get_queue_attributes, QueueUrl=self.url, AttributeNames=["All"]
+        )
         return dict(answer.get("Attributes", {}))
 
     async def _call(self, operation: str, method, **kwargs):
@@ -102,16 +130,21 @@ class SqsQueue:
 
 
 def _cause(error: Exception) -> str:
-    """"AWS.SimpleQueueService.NonExistentQueue", "no AWS credentials", "cannot connect"."""
+    """ "AWS.SimpleQueueService.NonExistentQueue", "no AWS credentials", "cannot connect"."""
     response = getattr(error, "response", None)
     if isinstance(response, dict) and "Error" in response:
         return str(response["Error"].get("Code", "error"))
-    return {"NoCredentialsError": "no AWS credentials", "EndpointConnectionError": "cannot connect",
-            "ConnectTimeoutError": "timed out", "ReadTimeoutError": "timed out", "ProfileNotFound": "no such aws_profile"}.get(type(error).__name__, type(error).__name__)
+    return {
+        "NoCredentialsError": "no AWS credentials",
+        "EndpointConnectionError": "cannot connect",
+        "ConnectTimeoutError": "timed out",
+        "ReadTimeoutError": "timed out",
+        "ProfileNotFound": "no such aws_profile",
+    }.get(type(error).__name__, type(error).__name__)
 
 
 def _describe(operation: str, error: Exception) -> str:
-    """"Amazon SQS ReceiveMessage failed: AWS.SimpleQueueService.NonExistentQueue — …" without secrets."""
+    """ "Amazon SQS ReceiveMessage failed: AWS.SimpleQueueService.NonExistentQueue — …" without secrets."""
     response = getattr(error, "response", None)
     if isinstance(response, dict) and "Error" in response:
         code = response["Error"].get("Code", "")

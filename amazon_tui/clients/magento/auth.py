@@ -21,7 +21,7 @@ OAUTH_VALUES = "consumer_key, consumer_secret, access_token, access_token_secret
 BEARER_REFUSED = (
     "Magento refused the integration token as a standalone Bearer token, as Magento 2.4.4 and newer do by default. "
     f"Put the integration's four OAuth 1.0a values in [magento] ({OAUTH_VALUES}; {WHERE}), or set Stores > Configuration > "
-    "Services > OAuth > Consumer Settings > \"Allow OAuth Access Tokens to be used as standalone Bearer tokens\" to Yes."
+    'Services > OAuth > Consumer Settings > "Allow OAuth Access Tokens to be used as standalone Bearer tokens" to Yes.'
 )
 TWO_FACTOR_REFUSED = (
     "Magento refused the admin login for two-factor authentication (Magento_TwoFactorAuth, on by default): no admin "
@@ -64,12 +64,18 @@ def oauth_hint(message: str) -> str:
         return "Magento refused the request's timestamp or nonce: check this machine's clock (it must be within minutes of Magento's)."
     if "signature" in text:
         return "The signature did not match: consumer_secret or access_token_secret is likely wrong (or a proxy changed the URL)."
-    if "consumer" in text and ("exist" in text or "length" in text or "key" in text) and "authorized" not in text:
+    if (
+        "consumer" in text
+        and ("exist" in text or "length" in text or "key" in text)
+        and "authorized" not in text
+    ):
         return "consumer_key is likely wrong."
     if "token" in text and ("exist" in text or "length" in text or "revoked" in text or "invalid" in text):
         return "access_token is likely wrong, or the integration was reauthorized (its access token changed)."
-    return ("The signature or the integration was refused: check consumer_secret and access_token_secret, and that the "
-            "integration is active with access to Magento_Sales::sales (its API resources).")
+    return (
+        "The signature or the integration was refused: check consumer_secret and access_token_secret, and that the "
+        "integration is active with access to Magento_Sales::sales (its API resources)."
+    )
 
 
 def explain_refusal(error: ServiceError, auth: str) -> ServiceError:
@@ -80,9 +86,19 @@ def explain_refusal(error: ServiceError, auth: str) -> ServiceError:
         hint = BEARER_REFUSED
     elif auth == "oauth1":
         hint = oauth_hint(error.message)
-    elif "2fa" in error.message.lower() or "two-factor" in error.message.lower() or "provider-specific" in error.message.lower():
+    elif (
+        "2fa" in error.message.lower()
+        or "two-factor" in error.message.lower()
+        or "provider-specific" in error.message.lower()
+    ):
         hint = TWO_FACTOR_REFUSED
     else:
         return error
-    return AuthError(f"{error.message} — {hint}", service=error.service, operation=error.operation, status=error.status,
-                     code=error.code, request_id=error.request_id)
+    return AuthError(
+        f"{error.message} — {hint}",
+        service=error.service,
+        operation=error.operation,
+        status=error.status,
+        code=error.code,
+        request_id=error.request_id,
+    )

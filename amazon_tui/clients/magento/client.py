@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 
-from amazon_tui.clients.errors import credentials_refused, error_from_response, MAGENTO, MalformedResponse
+from amazon_tui.clients.errors import MAGENTO, MalformedResponse, credentials_refused, error_from_response
 from amazon_tui.clients.http import read_json, send, validate
-from amazon_tui.clients.magento.auth import explain_refusal, OAuth1Credentials, OAuth1Signer
+from amazon_tui.clients.magento.auth import OAuth1Credentials, OAuth1Signer, explain_refusal
 from amazon_tui.clients.magento.criteria import SearchCriteria
-from amazon_tui.clients.magento.models import amazon_order_id_from, Order, SearchResult
-from amazon_tui.clients.retry import call_with_retries, RetryPolicy
+from amazon_tui.clients.magento.models import Order, SearchResult, amazon_order_id_from
+from amazon_tui.clients.retry import RetryPolicy, call_with_retries
 from amazon_tui.domain.models import MagentoOrder
 
 DEFAULT_AMAZON_ORDER_FIELD = "payment.po_number"
@@ -51,7 +51,9 @@ class MagentoClient:
         retry: RetryPolicy = RetryPolicy(),
     ) -> None:
         if not oauth and not token and not (username and password):
-            raise ValueError("Magento needs an integration's OAuth 1.0a values, an integration token, or an admin username and password")
+            raise ValueError(
+                "Magento needs an integration's OAuth 1.0a values, an integration token, or an admin username and password"
+            )
         self._signer = OAuth1Signer(oauth) if oauth else None
         self.auth = "oauth1" if oauth else "bearer" if token else "admin"
         self._http = http
@@ -115,13 +117,17 @@ class MagentoClient:
             "comment": {"comment": comment, "is_visible_on_front": 0},
         }
         if items is not None:
-            body["items"] = [{"order_item_id": int(item), "qty": _json_number(qty)} for item, qty in items.items()]
+            body["items"] = [
+                {"order_item_id": int(item), "qty": _json_number(qty)} for item, qty in items.items()
+            ]
         path = f"/order/{int(entity_id)}/refund"
         data = await self._call("refundOffline", "POST", path, json=body, safe_to_repeat=False)
         try:
             return int(data)
         except (TypeError, ValueError):
-            raise MalformedResponse("expected the credit memo id", service=MAGENTO, operation="refundOffline") from None
+            raise MalformedResponse(
+                "expected the credit memo id", service=MAGENTO, operation="refundOffline"
+            ) from None
 
     async def add_comment(self, entity_id: int, comment: str, status: str | None = None) -> None:
         """Add an order comment (not notified, not visible on the storefront); ``status`` also sets the order status."""
@@ -149,7 +155,9 @@ class MagentoClient:
         async def attempt() -> Any:
             response = await self._send_authorized(operation, method, path, params, json)
             if response.is_error:
-                raise explain_refusal(error_from_response(response, service=MAGENTO, operation=operation), self.auth)
+                raise explain_refusal(
+                    error_from_response(response, service=MAGENTO, operation=operation), self.auth
+                )
             return read_json(response, service=MAGENTO, operation=operation)
 
         return await call_with_retries(self._retry, attempt, service=MAGENTO, safe_to_repeat=safe_to_repeat)
@@ -159,12 +167,16 @@ class MagentoClient:
     ) -> httpx.Response:
         """Send signed (OAuth 1.0a) or with the Bearer token; an admin token refused with 401 is replaced once."""
         if self._signer is not None:
-            request = self._http.build_request(method, self._rest + path, params=params, json=json, headers={"Accept": "application/json"})
+            request = self._http.build_request(
+                method, self._rest + path, params=params, json=json, headers={"Accept": "application/json"}
+            )
             return await send(self._http, self._signer.sign(request), service=MAGENTO, operation=operation)
 
         async def send_with(token: str) -> httpx.Response:
             headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-            request = self._http.build_request(method, self._rest + path, params=params, json=json, headers=headers)
+            request = self._http.build_request(
+                method, self._rest + path, params=params, json=json, headers=headers
+            )
             return await send(self._http, request, service=MAGENTO, operation=operation)
 
         token = await self._bearer()
@@ -194,10 +206,15 @@ class MagentoClient:
         )
         response = await send(self._http, request, service=MAGENTO, operation=operation)
         if response.is_error:
-            raise explain_refusal(credentials_refused(error_from_response(response, service=MAGENTO, operation=operation)), self.auth)
+            raise explain_refusal(
+                credentials_refused(error_from_response(response, service=MAGENTO, operation=operation)),
+                self.auth,
+            )
         token = read_json(response, service=MAGENTO, operation=operation)
         if not isinstance(token, str) or not token:
-            raise MalformedResponse("expected the admin token as a JSON string", service=MAGENTO, operation=operation)
+            raise MalformedResponse(
+                "expected the admin token as a JSON string", service=MAGENTO, operation=operation
+            )
         return token
 
 

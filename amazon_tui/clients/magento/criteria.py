@@ -6,7 +6,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 CONDITIONS = frozenset(
-    {"eq", "neq", "gt", "gteq", "lt", "lteq", "in", "nin", "like", "nlike", "null", "notnull", "from", "to", "finset"}
+    {
+        "eq",
+        "neq",
+        "gt",
+        "gteq",
+        "lt",
+        "lteq",
+        "in",
+        "nin",
+        "like",
+        "nlike",
+        "null",
+        "notnull",
+        "from",
+        "to",
+        "finset",
+    }
 )
 
 
@@ -20,7 +36,9 @@ class Filter:
 
     def __post_init__(self) -> None:
         if self.condition_type not in CONDITIONS:
-            raise ValueError(f"unknown condition type {self.condition_type!r}; expected one of {sorted(CONDITIONS)}")
+            raise ValueError(
+                f"unknown condition type {self.condition_type!r}; expected one of {sorted(CONDITIONS)}"
+            )
 
     @property
     def rendered_value(self) -> str:
@@ -40,7 +58,9 @@ class SearchCriteria:
     page_size: int | None = None
     current_page: int | None = None
 
-    def where(self, field: str, value: str | int | Iterable[str | int], condition_type: str = "eq") -> SearchCriteria:
+    def where(
+        self, field: str, value: str | int | Iterable[str | int], condition_type: str = "eq"
+    ) -> SearchCriteria:
         """AND one more condition."""
         return self.where_any(Filter(field, value, condition_type))
 

@@ -124,7 +124,8 @@ class Order(Wire):
             state=self.state,
             created_at=self.created_at,
             store_name=self.store_name.strip() if self.store_name else None,
-            customer_name=customer or (self.billing_address.to_domain().name if self.billing_address else None),
+            customer_name=customer
+            or (self.billing_address.to_domain().name if self.billing_address else None),
             customer_email=self.customer_email,
             currency=self.order_currency_code,
             payment_method=self.payment.method if self.payment else None,
@@ -141,7 +142,8 @@ class Order(Wire):
             shipping_address=shipping.address.to_domain() if shipping and shipping.address else None,
             items=tuple(item.to_domain() for item in self.items if item.parent_item_id is None),
             comments=tuple(
-                MagentoComment(comment=h.comment, created_at=h.created_at, status=h.status) for h in self.status_histories
+                MagentoComment(comment=h.comment, created_at=h.created_at, status=h.status)
+                for h in self.status_histories
             ),
         )
 

@@ -15,9 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from amazon_tui.core.cancel.feed_xml import (
+    CONTENT_TYPE,
+    FEED_TYPE,
+    CancelMessage,
+    ReportError,
+    build_cancellation_feed,
+    parse_processing_report,
+)
+from amazon_tui.domain.models import Order, not_cancelable_reason
 from amazon_tui.domain.values import CancelReason, OrderStatus
-from amazon_tui.domain.models import not_cancelable_reason, Order
-from amazon_tui.core.cancel.feed_xml import build_cancellation_feed, CancelMessage, CONTENT_TYPE, FEED_TYPE, parse_processing_report, ReportError
 from amazon_tui.local.audit_trail import AuditEntry, AuditTrail
 from amazon_tui.local.journal import CancelState, DuplicateCancellation, Journal, JournalEntry
 from amazon_tui.local.orders import OrderRepository
@@ -164,7 +171,9 @@ class CancellationEngine:
         why = not_cancelable_reason(order)
         if why is not None:
             return self._fail(entry, f"Amazon says the order is {order.status.label}: {why}"), None
-        items = tuple(item.order_item_id for item in order.items if item.quantity_unshipped > 0) or tuple(item.order_item_id for item in order.items)
+        items = tuple(item.order_item_id for item in order.items if item.quantity_unshipped > 0) or tuple(
+            item.order_item_id for item in order.items
+        )
         return self.journal.advance(entry.id, CancelState.VERIFIED, now=self.clock(), items=items), order
 
     async def submit(self, store: str, order_ids: Sequence[str], reason: CancelReason) -> Submission:
@@ -183,10 +192,27 @@ class CancellationEngine:
         entries: list[JournalEntry] = []
         unsent: list[JournalEntry] = []  # verified earlier, createFeed's outcome unknown: adopt or send again
         for order_id in dict.fromkeys(order_ids):
-            requested = AuditEntry(time=self.clock(), operator=self.operator, action="cancel", outcome="requested", store=store, order_id=order_id, reason=reason.value)
+            requested = AuditEntry(
+                time=self.clock(),
+                operator=self.operator,
+                action="cancel",
+                outcome="requested",
+                store=store,
+                order_id=order_id,
+                reason=reason.value,
+            )
             try:
-                entries.append(self.journal.request(order_id, store, reason, self.operator, now=self.clock(), owner=self._owner(),
-                                                    also=lambda conn, row=requested: self.audit.write(conn, [row])))
+                entries.append(
+                    self.journal.request(
+                        order_id,
+                        store,
+                        reason,
+                        self.operator,
+                        now=self.clock(),
+                        owner=self._owner(),
+                        also=lambda conn, row=requested: self.audit.write(conn, [row]),
+                    )
+                )
             except DuplicateCancellation as exc:
                 live = self.journal.live(order_id)
                 if live is not None and retry_allowed(live):
@@ -199,7 +225,7 @@ class CancellationEngine:
             if checked.state is CancelState.VERIFIED:
                 verified.append(checked)
             else:
-                why = (failed if (checked.message or "").startswith(CHECK_FAILED) else refused)
+                why = failed if (checked.message or "").startswith(CHECK_FAILED) else refused
                 why.append((entry.order_id, checked.message or FAILURE_MESSAGE))
         sent: list[JournalEntry] = []
         if unsent and await self._adopt_sent_feed(store, unsent) is not None:
@@ -218,26 +244,41 @@ class CancellationEngine:
         """Upload the feed document and create the feed; journal ``submitted`` with the feed id."""
         feeds = self.gateway.feeds(store)
         merchant = self.gateway.seller_id(store)
-        body = build_cancellation_feed(merchant, [CancelMessage(e.order_id, e.items, e.reason) for e in entries])
+        body = build_cancellation_feed(
+            merchant, [CancelMessage(e.order_id, e.items, e.reason) for e in entries]
+        )
         try:
             document = await feeds.create_feed_document(CONTENT_TYPE)
             entries = [
-                self.journal.advance(e.id, CancelState.VERIFIED, now=self.clock(), document_id=document.feed_document_id, batch=document.feed_document_id)
+                self.journal.advance(
+                    e.id,
+                    CancelState.VERIFIED,
+                    now=self.clock(),
+                    document_id=document.feed_document_id,
+                    batch=document.feed_document_id,
+                )
                 for e in entries
             ]
             await feeds.upload(document.url, body, CONTENT_TYPE)
         except Exception as exc:  # noqa: BLE001 - nothing reached Amazon's feed queue; the cause is shown
             return [self._fail(entry, f"{FAILURE_MESSAGE} {exc}") for entry in entries]
         try:
-            feed_id = await feeds.create_feed(FEED_TYPE, [self.gateway.marketplace_id(store)], document.feed_document_id)
-        except Exception as exc:  # noqa: BLE001
+            feed_id = await feeds.create_feed(
+                FEED_TYPE, [self.gateway.marketplace_id(store)], document.feed_document_id
+            )
+        except Exception as exc:
             if _may_have_landed(exc):
                 # Amazon may have the feed: keep the entries verified; resume asks getFeeds first.
                 for entry in entries:
-                    self.journal.advance(entry.id, CancelState.VERIFIED, now=self.clock(), message=f"{OUTCOME_UNKNOWN} {exc}")
+                    self.journal.advance(
+                        entry.id, CancelState.VERIFIED, now=self.clock(), message=f"{OUTCOME_UNKNOWN} {exc}"
+                    )
                 raise
             return [self._fail(entry, f"{FAILURE_MESSAGE} {exc}") for entry in entries]
-        submitted = [self.journal.advance(e.id, CancelState.SUBMITTED, now=self.clock(), feed_id=feed_id) for e in entries]
+        submitted = [
+            self.journal.advance(e.id, CancelState.SUBMITTED, now=self.clock(), feed_id=feed_id)
+            for e in entries
+        ]
         self._audit_all(submitted, "submitted")
         return submitted
 
@@ -248,7 +289,9 @@ class CancellationEngine:
             return []
         return await self._settle_feed(feed_id, group, feed.processing_status, feed.result_feed_document_id)
 
-    async def feed_finished(self, feed_id: str, status: str, result_document_id: str | None) -> list[JournalEntry]:
+    async def feed_finished(
+        self, feed_id: str, status: str, result_document_id: str | None
+    ) -> list[JournalEntry]:
         """Amazon's FEED_PROCESSING_FINISHED: settle the feed's cancellations from the report it
         names, without a getFeed; [] when none of ours waits on this feed (a duplicate, another app's)."""
         if status not in FINAL_FEED_STATUSES:
@@ -261,10 +304,15 @@ class CancellationEngine:
             self._not_before.pop(f"feed:{feed_id}", None)
             return finished
 
-    async def _settle_feed(self, feed_id: str, group: list[JournalEntry], status: str, result_document_id: str | None) -> list[JournalEntry]:
+    async def _settle_feed(
+        self, feed_id: str, group: list[JournalEntry], status: str, result_document_id: str | None
+    ) -> list[JournalEntry]:
         """A final feed: each row canceled or failed as its processing report says."""
         if status != "DONE" or not result_document_id:
-            return [self._fail(entry, f"{FAILURE_MESSAGE} Amazon ended the feed {feed_id} as {status}.") for entry in group]
+            return [
+                self._fail(entry, f"{FAILURE_MESSAGE} Amazon ended the feed {feed_id} as {status}.")
+                for entry in group
+            ]
         feeds = self.gateway.feeds(group[0].store)
         document = await feeds.get_feed_document(result_document_id)
         try:
@@ -278,9 +326,13 @@ class CancellationEngine:
             message_id = str(all_in_feed.index(entry.order_id) + 1) if entry.order_id in all_in_feed else ""
             errors = report.errors_for(entry.order_id, message_id)
             if errors:
-                finished.append(self._fail(entry, f"{FAILURE_MESSAGE} Amazon: " + " ".join(e.description for e in errors)))
+                finished.append(
+                    self._fail(entry, f"{FAILURE_MESSAGE} Amazon: " + " ".join(e.description for e in errors))
+                )
                 continue
-            canceled = self.journal.advance(entry.id, CancelState.CANCELED, now=self.clock(), message=SUCCESS_MESSAGE)
+            canceled = self.journal.advance(
+                entry.id, CancelState.CANCELED, now=self.clock(), message=SUCCESS_MESSAGE
+            )
             self.repo.set_status(entry.order_id, OrderStatus.CANCELLED, CANCELED_NOTE, now=self.clock())
             self._audit(canceled, "canceled", f"Confirmed by Amazon's processing report of feed {feed_id}.")
             finished.append(await self._magento(canceled))
@@ -311,7 +363,11 @@ class CancellationEngine:
                 # An earlier attempt landed but its answer was lost (a crash, a kill, a timeout):
                 # Magento refuses a second credit memo. The refund is done; never send another.
                 self.journal.set_magento_done(entry.id, now=self.clock())
-                self._audit(entry, "magento-refund", f"Magento already holds the refund (an earlier attempt landed). {comment}")
+                self._audit(
+                    entry,
+                    "magento-refund",
+                    f"Magento already holds the refund (an earlier attempt landed). {comment}",
+                )
                 return self.journal.get(entry.id)
             self._audit(entry, "magento-failed", f"Magento {self.on_amazon_cancel} failed: {exc}")
             return entry
@@ -331,7 +387,11 @@ class CancellationEngine:
             return False
         if order.state == "closed":
             return True
-        return order.grand_total is not None and order.total_refunded is not None and order.total_refunded >= order.grand_total
+        return (
+            order.grand_total is not None
+            and order.total_refunded is not None
+            and order.total_refunded >= order.grand_total
+        )
 
     # -- resuming --------------------------------------------------------------------------
 
@@ -346,10 +406,14 @@ class CancellationEngine:
         """
         me = self._owner()
         return [
-            entry for entry in self.journal.unfinished()
+            entry
+            for entry in self.journal.unfinished()
             if (only is None or entry.id in only)
-            and (entry.state in (CancelState.SUBMITTED, CancelState.CANCELED)
-                 or (me is not None and entry.owner == me) or not self._owner_alive(entry.owner))
+            and (
+                entry.state in (CancelState.SUBMITTED, CancelState.CANCELED)
+                or (me is not None and entry.owner == me)
+                or not self._owner_alive(entry.owner)
+            )
         ]
 
     def _due(self, step: str) -> bool:
@@ -383,10 +447,14 @@ class CancellationEngine:
         """Seconds until the earliest backed-off step may run (None: nothing is waiting)."""
         steps = {self._step(entry) for entry in self.drivable(only)}
         now = time.monotonic()
-        waits = [max(0.0, self._not_before[step][0] - now) if step in self._not_before else 0.0 for step in steps]
+        waits = [
+            max(0.0, self._not_before[step][0] - now) if step in self._not_before else 0.0 for step in steps
+        ]
         return min(waits) if waits else None
 
-    async def drive_once(self, only: set[int] | None = None, *, still_leading: Callable[[], bool] = lambda: True) -> list[JournalEntry]:
+    async def drive_once(
+        self, only: set[int] | None = None, *, still_leading: Callable[[], bool] = lambda: True
+    ) -> list[JournalEntry]:
         """One pass over the drivable rows whose next step is due; returns the rows it moved.
 
         Each feed is polled once per pass, then again after a backoff (2 s doubling to 30 s);
@@ -412,7 +480,9 @@ class CancellationEngine:
                 group = [e for e in verified if e.store == store]
                 try:
                     if await self._adopt_sent_feed(store, group) is None:
-                        moved += [e for e in await self._send_feed(store, group) if e.state is CancelState.FAILED]
+                        moved += [
+                            e for e in await self._send_feed(store, group) if e.state is CancelState.FAILED
+                        ]
                 except Exception:
                     self._later(step)
                     raise
@@ -433,7 +503,9 @@ class CancellationEngine:
                 if finished:
                     self._not_before.pop(step, None)
                 moved += finished
-            for entry in [e for e in self.drivable(only) if e.state is CancelState.CANCELED and not e.magento_done]:
+            for entry in [
+                e for e in self.drivable(only) if e.state is CancelState.CANCELED and not e.magento_done
+            ]:
                 step = f"magento:{entry.id}"
                 if any(e.id == entry.id for e in moved) or not self._due(step):
                     continue
@@ -463,6 +535,8 @@ class CancellationEngine:
         for feed in await feeds.list_feeds(FEED_TYPE, created_since=since):
             if feed.feed_id not in known:
                 for entry in group:
-                    self.journal.advance(entry.id, CancelState.SUBMITTED, now=self.clock(), feed_id=feed.feed_id)
+                    self.journal.advance(
+                        entry.id, CancelState.SUBMITTED, now=self.clock(), feed_id=feed.feed_id
+                    )
                 return feed.feed_id
         return None

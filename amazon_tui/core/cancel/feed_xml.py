@@ -34,10 +34,13 @@ def build_cancellation_feed(merchant_id: str, messages: Sequence[CancelMessage])
         raise ValueError("a cancellation feed needs at least one order")
     from xml.etree import ElementTree as ET  # here, not at the top: XML stays off the TUI's start path
 
-    envelope = ET.Element("AmazonEnvelope", {
-        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
-        "xsi:noNamespaceSchemaLocation": "amzn-envelope.xsd",
-    })
+    envelope = ET.Element(
+        "AmazonEnvelope",
+        {
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:noNamespaceSchemaLocation": "amzn-envelope.xsd",
+        },
+    )
     header = ET.SubElement(envelope, "Header")
     ET.SubElement(header, "DocumentVersion").text = "1.01"
     ET.SubElement(header, "MerchantIdentifier").text = merchant_id
@@ -81,7 +84,8 @@ class ProcessingReport:
         return [
             result
             for result in self.results
-            if result.code.lower() == "error" and (result.order_id == order_id or (result.order_id is None and result.message_id == message_id))
+            if result.code.lower() == "error"
+            and (result.order_id == order_id or (result.order_id is None and result.message_id == message_id))
         ]
 
 

@@ -38,7 +38,14 @@ class AllOrdersScreen(MarkingScreen):
         Binding("o", "open_amazon", "Details", tooltip="View or Cancel Amazon Order", id="open-amazon"),
         Binding("slash", "quick_filter", "Filter", id="quick-filter"),
         Binding("f", "toggle_filters", "Filters", id="filters"),
-        Binding("x", "pick_chip", "Drop a filter", show=False, id="drop-filter", tooltip="focus the filter chips: ←/→ pick, Enter or x drops"),
+        Binding(
+            "x",
+            "pick_chip",
+            "Drop a filter",
+            show=False,
+            id="drop-filter",
+            tooltip="focus the filter chips: ←/→ pick, Enter or x drops",
+        ),
         Binding("c", "cancel_order", "Cancel", id="cancel-order", tooltip=CANCEL_TOOLTIP),
         Binding("n,right_square_bracket", "page(1)", "Next page", show=False, id="next-page"),
         Binding("p,left_square_bracket", "page(-1)", "Previous page", show=False, id="prev-page"),
@@ -67,7 +74,9 @@ class AllOrdersScreen(MarkingScreen):
 
     def compose_body(self) -> ComposeResult:
         # The filter form (15 fields) is built the first time `f` opens it: a third of the screen's cost.
-        yield StillInput(placeholder="Quick filter: order number, buyer's name or notes", id="quick", compact=True)
+        yield StillInput(
+            placeholder="Quick filter: order number, buyer's name or notes", id="quick", compact=True
+        )
         yield FilterChips(id="chips")
         yield OrderTable(id="orders")
         yield Static(id="pager")
@@ -95,7 +104,9 @@ class AllOrdersScreen(MarkingScreen):
         from amazon_tui.local.preferences import OrdersView
 
         query = self.query_state.model_dump(mode="json", exclude={"stores"})
-        self.service.preferences.set_orders_view(self.store, OrdersView(query=query, page=self.page, order_id=self._row))
+        self.service.preferences.set_orders_view(
+            self.store, OrdersView(query=query, page=self.page, order_id=self._row)
+        )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         current = self.table.current
@@ -208,7 +219,9 @@ class AllOrdersScreen(MarkingScreen):
         if focused is not None and any(isinstance(node, FilterChips) for node in focused.ancestors):
             focus_now(self.table)
             return
-        if isinstance(focused, Input) or (focused is not None and any(isinstance(node, FilterForm) for node in focused.ancestors)):
+        if isinstance(focused, Input) or (
+            focused is not None and any(isinstance(node, FilterForm) for node in focused.ancestors)
+        ):
             if self.form is not None:
                 self.form.display = False
             if not self.query_state.quick:
@@ -226,7 +239,14 @@ class AllOrdersScreen(MarkingScreen):
 
     def on_order_table_sort_requested(self, message: OrderTable.SortRequested) -> None:
         same = message.field is self.query_state.sort
-        self.set_query(self.query_state.model_copy(update={"sort": message.field, "descending": not self.query_state.descending if same else True}))
+        self.set_query(
+            self.query_state.model_copy(
+                update={
+                    "sort": message.field,
+                    "descending": not self.query_state.descending if same else True,
+                }
+            )
+        )
 
     def action_cycle_sort(self) -> None:
         fields = list(SortField)

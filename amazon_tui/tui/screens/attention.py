@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from amazon_tui.domain.attention import AttentionItem, BUYER_CANCEL, DUE, LATE
+from amazon_tui.domain.attention import BUYER_CANCEL, DUE, LATE, AttentionItem
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.filtering import FilteringScreen
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
@@ -36,7 +36,9 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("c", "cancel_order", "Cancel", id="cancel-order", tooltip="Cancel Order: " + CANCEL_TOOLTIP),
-        Binding("r", "sync", "Sync", tooltip="fetch new and changed orders of every active store now", id="sync"),
+        Binding(
+            "r", "sync", "Sync", tooltip="fetch new and changed orders of every active store now", id="sync"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -95,7 +97,10 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
     def _summary(self, counts: Counter) -> Text:
         total = sum(counts.values())
         if not total:
-            return Text("Nothing needs attention: no late or due shipments, no buyer cancellation requests.", style="green")
+            return Text(
+                "Nothing needs attention: no late or due shipments, no buyer cancellation requests.",
+                style="green",
+            )
         text = Text(f"{total} need{'s' if total == 1 else ''} action: ", style="bold")
         hours = self.service.settings.config.ui.due_soon_hours
         parts = ((BUYER_CANCEL, "buyer asked to cancel"), (LATE, "late"), (DUE, f"due within {hours} h"))

@@ -32,7 +32,9 @@ class AuditTable(FittedTable):
     """When, order and state always whole; store, reason, who and Amazon's message shrink."""
 
     # on the table, not the screen: the focused table's own Enter would hide the screen's from the footer
-    BINDINGS = [Binding("enter", "select_cursor", "Open", id="open", tooltip="Amazon Order Details of the order")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="open", tooltip="Amazon Order Details of the order")
+    ]
 
     SPECS = (
         ColumnSpec("time", "Requested"),
@@ -48,8 +50,12 @@ class AuditTable(FittedTable):
 def audit_row(entry: JournalEntry) -> dict[str, Text]:
     label, style = STATES[entry.state]
     return {
-        "time": Text(date(entry.requested_at)), "order": literal(entry.order_id), "state": Text(label, style=style),
-        "store": literal(entry.store), "reason": Text(entry.reason.label), "operator": literal(entry.operator),
+        "time": Text(date(entry.requested_at)),
+        "order": literal(entry.order_id),
+        "state": Text(label, style=style),
+        "store": literal(entry.store),
+        "reason": Text(entry.reason.label),
+        "operator": literal(entry.operator),
         "message": Text(" ".join(clean(entry.message or "").split())),
     }
 
@@ -75,7 +81,9 @@ class AuditScreen(FilteringScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="pending")
-        yield RowFilter("Filter: order number, store, reason, who, state, Amazon's message", id="audit-filter")
+        yield RowFilter(
+            "Filter: order number, store, reason, who, state, Amazon's message", id="audit-filter"
+        )
         yield AuditTable(id="audit")
 
     def on_mount(self) -> None:
@@ -84,7 +92,11 @@ class AuditScreen(FilteringScreen):
 
     def action_reload(self) -> None:
         pending = self.service.pending_cancellations()
-        text = f"{len(pending)} cancellation(s) in flight: " + ", ".join(e.order_id for e in pending) if pending else "No cancellation in flight."
+        text = (
+            f"{len(pending)} cancellation(s) in flight: " + ", ".join(e.order_id for e in pending)
+            if pending
+            else "No cancellation in flight."
+        )
         self.query_one("#pending", Static).update(literal(text))
         self._history = self.service.cancellation_history()
         self.apply_filter()
@@ -92,9 +104,15 @@ class AuditScreen(FilteringScreen):
     def apply_filter(self) -> None:
         """The cancellations that match the `/` filter, newest first."""
         rows = [(entry, audit_row(entry)) for entry in self._history]
-        shown = [(entry, row) for entry, row in rows if self.row_filter.matches(cell.plain for cell in row.values())]
+        shown = [
+            (entry, row)
+            for entry, row in rows
+            if self.row_filter.matches(cell.plain for cell in row.values())
+        ]
         self.entries = [entry for entry, _ in shown]
-        self.query_one("#audit", AuditTable).fill([row for _, row in shown], [str(entry.id) for entry in self.entries])
+        self.query_one("#audit", AuditTable).fill(
+            [row for _, row in shown], [str(entry.id) for entry in self.entries]
+        )
 
     def action_open_order(self) -> None:
         table = self.query_one("#audit", AuditTable)

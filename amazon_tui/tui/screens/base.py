@@ -63,8 +63,12 @@ class BaseScreen(SizeGated, Screen):
         return True
 
     def compose(self) -> ComposeResult:
-        self._set_size_classes(*self.app.size, update=False)  # now, not on the first Resize: a restyle of every widget
-        yield Breadcrumb(self.trail(), sandbox=self.service.settings.sandbox, read_only=self.service.read_only)
+        self._set_size_classes(
+            *self.app.size, update=False
+        )  # now, not on the first Resize: a restyle of every widget
+        yield Breadcrumb(
+            self.trail(), sandbox=self.service.settings.sandbox, read_only=self.service.read_only
+        )
         yield from self.compose_body()
         yield ErrorLine()
         yield KeyFooter()
@@ -110,9 +114,13 @@ class BaseScreen(SizeGated, Screen):
         scope = self.sync_scope()
         if scope is None or not self.is_mounted:
             return
-        failures = {store: cause for store, cause in self.tui.live.failures.items() if not scope or store in scope}
+        failures = {
+            store: cause for store, cause in self.tui.live.failures.items() if not scope or store in scope
+        }
         if failures:
-            self.show_failure(f"Sync of {', '.join(failures)}", next(iter(failures.values())), "sync", source="sync")
+            self.show_failure(
+                f"Sync of {', '.join(failures)}", next(iter(failures.values())), "sync", source="sync"
+            )
         else:
             self.clear_failure("sync")
 

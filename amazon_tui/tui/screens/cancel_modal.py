@@ -38,7 +38,10 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="cancel-back"),
         # 1-9 and 0 choose the reasons in their order (they do not send: Confirm still does)
-        *[Binding(key, f"choose({index})", "Choose reason", show=False, id=f"reason-{key}") for index, key in enumerate("1234567890")],
+        *[
+            Binding(key, f"choose({index})", "Choose reason", show=False, id=f"reason-{key}")
+            for index, key in enumerate("1234567890")
+        ],
     ]
     DEFAULT_CSS = """
     CancelModal.-too-small > #cancel-dialog { display: none; }
@@ -59,16 +62,26 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
             with VerticalScroll(id="cancel-body", can_focus=False):
                 bulk = len(self.order_ids) > 1
                 if bulk:  # the count first, the reasons next, the (long) list of numbers last
-                    yield Static(Text(f"Amazon Order Numbers ({len(self.order_ids)}): listed below the reasons", style="bold"))
+                    yield Static(
+                        Text(
+                            f"Amazon Order Numbers ({len(self.order_ids)}): listed below the reasons",
+                            style="bold",
+                        )
+                    )
                 else:
                     yield Static(Text("Amazon Order Number", style="bold"))
                     yield Static(self._orders_text(), id="cancel-orders")
                 if self.buyer_reason is not None:
                     request = Text("The buyer asked to cancel: ", style="bold #c678dd")
-                    request.append(clean(self.buyer_reason) if self.buyer_reason else "no reason given", style="" if self.buyer_reason else "dim italic")
+                    request.append(
+                        clean(self.buyer_reason) if self.buyer_reason else "no reason given",
+                        style="" if self.buyer_reason else "dim italic",
+                    )
                     yield Static(request, id="buyer-request")
                 yield Static(Text.assemble(("Reason For Cancellation ", "bold"), ("*", "red")))
-                yield OptionList(*[Option(self._prompt(reason), id=reason.value) for reason in CancelReason], id="reasons")
+                yield OptionList(
+                    *[Option(self._prompt(reason), id=reason.value) for reason in CancelReason], id="reasons"
+                )
                 yield Static(Text(HINT, style="dim"), id="cancel-hint")
                 if bulk:
                     yield Static(Text(f"Amazon Order Numbers ({len(self.order_ids)})", style="bold"))
@@ -110,7 +123,9 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
     def _fit_body(self) -> None:
         """Back and Confirm stay on screen: the order numbers and reasons scroll above them."""
         status = self.query_one("#cancel-status")
-        fixed = 2 + 2 + 1 + status.outer_size.height + status.styles.margin.bottom  # border, title, buttons, status
+        fixed = (
+            2 + 2 + 1 + status.outer_size.height + status.styles.margin.bottom
+        )  # border, title, buttons, status
         self.query_one("#cancel-body").styles.max_height = max(3, self.size.height - fixed)
 
     def _status(self, text: Text) -> None:
@@ -125,11 +140,13 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
 
     def _show_choice(self) -> None:
         chosen = Text("Chosen reason: ", style="dim")
-        chosen.append(self.reason.label if self.reason else "none", style="bold" if self.reason else "dim italic")
+        chosen.append(
+            self.reason.label if self.reason else "none", style="bold" if self.reason else "dim italic"
+        )
         self._status(chosen)
 
     def _prompt(self, reason: CancelReason) -> Text:
-        """"● 4 Buyer Canceled": the chosen mark, the reason's key, its label."""
+        """ "● 4 Buyer Canceled": the chosen mark, the reason's key, its label."""
         key = "1234567890"[list(CancelReason).index(reason)]
         return Text.assemble("● " if reason is self.reason else "  ", (f"{key} ", "dim"), reason.label)
 
@@ -189,7 +206,9 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
             return
         failed = [why for submission in submissions for _, why in submission.failed]
         if failed and not any(submission.submitted or submission.refused for submission in submissions):
-            self.show_failure(failed[0].removeprefix(FAILURE_MESSAGE).strip())  # nothing sent: stay, Enter retries
+            self.show_failure(
+                failed[0].removeprefix(FAILURE_MESSAGE).strip()
+            )  # nothing sent: stay, Enter retries
             return
         self.dismiss(submissions)
 

@@ -85,7 +85,9 @@ class DashboardScreen(MarkingScreen):
         card = self.service.store_card(self.store)
         self.query_one(StoreHeader).show(card)
         self._attention = card.attention
-        self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
+        self.query_one(RevenueChart).show(
+            self.service.revenue(self.store, self.days), self.days, card.marketplace.currency
+        )
         table = self.table
         keep = table.current.order_id if table.current else None
         rows = self.service.recent_orders(self.store)
@@ -106,7 +108,9 @@ class DashboardScreen(MarkingScreen):
         self.days = 7 if self.days == 30 else 30
         self.service.preferences.set(revenue_days=self.days)
         card = self.service.store_card(self.store)
-        self.query_one(RevenueChart).show(self.service.revenue(self.store, self.days), self.days, card.marketplace.currency)
+        self.query_one(RevenueChart).show(
+            self.service.revenue(self.store, self.days), self.days, card.marketplace.currency
+        )
 
     def action_open_order(self) -> None:
         current = self.table.current

@@ -40,16 +40,24 @@ class KeyRow:
 def key_rows(screen: Screen) -> list[KeyRow]:
     """Every binding with an id in ``screen``'s chain, keymap applied: the screen's, the view's, the app's."""
     rows: dict[str, KeyRow] = {}
-    for node, bindings in screen._binding_chain:  # noqa: SLF001 - the chain Textual dispatches keys through
-        section = SECTIONS[2] if isinstance(node, App) else SECTIONS[0] if isinstance(node, Screen) else SECTIONS[1]
+    for node, bindings in screen._binding_chain:
+        section = (
+            SECTIONS[2] if isinstance(node, App) else SECTIONS[0] if isinstance(node, Screen) else SECTIONS[1]
+        )
         for key, key_bindings in bindings.key_to_bindings.items():
             for binding in key_bindings:
                 if not binding.id or not binding.description or binding.system:
                     continue
                 row = rows.get(binding.id)
                 if row is None:
-                    description = f"{binding.description} — {binding.tooltip}" if binding.tooltip else binding.description
-                    row = rows[binding.id] = KeyRow(section, binding.id, [], description, _enabled(node, binding))
+                    description = (
+                        f"{binding.description} — {binding.tooltip}"
+                        if binding.tooltip
+                        else binding.description
+                    )
+                    row = rows[binding.id] = KeyRow(
+                        section, binding.id, [], description, _enabled(node, binding)
+                    )
                 shown = screen.app.get_key_display(binding.with_key(key))
                 if shown not in row.keys:
                     row.keys.append(shown)
@@ -70,7 +78,9 @@ def key_table(screen: Screen) -> Table:
     for row in key_rows(screen):
         if row.section != section:
             section = row.section
-            table.add_row(Text(section, style="bold underline"), Text(""), Text("keymap id", style="dim italic"))
+            table.add_row(
+                Text(section, style="bold underline"), Text(""), Text("keymap id", style="dim italic")
+            )
         style = "" if row.enabled else "dim"
         description = Text(row.description, style=style)
         if not row.enabled:

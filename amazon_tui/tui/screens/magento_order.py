@@ -22,7 +22,12 @@ from amazon_tui.tui.widgets.scroll import KeyScroll
 def address_text(address: MagentoAddress | None) -> Text:
     if address is None:
         return Text("—", style="dim")
-    lines = [address.name, *address.street, ", ".join(filter(None, [address.city, address.region, address.postcode])), address.country_id]
+    lines = [
+        address.name,
+        *address.street,
+        ", ".join(filter(None, [address.city, address.region, address.postcode])),
+        address.country_id,
+    ]
     if address.telephone:
         lines.append(f"T: {address.telephone}")
     return Text("\n".join(clean(line) for line in lines if line))
@@ -36,7 +41,14 @@ def money(value: Decimal | None, currency: str | None) -> Text:
 
 def items_table(order: MagentoOrder) -> Table:
     table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
-    for label, justify in (("Product", "left"), ("SKU", "left"), ("Price", "right"), ("Qty", "left"), ("Tax", "right"), ("Row Total", "right")):
+    for label, justify in (
+        ("Product", "left"),
+        ("SKU", "left"),
+        ("Price", "right"),
+        ("Qty", "left"),
+        ("Tax", "right"),
+        ("Row Total", "right"),
+    ):
         table.add_column(label, justify=justify, overflow="fold")
     for item in order.items:
         qty = f"Ordered {item.qty_ordered:g}"
@@ -44,7 +56,14 @@ def items_table(order: MagentoOrder) -> Table:
             qty += f", Shipped {item.qty_shipped:g}"
         if item.qty_refunded:
             qty += f", Refunded {item.qty_refunded:g}"
-        table.add_row(literal(item.name), literal(item.sku), money(item.price, None), qty, money(item.tax_amount, None), money(item.row_total, None))
+        table.add_row(
+            literal(item.name),
+            literal(item.sku),
+            money(item.price, None),
+            qty,
+            money(item.tax_amount, None),
+            money(item.row_total, None),
+        )
     return table
 
 
@@ -75,7 +94,9 @@ class MagentoOrderScreen(BaseScreen):
             yield Static(Text("Loading the Magento order…", style="dim"), id="magento-status")
             yield FieldSection("Order & Account Information", id="account")
             yield FieldSection("Address Information", id="addresses")
-            yield Static(Text("Payment & Shipping Information", style="bold underline"), classes="section-title")
+            yield Static(
+                Text("Payment & Shipping Information", style="bold underline"), classes="section-title"
+            )
             yield Static(id="payment", classes="section")
             with Horizontal(id="payment-actions"):
                 yield Button("View or Cancel Amazon Order", id="view-amazon", variant="primary", compact=True)
@@ -128,14 +149,23 @@ class MagentoOrderScreen(BaseScreen):
             ]
         )
         self.query_one("#addresses", FieldSection).show(
-            [("Billing Address", address_text(order.billing_address)), ("Shipping Address", address_text(order.shipping_address))]
+            [
+                ("Billing Address", address_text(order.billing_address)),
+                ("Shipping Address", address_text(order.shipping_address)),
+            ]
         )
-        payment = Text.assemble(("Payment Information  ", "dim"), clean(order.payment_title or "Amazon Channel Payment"), "\n")
+        payment = Text.assemble(
+            ("Payment Information  ", "dim"), clean(order.payment_title or "Amazon Channel Payment"), "\n"
+        )
         payment.append("Amazon Order Number: ", style="bold")
         payment.append(clean(order.amazon_order_id or self.order_id))
         self.query_one("#payment", Static).update(payment)
-        self.query_one("#currency-note", Static).update(Text(f"The order was placed using {clean(order.currency or '—')}."))
-        shipping = Text.assemble(("Shipping & Handling Information  ", "dim"), clean(order.shipping_description or "—"))
+        self.query_one("#currency-note", Static).update(
+            Text(f"The order was placed using {clean(order.currency or '—')}.")
+        )
+        shipping = Text.assemble(
+            ("Shipping & Handling Information  ", "dim"), clean(order.shipping_description or "—")
+        )
         self.query_one("#shipping", Static).update(shipping)
         items = Table.grid()
         items.add_row(Text("Items Ordered", style="bold underline"))
@@ -150,7 +180,9 @@ class MagentoOrderScreen(BaseScreen):
                 ("Total Refunded", money(order.total_refunded, order.currency)),
             ]
         )
-        comments = [(clean(c.created_at or ""), literal(c.comment)) for c in order.comments] or [("", Text("No comments.", style="dim"))]
+        comments = [(clean(c.created_at or ""), literal(c.comment)) for c in order.comments] or [
+            ("", Text("No comments.", style="dim"))
+        ]
         self.query_one("#comments", FieldSection).show(comments)
 
     def action_view_amazon(self) -> None:

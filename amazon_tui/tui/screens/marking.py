@@ -25,8 +25,22 @@ class MarkingScreen(BaseScreen):
     and bind `c` to ``cancel_order`` (with the id ``cancel-order``)."""
 
     BINDINGS = [
-        Binding("space", "mark", "Mark", show=False, id="mark", tooltip="mark or unmark the order, then the next row"),
-        Binding("asterisk", "mark_all", "Mark all", show=False, id="mark-all", tooltip="every cancelable order of the list"),
+        Binding(
+            "space",
+            "mark",
+            "Mark",
+            show=False,
+            id="mark",
+            tooltip="mark or unmark the order, then the next row",
+        ),
+        Binding(
+            "asterisk",
+            "mark_all",
+            "Mark all",
+            show=False,
+            id="mark-all",
+            tooltip="every cancelable order of the list",
+        ),
         Binding("u", "clear_marks", "Clear marks", show=False, id="clear-marks"),
     ]  # and each screen binds c to cancel_order where its footer wants it
 
@@ -48,7 +62,11 @@ class MarkingScreen(BaseScreen):
 
     def _refusal(self, order_id: str) -> str | None:
         order = self.service.cached_order(order_id)
-        return self.service.cancel_refusal(order) if order is not None else "the order is not in the local store."
+        return (
+            self.service.cancel_refusal(order)
+            if order is not None
+            else "the order is not in the local store."
+        )
 
     def action_mark(self) -> None:
         current = self.table.current
@@ -57,7 +75,9 @@ class MarkingScreen(BaseScreen):
         if current.order_id not in self.table.marked:
             refusal = self._refusal(current.order_id)
             if refusal is not None:
-                self.notify(f"{current.order_id} cannot be marked: {refusal}", severity="warning", markup=False)
+                self.notify(
+                    f"{current.order_id} cannot be marked: {refusal}", severity="warning", markup=False
+                )
                 return
         self.table.toggle_mark()
         self.table.action_cursor_down()
@@ -65,11 +85,18 @@ class MarkingScreen(BaseScreen):
 
     def action_mark_all(self) -> None:
         scope = list(self.mark_scope())
-        cancelable = [summary.order_id for summary in scope if summary.cancelable_hint and self._refusal(summary.order_id) is None]
+        cancelable = [
+            summary.order_id
+            for summary in scope
+            if summary.cancelable_hint and self._refusal(summary.order_id) is None
+        ]
         self.table.set_marked(set(self.table.marked) | set(cancelable))
         skipped = len(scope) - len(cancelable)
         if skipped:
-            self.notify(f"Marked {len(cancelable)}; {skipped} cannot be canceled here (not Unshipped, or Amazon-fulfilled).", timeout=4)
+            self.notify(
+                f"Marked {len(cancelable)}; {skipped} cannot be canceled here (not Unshipped, or Amazon-fulfilled).",
+                timeout=4,
+            )
         self.marks_changed()
 
     def action_clear_marks(self) -> None:

@@ -12,9 +12,21 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from amazon_tui.domain.attention import time_left
-from amazon_tui.domain.values import FulfilledBy, OrderStatus
 from amazon_tui.domain.models import Order, OrderSummary
-from amazon_tui.tui.format import clean, code_label, date, freshness, literal, money, plural, provided, status_text, summary_status, yes_no
+from amazon_tui.domain.values import FulfilledBy, OrderStatus
+from amazon_tui.tui.format import (
+    clean,
+    code_label,
+    date,
+    freshness,
+    literal,
+    money,
+    plural,
+    provided,
+    status_text,
+    summary_status,
+    yes_no,
+)
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.details_header import DetailsHeader
@@ -24,14 +36,28 @@ from amazon_tui.tui.widgets.scroll import KeyScroll
 
 # ASC's columns, but the Magento Order Number: the same for every row, it heads the tab instead.
 ITEM_COLUMNS = (
-    Column("Title", heading=True), Column("Qty Ordered", right=True), Column("Qty Shipped", right=True),
-    Column("ASIN"), Column("Amazon Seller SKU"), Column("Condition"), Column("Subcondition"),
-    Column("Row Price", right=True), Column("Row Tax", right=True), Column("Shipping Price", right=True),
-    Column("Promotional Discount", right=True), Column("Order Item Id"),
+    Column("Title", heading=True),
+    Column("Qty Ordered", right=True),
+    Column("Qty Shipped", right=True),
+    Column("ASIN"),
+    Column("Amazon Seller SKU"),
+    Column("Condition"),
+    Column("Subcondition"),
+    Column("Row Price", right=True),
+    Column("Row Tax", right=True),
+    Column("Shipping Price", right=True),
+    Column("Promotional Discount", right=True),
+    Column("Order Item Id"),
 )
 TRACKING_COLUMNS = (
-    Column("Title", heading=True), Column("Quantity", right=True), Column("Carrier Code"), Column("Carrier Name"),
-    Column("Shipping Method"), Column("Tracking Number"), Column("Ship Date"), Column("Status"),
+    Column("Title", heading=True),
+    Column("Quantity", right=True),
+    Column("Carrier Code"),
+    Column("Carrier Name"),
+    Column("Shipping Method"),
+    Column("Tracking Number"),
+    Column("Ship Date"),
+    Column("Status"),
 )
 TABS = ("tab-details", "tab-items", "tab-tracking")
 BUYER_STYLE, LATE_STYLE, DUE_STYLE = "bold #c678dd", "bold #ff8c3a", "bold #e5c07b"
@@ -50,15 +76,22 @@ def order_flags(order: Order, now: datetime, due_soon_hours: int) -> Text | None
     reason = order.buyer_cancellation_reason
     if reason is not None and order.status not in (OrderStatus.CANCELLED, OrderStatus.SHIPPED):
         line = Text("● Buyer asked to cancel", style=BUYER_STYLE)
-        line.append(f" (order updated {date(order.last_updated)}): ", style="dim")  # Amazon gives no request time
-        line.append(f"\u201c{clean(reason)}\u201d" if reason else "no reason given", style="" if reason else "dim italic")
+        line.append(
+            f" (order updated {date(order.last_updated)}): ", style="dim"
+        )  # Amazon gives no request time
+        line.append(
+            f"\u201c{clean(reason)}\u201d" if reason else "no reason given",
+            style="" if reason else "dim italic",
+        )
         lines.append(line)
     if order.ship_by is not None and order.status in (OrderStatus.UNSHIPPED, OrderStatus.PARTIALLY_SHIPPED):
         left = time_left(order.ship_by, now)
         if order.ship_by < now:
             lines.append(Text.assemble(("● Late: ", LATE_STYLE), f"ship by {date(order.ship_by)} · {left}"))
         elif order.ship_by - now <= timedelta(hours=due_soon_hours):
-            lines.append(Text.assemble(("● Due soon: ", DUE_STYLE), f"ship by {date(order.ship_by)} · {left}"))
+            lines.append(
+                Text.assemble(("● Due soon: ", DUE_STYLE), f"ship by {date(order.ship_by)} · {left}")
+            )
     executed = {(item.canceled_by, item.cancel_reason) for item in order.items if item.canceled_by}
     for by, why in sorted(executed, key=str):
         line = Text(f"Canceled by {code_label(by).plain}", style="bold")
@@ -68,7 +101,9 @@ def order_flags(order: Order, now: datetime, due_soon_hours: int) -> Text | None
     return Text("\n").join(lines) if lines else None
 
 
-def order_fields(order: Order, summary: OrderSummary | None, magento: str | None) -> list[tuple[str, Text | str]]:
+def order_fields(
+    order: Order, summary: OrderSummary | None, magento: str | None
+) -> list[tuple[str, Text | str]]:
     number = Text(clean(order.order_id), style="bold")
     if magento:
         number.append(f"  (Magento order #{clean(magento)})", style="dim")
@@ -80,7 +115,10 @@ def order_fields(order: Order, summary: OrderSummary | None, magento: str | None
         ("Buyer name", provided(order.buyer_name)),
         ("Currency", literal(order.currency)),
         ("Order total", money(order.total)),
-        ("Inventory reserved", yes_no(order.status in (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY))),
+        (
+            "Inventory reserved",
+            yes_no(order.status in (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY)),
+        ),
         ("Premium", yes_no(order.is_premium)),
         ("Prime", yes_no(order.is_prime)),
         ("Purchase date", date(order.created)),
@@ -95,7 +133,10 @@ def shipping_fields(order: Order) -> list[tuple[str, Text | str]]:
     return [
         ("Shipping service", literal(service)),
         ("Shipping service level", literal(order.service_level)),
-        ("Shipped by Amazon", yes_no(order.fulfilled_by is FulfilledBy.AMAZON if order.fulfilled_by else None)),
+        (
+            "Shipped by Amazon",
+            yes_no(order.fulfilled_by is FulfilledBy.AMAZON if order.fulfilled_by else None),
+        ),
         ("Business", yes_no(order.is_business)),
         ("Items shipped", str(order.items_shipped)),
         ("Items unshipped", str(order.items_unshipped)),
@@ -125,7 +166,13 @@ class OrderDetailsScreen(BaseScreen):
         # the same id: a [keymap] remap of cancel-order moves both; this one answers when Cancel Order is not offered
         Binding("c", "why_not_cancel", "Why no Cancel Order", show=False, id="cancel-order"),
         Binding("r", "refresh_order", "Refresh", id="refresh"),
-        Binding("m", "magento_order", "Magento", tooltip="the Magento order view of this order", id="magento-order"),
+        Binding(
+            "m",
+            "magento_order",
+            "Magento",
+            tooltip="the Magento order view of this order",
+            id="magento-order",
+        ),
         Binding("1", "tab(0)", "Details", show=False, id="tab-1"),
         Binding("2", "tab(1)", "Items", show=False, id="tab-2"),
         Binding("3", "tab(2)", "Tracking", show=False, id="tab-3"),
@@ -161,14 +208,12 @@ class OrderDetailsScreen(BaseScreen):
                     with Horizontal(id="detail-sections"):
                         yield FieldSection("Order details", id="order-section")
                         yield FieldSection("Shipping details", id="shipping-section")
-            with TabPane("Order Items", id=TABS[1]):
-                with KeyScroll(id="items-scroll"):
-                    yield Static(id="items-head", classes="records-head")
-                    yield Records(ITEM_COLUMNS, noun="Item", id="items")
-            with TabPane("Tracking", id=TABS[2]):
-                with KeyScroll(id="tracking-scroll"):
-                    yield Static(id="tracking-head", classes="records-head")
-                    yield Records(TRACKING_COLUMNS, noun="Package line", id="tracking")
+            with TabPane("Order Items", id=TABS[1]), KeyScroll(id="items-scroll"):
+                yield Static(id="items-head", classes="records-head")
+                yield Records(ITEM_COLUMNS, noun="Item", id="items")
+            with TabPane("Tracking", id=TABS[2]), KeyScroll(id="tracking-scroll"):
+                yield Static(id="tracking-head", classes="records-head")
+                yield Records(TRACKING_COLUMNS, noun="Package line", id="tracking")
 
     def _set_size_classes(self, width: int, height: int, *, update: bool = True) -> bool:
         self.set_class(width < SIDE_BY_SIDE, "-single", update=update)
@@ -220,27 +265,53 @@ class OrderDetailsScreen(BaseScreen):
 
     def _show_items(self, order: Order, magento: str | None) -> None:
         units = sum(item.quantity_ordered for item in order.items)
-        self._magento_head("#items-head", magento, f"{plural(len(order.items), 'item')}, {plural(units, 'unit')} ordered")
+        self._magento_head(
+            "#items-head", magento, f"{plural(len(order.items), 'item')}, {plural(units, 'unit')} ordered"
+        )
         rows = [
-            (literal(item.title), Text(str(item.quantity_ordered)), Text(str(item.quantity_shipped)), literal(item.asin),
-             literal(item.seller_sku), code_label(item.condition), code_label(item.subcondition), money(item.row_price),
-             money(item.row_tax), money(item.shipping_price), money(item.promotion_discount), literal(item.order_item_id))
+            (
+                literal(item.title),
+                Text(str(item.quantity_ordered)),
+                Text(str(item.quantity_shipped)),
+                literal(item.asin),
+                literal(item.seller_sku),
+                code_label(item.condition),
+                code_label(item.subcondition),
+                money(item.row_price),
+                money(item.row_tax),
+                money(item.shipping_price),
+                money(item.promotion_discount),
+                literal(item.order_item_id),
+            )
             for item in order.items
         ]
-        self.query_one("#items", Records).show(rows, empty=Text("Amazon lists no items for this order.", style="dim"))
+        self.query_one("#items", Records).show(
+            rows, empty=Text("Amazon lists no items for this order.", style="dim")
+        )
 
     def _show_tracking(self, order: Order, magento: str | None) -> None:
         titles = {item.order_item_id: item.title for item in order.items}
         rows = []
         for package in order.packages:
             for line in package.lines or [None]:
-                rows.append((
-                    literal(titles.get(line.order_item_id) if line else None), Text(str(line.quantity) if line else "—"),
-                    literal(package.carrier), literal(package.carrier), literal(package.shipping_service),
-                    literal(package.tracking_number), Text(date(package.ship_time)), code_label(package.detailed_status or package.status),
-                ))
+                rows.append(
+                    (
+                        literal(titles.get(line.order_item_id) if line else None),
+                        Text(str(line.quantity) if line else "—"),
+                        literal(package.carrier),
+                        literal(package.carrier),
+                        literal(package.shipping_service),
+                        literal(package.tracking_number),
+                        Text(date(package.ship_time)),
+                        code_label(package.detailed_status or package.status),
+                    )
+                )
         self._magento_head("#tracking-head", magento, plural(len(order.packages), "package"))
-        why = "No packages: Amazon fulfils this order (AFN)." if order.fulfilled_by is FulfilledBy.AMAZON else "No packages yet."
+        why = (
+            "No packages: Amazon fulfils this order (AFN)."
+            if order.fulfilled_by is FulfilledBy.AMAZON
+            else "No packages yet."
+        )
         self.query_one("#tracking", Records).show(rows, empty=Text(why, style="dim"))
 
     def _show_freshness(self) -> None:
@@ -248,12 +319,16 @@ class OrderDetailsScreen(BaseScreen):
         text = freshness(self.service.fetched_at(self.order_id), self.service.clock())
         if text != self._freshness:
             self._freshness = text
-            self.query_one("#freshness", Static).update(Text(text, style="dim", justify="right", no_wrap=True, overflow="ellipsis"))
+            self.query_one("#freshness", Static).update(
+                Text(text, style="dim", justify="right", no_wrap=True, overflow="ellipsis")
+            )
 
     @work(exclusive=True, group="order-refresh")
     async def refresh_from_amazon(self, force: bool) -> None:
         self._freshness = "refreshing from Amazon…"
-        self.query_one("#freshness", Static).update(Text(self._freshness, style="dim", justify="right", no_wrap=True, overflow="ellipsis"))
+        self.query_one("#freshness", Static).update(
+            Text(self._freshness, style="dim", justify="right", no_wrap=True, overflow="ellipsis")
+        )
         try:
             order = await self.service.refresh_order(self.order_id, force=force)
         except Exception as exc:  # noqa: BLE001 - cached data stays; the cause is shown
@@ -325,10 +400,13 @@ class OrderDetailsScreen(BaseScreen):
         notice.display = True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"back": self.action_back, "cancel": self.action_cancel_order, "refresh": self.action_refresh_order}
+        actions = {
+            "back": self.action_back,
+            "cancel": self.action_cancel_order,
+            "refresh": self.action_refresh_order,
+        }
         actions[str(event.button.id)]()
 
     def on_orders_changed(self, message: OrdersChanged) -> None:
         if not message.order_ids or self.order_id in message.order_ids:
             self.show_cached()
-

@@ -38,16 +38,17 @@ class StoresScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         now = self.service.clock()
-        with VerticalScroll(id="stores"):
-            with Grid(id="cards"):
-                for index, card in enumerate(self.service.store_cards()):
-                    yield StoreCardWidget(card, now, index)
+        with VerticalScroll(id="stores"), Grid(id="cards"):
+            for index, card in enumerate(self.service.store_cards()):
+                yield StoreCardWidget(card, now, index)
         self._leader_shown = self.tui.live.status_now()
         yield Static(self._leader_text(self._leader_shown), id="leader-status")
 
     def _leader_text(self, status: str) -> Text:
         """The status line's parts (" · ") packed into lines of the screen's width, never cut mid-part."""
-        text = pack([Text(part) for part in status.split(" · ")], max(20, (self.app.size.width or 80) - 2), gap=" · ")
+        text = pack(
+            [Text(part) for part in status.split(" · ")], max(20, (self.app.size.width or 80) - 2), gap=" · "
+        )
         text.stylize("dim")
         return text
 

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from amazon_tui.domain.attention import AttentionItem, BUYER_CANCEL, LATE
+from amazon_tui.domain.attention import BUYER_CANCEL, LATE, AttentionItem
 from amazon_tui.domain.models import OrderSummary
 from amazon_tui.tui.format import clean
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec
@@ -37,7 +37,9 @@ class AttentionTable(OrderTable):
     """Rows keyed by order number; ``current_item`` is the item under the cursor."""
 
     # on the table, not the screen: the focused table's own Enter would hide the screen's from the footer
-    BINDINGS = [Binding("enter", "select_cursor", "Details", id="open", tooltip="Amazon Order Details of the order")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Details", id="open", tooltip="Amazon Order Details of the order")
+    ]
     SPECS = SPECS
     number_column = "order_number"
 
@@ -75,7 +77,9 @@ class AttentionTable(OrderTable):
             "mark": self._mark(summary),
             "store": Text(clean(summary.store)),
             "order_number": self._number(summary),
-            "why": Text(item.short_label if self.compact else item.label, style=KIND_STYLES.get(item.kind, "#e5c07b")),
+            "why": Text(
+                item.short_label if self.compact else item.label, style=KIND_STYLES.get(item.kind, "#e5c07b")
+            ),
             "when": Text(when, style=OVERDUE_STYLE if when.startswith("overdue") else ""),
             "buyer": Text(clean(summary.buyer_name or "—")),
             "total": Text(total),

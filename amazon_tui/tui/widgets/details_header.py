@@ -17,7 +17,7 @@ STORE_AT_LEAST = 8  # columns of the store name kept on the single line before i
 
 
 class DetailsHeader(Widget):
-    """"Amazon Order Details  114-…  ● Unshipped  Acme US"."""
+    """ "Amazon Order Details  114-…  ● Unshipped  Acme US"."""
 
     DEFAULT_CSS = """
     DetailsHeader { height: auto; padding: 0 1; background: $boost; }

@@ -28,7 +28,9 @@ class FieldSection(Static):
     FieldSection { height: auto; padding: 0 1; margin-bottom: 1; }
     """
 
-    def __init__(self, title: str, fields: Sequence[Field] = (), *, label_width: int = 22, id: str | None = None) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[Field] = (), *, label_width: int = 22, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.title = title
         self.label_width = label_width

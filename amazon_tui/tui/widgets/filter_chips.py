@@ -15,8 +15,14 @@ from amazon_tui.tui.format import clean, day
 from amazon_tui.tui.widgets.focus import focus_now
 
 EMPTY = {
-    "purchased_from": None, "purchased_to": None, "order_number": None, "buyer_name": None,
-    "total_min": None, "total_max": None, "statuses": (), "quick": None,
+    "purchased_from": None,
+    "purchased_to": None,
+    "order_number": None,
+    "buyer_name": None,
+    "total_min": None,
+    "total_max": None,
+    "statuses": (),
+    "quick": None,
 }
 
 
@@ -106,7 +112,9 @@ class FilterChips(HorizontalScroll):
         if not active:
             self.mount(Static("No filters · f: filters · /: quick filter"))
             return
-        widgets = [Button(Text(f"{label} ✕"), name=field, compact=True, classes="chip") for field, label in active]
+        widgets = [
+            Button(Text(f"{label} ✕"), name=field, compact=True, classes="chip") for field, label in active
+        ]
         widgets.append(Button("Clear all filters", name="", compact=True, variant="warning"))
         self.mount_all([*widgets, Static("x: pick one to drop")])
 

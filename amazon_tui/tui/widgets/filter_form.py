@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from textual.app import ComposeResult
@@ -45,7 +45,7 @@ def parse_day(text: str, field: str, *, end: bool = False) -> datetime | None:
         value = datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise FilterError(f"{field}: use YYYY-MM-DD") from None
-    return datetime.combine(value, time.max if end else time.min, tzinfo=timezone.utc)
+    return datetime.combine(value, time.max if end else time.min, tzinfo=UTC)
 
 
 def parse_amount(text: str, field: str) -> Decimal | None:

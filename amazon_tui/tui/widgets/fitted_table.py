@@ -141,17 +141,28 @@ class FittedTable(DataTable):
     def fill(self, rows: Sequence[dict[str, Text]], keys: Sequence[str]) -> None:
         """Replace the rows (unshortened cells by column key), each with its row key."""
         self._cells, self._keys = list(rows), list(keys)
-        natural = {spec.key: max((row[spec.key].cell_len for row in self._cells), default=0) for spec in self.SPECS}
+        natural = {
+            spec.key: max((row[spec.key].cell_len for row in self._cells), default=0) for spec in self.SPECS
+        }
         self._planned_for = self.room
         self._widths = plan_widths(self.SPECS, natural, self._planned_for)
         self.clear(columns=True)
         for spec in self.SPECS:
             if spec.key in self._widths:
                 width = self._widths[spec.key]
-                header = fit_cell(Text(spec.header(width, self.header_label(spec)), style="bold"), width, right=spec.right)
+                header = fit_cell(
+                    Text(spec.header(width, self.header_label(spec)), style="bold"), width, right=spec.right
+                )
                 self.add_column(header, width=width, key=spec.key)
         for key, row in zip(self._keys, self._cells):
-            self.add_row(*[fit_cell(row[spec.key], self._widths[spec.key], right=spec.right) for spec in self.SPECS if spec.key in self._widths], key=key)
+            self.add_row(
+                *[
+                    fit_cell(row[spec.key], self._widths[spec.key], right=spec.right)
+                    for spec in self.SPECS
+                    if spec.key in self._widths
+                ],
+                key=key,
+            )
 
     def fitted(self, key: str, cell: Text) -> Text:
         """``cell`` fitted to the column ``key`` (for ``update_cell``)."""

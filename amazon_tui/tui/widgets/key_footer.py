@@ -22,7 +22,14 @@ class KeyFooter(Footer):
     def _signature(self) -> tuple:
         """What the footer shows: the keys (as displayed), their descriptions and state."""
         return tuple(
-            (binding.key, self.app.get_key_display(binding), binding.description, binding.action, enabled, tooltip)
+            (
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                enabled,
+                tooltip,
+            )
             for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
             if binding.show or binding.action == "command_palette"
         )

@@ -51,7 +51,11 @@ class SellerCentralLinks(OptionList):
             return
         self.names_only = names_only
         for name, url in self.links:
-            prompt = Text(name, style="bold") if names_only else Text.assemble((f"{name:<18}", "bold"), (url, "underline #5fa8ff"))
+            prompt = (
+                Text(name, style="bold")
+                if names_only
+                else Text.assemble((f"{name:<18}", "bold"), (url, "underline #5fa8ff"))
+            )
             self.replace_option_prompt(url, prompt)
 
     def action_copy_link(self) -> None:

@@ -17,11 +17,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from amazon_tui.domain.values import OrderStatus, SortField
 from amazon_tui.domain.models import OrderSummary
-from amazon_tui.tui.format import clean, summary_status, UNSEEN_MARK
+from amazon_tui.domain.values import OrderStatus, SortField
+from amazon_tui.tui.format import UNSEEN_MARK, clean, summary_status
 from amazon_tui.tui.messages import OrderSeen
-from amazon_tui.tui.widgets.fitted_table import ColumnSpec, FittedTable, SCROLLBAR
+from amazon_tui.tui.widgets.fitted_table import SCROLLBAR, ColumnSpec, FittedTable
 
 COLUMNS: tuple[tuple[SortField, str], ...] = (
     (SortField.PURCHASE_DATE, "Purchase Date"),
@@ -84,7 +84,9 @@ class OrderTable(FittedTable):
         """Replace the rows; keep the cursor on ``keep`` (an order number) when it is there."""
         self._rows = list(rows)
         self._now = self._clock()
-        self.fill([self.values(summary) for summary in self._rows], [summary.order_id for summary in self._rows])
+        self.fill(
+            [self.values(summary) for summary in self._rows], [summary.order_id for summary in self._rows]
+        )
         if keep is not None:
             self.select(keep)
 
@@ -104,7 +106,9 @@ class OrderTable(FittedTable):
             total = f"{summary.total.amount:,.2f}" if compact else summary.total.format()
         return {
             "mark": self._mark(summary),
-            SortField.PURCHASE_DATE.value: Text(summary.purchase_date.strftime("%m-%d %H:%M" if compact else "%Y-%m-%d %H:%M")),
+            SortField.PURCHASE_DATE.value: Text(
+                summary.purchase_date.strftime("%m-%d %H:%M" if compact else "%Y-%m-%d %H:%M")
+            ),
             SortField.ORDER_NUMBER.value: self._number(summary),
             SortField.STATUS.value: summary_status(summary),
             SortField.SHIP_BY.value: self._ship_by(summary, compact),

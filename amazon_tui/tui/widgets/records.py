@@ -34,7 +34,9 @@ def table_width(columns: Sequence[Column], rows: Sequence[Sequence[Text]]) -> in
     widths = [len(column.label) for column in columns]
     for row in rows:
         for index, cell in enumerate(row):
-            widths[index] = max(widths[index], max((Text(line).cell_len for line in cell.plain.splitlines()), default=0))
+            widths[index] = max(
+                widths[index], max((Text(line).cell_len for line in cell.plain.splitlines()), default=0)
+            )
     return sum(widths) + GAP * (len(columns) - 1)
 
 
@@ -70,7 +72,14 @@ class Records(Widget):
         return self._records() if self.stacked else self._table()
 
     def _table(self) -> Table:
-        table = Table(box=None, padding=(0, GAP, 0, 0), pad_edge=False, show_header=True, header_style="bold", expand=False)
+        table = Table(
+            box=None,
+            padding=(0, GAP, 0, 0),
+            pad_edge=False,
+            show_header=True,
+            header_style="bold",
+            expand=False,
+        )
         for column in self.columns:
             table.add_column(column.label, justify="right" if column.right else "left", no_wrap=True)
         for row in self.rows:
@@ -104,7 +113,7 @@ class Records(Widget):
             cells = [(column.label, row[index]) for column, index in plain]
             for start in range(0, len(cells), pairs):
                 line: list[Text | str] = []
-                for label, value in cells[start:start + pairs]:
+                for label, value in cells[start : start + pairs]:
                     line += [label, value]
                 line += [""] * (2 * pairs - len(line))
                 grid.add_row(*line)

@@ -14,10 +14,10 @@ from textual.message import Message
 from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.widget import Widget
 
-from amazon_tui.domain.values import StoreStatus
-from amazon_tui.local.orders import AttentionCounts
 from amazon_tui.core.service import StoreCard
 from amazon_tui.core.sync import SyncProgress
+from amazon_tui.domain.values import StoreStatus
+from amazon_tui.local.orders import AttentionCounts
 from amazon_tui.tui.format import amount, change, clean, day, last_updated
 
 STATUS_STYLES = {
@@ -99,7 +99,9 @@ class StoreCardWidget(Widget, can_focus=True):
         """Redraw from a fresh ``StoreCard``."""
         self.card, self.now = card, now
         market = card.marketplace
-        self.border_title = Content(f"{market.code} · {clean(card.name)}")  # literal: a str would be parsed as markup
+        self.border_title = Content(
+            f"{market.code} · {clean(card.name)}"
+        )  # literal: a str would be parsed as markup
         self.border_subtitle = "Enter: View Store"
         self.set_class(card.status is StoreStatus.INACTIVE, "-inactive")
         website = Text(clean(card.config.magento_website or "no Magento website"))
@@ -169,7 +171,15 @@ class StoreCardWidget(Widget, can_focus=True):
         spark_row.add_column(no_wrap=True)
         spark_row.add_row(spark, self.lines["change"])
         lines = self.lines
-        return Group(lines["website"], lines["created"], lines["updated"], lines["gmv"], spark_row, lines["awaiting"], lines["state"])
+        return Group(
+            lines["website"],
+            lines["created"],
+            lines["updated"],
+            lines["gmv"],
+            spark_row,
+            lines["awaiting"],
+            lines["state"],
+        )
 
     def on_click(self) -> None:
         self.focus()

@@ -34,7 +34,11 @@ class StoreHeader(Widget):
         self.last_sync_text = last_updated(card.last_sync)
         status = Text.assemble(("Status: ", "dim"), ("● ", STATUS_STYLES[card.status]), card.status.value)
         self.fields = [
-            Text.assemble((f"{card.marketplace.code} ", "bold reverse"), " ", _field("Store Name", clean(card.name), "bold")),
+            Text.assemble(
+                (f"{card.marketplace.code} ", "bold reverse"),
+                " ",
+                _field("Store Name", clean(card.name), "bold"),
+            ),
             _field("Magento Website", clean(card.config.magento_website or "—")),
             status,
             _field("Created", day(card.created)),

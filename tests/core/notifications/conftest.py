@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import socket
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-
-
-from tests.support.world import build
 from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY
+from tests.support.world import build
 
 
 def _free_port() -> int:
@@ -50,15 +46,26 @@ def queue_url(sqs_endpoint) -> str:
     """A new queue of its own for each test."""
     import boto3
 
-    client = boto3.client("sqs", region_name="us-east-1", endpoint_url=sqs_endpoint,
-                          aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
-    return client.create_queue(QueueName=f"amazon-tui-{uuid.uuid4().hex[:12]}", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    client = boto3.client(
+        "sqs",
+        region_name="us-east-1",
+        endpoint_url=sqs_endpoint,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
+    return client.create_queue(
+        QueueName=f"amazon-tui-{uuid.uuid4().hex[:12]}", Attributes={"VisibilityTimeout": "30"}
+    )["QueueUrl"]
 
 
 @pytest.fixture
 def world(tmp_path, queue_url, sqs_endpoint):
     """The app on the sandbox, with [notifications] on the test's queue."""
-    world = build(tmp_path, background=False, overrides={"notifications": {"sqs_queue_url": queue_url, "region": "us-east-1"}},
-                  sqs_endpoint=sqs_endpoint)
+    world = build(
+        tmp_path,
+        background=False,
+        overrides={"notifications": {"sqs_queue_url": queue_url, "region": "us-east-1"}},
+        sqs_endpoint=sqs_endpoint,
+    )
     yield world
     world.sandbox.close()

@@ -10,23 +10,22 @@ import asyncio
 import time
 from datetime import timedelta
 
-import boto3
-from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY, feed_finished, order_change
-from tests.support.sqs import STORE, depth, receive_once, send, sqs_client, store_of, unshipped
-
 from amazon_tui.domain.attention import BUYER_CANCEL
-from amazon_tui.clients.amazon.sqs import SqsQueue
 from amazon_tui.domain.values import CancelReason, OrderStatus
-from amazon_tui.domain.models import OrderQuery
 from amazon_tui.local.journal import CancelState
+from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY, feed_finished, order_change
+from tests.support.sqs import depth, receive_once, send, store_of, unshipped
+
 
 async def test_an_order_change_updates_the_row_and_the_message_is_deleted_after_the_commit(world):
     await world.service.sync()
     order_id = unshipped(world)
     world.sandbox.ship_order(order_id)
     store = store_of(world)
-    send(world.service.settings.config.notifications.sqs_queue_url,
-          order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()))
+    send(
+        world.service.settings.config.notifications.sqs_queue_url,
+        order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()),
+    )
     before = world.sandbox.count("getOrder")
     assert await receive_once(world) == [order_id]
     assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED
@@ -46,11 +45,19 @@ async def test_duplicate_and_older_messages_cost_no_getorder(world):
     send(url, message)
     await receive_once(world)
     before = world.sandbox.count("getOrder")
-    older = order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock() - timedelta(minutes=5), status="Unshipped")
+    older = order_change(
+        store.seller_id,
+        store.market.marketplace_id,
+        order_id,
+        world.clock() - timedelta(minutes=5),
+        status="Unshipped",
+    )
     send(url, message, older)  # Amazon delivers at least once, in any order
     assert await receive_once(world) == []
     assert world.sandbox.count("getOrder") == before, "nothing newer than what the store holds"
-    assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED, "the older message changed nothing"
+    assert world.service.order_summary(order_id).status is OrderStatus.SHIPPED, (
+        "the older message changed nothing"
+    )
     assert depth(url) == (0, 0) and world.service.notifications.health.duplicates == 2
 
 
@@ -61,13 +68,24 @@ async def test_a_buyers_cancellation_request_reaches_attention_at_once(world):
     assert order_id not in asked
     doc = world.sandbox.db.amazon_order(order_id)
     world.clock.advance(30)
-    doc["orderItems"][0]["cancellation"] = {"cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered twice"}}
+    doc["orderItems"][0]["cancellation"] = {
+        "cancellationRequest": {"requester": "BUYER", "cancelReason": "Ordered twice"}
+    }
     doc["lastUpdatedTime"] = world.clock().isoformat().replace("+00:00", "Z")
     world.sandbox.db.save_amazon_order(doc)
     store = store_of(world)
-    send(world.service.settings.config.notifications.sqs_queue_url,
-          order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock(), status="Unshipped",
-                       reason="Buyer Requested Cancel", buyer_cancel=True))
+    send(
+        world.service.settings.config.notifications.sqs_queue_url,
+        order_change(
+            store.seller_id,
+            store.market.marketplace_id,
+            order_id,
+            world.clock(),
+            status="Unshipped",
+            reason="Buyer Requested Cancel",
+            buyer_cancel=True,
+        ),
+    )
     await receive_once(world)
     request = next(item for item in world.service.attention() if item.order.order_id == order_id)
     assert request.kind == BUYER_CANCEL and request.buyer_reason == "Ordered twice"
@@ -97,11 +115,16 @@ async def test_a_cancellation_is_confirmed_by_feed_processing_finished_alone(wor
     feed = world.sandbox.db.query_one("SELECT * FROM feeds WHERE feed_id = ?", (submission.feed_id,))
     assert feed["processing_status"] == "DONE"
     store = store_of(world)
-    send(service.settings.config.notifications.sqs_queue_url,
-          feed_finished(store.seller_id, submission.feed_id, "DONE", feed["result_document_id"], world.clock()))
+    send(
+        service.settings.config.notifications.sqs_queue_url,
+        feed_finished(store.seller_id, submission.feed_id, "DONE", feed["result_document_id"], world.clock()),
+    )
     assert await receive_once(world) == [order_id]
     [entry] = service.journal.by_feed(submission.feed_id)
-    assert entry.state in (CancelState.CANCELED,) and service.order_summary(order_id).status is OrderStatus.CANCELLED
+    assert (
+        entry.state in (CancelState.CANCELED,)
+        and service.order_summary(order_id).status is OrderStatus.CANCELLED
+    )
     assert world.sandbox.count("getFeed") == 0, "no getFeed: the notification said it"
 
 
@@ -121,10 +144,18 @@ async def test_polling_slows_while_notifications_arrive_and_returns_when_sqs_is_
     assert not consumer.healthy() and leader.poll_seconds == leader.normal_poll_seconds, "silent too long"
     assert "Notifications: none for" in leader.status_line()
 
-    down = build(tmp_path / "down", background=False, overrides={"notifications": {"sqs_queue_url": "http://127.0.0.1:9/123456789012/gone", "region": "us-east-1"}})
+    down = build(
+        tmp_path / "down",
+        background=False,
+        overrides={
+            "notifications": {"sqs_queue_url": "http://127.0.0.1:9/123456789012/gone", "region": "us-east-1"}
+        },
+    )
     try:
         stop = asyncio.Event()
-        task = asyncio.ensure_future(down.service.notifications.run(stop, leading=lambda: True, wait_seconds=1))
+        task = asyncio.ensure_future(
+            down.service.notifications.run(stop, leading=lambda: True, wait_seconds=1)
+        )
         for _ in range(200):
             if down.service.notifications.health.state == "unreachable":
                 break
@@ -134,7 +165,10 @@ async def test_polling_slows_while_notifications_arrive_and_returns_when_sqs_is_
         down.service.leader.keep_lease = True
         down.service.leader.tick()
         line = down.service.leader.status_line()
-        assert "SQS unreachable" in line and f"polling every {down.service.leader.normal_poll_seconds:g} s" in line
+        assert (
+            "SQS unreachable" in line
+            and f"polling every {down.service.leader.normal_poll_seconds:g} s" in line
+        )
         assert down.service.leader.poll_seconds == down.service.leader.normal_poll_seconds
         assert SECRET_KEY not in line and ACCESS_KEY not in line
     finally:
@@ -147,7 +181,12 @@ async def test_a_failed_getorder_leaves_the_message_for_sqs_to_deliver_again(wor
     world.sandbox.ship_order(order_id)
     store = store_of(world)
     url = world.service.settings.config.notifications.sqs_queue_url
-    send(url, order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()).replace("Z\"", "\"", 1))  # no offset: UTC
+    send(
+        url,
+        order_change(store.seller_id, store.market.marketplace_id, order_id, world.clock()).replace(
+            'Z"', '"', 1
+        ),
+    )  # no offset: UTC
     world.sandbox.inject_fault("getOrder", "500", count=50)
     assert await receive_once(world) == []
     health = world.service.notifications.health

@@ -4,18 +4,14 @@ sandbox sending what Amazon sends once a seller subscribed."""
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
-
-from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY
-from tests.support.sqs import receive_once, unshipped
-
-from tests.support.schemas import REFERENCE, needs_reference
 
 from amazon_tui.cli.commands.notifications import notifications_command
-from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.local.journal import CancelState
+from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY
+from tests.support.schemas import REFERENCE, needs_reference
+from tests.support.sqs import receive_once, unshipped
 
 
 async def _run(world, action: str, capsys) -> str:
@@ -41,10 +37,14 @@ async def test_setup_is_idempotent_and_teardown_removes_what_it_made(world, caps
     assert ACCESS_KEY not in status + first and SECRET_KEY not in status + first
     await _run(world, "teardown", capsys)
     status = await _run(world, "status", capsys)
-    assert "missing (run: amazon-tui notifications setup)" in status and "ORDER_CHANGE not subscribed" in status
+    assert (
+        "missing (run: amazon-tui notifications setup)" in status and "ORDER_CHANGE not subscribed" in status
+    )
 
 
-async def test_once_subscribed_the_sandbox_notifies_and_a_cancellation_completes_on_the_notification(world, capsys):
+async def test_once_subscribed_the_sandbox_notifies_and_a_cancellation_completes_on_the_notification(
+    world, capsys
+):
     service = world.service
     await service.sync()
     await _run(world, "setup", capsys)
@@ -72,47 +72,66 @@ async def test_what_the_sandbox_and_these_tests_send_is_valid_against_amazons_sc
     from tests.support.notification_messages import feed_finished, order_change
     from tests.support.sqs import sqs_client
 
-    schemas = {name: json.loads((REFERENCE / "notifications" / f"{name}.json").read_text())
-               for name in ("OrderChangeNotification", "FeedProcessingFinishedNotification")}
+    schemas = {
+        name: json.loads((REFERENCE / "notifications" / f"{name}.json").read_text())
+        for name in ("OrderChangeNotification", "FeedProcessingFinishedNotification")
+    }
     service = world.service
     await service.sync()
     await _run(world, "setup", capsys)
     shipped = unshipped(world)
     world.sandbox.ship_order(shipped)
     rows = service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=100)
-    canceled = next(r.order_id for r in rows if r.order_id != shipped and service.cached_order(r.order_id).cancelable)
+    canceled = next(
+        r.order_id for r in rows if r.order_id != shipped and service.cached_order(r.order_id).cancelable
+    )
     [submission] = await service.cancel([canceled], CancelReason.NO_INVENTORY)
     assert submission.feed_id
     world.sandbox.settle()
     url = service.settings.config.notifications.sqs_queue_url
-    bodies = [m["Body"] for m in sqs_client(url).receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])]
+    bodies = [
+        m["Body"]
+        for m in sqs_client(url).receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    ]
     store = service.settings.config.store("Acme US")
-    bodies += [order_change(store.seller_id, store.market.marketplace_id, "111-0000000-0000000", world.clock()),
-               feed_finished(store.seller_id, submission.feed_id, "DONE", "doc", world.clock())]
+    bodies += [
+        order_change(store.seller_id, store.market.marketplace_id, "111-0000000-0000000", world.clock()),
+        feed_finished(store.seller_id, submission.feed_id, "DONE", "doc", world.clock()),
+    ]
     kinds = []
     for body in bodies:
         data = json.loads(body)
         kind = data.get("NotificationType") or data.get("notificationType")
         kinds.append(kind)
-        schema = schemas["OrderChangeNotification" if kind == "ORDER_CHANGE" else "FeedProcessingFinishedNotification"]
+        schema = schemas[
+            "OrderChangeNotification" if kind == "ORDER_CHANGE" else "FeedProcessingFinishedNotification"
+        ]
         jsonschema.validate(data, schema)
     assert kinds.count("FEED_PROCESSING_FINISHED") == 2 and kinds.count("ORDER_CHANGE") >= 3
 
 
 async def test_setup_refuses_a_read_only_session_and_a_config_without_notifications(tmp_path, queue_url):
     import pytest
-    from tests.support.world import build
 
     from amazon_tui.cli.errors import UsageError
+    from tests.support.world import build
 
-    read_only = build(tmp_path / "ro", background=False, read_only=True, overrides={"notifications": {"sqs_queue_url": queue_url}})
+    read_only = build(
+        tmp_path / "ro",
+        background=False,
+        read_only=True,
+        overrides={"notifications": {"sqs_queue_url": queue_url}},
+    )
     plain = build(tmp_path / "plain", background=False)
     try:
         with pytest.raises(UsageError, match="read-only"):
             await notifications_command(read_only.service, argparse.Namespace(), action="setup")
         with pytest.raises(UsageError, match=r"No \[notifications\]"):
             await notifications_command(plain.service, argparse.Namespace(), action="status")
-        assert plain.service.notifications is None and plain.service.leader.poll_seconds == plain.service.leader.normal_poll_seconds
+        assert (
+            plain.service.notifications is None
+            and plain.service.leader.poll_seconds == plain.service.leader.normal_poll_seconds
+        )
     finally:
         read_only.sandbox.close()
         plain.sandbox.close()

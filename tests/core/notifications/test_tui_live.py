@@ -8,14 +8,13 @@ import contextlib
 import io
 import time
 
-from tests.support.world import build
-from tests.support.pilot import settle
-
-from amazon_tui.domain.attention import BUYER_CANCEL
 from amazon_tui.cli.commands.notifications import notifications_command
+from amazon_tui.domain.attention import BUYER_CANCEL
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.attention import AttentionScreen
+from tests.support.pilot import settle
+from tests.support.world import build
 
 
 async def _until(pilot, condition, seconds: float = 10.0) -> float:
@@ -26,9 +25,15 @@ async def _until(pilot, condition, seconds: float = 10.0) -> float:
     return time.monotonic() - started
 
 
-async def test_a_shipment_and_a_buyers_request_reach_the_open_screens_without_polling(tmp_path, queue_url, sqs_endpoint):
-    world = build(tmp_path, poll_seconds=0, sqs_endpoint=sqs_endpoint,
-                  overrides={"notifications": {"sqs_queue_url": queue_url, "region": "us-east-1"}})
+async def test_a_shipment_and_a_buyers_request_reach_the_open_screens_without_polling(
+    tmp_path, queue_url, sqs_endpoint
+):
+    world = build(
+        tmp_path,
+        poll_seconds=0,
+        sqs_endpoint=sqs_endpoint,
+        overrides={"notifications": {"sqs_queue_url": queue_url, "region": "us-east-1"}},
+    )
     app = world.app
     try:
         with contextlib.redirect_stdout(io.StringIO()):
@@ -37,13 +42,21 @@ async def test_a_shipment_and_a_buyers_request_reach_the_open_screens_without_po
             await settle(pilot)
             app.open_store("Acme US")
             await settle(pilot)
-            rows = app.service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=100)
+            rows = app.service.orders(
+                OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=100
+            )
             shown = {row.order_id for row in app.screen.table.rows_shown}
-            shipped, asked = [r.order_id for r in rows if r.order_id in shown and app.service.cached_order(r.order_id).cancelable][:2]
+            shipped, asked = [
+                r.order_id
+                for r in rows
+                if r.order_id in shown and app.service.cached_order(r.order_id).cancelable
+            ][:2]
 
             world.sandbox.ship_order(shipped)  # Amazon sends ORDER_CHANGE
             row = lambda: next(r for r in app.screen.table.rows_shown if r.order_id == shipped)  # noqa: E731
-            assert await _until(pilot, lambda: row().status is OrderStatus.SHIPPED) < 5, "the dashboard row follows in seconds"
+            assert await _until(pilot, lambda: row().status is OrderStatus.SHIPPED) < 5, (
+                "the dashboard row follows in seconds"
+            )
 
             app.open_attention()
             await settle(pilot)
@@ -54,6 +67,8 @@ async def test_a_shipment_and_a_buyers_request_reach_the_open_screens_without_po
             await _until(pilot, lambda: asked in items() and items()[asked].kind == BUYER_CANCEL)
             assert items()[asked].buyer_reason == "Found it cheaper"
             active = sum(1 for store in app.service.stores if store.active)
-            assert world.sandbox.count("searchOrders") == active, "one call per store, the first sync's: nothing was polled"
+            assert world.sandbox.count("searchOrders") == active, (
+                "one call per store, the first sync's: nothing was polled"
+            )
     finally:
         world.sandbox.close()
