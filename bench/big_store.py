@@ -86,7 +86,8 @@ def prepare(size: int) -> Path:
     (target / "ready").write_text(seeded + f"synced: {synced}\nprepared in {total:.1f} s\n")
     print(
         f"big-store: prepared {size:,} orders in {total:.0f} s (seed {seed_seconds:.0f} s, sync"
-        f" {synced['amazon_seconds']:.0f} s for {synced['pages']:,} searchOrders pages + {synced['magento_seconds']:.0f} s"
+        f" {synced['amazon_seconds']:.0f} s for {synced['pages']:,} searchOrders pages"
+        f" + {synced['magento_seconds']:.0f} s"
         f" for {synced['links']:,} Magento links)",
         file=sys.stderr,
         flush=True,

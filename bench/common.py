@@ -41,7 +41,10 @@ class Line:
         ratio = "—" if self.ratio is None else f"{self.ratio:.2f}x"
         verdict = "PASS" if self.passed else "FAIL"
         note = f"  ({self.note})" if self.note else ""
-        return f"{self.name:<34} {_fmt(self.measured, self.unit):>12}  base {base:>12}  ratio {ratio:>7}  target {self.target:<22} {verdict}{note}"
+        return (
+            f"{self.name:<34} {_fmt(self.measured, self.unit):>12}  base {base:>12}  ratio {ratio:>7}  "
+            f"target {self.target:<22} {verdict}{note}"
+        )
 
     def as_dict(self) -> dict:
         return {**asdict(self), "ratio": self.ratio}

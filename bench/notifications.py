@@ -76,7 +76,8 @@ async def _measure(tmp: Path, changes: int) -> tuple[list[float], float, float, 
             w.clock.advance(5)
             started = time.perf_counter()
             w.sandbox.ship_order(order_id)
-            while service.order_summary(order_id).status is not OrderStatus.SHIPPED:
+            # the bench measures when the cache shows the change: polling it is the measurement
+            while service.order_summary(order_id).status is not OrderStatus.SHIPPED:  # noqa: ASYNC110
                 await asyncio.sleep(0.002)
             latencies.append(time.perf_counter() - started)
         healthy_poll = service.leader.poll_seconds
@@ -108,7 +109,8 @@ def run(quick: bool) -> list[Line]:
             "ms",
             "p95 <= 5 s",
             p95 <= 5.0 and applied == len(latencies),
-            f"{len(latencies)} shipments, median {statistics.median(latencies) * 1000:.0f} ms; base: polling alone waits up to sync.poll_seconds",
+            f"{len(latencies)} shipments, median {statistics.median(latencies) * 1000:.0f} ms; "
+            "base: polling alone waits up to sync.poll_seconds",
         ),
         Line(
             "notifications: searchOrders/store-h",
@@ -117,6 +119,7 @@ def run(quick: bool) -> list[Line]:
             "calls",
             "<= 4",
             per_hour <= 4,
-            f"one sync with nothing new = {per_sync} call(s); every {healthy_poll:g} s while notifications arrive, {poll:g} s without",
+            f"one sync with nothing new = {per_sync} call(s); "
+            f"every {healthy_poll:g} s while notifications arrive, {poll:g} s without",
         ),
     ]

@@ -79,7 +79,8 @@ async def _operator(config: Path, env: dict[str, str], changes: list[float], wit
             )  # without waiting: the leader finishes it
             canceled = True
         if with_cli and cli is None and elapsed >= CLI_AT:
-            cli = subprocess.Popen(
+            # a separate CLI process runs alongside, started without waiting (reaped after the loop)
+            cli = subprocess.Popen(  # noqa: ASYNC220
                 [sys.executable, "-m", "amazon_tui", "sync"],
                 env=env,
                 cwd=ROOT,
@@ -168,7 +169,8 @@ def run(quick: bool) -> list[Line]:
             "calls",
             "<= 1.1x of 1 TUI",
             ratio <= 1.1,
-            f"3 TUIs + 1 CLI sync vs 1 TUI, 10 simulated min at 1/30; searchOrders {shared_calls[0]} vs {one_calls[0]}, "
+            "3 TUIs + 1 CLI sync vs 1 TUI, 10 simulated min at 1/30; "
+            f"searchOrders {shared_calls[0]} vs {one_calls[0]}, "
             f"getFeed {shared_calls[1]} vs {one_calls[1]}",
         ),
         Line(

@@ -81,7 +81,8 @@ def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
     measures it; the background work, which follows the paint, held back)."""
     env = {**os.environ, "AMAZON_TUI_DATA_DIR": str(tmp_path)}
     sync = (
-        "import asyncio; from amazon_tui.core.service import AppService; from amazon_tui.config.settings import load_settings\n"
+        "import asyncio; from amazon_tui.core.service import AppService; "
+        "from amazon_tui.config.settings import load_settings\n"
         "async def sync():\n"
         "    service = AppService.open(load_settings(sandbox=True))\n"
         "    await service.sync()\n"
@@ -110,7 +111,10 @@ def test_the_tuis_start_path_leaves_heavy_modules_unloaded(tmp_path):
 
 
 def test_a_scripting_command_runs_with_the_garbage_collector_on(tmp_path):
-    code = "import gc, sys; from amazon_tui.cli.main import main; main(['config', 'path']); sys.exit(0 if gc.isenabled() else 9)"
+    code = (
+        "import gc, sys; from amazon_tui.cli.main import main; main(['config', 'path']); "
+        "sys.exit(0 if gc.isenabled() else 9)"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -1,4 +1,5 @@
-"""docs/fault-matrix.md is what the tests' parameters say (regenerate: python -m tests.support.fault_matrix)."""
+"""docs/fault-matrix.md is what the tests' parameters say (regenerate: python -m
+tests.support.fault_matrix)."""
 
 from __future__ import annotations
 

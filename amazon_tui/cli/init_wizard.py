@@ -77,8 +77,9 @@ def collect(ask: Ask) -> dict:
     base_url = wizard.text("Magento base URL (empty: no Magento)", required=False)
     if base_url:
         print(
-            "Magento signs in with an integration's four OAuth 1.0a values (System > Extensions > Integrations >"
-            " your integration > Integration Details); the three secret ones are read from environment variables."
+            "Magento signs in with an integration's four OAuth 1.0a values "
+            "(System > Extensions > Integrations > your integration > Integration Details); "
+            "the three secret ones are read from environment variables."
         )
         data["magento"] = {
             "base_url": base_url,

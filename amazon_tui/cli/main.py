@@ -91,7 +91,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         "init",
         help="write a config file interactively",
         description="Ask a few questions and write a config file "
-        "(mode 600); --config names where (default: the platform config dir). Never overwrites without asking.",
+        "(mode 600); --config names where (default: the platform config dir). "
+        "Never overwrites without asking.",
         epilog=EPILOG,
         formatter_class=fmt,
     )
@@ -130,7 +131,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
 
 REBUILD_HELP = """\
 Start the local database anew. The database file (<data dir>/amazon-tui.db, with its -wal and
--shm) is renamed to amazon-tui.db.<UTC time>.bak beside it and kept: nothing is deleted. A new, empty database is created,
+-shm) is renamed to amazon-tui.db.<UTC time>.bak beside it and kept: nothing is deleted. \
+A new, empty database is created,
 and the cancellation journal and the audit trail are copied into it from the old file (when the
 old file cannot be read, the command says so, exits 1, and the backup keeps them). Orders, the
 Magento link index and the sync cursors are not copied: run `amazon-tui sync` (or start the TUI)
@@ -216,7 +218,8 @@ def _db_rebuild(args: argparse.Namespace) -> int:
         print(f"Moved the old database to {backup} (kept as a backup; nothing was deleted).")
         if problem is None:
             print(
-                f"Kept the cancellation journal ({kept.get('cancellations', 0)} rows) and the audit trail ({kept.get('audit', 0)} rows) in the new database."
+                f"Kept the cancellation journal ({kept.get('cancellations', 0)} rows) "
+                f"and the audit trail ({kept.get('audit', 0)} rows) in the new database."
             )
         else:
             print(

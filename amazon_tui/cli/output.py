@@ -85,9 +85,9 @@ def table(
         if not candidates:
             break
         widths[max(candidates, key=lambda i: widths[i])] -= 1
-    lines = ["  ".join(fit(h, w) for h, w in zip(headers, widths)).rstrip()]
+    lines = ["  ".join(fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("─" * w for w in widths))
-    lines += ["  ".join(fit(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines += ["  ".join(fit(c, w) for c, w in zip(row, widths, strict=False)).rstrip() for row in cells]
     return "\n".join(lines)
 
 

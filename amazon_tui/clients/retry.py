@@ -32,6 +32,10 @@ class RetryPolicy:
         return cls(attempts=attempts, wait_initial=0.0, wait_max=0.0, wait_jitter=0.0)
 
 
+DEFAULT_RETRY = RetryPolicy()
+"""The policy a client uses when given none (frozen, so one instance is shared safely)."""
+
+
 def should_retry(
     error: BaseException, *, service: str, safe_to_repeat: bool, policy: RetryPolicy
 ) -> bool | float:

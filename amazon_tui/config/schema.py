@@ -124,8 +124,9 @@ class MagentoConfig(_Section):
             )
         if not chosen:
             raise ValueError(
-                "magento needs the integration's OAuth 1.0a credentials (consumer_key, consumer_secret, access_token, "
-                "access_token_secret: System > Extensions > Integrations > Integration Details), or token / token_env, "
+                "magento needs the integration's OAuth 1.0a credentials "
+                "(consumer_key, consumer_secret, access_token, access_token_secret: "
+                "System > Extensions > Integrations > Integration Details), or token / token_env, "
                 "or username with password / password_env"
             )
         if "OAuth 1.0a" in chosen:
@@ -172,7 +173,8 @@ class StoreConfig(_Section):
         found = find_marketplace(value)
         if found is None:
             raise ValueError(
-                f"unknown marketplace {value!r} (use a code like US, CA, MX, GB, DE, FR, IT, ES, JP, AU, or a marketplace id)"
+                f"unknown marketplace {value!r} "
+                "(use a code like US, CA, MX, GB, DE, FR, IT, ES, JP, AU, or a marketplace id)"
             )
         return found.code
 
@@ -247,7 +249,8 @@ class NotificationsConfig(_Section):
             if inline:
                 raise ValueError(
                     f"{', '.join(inline)}: AWS credentials never go in the config file; use the environment "
-                    "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or a profile of ~/.aws/credentials (aws_profile)"
+                    "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) "
+                    "or a profile of ~/.aws/credentials (aws_profile)"
                 )
         return values
 
@@ -347,7 +350,8 @@ def _from_env(variable: str, key: str, environ, missing: dict[str, str], slot: s
     value = environ.get(variable)
     if not value:
         missing[slot] = (
-            f"The environment variable {variable} (named by {key}) is not set or empty. Export it, or put the secret inline in the config file."
+            f"The environment variable {variable} (named by {key}) is not set or empty. "
+            "Export it, or put the secret inline in the config file."
         )
         return None
     return SecretStr(value)
@@ -429,7 +433,10 @@ def tighten(path: Path, mode: int) -> str | None:
     if not current & ~mode & 0o777:
         return None
     os.chmod(path, mode)
-    return f"Notice: {path} could be read by other users (mode {current:o}); it holds buyer names and addresses, so it is now mode {mode:o}."
+    return (
+        f"Notice: {path} could be read by other users (mode {current:o}); "
+        f"it holds buyer names and addresses, so it is now mode {mode:o}."
+    )
 
 
 _TYPE_NAMES = {
@@ -461,7 +468,8 @@ def _describe(error: ValidationError) -> str:
             sentences.append(f"Missing key {key}.")
         elif _TYPE_NAMES.get(kind):
             sentences.append(
-                f"{key} must be {_TYPE_NAMES[kind]}, not {type(problem.get('input')).__name__} {str(problem.get('input'))[:40]!r}."
+                f"{key} must be {_TYPE_NAMES[kind]}, "
+                f"not {type(problem.get('input')).__name__} {str(problem.get('input'))[:40]!r}."
             )
         else:
             message = problem["msg"].removeprefix("Value error, ")
@@ -486,7 +494,8 @@ def validate_config(raw: dict[str, Any], source: str = "config") -> Config:
         return Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(
-            f"{source} is not a valid amazon-tui config. {_describe(exc)} See config.example.toml for every key."
+            f"{source} is not a valid amazon-tui config. {_describe(exc)} "
+            "See config.example.toml for every key."
         ) from None
 
 
@@ -508,7 +517,10 @@ def permission_warning(path: Path, config: Config) -> str | None:
         return None
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        return f"Warning: {path} holds secrets and can be read by other users (mode {stat.S_IMODE(mode):o}); run: chmod 600 {path}"
+        return (
+            f"Warning: {path} holds secrets and can be read by other users "
+            f"(mode {stat.S_IMODE(mode):o}); run: chmod 600 {path}"
+        )
     return None
 
 
@@ -518,7 +530,8 @@ def load_config(path: Path) -> Config:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            f"No config file at {path}. Run `amazon-tui init` to write one, or start without --config to use the sandbox."
+            f"No config file at {path}. Run `amazon-tui init` to write one, "
+            "or start without --config to use the sandbox."
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read {path}: {exc}.") from None

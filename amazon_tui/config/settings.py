@@ -88,7 +88,8 @@ def load_settings(*, config: str | None = None, sandbox: bool = False, read_only
 
 
 def secure_local_files(base: Path) -> list[str]:
-    """The data dir 0700 and every file in it 0600 (buyer names and addresses); a notice per file tightened."""
+    """The data dir 0700 and every file in it 0600 (buyer names and addresses); a notice per file
+    tightened."""
     if os.name != "posix":
         return []
     notices = [tighten(base, 0o700)] if base.exists() else []

@@ -19,6 +19,7 @@ Never imports Textual.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -224,7 +225,8 @@ class Leader:
             outcome = await self.sync(stores)
             for report in outcome.reports:
                 on_event(
-                    f"{report.store}: {report.orders} orders, {len(report.inserted)} new, {len(report.changed)} changed"
+                    f"{report.store}: {report.orders} orders, "
+                    f"{len(report.inserted)} new, {len(report.changed)} changed"
                 )
             for store, message in outcome.failures.items():
                 on_event(f"{store}: sync failed: {message}")
@@ -253,10 +255,8 @@ class Leader:
                 if line != status:
                     status = line
                     on_event(line)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), TICK)
-                except TimeoutError:
-                    pass
         finally:
             for task in (sync_task, drive_task, notified):
                 if task is not None and not task.done():
@@ -369,7 +369,11 @@ class Leader:
             return await self.service.cancellations.drive_once(still_leading=self.still_leading)
 
     async def finish(
-        self, entries: Sequence[JournalEntry], *, timeout: float | None = None
+        self,
+        entries: Sequence[JournalEntry],
+        *,
+        # a deadline on self.now() (a test's clock) that returns the rows as they stand, not a cancellation
+        timeout: float | None = None,  # noqa: ASYNC109
     ) -> list[JournalEntry]:
         """Wait until Amazon's report settled these rows, driving them while this process leads.
 

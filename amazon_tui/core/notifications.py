@@ -20,6 +20,7 @@ Never imports Textual.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -73,7 +74,10 @@ class NotificationHealth:
             return f"Notifications: listening ({counts})"
         normal = f"polling every {poll_seconds:g} s"
         if self.state == "listening":
-            return f"Notifications: none for {int(now - (self.last_message or self.started or now)) // 60} min — {normal} ({counts})"
+            return (
+                f"Notifications: none for {int(now - (self.last_message or self.started or now)) // 60} min"
+                f" — {normal} ({counts})"
+            )
         if self.state == "unreachable":
             return f"Notifications: SQS unreachable — {normal} ({self.error})"
         return f"Notifications: {self.state}"
@@ -213,7 +217,5 @@ def _import_aws_client() -> None:
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass

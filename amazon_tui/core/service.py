@@ -380,7 +380,8 @@ class AppService:
             for store in changed:
                 conn.execute(
                     "INSERT INTO stores (name, marketplace, seller_id, created) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (name) DO UPDATE SET marketplace = excluded.marketplace, seller_id = excluded.seller_id",
+                    "ON CONFLICT (name) DO UPDATE SET "
+                    "marketplace = excluded.marketplace, seller_id = excluded.seller_id",
                     (store.name, store.marketplace, store.seller_id, stamp),
                 )
 
@@ -664,7 +665,8 @@ class AppService:
         return ChangeWatch(self.db)
 
     def changed_elsewhere(self) -> bool:
-        """Whether another process changed what the screens show since the last call (cheap: call it every second)."""
+        """Whether another process changed what the screens show since the last call (cheap: call it
+        every second)."""
         return self._changes.changed()
 
     def store_errors(self) -> dict[str, str]:

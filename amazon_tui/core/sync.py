@@ -3,8 +3,8 @@
 Per store: ``lastUpdatedAfter`` = the stored cursor (first run: ``createdAfter`` =
 now - ``sync.initial_days``), every page upserted in its own transaction; the cursor moves
 to the response's ``lastUpdatedBefore``/``createdBefore`` (less a short overlap) in the
-transaction of the LAST page only, so a failure part-way leaves the old cursor and the next run fetches the rest
-again (upserts are idempotent: nothing is lost or duplicated).
+transaction of the LAST page only, so a failure part-way leaves the old cursor and the next run
+fetches the rest again (upserts are idempotent: nothing is lost or duplicated).
 """
 
 from __future__ import annotations
@@ -46,14 +46,16 @@ def check_belongs(store: StoreConfig, orders, repo: OrderRepository) -> None:
     for order in orders:
         if order.marketplace_id is not None and order.marketplace_id != expected:
             raise WrongStore(
-                f"Amazon answered store {store.name!r} with order {order.order_id} of marketplace {order.marketplace_id}, "
-                f"not {expected}: nothing was saved. Check that the store's refresh token is its own seller's ({store.seller_id})."
+                f"Amazon answered store {store.name!r} with order {order.order_id} "
+                f"of marketplace {order.marketplace_id}, not {expected}: nothing was saved. "
+                f"Check that the store's refresh token is its own seller's ({store.seller_id})."
             )
     owners = repo.owners([order.order_id for order in orders])
     for order_id, owner in owners.items():
         if owner != store.name:
             raise WrongStore(
-                f"Amazon answered store {store.name!r} with order {order_id}, which belongs to store {owner!r}: nothing was saved. "
+                f"Amazon answered store {store.name!r} with order {order_id}, "
+                f"which belongs to store {owner!r}: nothing was saved. "
                 "Check that each store has its own refresh token."
             )
 

@@ -235,13 +235,9 @@ def format_timestamp(value: datetime) -> str:
         value = value.astimezone(UTC)
     if value.year < 1000:  # strftime does not pad the year; keep its output exactly
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z"
     )
 
 

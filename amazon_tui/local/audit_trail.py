@@ -48,7 +48,8 @@ class AuditTrail:
     def write(conn: sqlite3.Connection, entries: Sequence[AuditEntry]) -> None:
         """Append entries within the caller's transaction (a journal write and its audit row, together)."""
         conn.executemany(
-            "INSERT INTO audit (time, operator, action, store, order_id, reason, feed_id, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit (time, operator, action, store, order_id, reason, feed_id, outcome, message) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     format_timestamp(entry.time),

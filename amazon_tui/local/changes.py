@@ -3,10 +3,11 @@
 ``PRAGMA data_version`` moves only when another connection commits, so the usual answer
 (nothing happened) costs one pragma. This process's own commits (the leader's sync, its
 cancellation steps) are taken into the baseline as they commit — their screens were told
-already — unless another process committed meanwhile too, which the next check then reports. When it moved, a fingerprint of what the screens show —
-orders added, status changes and cancellation steps (each writes a note or a journal row),
-the stores' last sync and error, the Magento link index — tells a change that matters from
-one that does not (another operator's cursor clearing "new" marks, a sync cursor).
+already — unless another process committed meanwhile too, which the next check then reports.
+When it moved, a fingerprint of what the screens show — orders added, status changes and
+cancellation steps (each writes a note or a journal row), the stores' last sync and error,
+the Magento link index — tells a change that matters from one that does not (another
+operator's cursor clearing "new" marks, a sync cursor).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ FINGERPRINT = """
 SELECT (SELECT coalesce(max(rowid), 0) FROM orders),
        (SELECT coalesce(max(id), 0) FROM order_notes),
        (SELECT count(*) || '/' || coalesce(sum(magento_done), 0) FROM cancellations),
-       (SELECT coalesce(group_concat(id || ':' || state, ','), '') FROM cancellations WHERE state NOT IN ('canceled', 'failed')),
-       (SELECT group_concat(name || '=' || coalesce(last_sync, '') || '/' || coalesce(last_error, ''), '|') FROM stores),
+       (SELECT coalesce(group_concat(id || ':' || state, ','), '') FROM cancellations
+         WHERE state NOT IN ('canceled', 'failed')),
+       (SELECT group_concat(name || '=' || coalesce(last_sync, '') || '/' || coalesce(last_error, ''), '|')
+          FROM stores),
        (SELECT coalesce(max(rowid), 0) FROM magento_links)
 """
 

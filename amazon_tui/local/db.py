@@ -58,15 +58,18 @@ class Database:
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(
                 f"The local database {self.path} is unreadable ({exc}). Nothing was changed. "
-                f"Run `amazon-tui db rebuild` to move it aside as a backup and rebuild it from Amazon and Magento."
+                "Run `amazon-tui db rebuild` to move it aside as a backup "
+                "and rebuild it from Amazon and Magento."
             ) from None
 
     def _migrate(self) -> None:
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise DatabaseError(
-                f"The local database {self.path} was written by a newer amazon-tui (schema {version}, this version knows {SCHEMA_VERSION}). "
-                f"Upgrade amazon-tui, or run `amazon-tui db rebuild` to back it up and rebuild it from the services."
+                f"The local database {self.path} was written by a newer amazon-tui "
+                f"(schema {version}, this version knows {SCHEMA_VERSION}). "
+                "Upgrade amazon-tui, or run `amazon-tui db rebuild` to back it up "
+                "and rebuild it from the services."
             )
         for number in range(version, SCHEMA_VERSION):
             with self.transaction() as conn:

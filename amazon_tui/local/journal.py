@@ -115,7 +115,8 @@ class Journal:
         try:
             with self.db.transaction(durable=True) as conn:
                 cursor = conn.execute(
-                    "INSERT INTO cancellations (order_id, store, reason, items, operator, state, requested_at, updated_at, owner) "
+                    "INSERT INTO cancellations "
+                    "(order_id, store, reason, items, operator, state, requested_at, updated_at, owner) "
                     "VALUES (?, ?, ?, '[]', ?, ?, ?, ?, ?)",
                     (
                         order_id,

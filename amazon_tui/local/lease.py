@@ -99,7 +99,8 @@ class Coordination:
         stamp = self.now()
         with self.db.transaction() as conn:
             conn.execute(
-                "INSERT INTO peers (id, pid, host, user, kind, started, heartbeat) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "INSERT INTO peers (id, pid, host, user, kind, started, heartbeat) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET heartbeat = excluded.heartbeat, kind = excluded.kind",
                 (self.peer_id, os.getpid(), HOST, _user(), self.kind, stamp, stamp),
             )
@@ -156,7 +157,8 @@ class Coordination:
             since = row["since"] if row and holder == self.peer_id else stamp
             conn.execute(
                 "INSERT INTO lease (name, holder, since, expires) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, since = excluded.since, expires = excluded.expires"
+                "ON CONFLICT (name) DO UPDATE SET "
+                "holder = excluded.holder, since = excluded.since, expires = excluded.expires"
                 + ("" if holder == self.peer_id else ", activity = NULL"),
                 (LEASE, self.peer_id, since, stamp + self.lease_seconds),
             )

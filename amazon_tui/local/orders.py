@@ -32,7 +32,8 @@ _NULLABLE_SORTS = (SortField.SHIP_BY, SortField.BUYER_NAME, SortField.TOTAL, Sor
 _SUMMARY_COLUMNS = """
     o.order_id, o.store, o.status, o.fulfilled_by, o.purchase_date, o.last_updated, o.ship_by,
     o.buyer_name, o.total_amount, o.currency, o.notes, o.unseen, l.increment_id,
-    (SELECT c.state FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed') AS cancel_state
+    (SELECT c.state FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed')
+        AS cancel_state
 """
 
 
@@ -50,7 +51,8 @@ _NEEDS_ATTENTION = """
     o.fulfilled_by = 'MERCHANT'
     AND NOT EXISTS (SELECT 1 FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed')
     AND ((o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND o.ship_by <= :soon)
-         OR (o.buyer_cancel = 1 AND o.status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY')))
+         OR (o.buyer_cancel = 1
+             AND o.status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY')))
 """
 
 
@@ -174,7 +176,8 @@ def _where(query: OrderQuery) -> tuple[str, list[object]]:
     if query.quick:
         pattern = _like(query.quick.strip())
         clauses.append(
-            "(lower(o.order_id) LIKE ? ESCAPE '\\' OR o.buyer_fold LIKE ? ESCAPE '\\' OR lower(o.notes) LIKE ? ESCAPE '\\')"
+            "(lower(o.order_id) LIKE ? ESCAPE '\\' OR o.buyer_fold LIKE ? ESCAPE '\\' "
+            "OR lower(o.notes) LIKE ? ESCAPE '\\')"
         )
         params += [pattern, pattern, pattern]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -256,7 +259,8 @@ def _known(conn: sqlite3.Connection, order_ids: Sequence[str]) -> dict[str, tupl
     for start in range(0, len(order_ids), 500):
         chunk = order_ids[start : start + 500]
         rows = conn.execute(
-            f"SELECT order_id, status, last_updated, notes, buyer_cancel FROM orders WHERE order_id IN ({','.join('?' * len(chunk))})",
+            "SELECT order_id, status, last_updated, notes, buyer_cancel FROM orders "
+            f"WHERE order_id IN ({','.join('?' * len(chunk))})",
             chunk,
         )
         known.update((row[0], (row[1], row[2], row[3], row[4])) for row in rows)
@@ -324,7 +328,8 @@ class OrderRepository:
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO sync_cursors (store, source, cursor, updated) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (store, source) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated",
+                    "ON CONFLICT (store, source) DO UPDATE SET "
+                    "cursor = excluded.cursor, updated = excluded.updated",
                     (*cursor, stamp),
                 )
         return UpsertResult(tuple(inserted), tuple(changed), updated)
@@ -358,7 +363,8 @@ class OrderRepository:
                 update={"status": status, "notes": note, "items": items, "last_updated": now}
             )
             conn.execute(
-                "UPDATE orders SET status = ?, notes = ?, last_updated = ?, doc = CAST(? AS TEXT) WHERE order_id = ?",
+                "UPDATE orders SET status = ?, notes = ?, last_updated = ?, doc = CAST(? AS TEXT) "
+                "WHERE order_id = ?",
                 (status.value, note, stamp, _doc(order), order_id),
             )
             conn.execute(
@@ -383,9 +389,13 @@ class OrderRepository:
         with self.db.transaction() as conn:
             for link in links:
                 conn.execute(
-                    "INSERT INTO magento_links (order_id, entity_id, increment_id, status, store_id, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (order_id) DO UPDATE SET entity_id = excluded.entity_id, increment_id = excluded.increment_id, "
-                    "status = excluded.status, store_id = excluded.store_id, updated_at = excluded.updated_at",
+                    "INSERT INTO magento_links "
+                    "(order_id, entity_id, increment_id, status, store_id, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (order_id) DO UPDATE SET "
+                    "entity_id = excluded.entity_id, increment_id = excluded.increment_id, "
+                    "status = excluded.status, store_id = excluded.store_id, "
+                    "updated_at = excluded.updated_at",
                     (
                         link.order_id,
                         link.entity_id,
@@ -399,7 +409,8 @@ class OrderRepository:
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO sync_cursors (store, source, cursor, updated) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (store, source) DO UPDATE SET cursor = excluded.cursor, updated = excluded.updated",
+                    "ON CONFLICT (store, source) DO UPDATE SET "
+                    "cursor = excluded.cursor, updated = excluded.updated",
                     (*cursor, format_timestamp(now)),
                 )
         return count
@@ -435,7 +446,8 @@ class OrderRepository:
         # "x IS NULL" term would stop it reading the page in index order (big stores).
         nulls_last = f"{column} IS NULL, " if query.sort in _NULLABLE_SORTS and not query.descending else ""
         sql = (
-            f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id{where} "
+            f"SELECT {_SUMMARY_COLUMNS} FROM orders o "
+            f"LEFT JOIN magento_links l ON l.order_id = o.order_id{where} "
             f"ORDER BY {nulls_last}{column} {direction}, o.order_id {direction} LIMIT ? OFFSET ?"
         )
         return [_summary(row) for row in self.db.query(sql, (*params, limit, offset))]
@@ -446,7 +458,8 @@ class OrderRepository:
 
     def summary(self, order_id: str) -> OrderSummary | None:
         rows = self.db.query(
-            f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id WHERE o.order_id = ?",
+            f"SELECT {_SUMMARY_COLUMNS} FROM orders o "
+            "LEFT JOIN magento_links l ON l.order_id = o.order_id WHERE o.order_id = ?",
             (order_id,),
         )
         return _summary(rows[0]) if rows else None
@@ -489,7 +502,8 @@ class OrderRepository:
             f"""
             SELECT
               COALESCE(SUM(CASE WHEN purchase_date >= :start AND {live} THEN total_micros END), 0) AS gmv,
-              COALESCE(SUM(CASE WHEN purchase_date >= :before AND purchase_date < :start AND {live} THEN total_micros END), 0) AS previous,
+              COALESCE(SUM(CASE WHEN purchase_date >= :before AND purchase_date < :start AND {live}
+                                THEN total_micros END), 0) AS previous,
               COALESCE(SUM(CASE WHEN {live} THEN total_micros END), 0) AS lifetime,
               SUM(CASE WHEN status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') THEN 1 ELSE 0 END) AS awaiting,
               COUNT(*) AS orders,
@@ -542,7 +556,8 @@ class OrderRepository:
             return []
         marks = ",".join("?" * len(stores))
         rows = self.db.query(
-            f"SELECT {_SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id "
+            f"SELECT {_SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o "
+            "LEFT JOIN magento_links l ON l.order_id = o.order_id "
             f"WHERE o.store IN ({marks}) AND {_NEEDS_ATTENTION.replace(':soon', '?')}",
             (*stores, format_timestamp(now + due_soon)),
         )

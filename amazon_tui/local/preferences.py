@@ -58,7 +58,10 @@ class PreferenceStore:
                 os.replace(self.path, aside)
             except OSError:
                 aside = self.path
-            self.problem = f"Preferences in {self.path} could not be read ({type(exc).__name__}): defaults used, the file is kept as {aside.name}."
+            self.problem = (
+                f"Preferences in {self.path} could not be read ({type(exc).__name__}): "
+                f"defaults used, the file is kept as {aside.name}."
+            )
             return Preferences()
 
     def _key(self, store: str) -> str:

@@ -119,7 +119,8 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX orders_store_date ON orders (store, purchase_date, order_id, status, total_micros, currency);
     CREATE INDEX orders_store_buyer ON orders (store, buyer_fold, order_id);
     CREATE INDEX orders_store_total ON orders (store, total_micros, order_id);
-    CREATE INDEX orders_store_attention ON orders (store, status, fulfilled_by, ship_by, buyer_cancel, order_id);
+    CREATE INDEX orders_store_attention
+        ON orders (store, status, fulfilled_by, ship_by, buyer_cancel, order_id);
     """,
     # 3: faster upserts (a sync writes every order of every page):
     # - items and packages were written on every upsert and never read: the order's doc holds

@@ -195,7 +195,8 @@ def run_serve(args: argparse.Namespace) -> int:
         if error.errno == errno.EADDRINUSE:
             return _usage_error(
                 ValueError(
-                    f"port {args.port} is in use on {args.host}: stop what serves there, or pick another with --port"
+                    f"port {args.port} is in use on {args.host}: "
+                    "stop what serves there, or pick another with --port"
                 )
             )
         return _usage_error(

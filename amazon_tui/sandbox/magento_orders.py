@@ -96,7 +96,9 @@ def build_magento_order(
         "protect_code": f"{rng.randrange(16**6):06x}",
         "quote_id": entity_id + 1000,
         "shipping_amount": shipping,
-        "shipping_description": f"Amazon Shipping - {amazon['fulfillment'].get('fulfillmentServiceLevel', 'STANDARD').title()}",
+        "shipping_description": (
+            f"Amazon Shipping - {amazon['fulfillment'].get('fulfillmentServiceLevel', 'STANDARD').title()}"
+        ),
         "shipping_discount_amount": 0,
         "shipping_discount_tax_compensation_amount": 0,
         "shipping_incl_tax": shipping,

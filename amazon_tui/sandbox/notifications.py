@@ -172,7 +172,8 @@ async def delete_subscription(sandbox, request: Request, context: RequestContext
     seller = _seller(context)
     kind = _notification_type(request)
     deleted = sandbox.db.execute(
-        "DELETE FROM notification_subscriptions WHERE seller_id = ? AND notification_type = ? AND subscription_id = ?",
+        "DELETE FROM notification_subscriptions "
+        "WHERE seller_id = ? AND notification_type = ? AND subscription_id = ?",
         (seller, kind, request.path_params["subscriptionId"]),
     ).rowcount
     if not deleted:
@@ -274,7 +275,8 @@ class Notifier:
 
     def _metadata(self, kind: str, seller_id: str, when: str) -> dict:
         row = self.sandbox.db.query_one(
-            "SELECT subscription_id FROM notification_subscriptions WHERE seller_id = ? AND notification_type = ?",
+            "SELECT subscription_id FROM notification_subscriptions "
+            "WHERE seller_id = ? AND notification_type = ?",
             (seller_id, kind),
         )
         return {
@@ -288,7 +290,8 @@ class Notifier:
         if self.sqs_endpoint is None:
             return
         row = self.sandbox.db.query_one(
-            "SELECT d.arn FROM notification_subscriptions s JOIN notification_destinations d ON d.destination_id = s.destination_id"
+            "SELECT d.arn FROM notification_subscriptions s "
+            "JOIN notification_destinations d ON d.destination_id = s.destination_id"
             " WHERE s.seller_id = ? AND s.notification_type = ?",
             (seller_id, kind),
         )

@@ -174,7 +174,8 @@ class AmazonTuiApp(App[int]):
             self.notify("Magento is not configured: showing Amazon Order Details.", timeout=4)
         elif self.service.magento_link(order_id) is None:
             self.notify(
-                f"No Magento order exists for {order_id} yet (Pending orders get one once Amazon releases them): showing Amazon Order Details.",
+                f"No Magento order exists for {order_id} yet "
+                "(Pending orders get one once Amazon releases them): showing Amazon Order Details.",
                 timeout=5,
                 markup=False,
             )

@@ -6,9 +6,10 @@ The core's ``follow`` loop runs in a thread; this class only subscribes and redr
   cancel`) are on screen within a second: ``reload`` runs on the app's loop and the screens
   reload what they show, keeping cursor, marks, scroll and filters.
 - While this TUI is the leader, a quiet sync runs every ``sync.poll_seconds`` (0 = off;
-  ``notifications.backup_poll_seconds`` while SP-API notifications arrive) after the last one by any process, and whenever another process asks for one; it runs in the
-  app's exclusive "sync" worker and is skipped while any sync runs, so syncs never overlap (a
-  manual sync, `r`, replaces a running poll). Unfinished cancellations — whoever submitted
+  ``notifications.backup_poll_seconds`` while SP-API notifications arrive) after the last one
+  by any process, and whenever another process asks for one; it runs in the app's exclusive
+  "sync" worker and is skipped while any sync runs, so syncs never overlap (a manual sync,
+  `r`, replaces a running poll). Unfinished cancellations — whoever submitted
   them — are driven to Amazon's report in the "cancel-resume" worker.
 - A TUI that is not the leader never polls Amazon: `r` asks the leader and waits for it.
 

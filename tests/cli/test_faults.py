@@ -96,13 +96,14 @@ def test_command_exits_1_with_the_cause_and_works_once_lifted(cli, target: Targe
                 code, _, err = cli(*args[:-1])  # submitted while the service answers...
                 assert code == 0, err
                 args = ("resume",)  # ...then it is down while the report is fetched
-        code, out, err = cli(*args, config=config)
+        code, _, err = cli(*args, config=config)
         cause = [
             line for line in err.splitlines() if target.expected(fault) in line and FAULTS[fault][1] in line
         ]
         if code != 1 or not cause or "Traceback" in err:
             problems.append(
-                f"{fault}: exit {code}, stderr {err!r}; expected exit 1 and a line with {target.expected(fault)!r}, {FAULTS[fault][1]!r}"
+                f"{fault}: exit {code}, stderr {err!r}; "
+                f"expected exit 1 and a line with {target.expected(fault)!r}, {FAULTS[fault][1]!r}"
             )
         lift(cli)
         code, _, err = cli(*(again or args))

@@ -62,7 +62,7 @@ def test_on_a_terminal_tables_fit_its_width_and_cut_only_free_text(cli, served, 
         monkeypatch.setenv("COLUMNS", str(columns))
         code, table, _ = cli("orders", "--limit", "200")
         assert code == 0 and all(len(line) <= columns for line in table.splitlines()), [
-            l for l in table.splitlines() if len(l) > columns
+            wide for wide in table.splitlines() if len(wide) > columns
         ][:3]
         code, show, _ = cli("order", "show", order_id)
         items_table = show[show.index("Qty Shipped") :].splitlines()

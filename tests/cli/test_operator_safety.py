@@ -47,7 +47,7 @@ def test_read_only_before_or_after_the_command_never_cancels(cli, served, placem
     order_id = unshipped_mfn(served.sandbox)[0]
     words = ["order", "cancel", order_id, "--reason", "NoInventory", "--yes", "--json"]
     line = ["--read-only", *words] if placement == "before" else [*words, "--read-only"]
-    code, out, err = cli(*line)
+    code, out, _ = cli(*line)
     assert code == 3 and error_of(out)["code"] == "read_only"
     assert served.sandbox.count("createFeed") == 0 and served.sandbox.count("createFeedDocument") == 0
     assert json.loads(cli("audit", "--json")[1])["entries"] == []
@@ -158,10 +158,12 @@ def test_every_refusal_and_error_is_one_json_document_with_its_exit_code(cli, se
     assert cli("sync")[0] == 0
     sandbox = served.sandbox
     shipped = sandbox.db.query(
-        "SELECT order_id FROM amazon_orders WHERE fulfillment_status = 'SHIPPED' AND seller_id = 'A1SANDBOXACMEUS' LIMIT 1"
+        "SELECT order_id FROM amazon_orders "
+        "WHERE fulfillment_status = 'SHIPPED' AND seller_id = 'A1SANDBOXACMEUS' LIMIT 1"
     )[0][0]
     afn = sandbox.db.query(
-        "SELECT order_id FROM amazon_orders WHERE fulfillment_status = 'UNSHIPPED' AND fulfilled_by = 'AMAZON' AND seller_id = 'A1SANDBOXACMEUS' LIMIT 1"
+        "SELECT order_id FROM amazon_orders WHERE fulfillment_status = 'UNSHIPPED' "
+        "AND fulfilled_by = 'AMAZON' AND seller_id = 'A1SANDBOXACMEUS' LIMIT 1"
     )
     cases = [
         (["order", "show", "999-0000000-0000000"], 2, "not_found"),

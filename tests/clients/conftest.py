@@ -42,14 +42,14 @@ async def amazon():
             retry=retry,
         )
         throttle = throttle or Throttle()
-        common = dict(
-            lwa=lwa,
-            refresh_token=REFRESH_TOKEN,
-            seller_id="A1SELLER",
-            throttle=throttle,
-            endpoint=SPAPI_ENDPOINT,
-            retry=retry,
-        )
+        common = {
+            "lwa": lwa,
+            "refresh_token": REFRESH_TOKEN,
+            "seller_id": "A1SELLER",
+            "throttle": throttle,
+            "endpoint": SPAPI_ENDPOINT,
+            "retry": retry,
+        }
         return AmazonClients(
             fake=fake,
             http=http,

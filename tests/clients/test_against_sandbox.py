@@ -69,7 +69,8 @@ class World:
     marketplace_id: str
 
     def magento(self, **auth) -> MagentoClient:
-        """Signed with the integration's OAuth 1.0a values (what a 2.4.4+ store takes), unless ``auth`` says."""
+        """Signed with the integration's OAuth 1.0a values (what a 2.4.4+ store takes), unless
+        ``auth`` says."""
         return MagentoClient(
             self.http,
             base_url=BASE,
@@ -119,14 +120,14 @@ def make_world(
         retry=retry,
     )
     throttle = Throttle(clock=time.monotonic, sleep=time.sleep, on_wait=time.on_wait)
-    common = dict(
-        lwa=lwa,
-        refresh_token=store["refresh_token"],
-        seller_id=store["seller_id"],
-        throttle=throttle,
-        endpoint=store["endpoint"],
-        retry=retry,
-    )
+    common = {
+        "lwa": lwa,
+        "refresh_token": store["refresh_token"],
+        "seller_id": store["seller_id"],
+        "throttle": throttle,
+        "endpoint": store["endpoint"],
+        "retry": retry,
+    }
     marketplace = next(s.marketplace_id for s in sandbox.stores if s.seller_id == store["seller_id"])
     return World(
         sandbox,
@@ -330,7 +331,8 @@ async def test_cancellation_feed_round_trip(world):
         for item in order.items
     )
     feed = (
-        '<?xml version="1.0" encoding="UTF-8"?><AmazonEnvelope><Header><DocumentVersion>1.01</DocumentVersion>'
+        '<?xml version="1.0" encoding="UTF-8"?><AmazonEnvelope>'
+        "<Header><DocumentVersion>1.01</DocumentVersion>"
         f"<MerchantIdentifier>{world.feeds.seller_id}</MerchantIdentifier></Header>"
         "<MessageType>OrderAcknowledgement</MessageType><Message><MessageID>1</MessageID><OrderAcknowledgement>"
         f"<AmazonOrderID>{order_id}</AmazonOrderID><StatusCode>Failure</StatusCode>{items}"

@@ -233,9 +233,9 @@ async def test_integration_token_refused_is_an_auth_error_with_substituted_messa
     )
     with pytest.raises(AuthError) as caught:
         await client.get_order(3)
-    assert (
-        str(caught.value)
-        == f"Magento getOrder failed: 401 — The consumer isn't authorized to access Magento_Sales::sales. — {BEARER_REFUSED}"
+    assert str(caught.value) == (
+        "Magento getOrder failed: 401 — "
+        f"The consumer isn't authorized to access Magento_Sales::sales. — {BEARER_REFUSED}"
     )
     assert "SECRET" not in str(caught.value) and len(seen) == 1
 
@@ -245,7 +245,10 @@ async def test_wrong_admin_password_is_an_auth_error():
         lambda request: httpx.Response(
             401,
             json={
-                "message": "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later."
+                "message": (
+                    "The account sign-in was incorrect or your account is disabled temporarily. "
+                    "Please wait and try again later."
+                )
             },
         ),
         username="admin",

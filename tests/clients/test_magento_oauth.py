@@ -63,9 +63,9 @@ async def test_a_bearer_token_refused_says_how_to_fix_it(http):
     magento = MagentoClient(http, base_url=BASE, retry=FAST, token=catalog.MAGENTO_INTEGRATION_TOKEN)
     with pytest.raises(AuthError) as caught:
         await magento.get_order(1)
-    assert (
-        str(caught.value)
-        == f"Magento getOrder failed: 401 — The consumer isn't authorized to access Magento_Sales::sales. — {BEARER_REFUSED}"
+    assert str(caught.value) == (
+        "Magento getOrder failed: 401 — "
+        f"The consumer isn't authorized to access Magento_Sales::sales. — {BEARER_REFUSED}"
     )
 
 
@@ -80,8 +80,8 @@ async def test_an_admin_login_refused_for_2fa_says_so(http):
     with pytest.raises(AuthError) as caught:
         await magento.get_order(1)
     assert str(caught.value) == (
-        "Magento adminLogin failed: 401 — Please use the 2fa provider-specific endpoints to obtain a token. — "
-        + TWO_FACTOR_REFUSED
+        "Magento adminLogin failed: 401 — "
+        "Please use the 2fa provider-specific endpoints to obtain a token. — " + TWO_FACTOR_REFUSED
     )
 
 

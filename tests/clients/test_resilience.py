@@ -183,7 +183,8 @@ async def test_a_persistent_403_gets_one_fresh_token_then_fails(amazon):
     with pytest.raises(AuthError) as caught:
         await clients.orders.get_order(ORDER_ID)
     assert str(caught.value) == (
-        "Amazon getOrder failed: 403 Unauthorized — Access to requested resource is denied. (request req-1a2b)"
+        "Amazon getOrder failed: 403 Unauthorized — "
+        "Access to requested resource is denied. (request req-1a2b)"
     )
     assert clients.fake.tokens_issued == 2 and len(clients.fake.api_requests()) == 2
 

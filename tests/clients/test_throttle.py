@@ -108,7 +108,7 @@ async def test_429s_in_a_row_double_the_wait_up_to_the_refill_interval():
 
 def test_the_backoff_has_full_jitter():
     bucket = Throttle(plans={"op": UsagePlan(0.01, 5)}).bucket("op", "A1")
-    first = [bucket.throttled() for _ in range(1)][0]
+    first = bucket.throttled()
     assert 0.5 <= first <= 1.0
 
 

@@ -45,7 +45,10 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 MAGENTO = '\n[magento]\nbase_url = "https://shop.example.com"\n'
-OAUTH = 'consumer_key = "ck"\nconsumer_secret_env = "CS"\naccess_token = "at-SECRET"\naccess_token_secret_env = "ATS"\n'
+OAUTH = (
+    'consumer_key = "ck"\nconsumer_secret_env = "CS"\n'
+    'access_token = "at-SECRET"\naccess_token_secret_env = "ATS"\n'
+)
 
 
 def test_magento_oauth_values_come_inline_or_from_the_environment(tmp_path):
@@ -67,7 +70,11 @@ def test_magento_oauth_values_come_inline_or_from_the_environment(tmp_path):
     [
         (
             OAUTH + 'token = "t"\n',
-            r"give one way to sign in, not OAuth 1\.0a \(access_token, access_token_secret_env, consumer_key, consumer_secret_env\) and a Bearer token \(token\)",
+            (
+                r"give one way to sign in, not OAuth 1\.0a "
+                r"\(access_token, access_token_secret_env, consumer_key, consumer_secret_env\) "
+                r"and a Bearer token \(token\)"
+            ),
         ),
         (
             'consumer_key = "ck"\ntoken_env = "T"\n',

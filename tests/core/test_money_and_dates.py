@@ -117,7 +117,8 @@ async def test_refused_with_a_typed_error_naming_the_field(rig, name, change, fi
 
 
 async def test_a_page_with_one_bad_order_fails_the_store_clearly_and_loses_nothing(rig):
-    """The documented choice (docs/decisions.md): the page fails, the cursor stays, the message names the field."""
+    """The documented choice (docs/decisions.md): the page fails, the cursor stays, the message
+    names the field."""
     sandbox, service = rig
     try:
         first = await service.sync(["Acme US"])

@@ -77,7 +77,8 @@ class Recorder(httpx.AsyncBaseTransport):
 
 
 def build(tmp_path, endpoints: dict[str, str]) -> tuple[AppService, Sandbox, Recorder]:
-    """The sandbox's active stores, each at ``endpoints[name]``, each refresh token from its own env variable."""
+    """The sandbox's active stores, each at ``endpoints[name]``, each refresh token from its own
+    env variable."""
     sandbox = Sandbox(
         tmp_path / "sandbox.db",
         orders_per_store=25,

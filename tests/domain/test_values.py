@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import pytest
 from hypothesis import given
@@ -26,7 +26,7 @@ def test_money_parses_amazon_strings_exactly(value, currency):
 def test_money_refuses_what_is_not_a_number(text):
     try:
         value = Decimal(text.strip())
-    except Exception:
+    except InvalidOperation:
         with pytest.raises(MoneyError):
             Money.parse(text, "USD")
     else:

@@ -71,7 +71,8 @@ def rig(tmp_path_factory):
 
 @contextmanager
 def watchers(env: dict[str, str], count: int) -> Iterator[list[subprocess.Popen]]:
-    """``count`` ``amazon-tui watch`` processes on one data dir; all stopped (SIGTERM, then SIGKILL) at the end."""
+    """``count`` ``amazon-tui watch`` processes on one data dir; all stopped (SIGTERM, then
+    SIGKILL) at the end."""
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "amazon_tui", "watch"],

@@ -140,7 +140,8 @@ def _assert_local_matches_sandbox(service: AppService, sandbox: Sandbox) -> None
         remote = {
             row["order_id"]: row["fulfillment_status"]
             for row in sandbox.db.query(
-                "SELECT order_id, fulfillment_status FROM amazon_orders WHERE seller_id = ? AND created_time >= ?",
+                "SELECT order_id, fulfillment_status FROM amazon_orders "
+                "WHERE seller_id = ? AND created_time >= ?",
                 (store.seller_id, since),
             )
         }

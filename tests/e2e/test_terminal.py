@@ -131,7 +131,8 @@ MOUSE_ON = "\x1b[?1000h"
 def run_in_pty(
     tmp_path, env: dict, *args: str, wait_for: str = "Amazon Stores", timeout: float = 20.0
 ) -> tuple[str, int]:
-    """Start ``amazon-tui --sandbox ARGS`` on an 80x24 pty, wait for ``wait_for``, press q; (output, exit code)."""
+    """Start ``amazon-tui --sandbox ARGS`` on an 80x24 pty, wait for ``wait_for``, press q;
+    (output, exit code)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "NO_COLOR", "COLORTERM"))}

@@ -80,13 +80,13 @@ def test_newer_schema_is_refused_with_a_way_out(tmp_path):
     connection = sqlite3.connect(tmp_path / DB_FILE)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     connection.close()
-    with pytest.raises(DatabaseError, match="newer amazon-tui.*amazon-tui db rebuild"):
+    with pytest.raises(DatabaseError, match=r"newer amazon-tui.*amazon-tui db rebuild"):
         open_database(tmp_path)
 
 
 def test_corrupted_file_is_refused_with_a_way_out(tmp_path):
     (tmp_path / DB_FILE).write_bytes(b"this is not a database" * 100)
-    with pytest.raises(DatabaseError, match="unreadable.*amazon-tui db rebuild"):
+    with pytest.raises(DatabaseError, match=r"unreadable.*amazon-tui db rebuild"):
         open_database(tmp_path)
 
 
@@ -233,9 +233,11 @@ def _schema_2_database(path) -> None:
     for number, status in ((1, OrderStatus.UNSHIPPED), (2, OrderStatus.SHIPPED)):
         item = rich_order(number).model_copy(update={"status": status})
         connection.execute(
-            "INSERT INTO orders (order_id, store, status, fulfilled_by, purchase_date, last_updated, ship_by, buyer_name, buyer_fold, "
+            "INSERT INTO orders (order_id, store, status, fulfilled_by, purchase_date, last_updated, "
+            "ship_by, buyer_name, buyer_fold, "
             "total_amount, total_micros, currency, notes, buyer_cancel, unseen, detail_fetched, doc) "
-            "VALUES (?, 'Acme US', ?, 'MERCHANT', ?, ?, ?, ?, ?, '10.00', 10000000, 'USD', NULL, 1, 0, NULL, ?)",
+            "VALUES (?, 'Acme US', ?, 'MERCHANT', ?, ?, ?, ?, ?, "
+            "'10.00', 10000000, 'USD', NULL, 1, 0, NULL, ?)",
             (
                 item.order_id,
                 status.value,
@@ -254,7 +256,8 @@ def _schema_2_database(path) -> None:
             )
         connection.execute("INSERT INTO packages VALUES (?, '1', 'DHL', 'JD0001', '{}')", (item.order_id,))
     connection.execute(
-        "INSERT INTO order_notes (order_id, time, text) VALUES ('111-0000000-0000002', '2026-11-20T12:00:00Z', 'Status updated to Shipped.')"
+        "INSERT INTO order_notes (order_id, time, text) "
+        "VALUES ('111-0000000-0000002', '2026-11-20T12:00:00Z', 'Status updated to Shipped.')"
     )
     connection.execute("PRAGMA user_version = 2")
     connection.commit()
@@ -318,7 +321,7 @@ def test_the_store_and_status_index_serves_status_lists_counts_and_attention(tmp
         for statuses in ((), (OrderStatus.UNSHIPPED,)):
             [plan] = _plans(
                 repo,
-                lambda: repo.summaries(
+                lambda statuses=statuses, descending=descending: repo.summaries(
                     OrderQuery(stores=store, statuses=statuses, sort=SortField.STATUS, descending=descending),
                     limit=10,
                 ),

@@ -93,7 +93,9 @@ async def test_a_replayed_nonce_is_refused(http):
     replay = await http.send(request)
     assert replay.status_code == 401
     assert replay.json() == {
-        "message": "The nonce is already being used by the consumer with ID %1. Verify the nonce and try again.",
+        "message": (
+            "The nonce is already being used by the consumer with ID %1. Verify the nonce and try again."
+        ),
         "parameters": ["1"],
     }
 

@@ -64,12 +64,12 @@ class Target:
         return f"{failing} failed: "
 
 
-SYNC = dict(
-    operation="searchOrders",
-    failing="Amazon searchOrders",
-    magento_operation="magentoSearchOrders",
-    magento_failing="Magento searchOrders",
-)
+SYNC = {
+    "operation": "searchOrders",
+    "failing": "Amazon searchOrders",
+    "magento_operation": "magentoSearchOrders",
+    "magento_failing": "Magento searchOrders",
+}
 
 SCREENS: tuple[Target, ...] = (
     Target("Amazon Stores: sync", retry="r", **SYNC),
@@ -144,14 +144,23 @@ def render() -> str:
     lines = [
         "# Fault matrix",
         "",
-        "Generated from `tests/support/fault_matrix.py` (`python -m tests.support.fault_matrix`); the tests in",
+        (
+            "Generated from `tests/support/fault_matrix.py` (`python -m tests.support.fault_matrix`); "
+            "the tests in"
+        ),
         "`tests/cli/test_faults.py` and `tests/tui/test_faults.py` run every cell against the sandbox, and",
         "`tests/test_fault_matrix_doc.py` checks that this file is in sync.",
         "",
         "Every cell: the fault is injected, the operation is tried, and the app **stays up** and shows a",
-        "**one-line cause** naming the failing call (`<Service> <operation> failed: <status> <code> — <message>`,",
+        (
+            "**one-line cause** naming the failing call "
+            "(`<Service> <operation> failed: <status> <code> — <message>`,"
+        ),
         "or `could not connect` / `no answer within 0.5 s`) with the **key that retries** (TUI), or the",
-        "command **exits 1** with that cause on stderr (CLI); then the fault is lifted and the retry succeeds.",
+        (
+            "command **exits 1** with that cause on stderr (CLI); "
+            "then the fault is lifted and the retry succeeds."
+        ),
         "Retries inside the clients are instant in the tests (`stamina.set_testing`, one attempt).",
         "",
         "## Faults",
@@ -162,7 +171,10 @@ def render() -> str:
         "",
         "## TUI screens",
         "",
-        "The cause shows on the screen's error line above the footer (`⚠ <what>: <cause> — press r to retry`);",
+        (
+            "The cause shows on the screen's error line above the footer "
+            "(`⚠ <what>: <cause> — press r to retry`);"
+        ),
         "in the cancel modal under the reasons (`Unable to cancel the order. Please try again.` + cause +",
         "`Press Enter to retry`). A cancellation whose report could not be fetched stays in the journal:",
         "`r` on Amazon Order Details (or Sync on a list) asks Amazon again.",
@@ -177,7 +189,10 @@ def render() -> str:
         "`amazon-tui: <cause>` (sync: `<store>: <cause>`).",
         "",
         "Cell: ✓ = tested; exit code and the call the cause names; how to retry. `order cancel … getFeed`",
-        "× connection refused: submitted while the service answers, then `amazon-tui resume` while it is down.",
+        (
+            "× connection refused: submitted while the service answers, "
+            "then `amazon-tui resume` while it is down."
+        ),
         "",
         *_table(COMMANDS, command_outcome),
         "",

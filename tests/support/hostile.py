@@ -73,7 +73,8 @@ def unshipped_mfn(
     sandbox: Sandbox, seller_id: str = "A1SANDBOXACMEUS", *, with_magento: bool | None = None
 ) -> list[str]:
     rows = sandbox.db.query(
-        "SELECT order_id FROM amazon_orders WHERE seller_id = ? AND fulfillment_status = 'UNSHIPPED' AND fulfilled_by = 'MERCHANT' ORDER BY created_time DESC",
+        "SELECT order_id FROM amazon_orders WHERE seller_id = ? AND fulfillment_status = 'UNSHIPPED' "
+        "AND fulfilled_by = 'MERCHANT' ORDER BY created_time DESC",
         (seller_id,),
     )
     ids = [row["order_id"] for row in rows]

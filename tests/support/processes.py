@@ -26,7 +26,8 @@ def write_config(path: Path, base_url: str, **overrides) -> Path:
 
 
 def in_process_cli(served: ServedSandbox, tmp_path: Path, monkeypatch, capsys, **overrides):
-    """``amazon-tui ARGS`` in-process against ``served``; returns (code, stdout, stderr). ``.config`` is its file."""
+    """``amazon-tui ARGS`` in-process against ``served``; returns (code, stdout, stderr).
+    ``.config`` is its file."""
     from amazon_tui.cli.main import main
 
     config = write_config(tmp_path / "config.toml", served.base_url, **overrides)

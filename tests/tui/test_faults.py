@@ -74,7 +74,8 @@ def check_failure(problems: list[str], fault: str, shown: str, target: Target, k
     marker = FAULTS[fault][1]
     if expected not in shown or marker not in shown or f"press {key} to retry" not in shown or "\n" in shown:
         problems.append(
-            f"{fault}: shown {shown!r}; expected {expected!r}, {marker!r} and 'press {key} to retry' on one line"
+            f"{fault}: shown {shown!r}; "
+            f"expected {expected!r}, {marker!r} and 'press {key} to retry' on one line"
         )
 
 
@@ -225,7 +226,8 @@ async def test_cancel_modal_shows_the_cause_and_enter_retries(world, target):
                 or entry.state not in (CancelState.SUBMITTED, CancelState.CANCELED)
             ):
                 problems.append(
-                    f"{fault}: not recovered: {getattr(app.screen, 'failure', '')!r}, journal {entry and entry.state}"
+                    f"{fault}: not recovered: {getattr(app.screen, 'failure', '')!r}, "
+                    f"journal {entry and entry.state}"
                 )
         feeds = {
             e.feed_id
@@ -255,7 +257,8 @@ async def test_cancel_follow_up_shows_the_cause_and_r_asks_again(world):
             screen = app.screen
             if not isinstance(screen, OrderDetailsScreen):
                 problems.append(
-                    f"{fault}: expected Amazon Order Details, got {screen!r} {getattr(screen, 'failure', '')!r}"
+                    f"{fault}: expected Amazon Order Details, "
+                    f"got {screen!r} {getattr(screen, 'failure', '')!r}"
                 )
                 lift(world)
                 continue

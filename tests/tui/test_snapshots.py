@@ -151,7 +151,8 @@ def test_screen(screen, size, snap_compare, tmp_path):
 def _sandbox_order(sandbox, status: str, fulfilled_by: str = "MERCHANT", *, magento: bool = True) -> str:
     """The newest Acme US order Amazon holds with this status (and a Magento order when asked)."""
     rows = sandbox.db.query(
-        "SELECT order_id FROM amazon_orders WHERE seller_id = 'A1SANDBOXACMEUS' AND fulfillment_status = ? AND fulfilled_by = ? "
+        "SELECT order_id FROM amazon_orders "
+        "WHERE seller_id = 'A1SANDBOXACMEUS' AND fulfillment_status = ? AND fulfilled_by = ? "
         "ORDER BY created_time DESC, order_id",
         (status, fulfilled_by),
     )
@@ -219,7 +220,8 @@ def _canceling(sandbox, order_id: str) -> None:
 
 
 def _state(status: str, tab: str, *, fulfilled_by: str = "MERCHANT", change=None, cancel: bool = False):
-    """(prepare the sandbox, open the order's details on ``tab``); the order is picked before the first sync."""
+    """(prepare the sandbox, open the order's details on ``tab``); the order is picked before the
+    first sync."""
     chosen: dict[str, str] = {}
 
     def prepare(world) -> None:

@@ -95,4 +95,5 @@ Partially Shipped past the latest ship date, most overdue first), then shipments
 ui.due_soon_hours (least time left first). Amazon-fulfilled orders and orders being canceled
 are left out. Reads the local store: pass --sync (or run `amazon-tui sync`) for fresh data.
 
-exit status: 0 nothing needs attention, 4 something does (for cron and monitoring),\n1 a sync asked for with --sync failed."""
+exit status: 0 nothing needs attention, 4 something does (for cron and monitoring),
+1 a sync asked for with --sync failed."""

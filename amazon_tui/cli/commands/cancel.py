@@ -17,7 +17,8 @@ def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
             "refusing to cancel without confirmation: stdin is not a terminal (pass --yes to confirm)"
         )
     print(
-        f"Cancel {len(order_ids)} Amazon order(s) with the reason {reason.label!r}? The reason is sent to Amazon and the buyer.",
+        f"Cancel {len(order_ids)} Amazon order(s) with the reason {reason.label!r}? "
+        "The reason is sent to Amazon and the buyer.",
         file=sys.stderr,
     )
     for order_id in order_ids:
@@ -30,7 +31,10 @@ NO_LEADER = (
     "No amazon-tui process leads this data dir now: the next TUI, `amazon-tui watch` or "
     "`amazon-tui resume` collects Amazon's report (or pass --wait to wait for it here)."
 )
-RESUME_HINT = "amazon-tui: the cancellation is kept in the journal; run `amazon-tui resume` to finish it once the service answers."
+RESUME_HINT = (
+    "amazon-tui: the cancellation is kept in the journal; "
+    "run `amazon-tui resume` to finish it once the service answers."
+)
 
 
 def _kept_in_journal(service, args: argparse.Namespace, error: Exception) -> int:

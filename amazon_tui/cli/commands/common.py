@@ -32,7 +32,8 @@ __all__ = [
     "run",
 ]
 
-SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"  # fits 80 columns after "amazon-tui: "
+# fits 80 columns after "amazon-tui: "
+SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"
 
 
 def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: str = "command") -> int:

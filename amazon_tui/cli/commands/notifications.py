@@ -42,7 +42,8 @@ def _config(service):
     config = service.settings.config.notifications
     if config is None:
         raise UsageError(
-            "No [notifications] in the config: add sqs_queue_url (and region) to use SP-API notifications; see config.example.toml."
+            "No [notifications] in the config: add sqs_queue_url (and region) to use SP-API notifications; "
+            "see config.example.toml."
         )
     return config
 
@@ -81,7 +82,8 @@ def _say(text: str) -> None:
 async def notifications_command(service, args: argparse.Namespace, *, action: str) -> int:
     if action != "status" and service.read_only:
         raise UsageError(
-            f"notifications {action} changes what Amazon sends to the queue: a read-only session does not; run it without --read-only."
+            f"notifications {action} changes what Amazon sends to the queue: a read-only session does not; "
+            "run it without --read-only."
         )
     return await {"setup": _setup, "status": _status, "teardown": _teardown}[action](
         service, _config(service)
@@ -103,7 +105,8 @@ async def _setup(service, config) -> int:
             except ServiceError as exc:
                 _say(f"{endpoint}: createDestination failed: {exc}")
                 _say(
-                    "If the queue refuses Amazon's messages, give it this access policy (SQS console → Access policy):"
+                    "If the queue refuses Amazon's messages, "
+                    "give it this access policy (SQS console → Access policy):"
                 )
                 print(access_policy(config.queue_arn), flush=True)
                 return EXIT_SERVICE
@@ -137,15 +140,18 @@ async def _status(service, config) -> int:
         async with SqsQueue(config) as queue:
             attributes = await queue.attributes()
         _say(
-            f"  {attributes.get('ApproximateNumberOfMessages', '?')} waiting, {attributes.get('ApproximateNumberOfMessagesNotVisible', '?')} being handled"
-            f"; dead-letter queue: {'yes' if attributes.get('RedrivePolicy') else 'none (unreadable messages stay on the queue)'}"
+            f"  {attributes.get('ApproximateNumberOfMessages', '?')} waiting, "
+            f"{attributes.get('ApproximateNumberOfMessagesNotVisible', '?')} being handled"
+            "; dead-letter queue: "
+            f"{'yes' if attributes.get('RedrivePolicy') else 'none (unreadable messages stay on the queue)'}"
         )
     except SqsError as exc:
         _say(f"  {exc}")
     for endpoint, store in _regions(service).items():
         found = await _our_destination(service, store, config.queue_arn)
         _say(
-            f"{endpoint}: destination {found.destination_id if found else 'missing (run: amazon-tui notifications setup)'}"
+            f"{endpoint}: destination "
+            f"{found.destination_id if found else 'missing (run: amazon-tui notifications setup)'}"
         )
     for (_endpoint, _seller), store in _sellers(service).items():
         client = service.gateway.notifications(store)

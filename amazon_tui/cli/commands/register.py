@@ -64,7 +64,10 @@ def add_commands(commands, epilog: str) -> None:
         "--sort",
         default="purchase_date",
         metavar="FIELD[:asc|desc]",
-        help="purchase_date (default, newest first), order_number, status, buyer_name, total or notes; e.g. total:desc",
+        help=(
+            "purchase_date (default, newest first), order_number, status, buyer_name, total or notes; "
+            "e.g. total:desc"
+        ),
     )
     orders.add_argument(
         "--limit", type=positive_int, default=50, metavar="N", help="at most N orders, N >= 1 (default 50)"
@@ -98,13 +101,15 @@ def add_commands(commands, epilog: str) -> None:
     command("sync", "sync orders from Amazon (and the Magento link index) once", sync_command)
     command(
         "watch",
-        "keep the local store synced and finish every cancellation, as the data dir's leader (or its stand-by), until interrupted",
+        "keep the local store synced and finish every cancellation, "
+        "as the data dir's leader (or its stand-by), until interrupted",
         watch_command,
         store=False,
     )
     command(
         "resume",
-        "finish cancellations a crash or a closed session left unfinished (exit 1 if some stay unfinished or fail)",
+        "finish cancellations a crash or a closed session left unfinished "
+        "(exit 1 if some stay unfinished or fail)",
         resume_command,
         store=False,
     )
@@ -118,7 +123,8 @@ def add_commands(commands, epilog: str) -> None:
     for action, help_text in (
         (
             "setup",
-            "create the destination and subscribe every seller to ORDER_CHANGE and FEED_PROCESSING_FINISHED (idempotent)",
+            "create the destination and subscribe every seller to ORDER_CHANGE and "
+            "FEED_PROCESSING_FINISHED (idempotent)",
         ),
         (
             "status",

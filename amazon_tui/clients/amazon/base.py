@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from amazon_tui.clients.amazon.lwa import LwaClient
 from amazon_tui.clients.errors import AMAZON, error_from_response, request_id_of
 from amazon_tui.clients.http import read_json, send, validate
-from amazon_tui.clients.retry import RetryPolicy, call_with_retries
+from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
 from amazon_tui.clients.throttle import Throttle, TokenBucket, rate_from_header
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -41,7 +41,7 @@ class SpApiService:
         seller_id: str,
         throttle: Throttle,
         endpoint: str,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         self._http = http
         self._lwa = lwa

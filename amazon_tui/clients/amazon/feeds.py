@@ -17,7 +17,7 @@ from amazon_tui.clients.amazon.lwa import LwaClient
 from amazon_tui.clients.amazon.orders_models import Timestamp, Wire
 from amazon_tui.clients.errors import AMAZON, MalformedResponse, error_from_response
 from amazon_tui.clients.http import send
-from amazon_tui.clients.retry import RetryPolicy, call_with_retries
+from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
 from amazon_tui.clients.throttle import Throttle
 from amazon_tui.domain.values import format_timestamp
 
@@ -91,7 +91,7 @@ class FeedsClient(SpApiService):
         throttle: Throttle,
         endpoint: str,
         storage_http: httpx.AsyncClient | None = None,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         super().__init__(
             http,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from amazon_tui.clients.errors import LWA, credentials_refused, error_from_response, request_id_of
 from amazon_tui.clients.http import read_json, send, validate
-from amazon_tui.clients.retry import RetryPolicy, call_with_retries
+from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
 
 OPERATION = "token"
 REFRESH_MARGIN = 60.0
@@ -57,7 +57,7 @@ class LwaClient:
         client_id: str,
         client_secret: str,
         clock: Callable[[], float] = time.monotonic,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         self._http = http
         self._endpoint = endpoint

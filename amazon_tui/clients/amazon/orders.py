@@ -18,7 +18,7 @@ from amazon_tui.clients.amazon.base import SpApiService
 from amazon_tui.clients.amazon.lwa import LwaClient
 from amazon_tui.clients.amazon.orders_mapping import MappingError, order_from_wire
 from amazon_tui.clients.errors import AMAZON, MalformedResponse
-from amazon_tui.clients.retry import RetryPolicy
+from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy
 from amazon_tui.clients.throttle import Throttle
 from amazon_tui.domain.models import Order
 from amazon_tui.domain.values import FulfilledBy, OrderStatus, format_timestamp
@@ -64,7 +64,7 @@ class OrdersClient(SpApiService):
         seller_id: str,
         throttle: Throttle,
         endpoint: str,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         super().__init__(
             http,

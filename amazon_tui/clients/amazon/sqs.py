@@ -41,9 +41,7 @@ def endpoint_for(queue_url: str) -> str | None:
     parts = urlsplit(queue_url)
     host = parts.hostname or ""
     return (
-        None
-        if host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn")
-        else f"{parts.scheme}://{parts.netloc}"
+        None if host.endswith((".amazonaws.com", ".amazonaws.com.cn")) else f"{parts.scheme}://{parts.netloc}"
     )
 
 
@@ -152,7 +150,10 @@ def _describe(operation: str, error: Exception) -> str:
         return f"{SQS} {operation} failed: {code} — {message}".rstrip(" —")
     name = type(error).__name__
     if name == "NoCredentialsError":
-        return f"{SQS} {operation} failed: no AWS credentials (environment, ~/.aws/credentials, or [notifications] aws_profile)"
+        return (
+            f"{SQS} {operation} failed: no AWS credentials "
+            "(environment, ~/.aws/credentials, or [notifications] aws_profile)"
+        )
     if name == "ProfileNotFound":
         return f"{SQS} {operation} failed: {error}"
     return f"{SQS} {operation} failed: {name}: {error}"

@@ -19,13 +19,16 @@ from amazon_tui.clients.errors import AuthError, ServiceError
 WHERE = "System > Extensions > Integrations > the integration's Integration Details"
 OAUTH_VALUES = "consumer_key, consumer_secret, access_token, access_token_secret"
 BEARER_REFUSED = (
-    "Magento refused the integration token as a standalone Bearer token, as Magento 2.4.4 and newer do by default. "
-    f"Put the integration's four OAuth 1.0a values in [magento] ({OAUTH_VALUES}; {WHERE}), or set Stores > Configuration > "
-    'Services > OAuth > Consumer Settings > "Allow OAuth Access Tokens to be used as standalone Bearer tokens" to Yes.'
+    "Magento refused the integration token as a standalone Bearer token, "
+    "as Magento 2.4.4 and newer do by default. "
+    f"Put the integration's four OAuth 1.0a values in [magento] ({OAUTH_VALUES}; {WHERE}), "
+    "or set Stores > Configuration > Services > OAuth > Consumer Settings > "
+    '"Allow OAuth Access Tokens to be used as standalone Bearer tokens" to Yes.'
 )
 TWO_FACTOR_REFUSED = (
-    "Magento refused the admin login for two-factor authentication (Magento_TwoFactorAuth, on by default): no admin "
-    f"token is issued without the second factor. Use the integration's four OAuth 1.0a values instead ({OAUTH_VALUES}; {WHERE})."
+    "Magento refused the admin login for two-factor authentication "
+    "(Magento_TwoFactorAuth, on by default): no admin token is issued without the second factor. "
+    f"Use the integration's four OAuth 1.0a values instead ({OAUTH_VALUES}; {WHERE})."
 )
 
 
@@ -61,9 +64,15 @@ def oauth_hint(message: str) -> str:
     """Which of the four values is likely wrong, from Magento's refusal."""
     text = message.lower()
     if "nonce" in text or "timestamp" in text:
-        return "Magento refused the request's timestamp or nonce: check this machine's clock (it must be within minutes of Magento's)."
+        return (
+            "Magento refused the request's timestamp or nonce: "
+            "check this machine's clock (it must be within minutes of Magento's)."
+        )
     if "signature" in text:
-        return "The signature did not match: consumer_secret or access_token_secret is likely wrong (or a proxy changed the URL)."
+        return (
+            "The signature did not match: consumer_secret or access_token_secret is likely wrong "
+            "(or a proxy changed the URL)."
+        )
     if (
         "consumer" in text
         and ("exist" in text or "length" in text or "key" in text)
@@ -73,8 +82,8 @@ def oauth_hint(message: str) -> str:
     if "token" in text and ("exist" in text or "length" in text or "revoked" in text or "invalid" in text):
         return "access_token is likely wrong, or the integration was reauthorized (its access token changed)."
     return (
-        "The signature or the integration was refused: check consumer_secret and access_token_secret, and that the "
-        "integration is active with access to Magento_Sales::sales (its API resources)."
+        "The signature or the integration was refused: check consumer_secret and access_token_secret, "
+        "and that the integration is active with access to Magento_Sales::sales (its API resources)."
     )
 
 

@@ -15,7 +15,7 @@ from amazon_tui.clients.http import read_json, send, validate
 from amazon_tui.clients.magento.auth import OAuth1Credentials, OAuth1Signer, explain_refusal
 from amazon_tui.clients.magento.criteria import SearchCriteria
 from amazon_tui.clients.magento.models import Order, SearchResult, amazon_order_id_from
-from amazon_tui.clients.retry import RetryPolicy, call_with_retries
+from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
 from amazon_tui.domain.models import MagentoOrder
 
 DEFAULT_AMAZON_ORDER_FIELD = "payment.po_number"
@@ -48,11 +48,12 @@ class MagentoClient:
         username: str | None = None,
         password: str | None = None,
         amazon_order_field: str = DEFAULT_AMAZON_ORDER_FIELD,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         if not oauth and not token and not (username and password):
             raise ValueError(
-                "Magento needs an integration's OAuth 1.0a values, an integration token, or an admin username and password"
+                "Magento needs an integration's OAuth 1.0a values, an integration token, "
+                "or an admin username and password"
             )
         self._signer = OAuth1Signer(oauth) if oauth else None
         self.auth = "oauth1" if oauth else "bearer" if token else "admin"
@@ -130,7 +131,8 @@ class MagentoClient:
             ) from None
 
     async def add_comment(self, entity_id: int, comment: str, status: str | None = None) -> None:
-        """Add an order comment (not notified, not visible on the storefront); ``status`` also sets the order status."""
+        """Add an order comment (not notified, not visible on the storefront); ``status`` also sets
+        the order status."""
         history: dict[str, Any] = {
             "comment": comment,
             "is_customer_notified": 0,
@@ -165,7 +167,8 @@ class MagentoClient:
     async def _send_authorized(
         self, operation: str, method: str, path: str, params: list[tuple[str, str]] | None, json: Any
     ) -> httpx.Response:
-        """Send signed (OAuth 1.0a) or with the Bearer token; an admin token refused with 401 is replaced once."""
+        """Send signed (OAuth 1.0a) or with the Bearer token; an admin token refused with 401 is
+        replaced once."""
         if self._signer is not None:
             request = self._http.build_request(
                 method, self._rest + path, params=params, json=json, headers={"Accept": "application/json"}

@@ -50,7 +50,9 @@ class Filter:
 @dataclass(frozen=True)
 class SearchCriteria:
     """An immutable builder: every method returns a new criteria, e.g.
-    ``SearchCriteria().where("store_id", 1).where("updated_at", since, "gteq").sort_by("updated_at").page(100)``.
+
+    ``SearchCriteria().where("store_id", 1).where("updated_at", since, "gteq")``
+    ``.sort_by("updated_at").page(100)``.
     """
 
     filter_groups: tuple[tuple[Filter, ...], ...] = ()

@@ -28,7 +28,8 @@ class AllOrdersScreen(MarkingScreen):
 
     HELP = (
         "Every order of the store, sorted and filtered in the local database (all pages). "
-        "space marks an Unshipped order (and moves down), * marks every cancelable order the filters match (all pages), "
+        "space marks an Unshipped order (and moves down), "
+        "* marks every cancelable order the filters match (all pages), "
         "u clears the marks; c cancels the marked ones in one feed. "
         "ASC's Completed status is Magento's name for Shipped: filter Shipped."
     )

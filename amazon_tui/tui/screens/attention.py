@@ -28,10 +28,14 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
 
     HELP = (
         "Orders that need action now, across the active stores. First the buyers' cancellation requests, "
-        "then late shipments (most overdue first), then shipments due within ui.due_soon_hours (least time left first). "
-        "/ filters the list (Enter keeps the filter, Escape clears it). Enter opens Amazon Order Details; c opens Cancel Order (for a buyer's request with Buyer Canceled chosen and "
-        "the buyer's reason shown: you still confirm). space marks an order, * marks every cancelable one listed, u clears; "
-        "c then cancels the marked orders: one feed per store. ● marks a new or changed order until the cursor has been on it."
+        "then late shipments (most overdue first), "
+        "then shipments due within ui.due_soon_hours (least time left first). "
+        "/ filters the list (Enter keeps the filter, Escape clears it). Enter opens Amazon Order Details; "
+        "c opens Cancel Order (for a buyer's request with Buyer Canceled chosen and "
+        "the buyer's reason shown: you still confirm). "
+        "space marks an order, * marks every cancelable one listed, u clears; "
+        "c then cancels the marked orders: one feed per store. "
+        "● marks a new or changed order until the cursor has been on it."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),

@@ -58,9 +58,7 @@ class BaseScreen(SizeGated, Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A read-only session offers no cancellation: its keys leave the footer and do nothing."""
-        if action in CANCEL_ACTIONS and self.service.read_only:
-            return False
-        return True
+        return not (action in CANCEL_ACTIONS and self.service.read_only)
 
     def compose(self) -> ComposeResult:
         self._set_size_classes(

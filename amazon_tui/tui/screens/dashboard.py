@@ -24,9 +24,12 @@ class DashboardScreen(MarkingScreen):
     """One store (View Store)."""
 
     HELP = (
-        "The store's figures and its Recent Orders (new and changed orders marked ● until the cursor has been on them). "
-        "Enter opens the Magento order view; o opens Amazon Order Details; ! lists the orders that need action. "
-        "space marks an Unshipped order, * marks every cancelable one listed, u clears; c cancels the marked orders in one feed."
+        "The store's figures and its Recent Orders "
+        "(new and changed orders marked ● until the cursor has been on them). "
+        "Enter opens the Magento order view; o opens Amazon Order Details; "
+        "! lists the orders that need action. "
+        "space marks an Unshipped order, * marks every cancelable one listed, u clears; "
+        "c cancels the marked orders in one feed."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),

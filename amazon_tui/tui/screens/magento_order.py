@@ -70,7 +70,10 @@ def items_table(order: MagentoOrder) -> Table:
 class MagentoOrderScreen(BaseScreen):
     """Order & Account Information, Address, Payment & Shipping, Items, Totals, Comments."""
 
-    HELP = "The Magento order that Amazon Sales Channel created. o: View or Cancel Amazon Order, a: View All Amazon Orders."
+    HELP = (
+        "The Magento order that Amazon Sales Channel created. "
+        "o: View or Cancel Amazon Order, a: View All Amazon Orders."
+    )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("o", "view_amazon", "Details", tooltip="View or Cancel Amazon Order", id="open-amazon"),

@@ -94,7 +94,8 @@ class MarkingScreen(BaseScreen):
         skipped = len(scope) - len(cancelable)
         if skipped:
             self.notify(
-                f"Marked {len(cancelable)}; {skipped} cannot be canceled here (not Unshipped, or Amazon-fulfilled).",
+                f"Marked {len(cancelable)}; {skipped} cannot be canceled here "
+                "(not Unshipped, or Amazon-fulfilled).",
                 timeout=4,
             )
         self.marks_changed()

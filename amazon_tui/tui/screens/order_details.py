@@ -156,14 +156,18 @@ class OrderDetailsScreen(BaseScreen):
     """One Amazon order; cached at once, refreshed by one getOrder in the background."""
 
     HELP = (
-        "Amazon Order Details. 1/2/3 or h/l switch tabs; j/k, g/G, ctrl+d/ctrl+u scroll; c cancels an Unshipped merchant-fulfilled order "
-        "(other orders say where to cancel them instead); r fetches the order from Amazon again; m goes to the Magento order view. "
-        "The line under the buttons says when the buyer asked to cancel and when the shipment is late or due soon."
+        "Amazon Order Details. 1/2/3 or h/l switch tabs; j/k, g/G, ctrl+d/ctrl+u scroll; "
+        "c cancels an Unshipped merchant-fulfilled order "
+        "(other orders say where to cancel them instead); r fetches the order from Amazon again; "
+        "m goes to the Magento order view. "
+        "The line under the buttons says when the buyer asked to cancel "
+        "and when the shipment is late or due soon."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("c", "cancel_order", "Cancel Order", id="cancel-order"),
-        # the same id: a [keymap] remap of cancel-order moves both; this one answers when Cancel Order is not offered
+        # the same id: a [keymap] remap of cancel-order moves both; this one answers when Cancel Order
+        # is not offered
         Binding("c", "why_not_cancel", "Why no Cancel Order", show=False, id="cancel-order"),
         Binding("r", "refresh_order", "Refresh", id="refresh"),
         Binding(
@@ -203,11 +207,13 @@ class OrderDetailsScreen(BaseScreen):
         yield Static(id="flags")
         yield Static(id="notice")
         with TabbedContent(id="tabs"):
-            with TabPane("Order and Shipping Details", id=TABS[0]):
-                with KeyScroll(id="details-scroll"):
-                    with Horizontal(id="detail-sections"):
-                        yield FieldSection("Order details", id="order-section")
-                        yield FieldSection("Shipping details", id="shipping-section")
+            with (
+                TabPane("Order and Shipping Details", id=TABS[0]),
+                KeyScroll(id="details-scroll"),
+                Horizontal(id="detail-sections"),
+            ):
+                yield FieldSection("Order details", id="order-section")
+                yield FieldSection("Shipping details", id="shipping-section")
             with TabPane("Order Items", id=TABS[1]), KeyScroll(id="items-scroll"):
                 yield Static(id="items-head", classes="records-head")
                 yield Records(ITEM_COLUMNS, noun="Item", id="items")

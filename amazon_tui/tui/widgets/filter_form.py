@@ -73,7 +73,10 @@ class FilterForm(Vertical):
     FilterForm Horizontal { height: 1; margin-bottom: 0; }
     FilterForm Label { width: auto; padding-right: 1; color: $text-muted; }
     FilterForm Input { width: 1fr; margin-right: 1; }
-    FilterForm #status-boxes { height: auto; layout: grid; grid-size: 3; grid-rows: 1; grid-columns: auto auto 1fr; grid-gutter: 0 2; }
+    FilterForm #status-boxes {
+        height: auto; layout: grid; grid-size: 3; grid-rows: 1;
+        grid-columns: auto auto 1fr; grid-gutter: 0 2;
+    }
     FilterForm Checkbox { margin: 0; width: auto; }
     FilterForm #filter-buttons Button { margin-right: 2; }
     """

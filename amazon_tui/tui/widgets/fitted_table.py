@@ -154,7 +154,7 @@ class FittedTable(DataTable):
                     Text(spec.header(width, self.header_label(spec)), style="bold"), width, right=spec.right
                 )
                 self.add_column(header, width=width, key=spec.key)
-        for key, row in zip(self._keys, self._cells):
+        for key, row in zip(self._keys, self._cells, strict=False):
             self.add_row(
                 *[
                     fit_cell(row[spec.key], self._widths[spec.key], right=spec.right)

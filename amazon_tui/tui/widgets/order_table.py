@@ -2,9 +2,10 @@
 
 A DataTable subclass with the motion keys, `y` to copy the order number, header clicks to sort
 and a mark column: [x] / [ ] for bulk actions while anything is marked, otherwise ● for a new or
-changed order until the cursor has rested on it (then it counts as seen). Rows are built from ``OrderSummary`` with untrusted text
-wrapped in ``Text`` so buyer names and notes are shown literally. Columns are fitted to the
-table's own width by priority (``fitted_table``) and fitted again when it changes.
+changed order until the cursor has rested on it (then it counts as seen). Rows are built from
+``OrderSummary`` with untrusted text wrapped in ``Text`` so buyer names and notes are shown
+literally. Columns are fitted to the table's own width by priority (``fitted_table``) and
+fitted again when it changes.
 """
 
 from __future__ import annotations

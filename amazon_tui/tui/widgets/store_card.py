@@ -52,7 +52,7 @@ def attention_text(counts: AttentionCounts, width: int) -> Text:
     numbers = (counts.late, counts.due_soon, counts.buyer_cancel)
     for separator, words in ATTENTION_WORDS:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for index, (number, word, style) in enumerate(zip(numbers, words, ATTENTION_STYLES)):
+        for index, (number, word, style) in enumerate(zip(numbers, words, ATTENTION_STYLES, strict=True)):
             if index:
                 text.append(separator, style="dim")
             text.append(f"{number} {word}", style=style if number else "dim")
