@@ -136,7 +136,7 @@ def run(quick: bool) -> list[Line]:
 
 async def _sync(sandbox_db: Path, target: Path) -> dict:
     """A first sync of Acme US from the seeded sandbox database into the local store at ``target``."""
-    from amazon_tui.core.sync import SyncProgress
+    from amazon_tui.core.sync.progress import SyncProgress
 
     w = common.world(target, sandbox_db=sandbox_db, data_dir=target)
     started = time.perf_counter()

@@ -80,7 +80,7 @@ async def _measure(tmp: Path, changes: int) -> tuple[list[float], float, float, 
             while service.order_summary(order_id).status is not OrderStatus.SHIPPED:  # noqa: ASYNC110
                 await asyncio.sleep(0.002)
             latencies.append(time.perf_counter() - started)
-        healthy_poll = service.leader.poll_seconds
+        healthy_poll = service.shared_sync.poll_seconds
         stop.set()
         task.cancel()
         w.clock.advance(600)
@@ -89,7 +89,13 @@ async def _measure(tmp: Path, changes: int) -> tuple[list[float], float, float, 
         per_sync = w.sandbox.count("searchOrders")
         await service.aclose()
         w.sandbox.close()
-        return latencies, service.leader.normal_poll_seconds, healthy_poll, consumer.health.applied, per_sync
+        return (
+            latencies,
+            service.shared_sync.normal_poll_seconds,
+            healthy_poll,
+            consumer.health.applied,
+            per_sync,
+        )
     finally:
         server.stop()
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from amazon_tui.clients.amazon.notification_models import (
     FeedProcessingFinishedNotification,
@@ -35,8 +36,9 @@ from amazon_tui.clients.amazon.notification_models import (
 
 if TYPE_CHECKING:
     from amazon_tui.clients.amazon.sqs import QueueMessage, SqsQueue
-    from amazon_tui.config.schema import NotificationsConfig
-    from amazon_tui.core.service import AppService
+    from amazon_tui.config.schema import NotificationsConfig, StoreConfig
+    from amazon_tui.domain.models import Order
+    from amazon_tui.local.journal import JournalEntry
 
 RETRY_MIN, RETRY_MAX = 2.0, 60.0  # seconds between attempts while SQS cannot be reached
 
@@ -83,20 +85,55 @@ class NotificationHealth:
         return f"Notifications: {self.state}"
 
 
+class OrderSource(Protocol):
+    """One getOrder as a store's seller (the client's usage plan applies)."""
+
+    def __call__(self, store: str, order_id: str) -> Awaitable[Order]: ...
+
+
+class LocalOrders(Protocol):
+    """The local store's copy of an order, read and written."""
+
+    def get(self, order_id: str) -> Order | None: ...
+
+    def upsert(
+        self, orders: Iterable[Order], *, now: datetime, mark_unseen: bool = ..., detail: bool = ...
+    ) -> object: ...
+
+
+class FeedSettler(Protocol):
+    """Settle the cancellations of a finished feed (``CancellationEngine.feed_finished``)."""
+
+    def __call__(
+        self, feed_id: str, status: str, result_document_id: str | None
+    ) -> Awaitable[list[JournalEntry]]: ...
+
+
 class NotificationConsumer:
     """The leader's reader of the notifications queue."""
 
     def __init__(
         self,
-        service: AppService,
         config: NotificationsConfig,
         *,
+        stores: Sequence[StoreConfig],
+        fetch_order: OrderSource,
+        local: LocalOrders,
+        settle_feed: FeedSettler,
+        now: Callable[[], datetime],
+        timeout_seconds: float,
         queue_factory: Callable[[], SqsQueue] | None = None,
         clock: Callable[[], float] = time.time,
-        on_change: Callable[[Sequence[str]], None] = lambda _ids: None,
+        on_change: Callable[[tuple[str, ...]], None] = lambda _ids: None,
     ) -> None:
-        self.service = service
+        """``now``: the time an upsert records; ``clock``: seconds, for the health (silence) checks."""
         self.config = config
+        self.stores = stores
+        self.fetch_order = fetch_order
+        self.local = local
+        self.settle_feed = settle_feed
+        self.now = now
+        self.timeout_seconds = timeout_seconds
         self.health = NotificationHealth()
         self.clock = clock
         self.on_change = on_change
@@ -105,7 +142,7 @@ class NotificationConsumer:
     def _default_queue(self) -> SqsQueue:
         from amazon_tui.clients.amazon.sqs import SqsQueue
 
-        return SqsQueue(self.config, timeout_seconds=self.service.settings.config.network.timeout_seconds)
+        return SqsQueue(self.config, timeout_seconds=self.timeout_seconds)
 
     def healthy(self) -> bool:
         return self.health.healthy(self.clock(), self.config.silence_seconds)
@@ -179,7 +216,7 @@ class NotificationConsumer:
 
     def _store_for(self, seller_id: str, marketplace_id: str) -> str | None:
         """The active configured store of this seller, in this marketplace when there is one."""
-        stores = [s for s in self.service.stores if s.active and s.seller_id == seller_id]
+        stores = [s for s in self.stores if s.active and s.seller_id == seller_id]
         exact = [s for s in stores if s.market.marketplace_id == marketplace_id]
         chosen = (exact or stores or [None])[0]
         return chosen.name if chosen is not None else None
@@ -190,18 +227,18 @@ class NotificationConsumer:
         if store is None:
             self.health.duplicates += 1
             return []
-        cached = self.service.repo.get(change.amazon_order_id)
+        cached = self.local.get(change.amazon_order_id)
         if cached is not None and cached.last_updated >= change.trigger.time_of_order_change:
             self.health.duplicates += 1  # we hold this change already (a duplicate, or an older message)
             return []
-        order = await self.service.gateway.orders(store).get_order(change.amazon_order_id)
-        self.service.repo.upsert([order], now=self.service.clock(), mark_unseen=True, detail=True)
+        order = await self.fetch_order(store, change.amazon_order_id)
+        self.local.upsert([order], now=self.now(), mark_unseen=True, detail=True)
         self.health.applied += 1
         return [order.order_id]
 
     async def _feed_finished(self, notification: FeedProcessingFinishedNotification) -> list[str]:
         finished = notification.finished
-        entries = await self.service.cancellations.feed_finished(
+        entries = await self.settle_feed(
             finished.feed_id, finished.processing_status, finished.result_feed_document_id
         )
         if entries:

@@ -14,10 +14,15 @@ from amazon_tui.local.db import Database
 
 
 class CancelState(str, Enum):
-    """requested -> verified -> submitted -> canceled | failed."""
+    """requested -> verified -> (sending) -> submitted -> canceled | failed.
+
+    ``sending``: the feed's createFeed was sent and its answer lost (a 5xx, a timeout after
+    sending, a crash): Amazon may hold the feed. Resolved by evidence before anything is sent again.
+    """
 
     REQUESTED = "requested"
     VERIFIED = "verified"
+    SENDING = "sending"
     SUBMITTED = "submitted"
     CANCELED = "canceled"
     FAILED = "failed"
@@ -35,6 +40,8 @@ class DuplicateCancellation(Exception):
     ) -> None:
         self.order_id = order_id
         self.state = state
+        self.by = by
+        self.since = since
         super().__init__(f"Order {order_id} {already(state, by, since)}")
 
 
@@ -180,7 +187,7 @@ class Journal:
     def unfinished(self) -> list[JournalEntry]:
         """Entries a restart must resume: not final, or canceled with Magento still to do."""
         rows = self.db.query(
-            "SELECT * FROM cancellations WHERE state IN ('requested', 'verified', 'submitted') "
+            "SELECT * FROM cancellations WHERE state IN ('requested', 'verified', 'sending', 'submitted') "
             "OR (state = 'canceled' AND magento_done = 0) ORDER BY id"
         )
         return [_entry(row) for row in rows]

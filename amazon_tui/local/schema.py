@@ -172,6 +172,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX sync_requests_open ON sync_requests (finished);
     ALTER TABLE cancellations ADD COLUMN owner TEXT;
     """,
+    # 5: typed outcomes. A store's failure keeps its kind ("auth", "service"...) beside the text,
+    # so the card's "Authentication pending" is not read out of a message; a cancellation whose
+    # createFeed outcome is unknown is in a state of its own ("sending"), not a message prefix.
+    """
+    ALTER TABLE stores ADD COLUMN error_kind TEXT;
+    UPDATE cancellations SET state = 'sending'
+        WHERE state = 'verified' AND message LIKE 'createFeed outcome unknown:%';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,7 +14,7 @@ from textual.worker import WorkerState
 from amazon_tui.config.settings import Settings
 from amazon_tui.core.service import AppService
 from amazon_tui.core.startup import resume_collection
-from amazon_tui.core.sync import SyncProgress
+from amazon_tui.core.sync.progress import SyncProgress
 from amazon_tui.tui.format import clean, seller_central_order_url
 from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrdersChanged, OrderSeen, SyncChanged
@@ -23,7 +23,7 @@ from amazon_tui.tui.screens.stores import StoresScreen
 from amazon_tui.tui.size_gate import QUIT_ACTIONS, blocked_while_too_small, too_small
 
 if TYPE_CHECKING:
-    from amazon_tui.core.cancel.engine import Submission
+    from amazon_tui.core.cancel.rules import Submission
 
 
 CANCEL_FINISH_GROUP, CANCEL_RESUME_GROUP = "cancel-finish", "cancel-resume"
@@ -104,7 +104,7 @@ class AmazonTuiApp(App[int]):
             )
             self.consume_notifications()
         self.live.start()
-        if not self.service.leader.synced_recently():  # another TUI's sync a moment ago will do
+        if not self.service.shared_sync.synced_recently():  # another TUI's sync a moment ago will do
             self.start_sync()
 
     def watch_theme(self, theme: str) -> None:
@@ -287,18 +287,16 @@ class AmazonTuiApp(App[int]):
         self.push_screen(CancelModal(order_ids, buyer_reason=buyer_reason), submitted)
 
     def report_submissions(self, submissions: list[Submission]) -> None:
-        from amazon_tui.core.cancel.engine import FAILURE_MESSAGE, SUCCESS_MESSAGE
+        from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, SUCCESS_MESSAGE
 
         sent = [entry.order_id for s in submissions for entry in s.submitted]
-        refused = [pair for s in submissions for pair in s.refused] + [
-            pair for s in submissions for pair in s.failed
-        ]
+        problems = [(r.order_id, f"{FAILURE_MESSAGE} {r.describe()}") for s in submissions for r in s.refused]
+        problems += [(failure.order_id, failure.describe()) for s in submissions for failure in s.failed]
         if sent:
             self.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6, markup=False)
-        for order_id, why in refused:
-            message = why if why.startswith(FAILURE_MESSAGE) else f"{FAILURE_MESSAGE} {why}"
+        for order_id, message in problems:
             self.notify(clean(message), title=f"Order {order_id}", severity="error", timeout=12, markup=False)
-        self.broadcast(lambda: OrdersChanged(tuple(sent) + tuple(order_id for order_id, _ in refused)))
+        self.broadcast(lambda: OrdersChanged(tuple(sent) + tuple(order_id for order_id, _ in problems)))
 
     @work(group=CANCEL_FINISH_GROUP)
     async def finish_cancellations(self, submissions: list[Submission]) -> None:
@@ -315,7 +313,7 @@ class AmazonTuiApp(App[int]):
     async def drive_cancellations(self) -> None:
         """As the leader: one pass over the unfinished cancellations, whoever submitted them."""
         try:
-            entries = await self.service.leader.drive()
+            entries = await self.service.driver.drive()
         except Exception as exc:  # noqa: BLE001 - the journal keeps every row; the next pass tries again
             message = f"{exc}"
             if message != self._drive_failure:  # one notice per distinct failure, not one per pass
@@ -354,7 +352,7 @@ class AmazonTuiApp(App[int]):
             screen.show_failure(what, error, action, source="cancel")
 
     def _report_final(self, entries) -> None:
-        from amazon_tui.core.cancel.engine import FAILURE_MESSAGE
+        from amazon_tui.core.cancel.rules import FAILURE_MESSAGE
         from amazon_tui.local.journal import CancelState
         from amazon_tui.tui.screens.base import BaseScreen
 

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.worker import WorkerState
 
-from amazon_tui.core.leadership import Duties, follow
-from amazon_tui.core.service import SyncOutcome
+from amazon_tui.core.leadership.loops import Duties, follow
+from amazon_tui.core.sync.progress import SyncOutcome
 from amazon_tui.tui.format import clean, new_orders_message
 from amazon_tui.tui.messages import OrdersChanged
 
@@ -85,8 +85,9 @@ class LiveRefresh:
         self._loop = asyncio.get_running_loop()
         threading.Thread(
             target=follow,
-            args=(service,),
+            args=(service.duties,),
             kwargs={
+                "changed_elsewhere": service.changed_elsewhere,
                 "on_change": self._reload_soon,
                 "on_duties": self._duties_soon,
                 "stop": self._stop,
@@ -120,7 +121,7 @@ class LiveRefresh:
         if self._stop.is_set():  # queued by the thread just before the app stopped
             return
         if duties.sync and not self.syncing:
-            self.app.start_sync(self.app.service.leader.due_stores(), quiet=True)
+            self.app.start_sync(self.app.service.shared_sync.due_stores(), quiet=True)
         if duties.drive and not self.app.driving:
             self.app.drive_cancellations()
         if duties.status != self.status:
@@ -130,7 +131,7 @@ class LiveRefresh:
 
     def status_now(self) -> str:
         """The status line as it stands (a screen being built asks)."""
-        self.status = self.app.service.leader.status_line()
+        self.status = self.app.service.status_line()
         return self.status
 
     def reload(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from amazon_tui.core.sync import SyncProgress
+from amazon_tui.core.sync.progress import SyncProgress
 
 
 class SyncChanged(Message):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from amazon_tui.core.cancel.engine import CANCELED_NOTE, CancelRefused, ReadOnlySession, Submission
 from amazon_tui.core.cancel.feed_xml import CancelMessage, build_cancellation_feed
+from amazon_tui.core.cancel.rules import CANCELED_NOTE, CancelRefused, ReadOnlySession, Submission
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.local.journal import CancelState
@@ -104,7 +104,7 @@ async def test_confirm_twice_sends_one_feed(world):
     assert sum(len(s.submitted) for s in submissions) == 1
     live = service.journal.live(order_id)
     since = live.requested_at.strftime("%Y-%m-%d %H:%M")
-    assert [why for s in submissions for _, why in s.refused] == [
+    assert [r.describe() for s in submissions for r in s.refused] == [
         f"Order {order_id} is already being canceled by {live.operator} since {since} UTC."
     ]
     await service.finish_cancellations(submissions)
@@ -131,7 +131,7 @@ async def test_cancel_again_while_canceling_is_refused(world):
     await service.cancel([order_id], CancelReason.NO_INVENTORY)
     order = service.cached_order(order_id)
     live = service.journal.live(order_id)
-    assert service.cancel_refusal(order) == (
+    assert service.cancel_refusal(order).reason == (
         f"This order is already being canceled by {live.operator} "
         f"since {live.requested_at:%Y-%m-%d %H:%M} UTC."
     )
@@ -162,7 +162,8 @@ async def test_order_shipped_before_confirming_is_refused_without_a_feed(world):
     world.sandbox.clear_log()
     [submission] = await service.cancel([order_id], CancelReason.NO_INVENTORY)
     assert submission.submitted == ()
-    [(refused_id, why)] = submission.refused
+    [refused] = submission.refused
+    refused_id, why = refused.order_id, refused.describe()
     assert refused_id == order_id and "Shipped" in why and "Seller Central" in why
     assert world.sandbox.count("createFeed") == 0
     assert service.order_summary(order_id).status is OrderStatus.SHIPPED
@@ -199,7 +200,7 @@ async def test_read_only_refuses(world):
     service = world.open_service(read_only=True)
     await service.sync()
     [order_id] = cancelable_ids(service)
-    assert "read-only" in service.cancel_refusal(service.cached_order(order_id))
+    assert "read-only" in service.cancel_refusal(service.cached_order(order_id)).reason
     with pytest.raises(CancelRefused):
         await service.cancel([order_id], CancelReason.NO_INVENTORY)
 
@@ -213,7 +214,7 @@ async def test_create_feed_failure_that_never_reached_amazon_is_resent_once_on_r
     with pytest.raises(Exception):  # noqa: B017 - any failure: the test is about what resume does next
         await service.cancel([order_id], CancelReason.NO_INVENTORY)
     world.sandbox.clear_faults()
-    assert [e.state for e in service.pending_cancellations()] == [CancelState.VERIFIED]
+    assert [e.state for e in service.pending_cancellations()] == [CancelState.SENDING]  # answer lost
     results = await service.resume_cancellations()
     assert [(e.order_id, e.state) for e in results] == [(order_id, CancelState.CANCELED)]
     assert world.sandbox.count("createFeed", 202) == 1
@@ -228,7 +229,7 @@ async def test_unreadable_create_feed_answer_is_not_taken_as_not_sent(world):
     with pytest.raises(Exception, match="createFeed"):
         await service.cancel([order_id], CancelReason.NO_INVENTORY)
     [pending] = service.pending_cancellations()
-    assert pending.state is CancelState.VERIFIED and "outcome unknown" in pending.message
+    assert pending.state is CancelState.SENDING and "outcome unknown" in pending.message
     results = await service.resume_cancellations()
     assert world.sandbox.count("getFeeds") == 1  # asked Amazon before sending again
     assert [(e.order_id, e.state) for e in results] == [(order_id, CancelState.CANCELED)]
@@ -256,13 +257,13 @@ async def test_every_public_cancel_path_refuses_in_a_read_only_session(world):
         lambda: service.finish_cancellations([Submission((unfinished,), (), None)]),
         lambda: engine.submit("Acme US", [second], CancelReason.NO_INVENTORY),
         lambda: engine.drive_once(),
-        lambda: service.leader.drive(),
-        lambda: service.leader.finish([unfinished]),
+        lambda: service.driver.drive(),
+        lambda: service.driver.finish([unfinished]),
     ):
         with pytest.raises(ReadOnlySession):
             await attempt()
     assert await service.resume_cancellations() == []  # start-up's resume: left to a session that may write
-    assert service.cancel_refusal_code(service.cached_order(second))[0] == "read_only"
+    assert service.cancel_refusal(service.cached_order(second)).code.value == "read_only"
     assert [(e.id, e.state) for e in service.journal.all()] == rows_before
     assert (
         sum(

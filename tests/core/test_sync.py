@@ -127,7 +127,7 @@ async def test_a_start_with_the_same_stores_writes_nothing_and_a_changed_store_k
     again = world.open_service()
     statements: list[str] = []
     again.db._conn.set_trace_callback(statements.append)  # observes the statements SQLite runs
-    again._register_stores()
+    again.store_book.register()
     assert not [s for s in statements if s.startswith("BEGIN")]  # every start but the first: no write
     await again.aclose()
 

@@ -13,7 +13,7 @@ import tomli_w
 from amazon_tui.clients.errors import ServiceError
 from amazon_tui.config.schema import parse_config, resolve_secrets
 from amazon_tui.config.settings import Settings
-from amazon_tui.core.cancel.engine import CancelRefused
+from amazon_tui.core.cancel.rules import CancelRefused
 from amazon_tui.core.service import AppService
 from amazon_tui.domain.values import CancelReason
 from amazon_tui.sandbox import Sandbox, sandbox_config

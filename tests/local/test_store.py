@@ -267,7 +267,8 @@ def _schema_2_database(path) -> None:
 def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
     _schema_2_database(tmp_path / DB_FILE)
     db = open_database(tmp_path)
-    assert db.schema_version == SCHEMA_VERSION == 4
+    assert db.schema_version == SCHEMA_VERSION == 5
+    assert "error_kind" in {row[1] for row in db.query("PRAGMA table_info(stores)")}  # 5: typed failures
     tables = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert not {"items", "packages"} & tables
     assert {"peers", "lease", "sync_requests"} <= tables  # 4: one leader per data dir

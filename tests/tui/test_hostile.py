@@ -167,7 +167,7 @@ async def test_hostile_store_error_on_a_card_is_inert(tmp_path):
     """A service's error text (its own message) shown on a store card stays inert."""
     world = build(tmp_path, orders_per_store=20, background=False)
     try:
-        world.service._set_store_state("Acme US", error=HOSTILE)
+        world.service.store_records.record_failure("Acme US", HOSTILE, "service")
         app = world.app
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()

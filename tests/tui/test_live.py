@@ -11,6 +11,7 @@ import pytest
 from textual.notifications import Notify
 from textual.worker import WorkerState
 
+from amazon_tui.core.leadership.loops import run
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.attention import AttentionScreen
@@ -214,7 +215,7 @@ async def test_a_sync_by_the_leader_elsewhere_updates_the_cards_and_nothing_is_r
     other.leader.keep_lease = True
     assert other.leader.tick() is True
     stop = asyncio.Event()
-    watching = asyncio.ensure_future(other.leader.run(stop))
+    watching = asyncio.ensure_future(run(other.duties, stop))
     try:
         async with world.app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)

@@ -52,29 +52,30 @@ def _kept_in_journal(service, args: argparse.Namespace, error: Exception) -> int
 
 async def order_cancel_command(service, args: argparse.Namespace) -> int:
     from amazon_tui.clients.errors import ServiceError
-    from amazon_tui.core.cancel.engine import SUCCESS_MESSAGE, CancelRefused
+    from amazon_tui.core.cancel.rules import SUCCESS_MESSAGE, CancelRefused
 
     try:
         reason = CancelReason.parse(args.reason)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if service.read_only:
-        from amazon_tui.core.cancel.engine import READ_ONLY_MESSAGE
+        from amazon_tui.core.cancel.rules import READ_ONLY_MESSAGE
 
         raise Refused(READ_ONLY_MESSAGE, code="read_only")
     orders = [await load_order(service, order_id, refresh=False) for order_id in dict.fromkeys(args.orders)]
     for order in orders:
-        refusal = service.cancel_refusal_code(order)
+        refusal = service.cancel_refusal(order)
         if refusal:
-            code, why = refusal
-            raise Refused(f"order {order.order_id} ({order.status.label}): {why}", code=code)
+            raise Refused(
+                f"order {order.order_id} ({order.status.label}): {refusal.reason}", code=refusal.code.value
+            )
     ids = [order.order_id for order in orders]
     if not args.yes and not _confirm(ids, reason):
         raise Refused("not confirmed: nothing was sent", code="not_confirmed")
     try:
         submissions = await service.cancel(ids, reason)  # reads each order again first (status changed?)
     except CancelRefused as exc:
-        raise Refused(str(exc), code=exc.code) from None
+        raise Refused(str(exc), code=exc.code.value) from None
     except ServiceError as exc:
         if not service.pending_cancellations():
             raise
@@ -83,12 +84,9 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     failed = [item for submission in submissions for item in submission.failed]
     submitted = [entry for submission in submissions for entry in submission.submitted]
     if refused and not submitted and not failed:  # Amazon's fresh copy says no (a status changed meanwhile)
-        cached = service.cached_order(refused[0][0])
-        refusal = service.cancel_refusal_code(cached) if cached is not None else None
-        raise Refused(
-            "; ".join(safe_text(why) for _, why in refused), code=refusal[0] if refusal else "not_cancelable"
-        )
-    for order_id, why in refused + failed:
+        raise Refused("; ".join(safe_text(r.describe()) for r in refused), code=refused[0].code.value)
+    problems = [(r.order_id, r.describe()) for r in refused] + [(f.order_id, f.describe()) for f in failed]
+    for order_id, why in problems:
         print(f"{order_id}: {safe_text(why)}", file=sys.stderr)
     results = {entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted}
     if submitted:
@@ -120,12 +118,12 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
                 for oid, (state, feed, msg) in results.items()
             ]
             + [
-                {"order_number": oid, "state": "refused", "feed_id": None, "message": why}
-                for oid, why in refused
+                {"order_number": r.order_id, "state": "refused", "feed_id": None, "message": r.describe()}
+                for r in refused
             ]
             + [
-                {"order_number": oid, "state": "failed", "feed_id": None, "message": why}
-                for oid, why in failed
+                {"order_number": f.order_id, "state": "failed", "feed_id": None, "message": f.describe()}
+                for f in failed
             ],
         )
     else:

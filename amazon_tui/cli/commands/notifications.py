@@ -160,7 +160,7 @@ async def _status(service, config) -> int:
             for kind in SUBSCRIBED
         ]
         _say(f"{store}: {', '.join(states)}")
-    _say(service.leader.status_line())
+    _say(service.status_line())
     return EXIT_OK
 
 

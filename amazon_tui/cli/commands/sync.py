@@ -76,5 +76,7 @@ async def watch_command(service, args: argparse.Namespace) -> int:
 
     if service.read_only:
         event("read-only: syncs only; cancellations are left to a process that may write")
-    await service.leader.run(stop, on_event=event)
+    from amazon_tui.core.leadership.loops import run
+
+    await run(service.duties, stop, on_event=event)
     return EXIT_OK

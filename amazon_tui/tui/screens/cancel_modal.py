@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from amazon_tui.core.cancel.engine import FAILURE_MESSAGE, Submission
+from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, Submission
 from amazon_tui.domain.values import CancelReason
 from amazon_tui.tui.format import clean
 from amazon_tui.tui.size_gate import SizeGated
@@ -204,11 +204,9 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
         except Exception as exc:  # noqa: BLE001 - shown in the modal; the operator may try again
             self.show_failure(exc)
             return
-        failed = [why for submission in submissions for _, why in submission.failed]
+        failed = [failure for submission in submissions for failure in submission.failed]
         if failed and not any(submission.submitted or submission.refused for submission in submissions):
-            self.show_failure(
-                failed[0].removeprefix(FAILURE_MESSAGE).strip()
-            )  # nothing sent: stay, Enter retries
+            self.show_failure(failed[0].cause)  # nothing sent: stay, Enter retries
             return
         self.dismiss(submissions)
 

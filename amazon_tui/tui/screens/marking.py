@@ -62,11 +62,10 @@ class MarkingScreen(BaseScreen):
 
     def _refusal(self, order_id: str) -> str | None:
         order = self.service.cached_order(order_id)
-        return (
-            self.service.cancel_refusal(order)
-            if order is not None
-            else "the order is not in the local store."
-        )
+        if order is None:
+            return "the order is not in the local store."
+        refusal = self.service.cancel_refusal(order)
+        return refusal.reason if refusal is not None else None
 
     def action_mark(self) -> None:
         current = self.table.current

@@ -394,7 +394,7 @@ class OrderDetailsScreen(BaseScreen):
             return
         refusal = self.service.cancel_refusal(self.order)
         if refusal is not None:
-            self.explain_refusal(refusal)
+            self.explain_refusal(refusal.reason)
             return
         self.tui.ask_cancel([self.order_id])
 

@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.widget import Widget
 
-from amazon_tui.core.service import StoreCard
-from amazon_tui.core.sync import SyncProgress
+from amazon_tui.core.stores import StoreCard
+from amazon_tui.core.sync.progress import SyncProgress
 from amazon_tui.domain.values import StoreStatus
 from amazon_tui.local.orders import AttentionCounts
 from amazon_tui.tui.format import amount, change, clean, day, last_updated

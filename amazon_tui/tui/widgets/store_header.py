@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from amazon_tui.core.service import StoreCard
+from amazon_tui.core.stores import StoreCard
 from amazon_tui.tui.format import clean, day, last_updated, pack
 from amazon_tui.tui.widgets.store_card import STATUS_STYLES
 

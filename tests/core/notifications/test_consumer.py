@@ -132,17 +132,17 @@ async def test_polling_slows_while_notifications_arrive_and_returns_when_sqs_is_
     from tests.support.world import build
 
     service = world.service
-    leader = service.leader
+    leader, schedule = service.leader, service.shared_sync
     consumer = service.notifications
-    assert leader.poll_seconds == leader.normal_poll_seconds, "nothing heard yet: normal polling"
+    assert schedule.poll_seconds == schedule.normal_poll_seconds, "nothing heard yet: normal polling"
     await receive_once(world)
-    assert consumer.healthy() and leader.poll_seconds == consumer.config.backup_poll_seconds
+    assert consumer.healthy() and schedule.poll_seconds == consumer.config.backup_poll_seconds
     leader.keep_lease = True  # a long-running process: it leads
     leader.tick()
-    assert "Notifications: listening" in leader.status_line()
+    assert "Notifications: listening" in service.status_line()
     consumer.clock = lambda: time.time() + consumer.config.silence_seconds + 1
-    assert not consumer.healthy() and leader.poll_seconds == leader.normal_poll_seconds, "silent too long"
-    assert "Notifications: none for" in leader.status_line()
+    assert not consumer.healthy() and schedule.poll_seconds == schedule.normal_poll_seconds, "silent too long"
+    assert "Notifications: none for" in service.status_line()
 
     down = build(
         tmp_path / "down",
@@ -164,12 +164,12 @@ async def test_polling_slows_while_notifications_arrive_and_returns_when_sqs_is_
         await task
         down.service.leader.keep_lease = True
         down.service.leader.tick()
-        line = down.service.leader.status_line()
+        line = down.service.status_line()
         assert (
             "SQS unreachable" in line
-            and f"polling every {down.service.leader.normal_poll_seconds:g} s" in line
+            and f"polling every {down.service.shared_sync.normal_poll_seconds:g} s" in line
         )
-        assert down.service.leader.poll_seconds == down.service.leader.normal_poll_seconds
+        assert down.service.shared_sync.poll_seconds == down.service.shared_sync.normal_poll_seconds
         assert SECRET_KEY not in line and ACCESS_KEY not in line
     finally:
         down.sandbox.close()

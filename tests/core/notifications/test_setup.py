@@ -130,7 +130,7 @@ async def test_setup_refuses_a_read_only_session_and_a_config_without_notificati
             await notifications_command(plain.service, argparse.Namespace(), action="status")
         assert (
             plain.service.notifications is None
-            and plain.service.leader.poll_seconds == plain.service.leader.normal_poll_seconds
+            and plain.service.shared_sync.poll_seconds == plain.service.shared_sync.normal_poll_seconds
         )
     finally:
         read_only.sandbox.close()

@@ -1,4 +1,4 @@
-"""Incremental sync: Amazon's searchOrders into the local store, and the Magento link index.
+"""Incremental sync of Amazon's searchOrders into the local store.
 
 Per store: ``lastUpdatedAfter`` = the stored cursor (first run: ``createdAfter`` =
 now - ``sync.initial_days``), every page upserted in its own transaction; the cursor moves
@@ -9,20 +9,14 @@ fetches the rest again (upserts are idempotent: nothing is lost or duplicated).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple
 
 from amazon_tui.config.schema import StoreConfig
+from amazon_tui.core.sync.progress import Progress, SyncProgress, SyncReport
 from amazon_tui.domain.values import format_timestamp, parse_timestamp
-from amazon_tui.local.orders import OrderRepository, StatusChange
-
-if TYPE_CHECKING:
-    from amazon_tui.domain.models import MagentoLink
+from amazon_tui.local.orders import OrderRepository
 
 AMAZON_SOURCE = "amazon"
-MAGENTO_SOURCE = "magento"
 SYNC_INCLUDED_DATA = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PACKAGES", "CANCELLATION")
 # Orders can become visible with a lastUpdatedTime a little in the past (Amazon only accepts a
 # "before" at least two minutes old for that reason): each sync looks back this far again.
@@ -58,34 +52,6 @@ def check_belongs(store: StoreConfig, orders, repo: OrderRepository) -> None:
                 f"which belongs to store {owner!r}: nothing was saved. "
                 "Check that each store has its own refresh token."
             )
-
-
-class SyncProgress(NamedTuple):
-    """A report for the screens and the CLI while a sync runs."""
-
-    store: str
-    phase: str  # "amazon", "magento", "waiting", "done", "failed"
-    pages: int = 0
-    orders: int = 0
-    wait_seconds: float = 0.0
-    message: str = ""
-
-
-@dataclass
-class SyncReport:
-    """What one sync of one store did."""
-
-    store: str
-    pages: int = 0
-    orders: int = 0
-    inserted: list[str] = field(default_factory=list)
-    changed: list[StatusChange] = field(default_factory=list)
-    links: int = 0
-    first_run: bool = False
-    error: str | None = None
-
-
-Progress = Callable[[SyncProgress], None]
 
 
 async def sync_amazon(
@@ -141,40 +107,3 @@ async def sync_amazon(
             )
         )
     return report
-
-
-async def sync_magento_links(
-    store: StoreConfig,
-    magento,
-    repo: OrderRepository,
-    *,
-    amazon_order_field: str,
-    now: datetime,
-) -> int:
-    """Refresh the Amazon order number -> Magento order index from ``GET /V1/orders``.
-
-    Only orders updated since the last run are asked for (``updated_at >= cursor``), with a
-    ``fields=`` projection so each row is a few dozen bytes.
-    """
-    from amazon_tui.clients.magento.criteria import SearchCriteria
-    from amazon_tui.clients.magento.models import link_from, link_index_fields
-
-    if store.magento_store_id is None:
-        return 0
-    source = f"{MAGENTO_SOURCE}:{store.magento_store_id}"
-    cursor = repo.cursor(store.name, source)
-    criteria = SearchCriteria().where("store_id", store.magento_store_id, "eq")
-    if cursor:
-        criteria = criteria.where("updated_at", cursor, "gteq")
-    criteria = criteria.sort_by("updated_at", "ASC")
-    links: list[MagentoLink] = []
-    newest = cursor
-    async for order in magento.iter_orders(criteria, fields=link_index_fields(amazon_order_field)):
-        link = link_from(order, amazon_order_field)
-        if link is not None:
-            links.append(link)
-        updated = order.get("updated_at")
-        if updated and (newest is None or str(updated) > newest):
-            newest = str(updated)
-    cursor_row = (store.name, source, newest) if newest else None
-    return repo.upsert_links(links, cursor=cursor_row, now=now)

@@ -1,0 +1,96 @@
+"""Orders as the screens and commands read them: lists from the local store, one order from Amazon."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from amazon_tui.config.schema import Config
+from amazon_tui.core.gateway import Gateway
+from amazon_tui.local.orders import OrderRepository
+
+if TYPE_CHECKING:
+    from amazon_tui.domain.attention import AttentionItem
+    from amazon_tui.domain.models import MagentoLink, MagentoOrder, Order, OrderQuery, OrderSummary
+
+
+class OrderDesk:
+    """Reads come from the local store (instant at any size); one getOrder refreshes an order."""
+
+    def __init__(
+        self, config: Config, repo: OrderRepository, gateway: Gateway, clock: Callable[[], datetime]
+    ) -> None:
+        self.config = config
+        self.repo = repo
+        self.gateway = gateway
+        self.clock = clock
+
+    def list(self, query: OrderQuery, *, limit: int, offset: int = 0) -> list[OrderSummary]:
+        return self.repo.summaries(query, limit=limit, offset=offset)
+
+    def recent(self, store: str, limit: int | None = None) -> list[OrderSummary]:
+        from amazon_tui.domain.models import OrderQuery  # pydantic: the store cards need none of it
+
+        return self.repo.summaries(OrderQuery(stores=(store,)), limit=limit or self.config.ui.recent_orders)
+
+    def link(self, order_id: str) -> MagentoLink | None:
+        return self.repo.link(order_id)
+
+    def attention(self) -> list[AttentionItem]:
+        """Late, due-soon and buyer-cancel orders of the active stores, most urgent first."""
+        from amazon_tui.domain.attention import classify, most_urgent_first
+
+        now = self.clock()
+        stores = [store.name for store in self.config.stores if store.active]
+        due_soon = timedelta(hours=self.config.ui.due_soon_hours)
+        items = []
+        for summary, asked in self.repo.attention(stores, now=now, due_soon=due_soon):
+            reason = None
+            if asked:
+                order = self.repo.get(summary.order_id)
+                reason = (order.buyer_cancellation_reason if order else None) or ""
+            items.append(classify(summary, reason, now))
+        return most_urgent_first(items)
+
+    def is_fresh(self, order_id: str) -> bool:
+        fetched = self.repo.detail_fetched(order_id)
+        window = timedelta(seconds=self.config.ui.freshness_seconds)
+        return fetched is not None and self.clock() - fetched < window
+
+    async def refresh(self, order_id: str, *, force: bool = False) -> Order:
+        """The order from one getOrder (all datasets), stored; cached when fresh and not forced."""
+        cached = self.repo.get(order_id)
+        if cached is not None and not force and self.is_fresh(order_id):
+            return cached
+        if cached is not None:
+            order = await self.gateway.orders(cached.store).get_order(order_id)
+        else:
+            order = await self._locate(order_id)
+        self.repo.upsert([order], now=self.clock(), detail=True)
+        return self.repo.get(order_id) or order
+
+    async def _locate(self, order_id: str) -> Order:
+        """An order not in the local store: ask each active store's seller until one has it."""
+        from amazon_tui.clients.errors import NotFoundError
+
+        active = [store.name for store in self.config.stores if store.active]
+        if not active:
+            raise LookupError(f"Order {order_id} is not in the local store and no store is active.")
+        for name in active[:-1]:
+            try:
+                return await self.gateway.orders(name).get_order(order_id)
+            except NotFoundError:
+                continue
+        return await self.gateway.orders(active[-1]).get_order(order_id)
+
+    async def magento_order(self, order_id: str) -> MagentoOrder | None:
+        """The Magento order linked to an Amazon order, or None when there is none."""
+        magento = self.gateway.magento
+        link = self.repo.link(order_id) if magento is not None else None
+        if magento is None or link is None:
+            return None
+        return await magento.get_order(link.entity_id)
+
+    def mark_seen(self, order_ids: Sequence[str] | None = None) -> None:
+        self.repo.mark_seen(order_ids)
