@@ -1,17 +1,21 @@
-"""Plain-text tables that fit the terminal, JSON, and colour only when wanted."""
+"""What commands print: inert text, plain-text tables that fit the terminal, JSON documents."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
 import unicodedata
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from amazon_tui.core.service import AppService
 
 ELLIPSIS = "…"
+# fits 80 columns after "amazon-tui: "
+SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"
 
 
 def safe_text(value: object) -> str:
@@ -50,11 +54,6 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + ELLIPSIS + " " * (width - used - 1)
 
 
-def use_colour(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
-    return "NO_COLOR" not in os.environ and stream.isatty()
-
-
 def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -91,16 +90,14 @@ def table(
     return "\n".join(lines)
 
 
-def print_table(service, text: str) -> None:
+def print_table(service: AppService, text: str) -> None:
     """A table on stdout; on the sandbox its first line says so."""
     if service.settings.sandbox:
-        from amazon_tui.cli.commands.common import SANDBOX_BANNER
-
         print(SANDBOX_BANNER)
     print(text)
 
 
-def print_document(service, **fields: Any) -> None:
+def print_document(service: AppService, **fields: Any) -> None:
     """The command's one JSON document: ``{"sandbox": …, <fields>}``."""
     print_json({"sandbox": service.settings.sandbox, **fields})
 

@@ -1,32 +1,31 @@
-"""The Textual app: navigation between the ASC screens, background workers, keymap, palette."""
+"""The Textual app: the screens' requests, background workers, keymap, palette.
+
+Screens post requests (``requests.py``); the app hands them to its navigator (the screen
+stack) and its cancellation flow, and runs the sync worker. It owns the live refresh.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
-from textual.worker import WorkerState
 
 from amazon_tui.config.settings import Settings
 from amazon_tui.core.service import AppService
 from amazon_tui.core.startup import resume_collection
 from amazon_tui.core.sync.progress import SyncProgress
-from amazon_tui.tui.format import clean, seller_central_order_url
+from amazon_tui.tui import requests
+from amazon_tui.tui.cancellation import CancellationFlow
 from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrdersChanged, OrderSeen, SyncChanged
+from amazon_tui.tui.navigation import Navigator
 from amazon_tui.tui.palette import AmazonCommands
 from amazon_tui.tui.screens.stores import StoresScreen
 from amazon_tui.tui.size_gate import QUIT_ACTIONS, blocked_while_too_small, too_small
-
-if TYPE_CHECKING:
-    from amazon_tui.core.cancel.rules import Submission
-
-
-CANCEL_FINISH_GROUP, CANCEL_RESUME_GROUP = "cancel-finish", "cancel-resume"
 
 
 class AmazonTuiApp(App[int]):
@@ -71,14 +70,21 @@ class AmazonTuiApp(App[int]):
         self.background = background
         self.own_service = own_service
         self.sync_progress: dict[str, SyncProgress] = {}
-        self.live = LiveRefresh(self)
-        self._drive_failure: str | None = None
-        self._notifications_task = None
+        self.navigator = Navigator(self, service)
+        self.cancellation = CancellationFlow(self, service, self.broadcast)
+        self.live = LiveRefresh(
+            self,
+            service,
+            start_sync=self.start_sync,
+            cancellation=self.cancellation,
+            broadcast=self.broadcast,
+        )
+        self._notifications_task: asyncio.Task[None] | None = None
         self._theme_restored = False
         for theme in (
             service.preferences.current.theme,
             service.settings.config.ui.theme,
-        ):  # the palette's last choice first
+        ):  # the last choice first
             if theme in self.available_themes:
                 self.theme = theme
                 break
@@ -98,11 +104,14 @@ class AmazonTuiApp(App[int]):
             self.call_after_refresh(self._start_background)
 
     def _start_background(self) -> None:
-        if self.service.notifications is not None:  # made here, before the follow thread reads it
-            self.service.notifications.on_change = lambda order_ids: self.broadcast(
-                lambda: OrdersChanged(tuple(order_ids))
+        consumer = self.service.notifications
+        if consumer is not None:  # made here, before the follow thread reads it
+            consumer.on_change = lambda order_ids: self.broadcast(lambda: OrdersChanged(tuple(order_ids)))
+            # A task, not a worker: it runs for the app's life (on_unmount cancels it), and workers
+            # are what tests and benchmarks wait for when they wait for the app to settle.
+            self._notifications_task = asyncio.create_task(
+                consumer.run(asyncio.Event(), leading=lambda: self.service.leader.leading)
             )
-            self.consume_notifications()
         self.live.start()
         if not self.service.shared_sync.synced_recently():  # another TUI's sync a moment ago will do
             self.start_sync()
@@ -122,7 +131,7 @@ class AmazonTuiApp(App[int]):
                 await super().on_event(event)
             return
         if isinstance(event, events.Key) and not event.is_forwarded:
-            event.focused_then = self.focused  # see on_key
+            event.focused_then = self.focused  # type: ignore[attr-defined]  # see on_key
         await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
@@ -152,55 +161,42 @@ class AmazonTuiApp(App[int]):
         for screen in self.screen_stack:
             screen.post_message(message_type())
 
-    # -- navigation --------------------------------------------------------------------------
+    # -- what screens ask for -------------------------------------------------------------------
 
-    def open_home(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+    def on_open_home(self, _request: requests.OpenHome) -> None:
+        self.navigator.open_home()
 
-    def _store_of(self, order_id: str) -> str:
-        summary = self.service.order_summary(order_id)
-        return summary.store if summary else "?"
+    def on_open_store(self, request: requests.OpenStore) -> None:
+        self.navigator.open_store(request.store)
 
-    def open_store(self, store: str) -> None:
-        from amazon_tui.tui.screens.dashboard import DashboardScreen
+    def on_open_order(self, request: requests.OpenOrder) -> None:
+        self.navigator.open_order(request.order_id)
 
-        self.open_home()
-        self.push_screen(DashboardScreen(store))
+    def on_open_details(self, request: requests.OpenDetails) -> None:
+        self.navigator.open_details(request.order_id)
 
-    def open_order(self, order_id: str) -> None:
-        """The documented path: the Magento order view, or the Amazon details when there is none."""
-        if not self.service.magento_configured:
-            self.notify("Magento is not configured: showing Amazon Order Details.", timeout=4)
-        elif self.service.magento_link(order_id) is None:
-            self.notify(
-                f"No Magento order exists for {order_id} yet "
-                "(Pending orders get one once Amazon releases them): showing Amazon Order Details.",
-                timeout=5,
-                markup=False,
-            )
-        else:
-            from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
+    def on_open_all_orders(self, request: requests.OpenAllOrders) -> None:
+        if request.via_dashboard:
+            self.navigator.open_store(request.store)
+        self.navigator.open_all_orders(request.store)
 
-            self.push_screen(MagentoOrderScreen(order_id, self._store_of(order_id)))
-            return
-        self.open_details(order_id)
+    def on_open_attention(self, _request: requests.OpenAttention) -> None:
+        self.navigator.open_attention()
 
-    def open_details(self, order_id: str) -> None:
-        from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+    def on_open_audit(self, _request: requests.OpenAudit) -> None:
+        self.navigator.open_audit()
 
-        self.push_screen(OrderDetailsScreen(order_id, self._store_of(order_id)))
+    def on_sync_now(self, request: requests.SyncNow) -> None:
+        self.start_sync(request.stores)
 
-    def open_all_orders(self, store: str) -> None:
-        from amazon_tui.tui.screens.all_orders import AllOrdersScreen
+    def on_cancel_orders(self, request: requests.CancelOrders) -> None:
+        self.cancellation.ask(request.order_ids, on_done=request.on_done)
 
-        self.push_screen(AllOrdersScreen(store))
+    def on_retry_cancellations(self, request: requests.RetryCancellations) -> None:
+        self.cancellation.retry(request.order_ids)
 
-    def open_attention(self) -> None:
-        from amazon_tui.tui.screens.attention import AttentionScreen
-
-        if not isinstance(self.screen, AttentionScreen):
-            self.push_screen(AttentionScreen())
+    def on_order_seen(self, message: OrderSeen) -> None:
+        self.service.mark_seen([message.order_id])
 
     def action_command_palette(self) -> None:
         """Textual's palette, with a placeholder that says what it finds."""
@@ -212,18 +208,10 @@ class AmazonTuiApp(App[int]):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=PLACEHOLDER))
 
     def action_attention(self) -> None:
-        self.open_attention()
-
-    def open_audit(self) -> None:
-        from amazon_tui.tui.screens.audit_log import AuditScreen
-
-        self.push_screen(AuditScreen())
+        self.navigator.open_attention()
 
     def action_help(self) -> None:
-        from amazon_tui.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        self.navigator.open_help()
 
     # -- sync ---------------------------------------------------------------------------------
 
@@ -236,144 +224,9 @@ class AmazonTuiApp(App[int]):
             self.broadcast(lambda: SyncChanged(update))
 
         if not quiet:
-            self.retry_cancellations()  # `r` also retries a cancellation whose report could not be fetched
+            self.cancellation.retry()  # `r` also retries a cancellation whose report could not be fetched
         outcome = await self.service.sync(stores, progress=None if quiet else progress)  # or the leader's
         self.live.finished(outcome, quiet=quiet)
-
-    def consume_notifications(self) -> None:
-        """SP-API notifications from SQS while this TUI leads (see amazon_tui.notifications).
-
-        A task, not a worker: it runs for the app's life, and workers are what tests and
-        benchmarks wait for when they wait for the app to settle."""
-        import asyncio
-
-        self._notifications_task = asyncio.create_task(  # until the app exits (on_unmount cancels it)
-            self.service.notifications.run(asyncio.Event(), leading=lambda: self.service.leader.leading)
-        )
-
-    def on_order_seen(self, message: OrderSeen) -> None:
-        self.service.mark_seen([message.order_id])
-
-    # -- cancellation -------------------------------------------------------------------------
-
-    def explain_refusal(self, order_id: str, store: str, refusal: str) -> str:
-        """Say why an order is not canceled here and where to cancel it instead."""
-        text = f"No cancellation here: {refusal}"
-        if store in self.service.settings.store_names and not self.service.read_only:
-            market = self.service.settings.config.store(store).market
-            text += f"\nSeller Central: {seller_central_order_url(market.seller_central, order_id)}"
-        self.notify(text, title="Cancel Order", severity="warning", timeout=8, markup=False)
-        return text
-
-    def ask_cancel(self, order_ids: Sequence[str], on_done: Callable[[], None] | None = None) -> None:
-        """Open "Amazon Order Cancellation"; once submitted, follow Amazon's report in the background."""
-        from amazon_tui.tui.screens.cancel_modal import CancelModal
-
-        if self.service.read_only:
-            self.notify("amazon-tui runs read-only: cancellation is switched off.", severity="warning")
-            return
-
-        def submitted(submissions: list[Submission] | None) -> None:
-            if submissions is None:
-                return
-            self.report_submissions(submissions)
-            if on_done is not None:
-                on_done()
-            if any(s.submitted for s in submissions):
-                self.finish_cancellations(submissions)
-
-        order = self.service.cached_order(order_ids[0]) if len(order_ids) == 1 else None
-        buyer_reason = order.buyer_cancellation_reason if order is not None else None
-        self.push_screen(CancelModal(order_ids, buyer_reason=buyer_reason), submitted)
-
-    def report_submissions(self, submissions: list[Submission]) -> None:
-        from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, SUCCESS_MESSAGE
-
-        sent = [entry.order_id for s in submissions for entry in s.submitted]
-        problems = [(r.order_id, f"{FAILURE_MESSAGE} {r.describe()}") for s in submissions for r in s.refused]
-        problems += [(failure.order_id, failure.describe()) for s in submissions for failure in s.failed]
-        if sent:
-            self.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6, markup=False)
-        for order_id, message in problems:
-            self.notify(clean(message), title=f"Order {order_id}", severity="error", timeout=12, markup=False)
-        self.broadcast(lambda: OrdersChanged(tuple(sent) + tuple(order_id for order_id, _ in problems)))
-
-    @work(group=CANCEL_FINISH_GROUP)
-    async def finish_cancellations(self, submissions: list[Submission]) -> None:
-        """Wait for Amazon's processing report; the orders show "Canceling…" meanwhile."""
-        ids = [entry.order_id for s in submissions for entry in s.submitted]
-        try:
-            entries = await self.service.finish_cancellations(submissions)
-        except Exception as exc:  # noqa: BLE001 - the journal keeps the feed; `r` asks Amazon again
-            self.report_failure(f"Amazon's report on the cancellation of {', '.join(ids)}", exc)
-            return
-        self._report_final(entries)
-
-    @work(group=CANCEL_RESUME_GROUP)
-    async def drive_cancellations(self) -> None:
-        """As the leader: one pass over the unfinished cancellations, whoever submitted them."""
-        try:
-            entries = await self.service.driver.drive()
-        except Exception as exc:  # noqa: BLE001 - the journal keeps every row; the next pass tries again
-            message = f"{exc}"
-            if message != self._drive_failure:  # one notice per distinct failure, not one per pass
-                self._drive_failure = message
-                self.report_failure("Finishing the cancellations", exc)
-            return
-        self._drive_failure = None
-        self._report_final([entry for entry in entries if entry.state.final])
-
-    @property
-    def driving(self) -> bool:
-        return any(
-            w.group == CANCEL_RESUME_GROUP and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-            for w in self.workers
-        )
-
-    def retry_cancellations(self, order_ids: Sequence[str] | None = None) -> None:
-        """`r`: take the unfinished cancellations' next steps now (this TUI leads), not after the backoff."""
-        pending = {entry.order_id for entry in self.service.pending_cancellations()}
-        if not pending or (order_ids is not None and not pending & set(order_ids)) or self.service.read_only:
-            return
-        self.service.cancellations.retry_now()
-        if not self.driving:
-            self.drive_cancellations()
-
-    def report_failure(self, what: str, error: object) -> None:
-        """A background operation failed: notify, and show it on the screen with the key that retries."""
-        from amazon_tui.tui.screens.base import BaseScreen
-
-        self.notify(
-            f"{clean(what)}: {clean(error)}", title="Failed", severity="error", timeout=10, markup=False
-        )
-        screen = self.screen
-        if isinstance(screen, BaseScreen):
-            action = next((name for name in ("refresh_order", "sync") if screen.key_for(name)), "sync")
-            screen.show_failure(what, error, action, source="cancel")
-
-    def _report_final(self, entries) -> None:
-        from amazon_tui.core.cancel.rules import FAILURE_MESSAGE
-        from amazon_tui.local.journal import CancelState
-        from amazon_tui.tui.screens.base import BaseScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, BaseScreen) and screen.is_mounted:
-                screen.clear_failure("cancel")
-        for entry in entries:
-            if entry.state is CancelState.CANCELED:
-                self.notify(
-                    f"Order {entry.order_id}: Canceled. Status updated to canceled.", timeout=6, markup=False
-                )
-            elif entry.state is CancelState.FAILED:
-                self.notify(
-                    clean(entry.message or FAILURE_MESSAGE),
-                    title=f"Order {entry.order_id}",
-                    severity="error",
-                    timeout=12,
-                    markup=False,
-                )
-        if entries:
-            self.broadcast(lambda: OrdersChanged(tuple(entry.order_id for entry in entries)))
 
 
 def run_app(settings: Settings, mouse: bool = True) -> int:

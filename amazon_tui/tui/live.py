@@ -1,4 +1,4 @@
-"""Live refresh: the TUI's part in the data dir's leadership (amazon_tui/leader.py).
+"""Live refresh: the TUI's part in the data dir's leadership (amazon_tui/core/leadership/).
 
 The core's ``follow`` loop runs in a thread; this class only subscribes and redraws:
 
@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from textual.app import App
+from textual.message import Message
 from textual.worker import WorkerState
 
 from amazon_tui.core.leadership.loops import Duties, follow
@@ -33,7 +36,8 @@ from amazon_tui.tui.format import clean, new_orders_message
 from amazon_tui.tui.messages import OrdersChanged
 
 if TYPE_CHECKING:
-    from amazon_tui.tui.app import AmazonTuiApp
+    from amazon_tui.core.service import AppService
+    from amazon_tui.tui.cancellation import CancellationFlow
 
 SYNC_GROUP = "sync"
 WATCH_SECONDS = 1.0  # how soon another process's change is on screen
@@ -66,15 +70,29 @@ class ShowsLastSync(Protocol):
 class LiveRefresh:
     """The poll timer and what a finished sync tells the operator."""
 
-    def __init__(self, app: AmazonTuiApp) -> None:
+    def __init__(
+        self,
+        app: App[int],
+        service: AppService,
+        *,
+        start_sync: Callable[..., Any],
+        cancellation: CancellationFlow,
+        broadcast: Callable[[Callable[[], Message]], None],
+    ) -> None:
+        """``start_sync(stores, quiet=True)`` runs the app's sync worker; ``broadcast`` tells every
+        open screen that data changed."""
         self.app = app
-        self.counts: dict = {}
+        self.service = service
+        self.start_sync = start_sync
+        self.cancellation = cancellation
+        self.broadcast = broadcast
+        self.counts: dict[str, Any] = {}
         self.failures: dict[str, str] = {}
         self.status = ""  # the leadership line of the Amazon Stores screen
         self._stop = threading.Event()
 
     def start(self) -> None:
-        service = self.app.service
+        service = self.service
         service.leader.kind = "TUI"
         service.leader.keep_lease = True  # renewed each second by the follow loop
         service.leader.on_wait = lambda text: self.app.notify(
@@ -102,7 +120,7 @@ class LiveRefresh:
 
     def watch(self) -> bool:
         """Reload the screens now if another process changed the local store; whether it had."""
-        if not self.app.service.changed_elsewhere():
+        if not self.service.changed_elsewhere():
             return False
         self.reload()
         return True
@@ -121,9 +139,9 @@ class LiveRefresh:
         if self._stop.is_set():  # queued by the thread just before the app stopped
             return
         if duties.sync and not self.syncing:
-            self.app.start_sync(self.app.service.shared_sync.due_stores(), quiet=True)
-        if duties.drive and not self.app.driving:
-            self.app.drive_cancellations()
+            self.start_sync(self.service.shared_sync.due_stores(), quiet=True)
+        if duties.drive and not self.cancellation.driving:
+            self.cancellation.drive()
         if duties.status != self.status:
             self.status = duties.status
             if isinstance(self.app.screen, ShowsLeader):
@@ -131,17 +149,17 @@ class LiveRefresh:
 
     def status_now(self) -> str:
         """The status line as it stands (a screen being built asks)."""
-        self.status = self.app.service.status_line()
+        self.status = self.service.status_line()
         return self.status
 
     def reload(self) -> None:
         """Another process changed the local store: failures, counts and every screen anew."""
         if self._stop.is_set():
             return
-        service = self.app.service
+        service = self.service
         self.failures = service.store_errors()
         self.counts = service.attention_counts()
-        self.app.broadcast(OrdersChanged)
+        self.broadcast(OrdersChanged)
 
     @property
     def syncing(self) -> bool:
@@ -171,7 +189,7 @@ class LiveRefresh:
         failures = {
             store: message for store, message in self.failures.items() if store not in synced
         } | outcome.failures
-        counts = app.service.attention_counts()
+        counts = self.service.attention_counts()
         news = (
             any(report.inserted or report.changed for report in outcome.reports)
             or failures != self.failures
@@ -179,7 +197,7 @@ class LiveRefresh:
         )
         self.failures, self.counts = failures, counts
         if news or not quiet:
-            app.broadcast(OrdersChanged)
+            self.broadcast(OrdersChanged)
         else:  # calls, not messages: a message alone makes Textual repaint the screen
             if isinstance(app.screen, AgingTimes):
                 app.screen.refresh_times()

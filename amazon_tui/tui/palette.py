@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from rich.markup import escape
 from rich.text import Text
@@ -19,7 +20,18 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from amazon_tui.tui.context import TuiContext
 from amazon_tui.tui.format import clean
+from amazon_tui.tui.requests import (
+    OpenAllOrders,
+    OpenAttention,
+    OpenAudit,
+    OpenDetails,
+    OpenHome,
+    OpenStore,
+    Request,
+    SyncNow,
+)
 
 PLACEHOLDER = "Order number (or its start), store name, or an action…"
 NOT_IN_PALETTE = {
@@ -63,38 +75,36 @@ async def _run(app: App, action: str, node: DOMNode) -> None:
 class AmazonCommands(Provider):
     """The long tail of actions; the theme switch comes from Textual's system commands."""
 
+    def _ask(self, request: Request) -> Callable[[], object]:
+        return partial(self.app.post_message, request)
+
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app = self.app
         found: list[tuple[str, Callable[[], object], str]] = [
             (
                 "Attention",
-                app.open_attention,
+                self._ask(OpenAttention()),
                 "Late, due-soon and buyer-cancel orders of every active store (!)",
             ),
-            ("Sync now", app.start_sync, "Fetch new and changed orders of every active store"),
-            ("Audit log", app.open_audit, "Every cancellation: who, when, reason, feed, outcome"),
-            ("Amazon Stores", app.open_home, "Back to the store cards"),
+            ("Sync now", self._ask(SyncNow()), "Fetch new and changed orders of every active store"),
+            ("Audit log", self._ask(OpenAudit()), "Every cancellation: who, when, reason, feed, outcome"),
+            ("Amazon Stores", self._ask(OpenHome()), "Back to the store cards"),
         ]
-        for store in app.service.stores:
+        for store in cast("TuiContext", self.app).service.stores:
             found.append(
                 (
                     f"View Store: {store.name}",
-                    partial(app.open_store, store.name),
+                    self._ask(OpenStore(store.name)),
                     escape(f"{store.market.code} · the store's dashboard"),
                 )
             )
             found.append(
                 (
                     f"All Amazon Orders: {store.name}",
-                    partial(self._all_orders, store.name),
+                    self._ask(OpenAllOrders(store.name, via_dashboard=True)),
                     escape(f"{store.market.code} · View All Amazon Orders"),
                 )
             )
         return _screen_actions(self) + found
-
-    def _all_orders(self, store: str) -> None:
-        self.app.open_store(store)
-        self.app.open_all_orders(store)
 
     async def discover(self) -> Hits:
         for name, action, help_text in self._commands():
@@ -110,7 +120,7 @@ class AmazonCommands(Provider):
             label = Text(f"Go to order {clean(summary.order_id)}")
             magento = f" · Magento #{summary.magento_increment_id}" if summary.magento_increment_id else ""
             help_text = escape(f"{clean(summary.store)} · {summary.status_label}{clean(magento)}")
-            yield Hit(1.0, label, partial(self.app.open_details, summary.order_id), help=help_text)
+            yield Hit(1.0, label, self._ask(OpenDetails(summary.order_id)), help=help_text)
 
     def _orders(self, query: str):
         """Orders whose Amazon or Magento number starts with what was typed (three characters at least)."""
@@ -121,4 +131,4 @@ class AmazonCommands(Provider):
                 break
         if len(text) < 3 or not any(ch.isdigit() for ch in text):
             return []
-        return self.app.service.find_orders(text)[:10]
+        return cast("TuiContext", self.app).service.find_orders(text)[:10]

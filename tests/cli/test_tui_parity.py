@@ -23,7 +23,7 @@ def _shown_on_the_details_screen(tmp_path: Path) -> tuple[str, str, str]:
             order_id = world.service.orders(
                 OrderQuery(stores=("Acme UK",), statuses=(OrderStatus.UNSHIPPED,)), limit=1
             )[0].order_id
-            pilot.app.open_details(order_id)
+            pilot.app.navigator.open_details(order_id)
             await settle(pilot)
             screen = pilot.app.screen
             return (

@@ -41,8 +41,8 @@ async def test_too_small_says_so_and_recovers_on_every_screen(world):
     async with app.run_test(size=(80, 24)) as pilot:
         for open_screen in (
             lambda: None,
-            lambda: app.open_store("Acme US"),
-            lambda: app.open_details(order_id),
+            lambda: app.navigator.open_store("Acme US"),
+            lambda: app.navigator.open_details(order_id),
         ):
             open_screen()
             await settle(pilot)

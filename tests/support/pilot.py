@@ -20,7 +20,7 @@ async def settle(pilot: Pilot) -> None:
 async def open_all_orders(pilot: Pilot, store: str = "Acme US"):
     """Settle the start screen, open the store's All Amazon Orders and settle it; the screen."""
     await settle(pilot)
-    pilot.app.open_all_orders(store)
+    pilot.app.navigator.open_all_orders(store)
     await settle(pilot)
     return pilot.app.screen
 

@@ -160,7 +160,7 @@ async def _open(pilot, screen: str) -> str:
     if screen == "stores":
         return visible_text(app)
     if screen in ("dashboard", "all_orders", "filters"):
-        app.open_store("Acme US")
+        app.navigator.open_store("Acme US")
         await settle(pilot)
         if screen != "dashboard":
             await pilot.press("a")
@@ -171,14 +171,14 @@ async def _open(pilot, screen: str) -> str:
             return await text_through_scrolling(pilot, app.screen)
         return visible_text(app)
     if screen == "magento":
-        app.open_order(_order(app, OrderStatus.UNSHIPPED))
+        app.navigator.open_order(_order(app, OrderStatus.UNSHIPPED))
         await settle(pilot)
         return visible_text(app)
     if screen == "attention":
         await pilot.press("exclamation_mark")
         await settle(pilot)
         return visible_text(app)
-    app.open_details(_order(app, OrderStatus.SHIPPED if screen == "tracking" else OrderStatus.UNSHIPPED))
+    app.navigator.open_details(_order(app, OrderStatus.SHIPPED if screen == "tracking" else OrderStatus.UNSHIPPED))
     await settle(pilot)
     if screen == "cancel_modal":
         await pilot.press("c")
@@ -217,7 +217,7 @@ async def test_no_money_value_is_cut(size, tmp_path):
         async with world.app.run_test(size=size) as pilot:
             app = pilot.app
             await settle(pilot)
-            app.open_store("Acme US")
+            app.navigator.open_store("Acme US")
             await settle(pilot)
             for screen in ("dashboard", "all orders with the quick filter and the form open"):
                 table = app.screen.query_one(OrderTable)
@@ -231,7 +231,7 @@ async def test_no_money_value_is_cut(size, tmp_path):
                 if screen == "dashboard":
                     await pilot.press("a", "slash", "escape", "f")
                     await settle(pilot)
-            app.open_attention()
+            app.navigator.open_attention()
             await settle(pilot)
             table = app.screen.query_one(AttentionTable)
             shown = table.rows_shown[: table.size.height - 1]
@@ -242,7 +242,7 @@ async def test_no_money_value_is_cut(size, tmp_path):
                 )
             ]
             order = app.service.cached_order(_order(app, OrderStatus.UNSHIPPED))
-            app.open_details(order.order_id)
+            app.navigator.open_details(order.order_id)
             await settle(pilot)
             await pilot.press("2")
             await settle(pilot)

@@ -123,7 +123,7 @@ async def test_cards_and_dashboard_show_the_three_counts(world):
                 f"{late} late, {due} due soon, {asked} (buyer cancel|cancel req.)",
                 card.lines["state"].plain.strip(),
             )
-        pilot.app.open_store("Acme US")
+        pilot.app.navigator.open_store("Acme US")
         await settle(pilot)
         late, due, asked = counts["Acme US"]
         shown = plain(pilot.app.screen.query_one("#attention-counts"))
@@ -226,7 +226,7 @@ async def test_slash_filters_attention_and_star_marks_only_what_is_shown(world):
     app = world.app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.open_attention()
+        app.navigator.open_attention()
         await settle(pilot)
         screen = app.screen
         everything = len(screen.table.rows_shown)

@@ -18,7 +18,7 @@ async def test_one_line_per_cancellation_and_enter_opens_the_order(world):
     app = world.app
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_audit()
+        app.navigator.open_audit()
         await settle(pilot)
         table = app.screen.query_one("#audit")
         assert table.row_count == 2 < steps, "one line per cancellation, not one per step"
@@ -45,7 +45,7 @@ async def test_slash_filters_the_audit_log_and_escape_clears_it(world):
     app = world.app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.open_audit()
+        app.navigator.open_audit()
         await settle(pilot)
         table = app.screen.query_one("#audit")
         assert table.row_count == 3

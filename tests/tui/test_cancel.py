@@ -34,7 +34,7 @@ async def test_c_on_shipped_pending_partially_shipped_explains_seller_central(wo
         await settle(pilot)
         for status in (OrderStatus.SHIPPED, OrderStatus.PENDING, OrderStatus.PARTIALLY_SHIPPED):
             order_id = first_with(world.service, status)
-            app.open_details(order_id)
+            app.navigator.open_details(order_id)
             await settle(pilot)
             assert not app.screen.query_one("#cancel").display
             await pilot.press("c")
@@ -91,7 +91,7 @@ async def test_escape_backs_out_with_nothing_sent(world):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         order_id = first_with(world.service, OrderStatus.UNSHIPPED)
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         await pilot.press("c", "down", "enter", "escape")
         await settle(pilot)
@@ -107,7 +107,7 @@ async def test_shipped_between_opening_and_confirming_is_refused(world, copy):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         order_id = first_with(world.service, OrderStatus.UNSHIPPED)
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         await pilot.press("c", "down", "enter")
         world.sandbox.ship_order(order_id)  # shipped at Amazon while the dialog was open
@@ -154,7 +154,7 @@ async def test_read_only_removes_cancel_everywhere(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "READ-ONLY" in str(app.screen.query_one("Breadcrumb").render())
-        app.open_details(first_with(world.service, OrderStatus.UNSHIPPED))
+        app.navigator.open_details(first_with(world.service, OrderStatus.UNSHIPPED))
         await settle(pilot)
         assert not app.screen.query_one("#cancel").display
         await pilot.press("c")
@@ -180,7 +180,7 @@ async def test_hostile_text_is_rendered_literally(world):
             now=world.clock(),
             detail=True,
         )
-        app.open_store("Acme US")
+        app.navigator.open_store("Acme US")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         table = app.screen.query_one("#recent")
@@ -188,7 +188,7 @@ async def test_hostile_text_is_rendered_literally(world):
         assert len(shown) >= 8 and "[bold]x[/] [@click=app.quit]y[2J".startswith(
             shown
         )  # literal, cut with an ellipsis
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         details = plain(app.screen.query_one("#order-section"))
         assert "[bold]x[/] [@click=app.quit]y[2J" in details and "\x1b" not in details
@@ -205,7 +205,7 @@ async def test_read_only_holds_even_for_a_modal_opened_around_the_checks(tmp_pat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         order_id = first_with(world.service, OrderStatus.UNSHIPPED)
-        app.ask_cancel([order_id])
+        app.cancellation.ask([order_id])
         await settle(pilot)
         assert not isinstance(app.screen, CancelModal)
         modal = CancelModal([order_id])
@@ -226,7 +226,7 @@ async def test_a_reason_key_chooses_and_only_confirm_sends(world):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         order_id = first_with(world.service, OrderStatus.UNSHIPPED)
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         await pilot.press("c")
         await pilot.pause()

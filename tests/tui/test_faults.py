@@ -109,12 +109,12 @@ async def test_sync_screens_show_the_cause_and_r_retries(world, target):
     await world.service.sync()
     async with app.run_test(size=(80, 24)) as pilot:
         if target.name.startswith("Store dashboard"):
-            app.open_store(STORE)
+            app.navigator.open_store(STORE)
         elif target.name.startswith("All Amazon Orders"):
-            app.open_store(STORE)
-            app.open_all_orders(STORE)
+            app.navigator.open_store(STORE)
+            app.navigator.open_all_orders(STORE)
         elif target.name.startswith("Attention"):
-            app.open_attention()
+            app.navigator.open_attention()
         await settle(pilot)
         screen = app.screen
 
@@ -183,11 +183,11 @@ async def test_order_details_show_the_cause_and_r_refreshes(world):
 
 async def open_modal(pilot, app, order_id: str, *, from_details: bool = True) -> CancelModal:
     if from_details:
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         await pilot.press("c")
     else:
-        app.ask_cancel([order_id])
+        app.cancellation.ask([order_id])
     await pilot.pause()
     await press_and_settle(pilot, "down", "enter", "enter")  # a reason, then Confirm
     return app.screen
@@ -207,7 +207,7 @@ async def test_cancel_modal_shows_the_cause_and_enter_retries(world, target):
         for fault in FAULTS:
             if not applies(target, fault):
                 continue
-            app.open_home()
+            app.navigator.open_home()
             order_id = next(orders)
             inject(world, target, fault)
             modal = await open_modal(pilot, app, order_id, from_details=False)
@@ -250,7 +250,7 @@ async def test_cancel_follow_up_shows_the_cause_and_r_asks_again(world):
         for fault in FAULTS:
             if not applies(target, fault):
                 continue
-            app.open_home()
+            app.navigator.open_home()
             order_id = next(orders)
             inject(world, target, fault)
             await open_modal(pilot, app, order_id)

@@ -194,7 +194,7 @@ async def test_a_store_name_with_markup_is_literal_on_its_card_and_dashboard(tmp
             output, text = terminal_output(app)
             assert "US · Acme [US] [bold]B[/bold]" in text
             assert terminal_bytes(text) == [] and "\x1b]52" not in output
-            app.open_store(name)
+            app.navigator.open_store(name)
             await settle(pilot)
             text = assert_inert(app, DashboardScreen)
             assert "Acme [US] [bold]B[/bold]" in text

@@ -26,12 +26,12 @@ def _unshipped(app) -> str:
 
 SCREENS = {
     "stores": lambda app: None,
-    "dashboard": lambda app: app.open_store("Acme US"),
-    "all_orders": lambda app: app.open_all_orders("Acme US"),
-    "magento": lambda app: app.open_order(_unshipped(app)),
-    "details": lambda app: app.open_details(_unshipped(app)),
-    "attention": lambda app: app.open_attention(),
-    "audit": lambda app: app.open_audit(),
+    "dashboard": lambda app: app.navigator.open_store("Acme US"),
+    "all_orders": lambda app: app.navigator.open_all_orders("Acme US"),
+    "magento": lambda app: app.navigator.open_order(_unshipped(app)),
+    "details": lambda app: app.navigator.open_details(_unshipped(app)),
+    "attention": lambda app: app.navigator.open_attention(),
+    "audit": lambda app: app.navigator.open_audit(),
 }
 
 
@@ -56,7 +56,7 @@ async def test_motion_keys_scroll_the_details_and_the_magento_view_and_h_l_switc
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         order_id = _unshipped(app)
-        for open_view, selector in ((app.open_details, "#details-scroll"), (app.open_order, "#magento")):
+        for open_view, selector in ((app.navigator.open_details, "#details-scroll"), (app.navigator.open_order, "#magento")):
             open_view(order_id)
             await settle(pilot)
             view = app.screen.query_one(selector)
@@ -76,7 +76,7 @@ async def test_motion_keys_scroll_the_details_and_the_magento_view_and_h_l_switc
             assert view.scroll_y > 2
             await pilot.press("ctrl+u")
             assert view.scroll_y == 0
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         tabs = app.screen.query_one(TabbedContent)
         for key, tab in (
@@ -107,7 +107,7 @@ async def test_the_details_footer_offers_cancel_order_only_when_it_can_be_done(w
         await settle(pilot)
         offered = {}
         for status in (OrderStatus.UNSHIPPED, OrderStatus.SHIPPED, OrderStatus.PENDING):
-            app.open_details(_order(app, status))
+            app.navigator.open_details(_order(app, status))
             await settle(pilot)
             offered[status] = "Cancel Order" in _footer(app)
         assert offered == {
@@ -122,7 +122,7 @@ async def test_the_details_footer_offers_cancel_order_only_when_it_can_be_done(w
         assert notice.display and "Seller Central" in str(notice.render())
 
         order_id = _unshipped(app)
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         await pilot.press("c", "down", "enter", "enter")  # No Inventory, confirmed
         for _ in range(200):
@@ -143,9 +143,9 @@ async def test_a_read_only_session_offers_no_cancel_key_anywhere(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             for open_screen in (
-                lambda: app.open_details(_unshipped(app)),
-                lambda: app.open_all_orders("Acme US"),
-                app.open_attention,
+                lambda: app.navigator.open_details(_unshipped(app)),
+                lambda: app.navigator.open_all_orders("Acme US"),
+                app.navigator.open_attention,
             ):
                 open_screen()
                 await settle(pilot)
@@ -159,7 +159,7 @@ async def test_status_filters_read_checked_or_not_without_colour(world):
     app = world.app
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.open_all_orders("Acme US")
+        app.navigator.open_all_orders("Acme US")
         await settle(pilot)
         await pilot.press("f")
         await settle(pilot)
@@ -222,7 +222,7 @@ async def test_a_remapped_cancel_key_moves_in_help_footer_and_action(tmp_path):
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            app.open_details(_unshipped(app))
+            app.navigator.open_details(_unshipped(app))
             await settle(pilot)
             assert "x Cancel Order" in _footer(app) and "c Cancel" not in _footer(app)
             await pilot.press("question_mark")
@@ -236,7 +236,7 @@ async def test_a_remapped_cancel_key_moves_in_help_footer_and_action(tmp_path):
             await pilot.pause()
             assert isinstance(app.screen, CancelModal)
             await pilot.press("escape")
-            app.open_details(_order(app, OrderStatus.SHIPPED))
+            app.navigator.open_details(_order(app, OrderStatus.SHIPPED))
             await settle(pilot)
             await pilot.press(
                 "x"
@@ -263,7 +263,7 @@ async def test_details_show_the_buyers_request_and_lateness_and_m_goes_back_to_m
             if item.kind == BUYER_CANCEL and app.service.magento_link(item.order.order_id)
         )
         late = next(item for item in queue if item.kind == LATE)
-        app.open_order(request.order.order_id)
+        app.navigator.open_order(request.order.order_id)
         await settle(pilot)
         assert isinstance(app.screen, MagentoOrderScreen)
         await pilot.press("o")
@@ -277,14 +277,14 @@ async def test_details_show_the_buyers_request_and_lateness_and_m_goes_back_to_m
         assert isinstance(app.screen, MagentoOrderScreen) and len(app.screen_stack) == 2, (
             "m went back, not deeper"
         )
-        app.open_details(late.order.order_id)
+        app.navigator.open_details(late.order.order_id)
         await settle(pilot)
         text = visible_text(app)
         assert "● Late: ship by" in text and "overdue" in text
         assert isinstance(app.screen, OrderDetailsScreen)
         pending = _order(app, OrderStatus.PENDING)  # Pending orders have no Magento order yet
         assert app.service.magento_link(pending) is None
-        app.open_details(pending)
+        app.navigator.open_details(pending)
         await settle(pilot)
         assert "m Magento" not in _footer(app)
         assert "● Late" not in visible_text(app)
@@ -331,11 +331,11 @@ async def test_the_palette_finds_orders_by_prefix_stores_by_name_and_the_screens
         assert any("View Store: Acme UK" in prompt for prompt in await _palette_hits(pilot, "acme uk"))
         await pilot.press("escape")
 
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         assert "Cancel Order" in await _palette_hits(pilot, "cancel order")
         await pilot.press("escape")
-        app.open_details(_order(app, OrderStatus.SHIPPED))
+        app.navigator.open_details(_order(app, OrderStatus.SHIPPED))
         await settle(pilot)
         prompts = await _palette_hits(pilot, "cancel order")
         assert "Cancel Order" not in prompts and "Why no Cancel Order" in prompts, (
@@ -354,7 +354,7 @@ async def test_filter_chips_are_picked_and_dropped_by_key(world):
     app = world.app
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_all_orders("Acme US")
+        app.navigator.open_all_orders("Acme US")
         await settle(pilot)
         screen = app.screen
         await pilot.press("slash", *"Kenji", "enter")
@@ -399,8 +399,8 @@ async def test_keys_typed_in_one_burst_follow_the_focus(world):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for open_screen, selector in (
-            (app.open_attention, "#attention-filter"),
-            (lambda: app.open_all_orders("Acme US"), "#quick"),
+            (app.navigator.open_attention, "#attention-filter"),
+            (lambda: app.navigator.open_all_orders("Acme US"), "#quick"),
         ):
             open_screen()
             await settle(pilot)

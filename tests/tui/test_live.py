@@ -45,7 +45,7 @@ async def test_new_orders_show_up_with_a_notification_without_a_keypress(live):
     hook = lambda message: notes.append(message.notification.message) if isinstance(message, Notify) else None  # noqa: E731
     async with live.app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await settle(pilot)
-        live.app.open_store("Acme US")
+        live.app.navigator.open_store("Acme US")
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, DashboardScreen)
@@ -83,7 +83,7 @@ async def test_a_poll_that_brings_nothing_repaints_nothing(live, where):
         if where == "attention":
             await pilot.press("exclamation_mark")
         elif where == "details":
-            pilot.app.open_details(_first_unshipped(pilot.app))
+            pilot.app.navigator.open_details(_first_unshipped(pilot.app))
         await settle(pilot)
         assert isinstance(
             pilot.app.screen,
@@ -159,7 +159,7 @@ async def test_a_cancellation_made_elsewhere_is_on_screen_within_a_second_with_t
     world = build(tmp_path, poll_seconds=0)
     async with world.app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        world.app.open_store("Acme US")
+        world.app.navigator.open_store("Acme US")
         await settle(pilot)
         table = pilot.app.screen.query_one("#recent")
         await pilot.press("j", "j")

@@ -58,7 +58,7 @@ async def test_mark_all_across_stores_sends_one_feed_per_store_and_the_modal_gro
     app = world.app
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.open_attention()
+        app.navigator.open_attention()
         await settle(pilot)
         screen = app.screen
         await pilot.press("asterisk")

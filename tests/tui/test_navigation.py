@@ -188,7 +188,7 @@ async def test_filter_form_shows_the_active_filters_and_its_buttons(tmp_path):
     world = build(tmp_path)
     async with world.app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        world.app.open_store("Acme US")
+        world.app.navigator.open_store("Acme US")
         await settle(pilot)
         await pilot.press("a")
         await settle(pilot)

@@ -30,7 +30,7 @@ async def _session(tmp_path, name, steps):
 async def test_theme_period_and_all_orders_view_are_restored_on_the_next_start(tmp_path):
     async def first(app, pilot):
         app.theme = "nord"  # what the palette's "Theme" command does
-        app.open_store("Acme US")
+        app.navigator.open_store("Acme US")
         await settle(pilot)
         await pilot.press("t")  # 7 days
         await pilot.press("a")
@@ -44,7 +44,7 @@ async def test_theme_period_and_all_orders_view_are_restored_on_the_next_start(t
 
     async def second(app, pilot):
         assert app.theme == "nord"
-        app.open_store("Acme US")
+        app.navigator.open_store("Acme US")
         await settle(pilot)
         assert app.screen.days == 7 and "7 days" in visible_text(app)
         await pilot.press("a")

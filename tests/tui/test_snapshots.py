@@ -40,16 +40,16 @@ async def _dashboard(pilot) -> None:
 
 async def _magento(pilot) -> None:
     await _synced(pilot)
-    pilot.app.open_store("Acme US")
+    pilot.app.navigator.open_store("Acme US")
     await _synced(pilot)
-    pilot.app.open_order(_order(pilot.app))
+    pilot.app.navigator.open_order(_order(pilot.app))
     await _synced(pilot)
 
 
 def _details(tab: str):
     async def run(pilot) -> None:
         await _synced(pilot)
-        pilot.app.open_details(_order(pilot.app))
+        pilot.app.navigator.open_details(_order(pilot.app))
         await _synced(pilot)
         await pilot.press(tab)
         await _synced(pilot)
@@ -59,7 +59,7 @@ def _details(tab: str):
 
 async def _shipped_tracking(pilot) -> None:
     await _synced(pilot)
-    pilot.app.open_details(_order(pilot.app, OrderStatus.SHIPPED))
+    pilot.app.navigator.open_details(_order(pilot.app, OrderStatus.SHIPPED))
     await _synced(pilot)
     await pilot.press("3")
     await _synced(pilot)
@@ -67,7 +67,7 @@ async def _shipped_tracking(pilot) -> None:
 
 async def _all_orders(pilot) -> None:
     await _synced(pilot)
-    pilot.app.open_all_orders("Acme US")
+    pilot.app.navigator.open_all_orders("Acme US")
     await _synced(pilot)
     await pilot.press("space")
 
@@ -92,7 +92,7 @@ async def _help(pilot) -> None:
 
 async def _audit(pilot) -> None:
     await _synced(pilot)
-    pilot.app.open_audit()
+    pilot.app.navigator.open_audit()
     await _synced(pilot)
 
 
@@ -233,7 +233,7 @@ def _state(status: str, tab: str, *, fulfilled_by: str = "MERCHANT", change=None
 
     async def run(pilot) -> None:
         await _synced(pilot)
-        pilot.app.open_details(chosen["order"])
+        pilot.app.navigator.open_details(chosen["order"])
         await _synced(pilot)
         await pilot.press(tab)
         await _synced(pilot)

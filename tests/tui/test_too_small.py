@@ -46,40 +46,40 @@ async def open_stores(app, order_id):
 
 
 async def open_dashboard(app, order_id):
-    app.open_store("Acme US")
+    app.navigator.open_store("Acme US")
 
 
 async def open_all_orders(app, order_id):
-    app.open_all_orders("Acme US")
+    app.navigator.open_all_orders("Acme US")
 
 
 async def open_magento_order(app, order_id):
-    app.open_order(order_id)
+    app.navigator.open_order(order_id)
 
 
 async def open_details(app, order_id):
-    app.open_details(order_id)
+    app.navigator.open_details(order_id)
 
 
 async def open_attention(app, order_id):
-    app.open_attention()
+    app.navigator.open_attention()
 
 
 async def open_audit(app, order_id):
-    app.open_audit()
+    app.navigator.open_audit()
 
 
 async def open_help(app, order_id):
-    app.open_details(order_id)
+    app.navigator.open_details(order_id)
     await app.workers.wait_for_complete()
     app.action_help()
 
 
 async def open_cancel_modal(app, order_id):
     """The worst case of the issue: a reason chosen, Confirm focused, one Enter from sending."""
-    app.open_details(order_id)
+    app.navigator.open_details(order_id)
     await app.workers.wait_for_complete()
-    app.ask_cancel([order_id])
+    app.cancellation.ask([order_id])
 
 
 OPENERS = [
@@ -161,11 +161,11 @@ async def test_the_cancel_modal_opened_while_too_small_shows_the_notice_not_the_
     await world.service.sync()
     order_id = cancelable(world.service)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_details(order_id)
+        app.navigator.open_details(order_id)
         await settle(pilot)
         await pilot.resize_terminal(50, 12)
         await pilot.pause()
-        app.ask_cancel([order_id])  # e.g. a command already on its way
+        app.cancellation.ask([order_id])  # e.g. a command already on its way
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, CancelModal)

@@ -1,4 +1,4 @@
-"""What every scripting command shares: the runner, exit codes, input parsing, JSON shapes."""
+"""What every scripting command shares: the runner, input parsing, JSON shapes."""
 
 from __future__ import annotations
 
@@ -9,31 +9,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from amazon_tui.cli.errors import (
-    EXIT_ATTENTION,
-    EXIT_OK,
-    EXIT_REFUSED,
-    EXIT_SERVICE,
-    EXIT_USAGE,
-    Refused,
-    UsageError,
-)
+from amazon_tui.cli.errors import UsageError
+from amazon_tui.cli.output import SANDBOX_BANNER
 from amazon_tui.domain.models import Order, OrderSummary
 from amazon_tui.domain.values import format_timestamp
-
-__all__ = [
-    "EXIT_ATTENTION",
-    "EXIT_OK",
-    "EXIT_REFUSED",
-    "EXIT_SERVICE",
-    "EXIT_USAGE",
-    "Refused",
-    "UsageError",
-    "run",
-]
-
-# fits 80 columns after "amazon-tui: "
-SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"
 
 
 def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: str = "command") -> int:

@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from amazon_tui.cli.commands.common import (
-    SANDBOX_BANNER,
     load_order,
     money_text,
     order_json,
@@ -15,7 +14,7 @@ from amazon_tui.cli.commands.common import (
     summary_json,
 )
 from amazon_tui.cli.errors import EXIT_OK, UsageError
-from amazon_tui.cli.output import print_document, print_table, safe_text, table
+from amazon_tui.cli.output import SANDBOX_BANNER, print_document, print_table, safe_text, table
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus, SortField, format_timestamp
 

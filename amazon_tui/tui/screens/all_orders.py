@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 from amazon_tui.domain.models import OrderQuery, OrderSummary
 from amazon_tui.domain.values import SortField
 from amazon_tui.tui.messages import OrdersChanged
+from amazon_tui.tui.requests import OpenDetails, OpenOrder, SyncNow
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.filter_chips import FilterChips, without
 from amazon_tui.tui.widgets.filter_form import FilterForm, StillInput
@@ -71,7 +72,7 @@ class AllOrdersScreen(MarkingScreen):
         return (self.store,)
 
     def action_sync(self) -> None:
-        self.tui.start_sync([self.store])
+        self.request(SyncNow((self.store,)))
 
     def compose_body(self) -> ComposeResult:
         # The filter form (15 fields) is built the first time `f` opens it: a third of the screen's cost.
@@ -261,15 +262,15 @@ class AllOrdersScreen(MarkingScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.tui.open_order(str(event.row_key.value))
+        self.request(OpenOrder(str(event.row_key.value)))
 
     def action_open_order(self) -> None:
         if self.table.current is not None:
-            self.tui.open_order(self.table.current.order_id)
+            self.request(OpenOrder(self.table.current.order_id))
 
     def action_open_amazon(self) -> None:
         if self.table.current is not None:
-            self.tui.open_details(self.table.current.order_id)
+            self.request(OpenDetails(self.table.current.order_id))
 
     def mark_scope(self) -> list[OrderSummary]:
         """Every order the filters match, on every page."""

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from amazon_tui.domain.attention import BUYER_CANCEL, DUE, LATE, AttentionItem
 from amazon_tui.tui.messages import OrdersChanged
+from amazon_tui.tui.requests import OpenDetails, SyncNow
 from amazon_tui.tui.screens.filtering import FilteringScreen
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.attention_table import AttentionTable
@@ -117,14 +118,14 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
     def action_open_details(self) -> None:
         item = self.table.current_item
         if item is not None:
-            self.tui.open_details(item.order.order_id)
+            self.request(OpenDetails(item.order.order_id))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_details()
 
     def action_sync(self) -> None:
-        self.tui.start_sync()
+        self.request(SyncNow())
 
     def on_orders_changed(self, message: OrdersChanged) -> None:
         self.reload()

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from amazon_tui.local.journal import CancelState, JournalEntry
 from amazon_tui.tui.format import clean, date, literal
 from amazon_tui.tui.messages import OrdersChanged
+from amazon_tui.tui.requests import OpenDetails
 from amazon_tui.tui.screens.filtering import FilteringScreen
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec, FittedTable
 from amazon_tui.tui.widgets.row_filter import RowFilter
@@ -118,7 +119,7 @@ class AuditScreen(FilteringScreen):
     def action_open_order(self) -> None:
         table = self.query_one("#audit", AuditTable)
         if 0 <= table.cursor_row < len(self.entries):
-            self.tui.open_details(self.entries[table.cursor_row].order_id)
+            self.request(OpenDetails(self.entries[table.cursor_row].order_id))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual._styles_cache import StylesCache
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
+from amazon_tui.tui.context import TuiContext
+from amazon_tui.tui.requests import Request
 from amazon_tui.tui.size_gate import SizeGated
 from amazon_tui.tui.widgets.breadcrumb import Breadcrumb
 from amazon_tui.tui.widgets.error_line import ErrorLine, TooSmall
@@ -16,7 +18,6 @@ from amazon_tui.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from amazon_tui.core.service import AppService
-    from amazon_tui.tui.app import AmazonTuiApp
 
 
 def release_styles_caches() -> None:
@@ -46,12 +47,17 @@ class BaseScreen(SizeGated, Screen):
     _failure_source: str | None = None
 
     @property
-    def service(self) -> AppService:
-        return self.app.service  # type: ignore[attr-defined]
+    def context(self) -> TuiContext:
+        """The app as screens may read it (it implements ``TuiContext``)."""
+        return cast("TuiContext", self.app)
 
     @property
-    def tui(self) -> AmazonTuiApp:
-        return self.app  # type: ignore[return-value]
+    def service(self) -> AppService:
+        return self.context.service
+
+    def request(self, request: Request) -> None:
+        """Ask the app to navigate, sync or cancel (see ``requests.py``)."""
+        self.app.post_message(request)
 
     def trail(self) -> list[str]:
         return ["Amazon Stores"]
@@ -113,7 +119,7 @@ class BaseScreen(SizeGated, Screen):
         if scope is None or not self.is_mounted:
             return
         failures = {
-            store: cause for store, cause in self.tui.live.failures.items() if not scope or store in scope
+            store: cause for store, cause in self.context.live.failures.items() if not scope or store in scope
         }
         if failures:
             self.show_failure(

@@ -8,6 +8,7 @@ sends: the operator still confirms.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from rich.text import Text
 from textual import work
@@ -21,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, Submission
 from amazon_tui.domain.values import CancelReason
+from amazon_tui.tui.context import TuiContext
 from amazon_tui.tui.format import clean
 from amazon_tui.tui.size_gate import SizeGated
 from amazon_tui.tui.widgets.error_line import TooSmall
@@ -96,7 +98,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
         """The order numbers; grouped by store (one feed each) when they come from several."""
         by_store: dict[str, list[str]] = {}
         for order_id in self.order_ids:
-            summary = self.app.service.order_summary(order_id)  # type: ignore[attr-defined]
+            summary = cast("TuiContext", self.app).service.order_summary(order_id)
             by_store.setdefault(summary.store if summary else "?", []).append(order_id)
         if len(by_store) == 1:
             return Text(", ".join(clean(order_id) for order_id in self.order_ids))
@@ -200,7 +202,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
     @work(exclusive=True, group="cancel-submit")
     async def submit(self, reason: CancelReason) -> None:
         try:
-            submissions = await self.app.service.cancel(self.order_ids, reason)  # type: ignore[attr-defined]
+            submissions = await cast("TuiContext", self.app).service.cancel(self.order_ids, reason)
         except Exception as exc:  # noqa: BLE001 - shown in the modal; the operator may try again
             self.show_failure(exc)
             return

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from amazon_tui.tui.format import last_updated
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
+from amazon_tui.tui.requests import OpenAllOrders, OpenDetails, OpenOrder, SyncNow
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.links import SellerCentralLinks
 from amazon_tui.tui.widgets.order_table import OrderTable
@@ -118,25 +119,25 @@ class DashboardScreen(MarkingScreen):
     def action_open_order(self) -> None:
         current = self.table.current
         if current is not None:
-            self.tui.open_order(current.order_id)
+            self.request(OpenOrder(current.order_id))
 
     def action_open_amazon(self) -> None:
         current = self.table.current
         if current is not None:
-            self.tui.open_details(current.order_id)
+            self.request(OpenDetails(current.order_id))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.tui.open_order(str(event.row_key.value))
+        self.request(OpenOrder(str(event.row_key.value)))
 
     def action_all_orders(self) -> None:
-        self.tui.open_all_orders(self.store)
+        self.request(OpenAllOrders(self.store))
 
     def sync_scope(self) -> tuple[str, ...]:
         return (self.store,)
 
     def action_sync(self) -> None:
-        self.tui.start_sync([self.store])
+        self.request(SyncNow((self.store,)))
 
     def on_sync_changed(self, message: SyncChanged) -> None:
         if message.progress.store == self.store and message.progress.phase in ("done", "failed"):

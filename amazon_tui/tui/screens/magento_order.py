@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 
 from amazon_tui.domain.models import MagentoAddress, MagentoOrder
 from amazon_tui.tui.format import clean, literal
+from amazon_tui.tui.requests import OpenAllOrders, OpenDetails
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.fields import FieldSection
 from amazon_tui.tui.widgets.scroll import KeyScroll
@@ -189,10 +190,10 @@ class MagentoOrderScreen(BaseScreen):
         self.query_one("#comments", FieldSection).show(comments)
 
     def action_view_amazon(self) -> None:
-        self.tui.open_details(self.order_id)
+        self.request(OpenDetails(self.order_id))
 
     def action_all_orders(self) -> None:
-        self.tui.open_all_orders(self.store)
+        self.request(OpenAllOrders(self.store))
 
     def action_copy_order(self) -> None:
         self.app.copy_to_clipboard(self.order_id)

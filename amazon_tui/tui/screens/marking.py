@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from textual.binding import Binding
 
 from amazon_tui.domain.models import OrderSummary
+from amazon_tui.tui.refusals import explain_refusal
+from amazon_tui.tui.requests import CancelOrders
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.order_table import OrderTable
 
@@ -108,16 +110,16 @@ class MarkingScreen(BaseScreen):
         """Cancel Order for the marked orders, else for the order under the cursor."""
         marked = sorted(self.table.marked)
         if marked:
-            self.tui.ask_cancel(marked, on_done=self._marks_sent)
+            self.request(CancelOrders(tuple(marked), on_done=self._marks_sent))
             return
         current = self.table.current
         if current is None:
             return
         refusal = self._refusal(current.order_id)
         if refusal is not None:
-            self.tui.explain_refusal(current.order_id, current.store, refusal)
+            explain_refusal(self.app, self.service, current.order_id, current.store, refusal)
             return
-        self.tui.ask_cancel([current.order_id])
+        self.request(CancelOrders((current.order_id,)))
 
     def _marks_sent(self) -> None:
         self.table.set_marked(())

@@ -28,6 +28,8 @@ from amazon_tui.tui.format import (
     yes_no,
 )
 from amazon_tui.tui.messages import OrdersChanged
+from amazon_tui.tui.refusals import explain_refusal
+from amazon_tui.tui.requests import CancelOrders, RetryCancellations
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.details_header import DetailsHeader
 from amazon_tui.tui.widgets.fields import FieldSection
@@ -357,7 +359,7 @@ class OrderDetailsScreen(BaseScreen):
 
     def action_refresh_order(self) -> None:
         self.refresh_from_amazon(force=True)
-        self.tui.retry_cancellations([self.order_id])
+        self.request(RetryCancellations((self.order_id,)))
 
     def action_copy_order(self) -> None:
         self.app.copy_to_clipboard(self.order_id)
@@ -396,11 +398,11 @@ class OrderDetailsScreen(BaseScreen):
         if refusal is not None:
             self.explain_refusal(refusal.reason)
             return
-        self.tui.ask_cancel([self.order_id])
+        self.request(CancelOrders((self.order_id,)))
 
     def explain_refusal(self, refusal: str) -> None:
         """No cancellation here: say why and where to cancel instead (Seller Central)."""
-        text = self.tui.explain_refusal(self.order_id, self.store, refusal)
+        text = explain_refusal(self.app, self.service, self.order_id, self.store, refusal)
         notice = self.query_one("#notice", Static)
         notice.update(Text(text, style="#ff8c3a"))
         notice.display = True

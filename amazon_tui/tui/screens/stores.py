@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from amazon_tui.tui.format import pack
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
+from amazon_tui.tui.requests import OpenStore, SyncNow
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.store_card import StoreCardWidget
 
@@ -42,7 +43,7 @@ class StoresScreen(BaseScreen):
         with VerticalScroll(id="stores"), Grid(id="cards"):
             for index, card in enumerate(self.service.store_cards()):
                 yield StoreCardWidget(card, now, index)
-        self._leader_shown = self.tui.live.status_now()
+        self._leader_shown = self.context.live.status_now()
         yield Static(self._leader_text(self._leader_shown), id="leader-status")
 
     def _leader_text(self, status: str) -> Text:
@@ -65,7 +66,7 @@ class StoresScreen(BaseScreen):
         if cards:
             cards[0].focus()
         for card in cards:
-            card.set_progress(self.tui.sync_progress.get(card.store))
+            card.set_progress(self.context.sync_progress.get(card.store))
 
     def on_resize(self) -> None:
         self._layout()
@@ -101,16 +102,16 @@ class StoresScreen(BaseScreen):
     def action_view_store(self) -> None:
         card = self.focused_card()
         if card is not None:
-            self.tui.open_store(card.store)
+            self.request(OpenStore(card.store))
 
     def on_store_card_widget_chosen(self, message: StoreCardWidget.Chosen) -> None:
-        self.tui.open_store(message.store)
+        self.request(OpenStore(message.store))
 
     def sync_scope(self) -> tuple[str, ...]:
         return ()
 
     def action_sync(self) -> None:
-        self.tui.start_sync()
+        self.request(SyncNow())
 
     def on_sync_changed(self, message: SyncChanged) -> None:
         for card in self.cards:
@@ -123,7 +124,7 @@ class StoresScreen(BaseScreen):
         now = self.service.clock()
         for card in self.cards:
             card.show(self.service.store_card(card.store), now)
-        self.show_leader(self.tui.live.status_now())
+        self.show_leader(self.context.live.status_now())
 
     def refresh_last_sync(self) -> None:
         """After a quiet poll: only the "Last Updated" lines, and only where they changed."""

@@ -40,7 +40,7 @@ async def test_a_shipment_and_a_buyers_request_reach_the_open_screens_without_po
             await notifications_command(world.service, argparse.Namespace(), action="setup")
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            app.open_store("Acme US")
+            app.navigator.open_store("Acme US")
             await settle(pilot)
             rows = app.service.orders(
                 OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=100
@@ -58,7 +58,7 @@ async def test_a_shipment_and_a_buyers_request_reach_the_open_screens_without_po
                 "the dashboard row follows in seconds"
             )
 
-            app.open_attention()
+            app.navigator.open_attention()
             await settle(pilot)
             assert isinstance(app.screen, AttentionScreen)
             world.clock.advance(1)
