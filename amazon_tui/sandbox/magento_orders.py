@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
+from typing import NamedTuple
 
 from .catalog import SandboxStore
 from .clock import magento_time
@@ -24,6 +25,15 @@ def magento_status_for(amazon_status: str) -> tuple[str, str]:
     return "processing", "processing"
 
 
+class Amounts(NamedTuple):
+    """The order's money, from the Amazon proceeds (Magento's own total: item + shipping + tax)."""
+
+    subtotal: float
+    shipping: float
+    tax: float
+    grand_total: float
+
+
 def build_magento_order(
     amazon: dict,
     store: SandboxStore,
@@ -32,14 +42,9 @@ def build_magento_order(
     rng: random.Random,
 ) -> dict:
     """A full Magento order for an imported Amazon order (its current Amazon state mirrored)."""
-    currency = store.currency
     created = datetime.fromisoformat(amazon["createdTime"])
     updated = datetime.fromisoformat(amazon["lastUpdatedTime"])
-    proceeds = {part["type"]: float(part["subtotal"]["amount"]) for part in amazon["proceeds"]["breakdowns"]}
-    subtotal = round(proceeds.get("ITEM", 0.0), 2)
-    shipping = round(proceeds.get("SHIPPING", 0.0), 2)
-    tax = round(proceeds.get("TAX", 0.0), 2)
-    grand_total = round(subtotal + shipping + tax, 2)
+    amounts = _amounts(amazon)
     first, last, email = _customer(amazon, store)
     address = _address(amazon, store, entity_id, email, first, last)
     created_at = magento_time(created)
@@ -47,34 +52,8 @@ def build_magento_order(
         _item(entity_id, index, item, store, created_at) for index, item in enumerate(amazon["orderItems"])
     ]
     state, status = magento_status_for(amazon["fulfillment"]["fulfillmentStatus"])
-    totals = {
-        "base_shipping_amount": shipping,
-        "base_shipping_discount_amount": 0,
-        "base_shipping_incl_tax": shipping,
-        "base_shipping_tax_amount": 0,
-        "shipping_amount": shipping,
-        "shipping_discount_amount": 0,
-        "shipping_discount_tax_compensation_amount": 0,
-        "shipping_incl_tax": shipping,
-        "shipping_tax_amount": 0,
-    }
     order = {
-        "base_currency_code": currency,
-        "base_discount_amount": 0,
-        "base_grand_total": grand_total,
-        "base_discount_tax_compensation_amount": 0,
-        "base_shipping_amount": shipping,
-        "base_shipping_discount_amount": 0,
-        "base_shipping_incl_tax": shipping,
-        "base_shipping_tax_amount": 0,
-        "base_subtotal": subtotal,
-        "base_subtotal_incl_tax": round(subtotal + tax, 2),
-        "base_tax_amount": tax,
-        "base_total_due": 0,
-        "base_total_invoiced": grand_total,
-        "base_total_paid": grand_total,
-        "base_to_global_rate": 1,
-        "base_to_order_rate": 1,
+        **_base_amounts(store.currency, amounts),
         "billing_address_id": entity_id * 2,
         "created_at": created_at,
         "customer_email": email,
@@ -83,73 +62,18 @@ def build_magento_order(
         "customer_is_guest": 1,
         "customer_lastname": last,
         "customer_note_notify": 0,
-        "discount_amount": 0,
-        "email_sent": 0,
-        "entity_id": entity_id,
-        "ext_order_id": amazon["orderId"],
-        "global_currency_code": currency,
-        "grand_total": grand_total,
-        "discount_tax_compensation_amount": 0,
-        "increment_id": increment_id,
-        "is_virtual": 0,
-        "order_currency_code": currency,
-        "protect_code": f"{rng.randrange(16**6):06x}",
-        "quote_id": entity_id + 1000,
-        "shipping_amount": shipping,
-        "shipping_description": (
-            f"Amazon Shipping - {amazon['fulfillment'].get('fulfillmentServiceLevel', 'STANDARD').title()}"
-        ),
-        "shipping_discount_amount": 0,
-        "shipping_discount_tax_compensation_amount": 0,
-        "shipping_incl_tax": shipping,
-        "shipping_tax_amount": 0,
-        "state": state,
-        "status": status,
-        "store_currency_code": currency,
-        "store_id": store.magento_store_id,
-        "store_name": f"{store.magento_website}\n{store.magento_website} Store\n",
-        "store_to_base_rate": 0,
-        "store_to_order_rate": 0,
-        "subtotal": subtotal,
-        "subtotal_incl_tax": round(subtotal + tax, 2),
-        "tax_amount": tax,
-        "total_due": 0,
-        "total_invoiced": grand_total,
+        **_identity(amazon, store, entity_id, increment_id, amounts.grand_total, rng),
+        **_order_amounts(amazon, store, amounts, state, status),
         "total_item_count": len(items),
-        "total_paid": grand_total,
+        "total_paid": amounts.grand_total,
         "total_qty_ordered": sum(item["qty_ordered"] for item in items),
         "updated_at": magento_time(updated),
         "weight": sum(item["row_weight"] for item in items),
         "items": items,
         "billing_address": {**address, "address_type": "billing", "entity_id": entity_id * 2},
-        "payment": {
-            "account_status": None,
-            "additional_information": ["Amazon Channel Payment", ""],
-            "amount_ordered": grand_total,
-            "amount_paid": grand_total,
-            "base_amount_ordered": grand_total,
-            "base_amount_paid": grand_total,
-            "base_shipping_amount": shipping,
-            "cc_last4": None,
-            "entity_id": entity_id,
-            "method": "amazonpayment",
-            "parent_id": entity_id,
-            "po_number": amazon["orderId"],
-            "shipping_amount": shipping,
-        },
+        "payment": _payment(amazon["orderId"], entity_id, amounts),
         "status_histories": [],
-        "extension_attributes": {
-            "shipping_assignments": [
-                {
-                    "shipping": {
-                        "address": {**address, "address_type": "shipping", "entity_id": entity_id * 2 - 1},
-                        "method": "amazonshipping_amazonshipping",
-                        "total": totals,
-                    },
-                    "items": items,
-                }
-            ],
-        },
+        "extension_attributes": _extension_attributes(address, entity_id, items, amounts.shipping),
     }
     add_history(
         order, f"Amazon order {amazon['orderId']} imported by Amazon Sales Channel.", created, "processing"
@@ -217,6 +141,136 @@ def item_views(order: dict):
     yield from order["items"]
     for assignment in order["extension_attributes"]["shipping_assignments"]:
         yield from assignment["items"]
+
+
+def _amounts(amazon: dict) -> Amounts:
+    proceeds = {part["type"]: float(part["subtotal"]["amount"]) for part in amazon["proceeds"]["breakdowns"]}
+    subtotal = round(proceeds.get("ITEM", 0.0), 2)
+    shipping = round(proceeds.get("SHIPPING", 0.0), 2)
+    tax = round(proceeds.get("TAX", 0.0), 2)
+    return Amounts(subtotal, shipping, tax, round(subtotal + shipping + tax, 2))
+
+
+def _base_amounts(currency: str, amounts: Amounts) -> dict:
+    """The order's base_* fields (the store's base currency is the order's)."""
+    subtotal, shipping, tax, grand_total = amounts
+    return {
+        "base_currency_code": currency,
+        "base_discount_amount": 0,
+        "base_grand_total": grand_total,
+        "base_discount_tax_compensation_amount": 0,
+        "base_shipping_amount": shipping,
+        "base_shipping_discount_amount": 0,
+        "base_shipping_incl_tax": shipping,
+        "base_shipping_tax_amount": 0,
+        "base_subtotal": subtotal,
+        "base_subtotal_incl_tax": round(subtotal + tax, 2),
+        "base_tax_amount": tax,
+        "base_total_due": 0,
+        "base_total_invoiced": grand_total,
+        "base_total_paid": grand_total,
+        "base_to_global_rate": 1,
+        "base_to_order_rate": 1,
+    }
+
+
+def _identity(
+    amazon: dict,
+    store: SandboxStore,
+    entity_id: int,
+    increment_id: str,
+    grand_total: float,
+    rng: random.Random,
+) -> dict:
+    """Ids, currencies and the grand total, in Magento's field order."""
+    currency = store.currency
+    return {
+        "discount_amount": 0,
+        "email_sent": 0,
+        "entity_id": entity_id,
+        "ext_order_id": amazon["orderId"],
+        "global_currency_code": currency,
+        "grand_total": grand_total,
+        "discount_tax_compensation_amount": 0,
+        "increment_id": increment_id,
+        "is_virtual": 0,
+        "order_currency_code": currency,
+        "protect_code": f"{rng.randrange(16**6):06x}",
+        "quote_id": entity_id + 1000,
+    }
+
+
+def _order_amounts(amazon: dict, store: SandboxStore, amounts: Amounts, state: str, status: str) -> dict:
+    """Shipping, state, store and the totals, in Magento's field order."""
+    subtotal, shipping, tax, grand_total = amounts
+    service_level = amazon["fulfillment"].get("fulfillmentServiceLevel", "STANDARD")
+    return {
+        "shipping_amount": shipping,
+        "shipping_description": f"Amazon Shipping - {service_level.title()}",
+        "shipping_discount_amount": 0,
+        "shipping_discount_tax_compensation_amount": 0,
+        "shipping_incl_tax": shipping,
+        "shipping_tax_amount": 0,
+        "state": state,
+        "status": status,
+        "store_currency_code": store.currency,
+        "store_id": store.magento_store_id,
+        "store_name": f"{store.magento_website}\n{store.magento_website} Store\n",
+        "store_to_base_rate": 0,
+        "store_to_order_rate": 0,
+        "subtotal": subtotal,
+        "subtotal_incl_tax": round(subtotal + tax, 2),
+        "tax_amount": tax,
+        "total_due": 0,
+        "total_invoiced": grand_total,
+    }
+
+
+def _payment(amazon_order_id: str, entity_id: int, amounts: Amounts) -> dict:
+    """ASC's payment: method `amazonpayment`, the Amazon order id as `po_number`."""
+    grand_total, shipping = amounts.grand_total, amounts.shipping
+    return {
+        "account_status": None,
+        "additional_information": ["Amazon Channel Payment", ""],
+        "amount_ordered": grand_total,
+        "amount_paid": grand_total,
+        "base_amount_ordered": grand_total,
+        "base_amount_paid": grand_total,
+        "base_shipping_amount": shipping,
+        "cc_last4": None,
+        "entity_id": entity_id,
+        "method": "amazonpayment",
+        "parent_id": entity_id,
+        "po_number": amazon_order_id,
+        "shipping_amount": shipping,
+    }
+
+
+def _extension_attributes(address: dict, entity_id: int, items: list[dict], shipping: float) -> dict:
+    """The one shipping assignment: the address, ASC's shipping method and its totals, the items."""
+    totals = {
+        "base_shipping_amount": shipping,
+        "base_shipping_discount_amount": 0,
+        "base_shipping_incl_tax": shipping,
+        "base_shipping_tax_amount": 0,
+        "shipping_amount": shipping,
+        "shipping_discount_amount": 0,
+        "shipping_discount_tax_compensation_amount": 0,
+        "shipping_incl_tax": shipping,
+        "shipping_tax_amount": 0,
+    }
+    return {
+        "shipping_assignments": [
+            {
+                "shipping": {
+                    "address": {**address, "address_type": "shipping", "entity_id": entity_id * 2 - 1},
+                    "method": "amazonshipping_amazonshipping",
+                    "total": totals,
+                },
+                "items": items,
+            }
+        ],
+    }
 
 
 def _customer(amazon: dict, store: SandboxStore) -> tuple[str, str, str]:

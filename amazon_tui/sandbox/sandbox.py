@@ -32,6 +32,7 @@ from .notifications import Notifier
 from .oauth1 import OAuthVerifier
 from .ratelimit import RateLimiter
 from .seed import OrderFactory, is_imported_by_asc
+from .seed_parts import OrderParts
 
 MAGENTO_ADMIN_TOKEN_TTL = timedelta(hours=4)
 SEED_CHUNK = 5000
@@ -422,8 +423,7 @@ class Sandbox:
                     fulfillment["quantityFulfilled"] += unshipped
                     fulfillment["quantityUnfulfilled"] = 0
                     shipping_now.append({**item, "fulfillment": {"quantityFulfilled": unshipped}})
-            factory = OrderFactory(rng, store, now, set())
-            doc.setdefault("packages", []).append(factory.package(shipping_now, now))
+            doc.setdefault("packages", []).append(OrderParts(rng, store, now).package(shipping_now, now))
             doc["fulfillment"]["fulfillmentStatus"] = "SHIPPED"
             doc["lastUpdatedTime"] = iso(now)
             self.db.save_amazon_order(doc)
