@@ -41,7 +41,6 @@ class CommandError(Exception):
         if code is not None:
             self.code = code
 
-    @property
     def exit_code(self) -> int:
         return ERROR_CODES[self.code][0]
 

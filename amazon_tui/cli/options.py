@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 CONFIG, SANDBOX, READ_ONLY, NO_MOUSE, JSON = "config", "sandbox", "read_only", "no_mouse", "json"
-SETTINGS_OPTIONS = frozenset({CONFIG, SANDBOX})
 ALWAYS_ACCEPTED = frozenset({READ_ONLY, NO_MOUSE})  # a session property / a no-op outside the TUI
 FLAGS = {
     CONFIG: ("--config", "PATH", "config file (default: $AMAZON_TUI_CONFIG, else the platform config dir)"),

@@ -79,9 +79,3 @@ def configure_logging() -> None:
     if not any(isinstance(handler, _PrivateLogFile) for handler in root.handlers):
         root.addHandler(_PrivateLogFile())
     root.setLevel(logging.WARNING)
-
-
-def log_path() -> Path:
-    from amazon_tui.config.schema import state_dir
-
-    return state_dir() / LOG_FILE

@@ -487,12 +487,6 @@ class OrderRepository:
         )
         return rows[0]["cursor"] if rows else None
 
-    def cursor_updated(self, store: str, source: str) -> datetime | None:
-        rows = self.db.query(
-            "SELECT updated FROM sync_cursors WHERE store = ? AND source = ?", (store, source)
-        )
-        return parse_timestamp(rows[0]["updated"]) if rows else None
-
     def stats(self, store: str, *, now: datetime, days: int = 30) -> StoreStats:
         """GMV of the last ``days`` and the period before, a daily series, awaiting shipment."""
         start = now - timedelta(days=days)
@@ -562,6 +556,3 @@ class OrderRepository:
             (*stores, format_timestamp(now + due_soon)),
         )
         return [(_summary(row), bool(row["buyer_cancel"])) for row in rows]
-
-    def store_order_ids(self, store: str) -> set[str]:
-        return {row[0] for row in self.db.query("SELECT order_id FROM orders WHERE store = ?", (store,))}

@@ -178,7 +178,9 @@ async def _open(pilot, screen: str) -> str:
         await pilot.press("exclamation_mark")
         await settle(pilot)
         return visible_text(app)
-    app.navigator.open_details(_order(app, OrderStatus.SHIPPED if screen == "tracking" else OrderStatus.UNSHIPPED))
+    app.navigator.open_details(
+        _order(app, OrderStatus.SHIPPED if screen == "tracking" else OrderStatus.UNSHIPPED)
+    )
     await settle(pilot)
     if screen == "cancel_modal":
         await pilot.press("c")

@@ -56,7 +56,10 @@ async def test_motion_keys_scroll_the_details_and_the_magento_view_and_h_l_switc
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         order_id = _unshipped(app)
-        for open_view, selector in ((app.navigator.open_details, "#details-scroll"), (app.navigator.open_order, "#magento")):
+        for open_view, selector in (
+            (app.navigator.open_details, "#details-scroll"),
+            (app.navigator.open_order, "#magento"),
+        ):
             open_view(order_id)
             await settle(pilot)
             view = app.screen.query_one(selector)
@@ -413,3 +416,31 @@ async def test_keys_typed_in_one_burst_follow_the_focus(world):
             assert not isinstance(app.screen, CancelModal)
             assert app.screen.query_one(selector).value == "ca"
             assert app.focused is app.screen.query_one(selector)
+
+
+async def test_one_keymap_entry_moves_the_same_motion_in_tables_and_scroll_views(tmp_path):
+    """``down = "n"`` remaps j in the order tables and in the details' scroll view alike."""
+    from tests.support.world import build
+
+    world = build(tmp_path, keymap={"down": "n"})
+    app = world.app
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.navigator.open_store("Acme US")
+            await settle(pilot)
+            table = app.screen.table
+            start = table.cursor_row
+            await pilot.press("j")
+            assert table.cursor_row == start, "j no longer moves: the keymap took it"
+            await pilot.press("n")
+            assert table.cursor_row == start + 1
+            app.navigator.open_details(_unshipped(app))
+            await settle(pilot)
+            view = app.screen.query_one("#details-scroll")
+            view.focus()
+            await pilot.pause()
+            await pilot.press("n")
+            assert view.scroll_y == 1
+    finally:
+        world.sandbox.close()

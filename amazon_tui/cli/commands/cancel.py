@@ -54,24 +54,7 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     from amazon_tui.clients.errors import ServiceError
     from amazon_tui.core.cancel.rules import SUCCESS_MESSAGE, CancelRefused
 
-    try:
-        reason = CancelReason.parse(args.reason)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if service.read_only:
-        from amazon_tui.core.cancel.rules import READ_ONLY_MESSAGE
-
-        raise Refused(READ_ONLY_MESSAGE, code="read_only")
-    orders = [await load_order(service, order_id, refresh=False) for order_id in dict.fromkeys(args.orders)]
-    for order in orders:
-        refusal = service.cancel_refusal(order)
-        if refusal:
-            raise Refused(
-                f"order {order.order_id} ({order.status.label}): {refusal.reason}", code=refusal.code.value
-            )
-    ids = [order.order_id for order in orders]
-    if not args.yes and not _confirm(ids, reason):
-        raise Refused("not confirmed: nothing was sent", code="not_confirmed")
+    reason, ids = await _checked_request(service, args)
     try:
         submissions = await service.cancel(ids, reason)  # reads each order again first (status changed?)
     except CancelRefused as exc:
@@ -88,7 +71,9 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     problems = [(r.order_id, r.describe()) for r in refused] + [(f.order_id, f.describe()) for f in failed]
     for order_id, why in problems:
         print(f"{order_id}: {safe_text(why)}", file=sys.stderr)
-    results = {entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted}
+    results: dict[str, tuple[str, str | None, str | None]] = {
+        entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted
+    }
     if submitted:
         print(SUCCESS_MESSAGE, file=sys.stderr)
     completer = service.leader.leader_description() if submitted and not args.wait else None
@@ -104,39 +89,57 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
             return _kept_in_journal(service, args, exc)
         for entry in finished:
             results[entry.order_id] = (entry.state.value, entry.feed_id, entry.message)
-            print(
-                f"{entry.order_id}: {entry.state.value}"
-                + (f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""),
-                file=sys.stderr,
-            )
-    if args.json:
-        print_document(
-            service,
-            completed_by=completer,
-            results=[
-                {"order_number": oid, "state": state, "feed_id": feed, "message": msg}
-                for oid, (state, feed, msg) in results.items()
-            ]
-            + [
-                {"order_number": r.order_id, "state": "refused", "feed_id": None, "message": r.describe()}
-                for r in refused
-            ]
-            + [
-                {"order_number": f.order_id, "state": "failed", "feed_id": None, "message": f.describe()}
-                for f in failed
-            ],
-        )
-    else:
-        for order_id, (state, feed, message) in results.items():
-            print(
-                f"{order_id}\t{state}\tfeed {feed}"
-                + (f"\t{safe_text(message)}" if message and state == "failed" else "")
-            )
+            failure = f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""
+            print(f"{entry.order_id}: {entry.state.value}{failure}", file=sys.stderr)
+    rows = [(oid, state, feed, message) for oid, (state, feed, message) in results.items()]
+    rows += [(r.order_id, "refused", None, r.describe()) for r in refused]
+    rows += [(f.order_id, "failed", None, f.describe()) for f in failed]
+    _print_results(service, args, rows, completer, len(results))
     if failed or any(state == "failed" for state, _, _ in results.values()):
         return EXIT_SERVICE
-    if refused and not submitted:
-        return EXIT_REFUSED
-    return EXIT_OK if not refused else EXIT_REFUSED
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+async def _checked_request(service, args: argparse.Namespace) -> tuple[CancelReason, list[str]]:
+    """The reason and the orders, once every rule and the operator said yes (Refused otherwise)."""
+    try:
+        reason = CancelReason.parse(args.reason)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if service.read_only:
+        from amazon_tui.core.cancel.rules import READ_ONLY_MESSAGE
+
+        raise Refused(READ_ONLY_MESSAGE, code="read_only")
+    orders = [await load_order(service, order_id, refresh=False) for order_id in dict.fromkeys(args.orders)]
+    for order in orders:
+        refusal = service.cancel_refusal(order)
+        if refusal:
+            why = f"order {order.order_id} ({order.status.label}): {refusal.reason}"
+            raise Refused(why, code=refusal.code.value)
+    ids = [order.order_id for order in orders]
+    if not args.yes and not _confirm(ids, reason):
+        raise Refused("not confirmed: nothing was sent", code="not_confirmed")
+    return reason, ids
+
+
+def _print_results(
+    service,
+    args: argparse.Namespace,
+    rows: list[tuple[str, str, str | None, str | None]],
+    completer: str | None,
+    sent: int,
+) -> None:
+    """One JSON document, or a line per sent order on stdout (refusals went to stderr)."""
+    if args.json:
+        results = [
+            {"order_number": oid, "state": state, "feed_id": feed, "message": message}
+            for oid, state, feed, message in rows
+        ]
+        print_document(service, completed_by=completer, results=results)
+        return
+    for oid, state, feed, message in rows[:sent]:
+        failure = f"\t{safe_text(message)}" if message and state == "failed" else ""
+        print(f"{oid}\t{state}\tfeed {feed}{failure}")
 
 
 async def resume_command(service, args: argparse.Namespace) -> int:

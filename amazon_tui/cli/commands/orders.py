@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from amazon_tui.cli.commands.common import (
     load_order,
@@ -15,7 +16,7 @@ from amazon_tui.cli.commands.common import (
 )
 from amazon_tui.cli.errors import EXIT_OK, UsageError
 from amazon_tui.cli.output import SANDBOX_BANNER, print_document, print_table, safe_text, table
-from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.models import Order, OrderQuery
 from amazon_tui.domain.values import OrderStatus, SortField, format_timestamp
 
 
@@ -128,107 +129,94 @@ async def orders_command(service, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+ORDER_FIELDS = (
+    "order_number",
+    "store",
+    "status_label",
+    "notes",
+    "buyer_email",
+    "buyer_name",
+    "currency",
+    "total",
+    "prime",
+    "premium",
+    "purchase_date",
+    "latest_ship_date",
+    "shipping_service_level",
+    "fulfilled_by",
+    "business",
+    "items_shipped",
+    "items_unshipped",
+    "magento_order_number",
+)
+
+
 async def order_show_command(service, args: argparse.Namespace) -> int:
     order = await load_order(service, args.order, refresh=args.refresh)
-    summary = service.order_summary(order.order_id)
-    data = order_json(order, summary)
+    data = order_json(order, service.order_summary(order.order_id))
     if args.json:
         print_document(service, order=data)
         return EXIT_OK
     if service.settings.sandbox:
         print(SANDBOX_BANNER)
-    fields = [
-        (key.replace("_", " ").capitalize(), data[key])
-        for key in (
-            "order_number",
-            "store",
-            "status_label",
-            "notes",
-            "buyer_email",
-            "buyer_name",
-            "currency",
-            "total",
-            "prime",
-            "premium",
-            "purchase_date",
-            "latest_ship_date",
-            "shipping_service_level",
-            "fulfilled_by",
-            "business",
-            "items_shipped",
-            "items_unshipped",
-            "magento_order_number",
-        )
-        if key in data
-    ]
-    width = max(len(name) for name, _ in fields)
-    for name, value in fields:
-        shown = (
-            "not provided by Amazon"
-            if value is None and name in ("Buyer name", "Buyer email")
-            else ("—" if value is None else value)
-        )
-        print(f"{name:<{width}}  {safe_text(shown)}")
-    address = order.address
-    print(
-        f"{'Shipping address':<{width}}  "
-        + (
-            safe_text(
-                ", ".join(
-                    filter(
-                        None,
-                        [
-                            address.name,
-                            address.line1,
-                            address.line2,
-                            address.line3,
-                            address.city,
-                            address.region,
-                            address.postal_code,
-                            address.country_code,
-                        ],
-                    )
-                )
-            )
-            if address
-            else "not provided by Amazon"
-        )
-    )
+    _print_fields(order, data)
     print()
-    print(
-        table(
-            ["Qty Shipped", "Qty Ordered", "Title", "ASIN", "Seller SKU", "Row Price"],
-            [
-                (
-                    item.quantity_shipped,
-                    item.quantity_ordered,
-                    item.title or "",
-                    item.asin or "",
-                    item.seller_sku or "",
-                    money_text(item.row_total),
-                )
-                for item in order.items
-            ],
-            flexible=[2, 4],
-            floors={4: 12},
-        )
-    )  # --json has every SKU whole
+    print(_items_table(order))  # --json has every SKU whole
     if order.packages:
         print()
-        print(
-            table(
-                ["Carrier", "Shipping Method", "Tracking Number", "Ship Date", "Status"],
-                [
-                    (
-                        p.carrier or "",
-                        p.shipping_service or "",
-                        p.tracking_number or "",
-                        p.ship_time.strftime("%Y-%m-%d") if p.ship_time else "",
-                        p.status or "",
-                    )
-                    for p in order.packages
-                ],
-                flexible=[1],
-            )
-        )
+        print(_packages_table(order))
     return EXIT_OK
+
+
+def _print_fields(order: Order, data: dict[str, Any]) -> None:
+    """The Order and Shipping Details tab as label/value lines."""
+    fields = [(key.replace("_", " ").capitalize(), data[key]) for key in ORDER_FIELDS if key in data]
+    width = max(len(name) for name, _ in fields)
+    for name, value in fields:
+        if value is None:
+            value = "not provided by Amazon" if name in ("Buyer name", "Buyer email") else "—"
+        print(f"{name:<{width}}  {safe_text(value)}")
+    address = order.address
+    if address:
+        lines = (address.name, address.line1, address.line2, address.line3, address.city, address.region)
+        parts = (*lines, address.postal_code, address.country_code)
+        shown = safe_text(", ".join(filter(None, parts)))
+    else:
+        shown = "not provided by Amazon"
+    print(f"{'Shipping address':<{width}}  {shown}")
+
+
+def _items_table(order: Order) -> str:
+    return table(
+        ["Qty Shipped", "Qty Ordered", "Title", "ASIN", "Seller SKU", "Row Price"],
+        [
+            (
+                item.quantity_shipped,
+                item.quantity_ordered,
+                item.title or "",
+                item.asin or "",
+                item.seller_sku or "",
+                money_text(item.row_total),
+            )
+            for item in order.items
+        ],
+        flexible=[2, 4],
+        floors={4: 12},
+    )
+
+
+def _packages_table(order: Order) -> str:
+    return table(
+        ["Carrier", "Shipping Method", "Tracking Number", "Ship Date", "Status"],
+        [
+            (
+                p.carrier or "",
+                p.shipping_service or "",
+                p.tracking_number or "",
+                p.ship_time.strftime("%Y-%m-%d") if p.ship_time else "",
+                p.status or "",
+            )
+            for p in order.packages
+        ],
+        flexible=[1],
+    )

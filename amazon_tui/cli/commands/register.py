@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from amazon_tui.cli.commands.audit import ATTENTION_HELP, attention_command, audit_command
 from amazon_tui.cli.commands.cancel import order_cancel_command, resume_command
@@ -28,25 +30,76 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_commands(commands, epilog: str) -> None:
-    """Register the scripting commands on the main parser's sub-parsers (the global options
-    ``--config``, ``--sandbox``, ``--read-only``, ``--json`` are added to every level by cli)."""
-    fmt = argparse.RawDescriptionHelpFormatter
+class CommandTree:
+    """Adds scripting commands, each running its handler through ``run`` with the service."""
 
-    def command(
-        name: str, help_text: str, handler, *, store: bool = True, parent=commands, group: str = "order"
+    def __init__(self, commands: argparse._SubParsersAction, epilog: str) -> None:
+        self.commands = commands
+        self.epilog = epilog
+
+    def add(
+        self,
+        name: str,
+        help_text: str,
+        handler: Callable[..., Any],
+        *,
+        store: bool = True,
+        parent: argparse._SubParsersAction | None = None,
+        group: str = "order",
     ) -> argparse.ArgumentParser:
+        parent = parent or self.commands
         parser = parent.add_parser(
-            name, help=help_text, description=help_text, epilog=epilog, formatter_class=fmt
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=self.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if store:
             parser.add_argument("--store", metavar="NAME", help="only this store")
-        kind = name if parent is commands else f"{group} {name}"
+        kind = name if parent is self.commands else f"{group} {name}"
         parser.set_defaults(handler=lambda args: run(args, handler, kind=kind), uses=USES)
         return parser
 
-    command("stores", "the store cards as a table", stores_command, store=False)
-    orders = command("orders", "orders from the local store, filtered and sorted", orders_command)
+
+def add_commands(commands: argparse._SubParsersAction, epilog: str) -> None:
+    """Register the scripting commands on the main parser's sub-parsers (the global options
+    ``--config``, ``--sandbox``, ``--read-only``, ``--json`` are added to every level by cli)."""
+    tree = CommandTree(commands, epilog)
+    tree.add("stores", "the store cards as a table", stores_command, store=False)
+    _add_orders(tree)
+    _add_order(tree)
+    tree.add("sync", "sync orders from Amazon (and the Magento link index) once", sync_command)
+    tree.add(
+        "watch",
+        "keep the local store synced and finish every cancellation, "
+        "as the data dir's leader (or its stand-by), until interrupted",
+        watch_command,
+        store=False,
+    )
+    tree.add(
+        "resume",
+        "finish cancellations a crash or a closed session left unfinished "
+        "(exit 1 if some stay unfinished or fail)",
+        resume_command,
+        store=False,
+    )
+    tree.add("audit", "the audit trail of cancellations", audit_command, store=False)
+    _add_notifications(tree)
+    attention = tree.add(
+        "attention",
+        "orders that need action now, across the active stores (exit 4 when any)",
+        attention_command,
+        store=False,
+    )
+    attention.description = ATTENTION_HELP
+    attention.add_argument(
+        "--sync", action="store_true", help="sync the active stores first (exit 1 if a sync fails)"
+    )
+
+
+def _add_orders(tree: CommandTree) -> None:
+    orders = tree.add("orders", "orders from the local store, filtered and sorted", orders_command)
     orders.add_argument(
         "--status",
         action="append",
@@ -73,9 +126,11 @@ def add_commands(commands, epilog: str) -> None:
         "--limit", type=positive_int, default=50, metavar="N", help="at most N orders, N >= 1 (default 50)"
     )
 
-    order = commands.add_parser("order", help="one order: show or cancel")
+
+def _add_order(tree: CommandTree) -> None:
+    order = tree.commands.add_parser("order", help="one order: show or cancel")
     order_commands = order.add_subparsers(title="order commands", metavar="COMMAND", required=True)
-    show = command(
+    show = tree.add(
         "show",
         "everything of the Amazon Order Details tabs",
         order_show_command,
@@ -86,7 +141,7 @@ def add_commands(commands, epilog: str) -> None:
     show.add_argument(
         "--refresh", action="store_true", help="fetch the order from Amazon first (one getOrder)"
     )
-    cancel = command(
+    cancel = tree.add(
         "cancel",
         "cancel Unshipped merchant-fulfilled orders (one feed for all)",
         order_cancel_command,
@@ -98,23 +153,9 @@ def add_commands(commands, epilog: str) -> None:
     cancel.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     cancel.add_argument("--wait", action="store_true", help="wait for Amazon's processing report")
 
-    command("sync", "sync orders from Amazon (and the Magento link index) once", sync_command)
-    command(
-        "watch",
-        "keep the local store synced and finish every cancellation, "
-        "as the data dir's leader (or its stand-by), until interrupted",
-        watch_command,
-        store=False,
-    )
-    command(
-        "resume",
-        "finish cancellations a crash or a closed session left unfinished "
-        "(exit 1 if some stay unfinished or fail)",
-        resume_command,
-        store=False,
-    )
-    command("audit", "the audit trail of cancellations", audit_command, store=False)
-    notifications = commands.add_parser(
+
+def _add_notifications(tree: CommandTree) -> None:
+    notifications = tree.commands.add_parser(
         "notifications", help="SP-API notifications to the [notifications] SQS queue: setup, status, teardown"
     )
     notification_commands = notifications.add_subparsers(
@@ -135,7 +176,7 @@ def add_commands(commands, epilog: str) -> None:
             "remove the subscriptions and the destination that setup made (polling alone from then on)",
         ),
     ):
-        command(
+        tree.add(
             action,
             help_text,
             partial(notifications_command, action=action),
@@ -143,13 +184,3 @@ def add_commands(commands, epilog: str) -> None:
             parent=notification_commands,
             group="notifications",
         )
-    attention = command(
-        "attention",
-        "orders that need action now, across the active stores (exit 4 when any)",
-        attention_command,
-        store=False,
-    )
-    attention.description = ATTENTION_HELP
-    attention.add_argument(
-        "--sync", action="store_true", help="sync the active stores first (exit 1 if a sync fails)"
-    )

@@ -35,7 +35,6 @@ class FeedProcessingStatus(str, Enum):
     FATAL = "FATAL"
     CANCELLED = "CANCELLED"
 
-    @property
     def is_final(self) -> bool:
         return self in (FeedProcessingStatus.DONE, FeedProcessingStatus.FATAL, FeedProcessingStatus.CANCELLED)
 

@@ -7,13 +7,14 @@ from textual.containers import VerticalScroll
 
 
 class KeyScroll(VerticalScroll):
-    """VerticalScroll (arrows, PgUp/PgDn, Home/End) plus vim-style motion."""
+    """VerticalScroll (arrows, PgUp/PgDn, Home/End) plus vim-style motion, under the same binding
+    ids as the order tables' (``down``, ``up``, ``first``, ``last``...): one keymap entry moves both."""
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False, id="scroll-down"),
-        Binding("k", "scroll_up", "Up", show=False, id="scroll-up"),
-        Binding("g", "scroll_home", "Top", show=False, id="scroll-top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="scroll-bottom"),
+        Binding("j", "scroll_down", "Down", show=False, id="down"),
+        Binding("k", "scroll_up", "Up", show=False, id="up"),
+        Binding("g", "scroll_home", "Top", show=False, id="first"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="last"),
         Binding("ctrl+d", "page_down", "Page down", show=False, id="page-down"),
         Binding("ctrl+u", "page_up", "Page up", show=False, id="page-up"),
     ]
