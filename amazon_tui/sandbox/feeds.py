@@ -1,12 +1,10 @@
-"""Feed documents, feeds and their lifecycle (IN_QUEUE -> IN_PROGRESS -> DONE/FATAL).
+"""Feed documents (the bucket's presigned URLs) and feeds as the Feeds API sees them.
 
-The lifecycle is computed lazily from the sandbox clock: `settle_feeds` runs before every
-request, so it works the same in-process (ASGITransport) and over a socket.
+How a feed moves along and is processed: `feed_lifecycle.py`.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import uuid
@@ -15,16 +13,12 @@ from typing import TYPE_CHECKING
 
 from .clock import iso, parse_iso
 from .errors import ApiError
-from .feed_processing import process_acknowledgement_feed
-from .report import ResultLine, processing_report
 from .signing import signature, signature_matches
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
-SUPPORTED_FEED_TYPES = ("POST_ORDER_ACKNOWLEDGEMENT_DATA",)
 URL_LIFETIME = timedelta(minutes=5)
-REPORT_CONTENT_TYPE = "text/xml; charset=UTF-8"
 FEED_ID_BASE = 50_001_019_000
 
 
@@ -191,87 +185,6 @@ def cancel_feed(sandbox: Sandbox, seller_id: str, feed_id: str) -> None:
         "UPDATE feeds SET processing_status = 'CANCELLED', processing_end_time = ? WHERE feed_id = ?",
         (sandbox.clock().isoformat(), feed_id),
     )
-
-
-def settle_feeds(sandbox: Sandbox) -> None:
-    """Move every unfinished feed along to where the clock says it should be."""
-    now = sandbox.clock()
-    pending = sandbox.db.query("SELECT * FROM feeds WHERE processing_status IN ('IN_QUEUE', 'IN_PROGRESS')")
-    for row in pending:
-        created = parse_iso(row["created_time"])
-        delay = timedelta(seconds=sandbox.feed_delay_seconds / sandbox.time_scale)
-        if now - created >= delay:
-            _finish(sandbox, row["feed_id"], now, created + delay / 2)
-        elif now - created >= delay / 2 and row["processing_status"] == "IN_QUEUE":
-            sandbox.db.execute(
-                "UPDATE feeds SET processing_status = 'IN_PROGRESS', processing_start_time = ?"
-                " WHERE feed_id = ? AND processing_status = 'IN_QUEUE'",
-                ((created + delay / 2).isoformat(), row["feed_id"]),
-            )
-
-
-def _finish(sandbox: Sandbox, feed_id: str, now: datetime, started: datetime) -> None:
-    """Process the feed once: apply it to the orders and store its report."""
-    db = sandbox.db
-    with db.transaction():
-        row = db.query_one(
-            "SELECT * FROM feeds WHERE feed_id = ? AND processing_status IN ('IN_QUEUE', 'IN_PROGRESS')",
-            (feed_id,),
-        )
-        if row is None:
-            return
-        seller_id = row["seller_id"]
-        content = db.query_one(
-            "SELECT content FROM documents WHERE document_id = ?", (row["input_document_id"],)
-        )["content"]
-        problem = (
-            "The feed document was never uploaded to its upload URL."
-            if content is None
-            else None
-            if row["feed_type"] in SUPPORTED_FEED_TYPES
-            else f"The sandbox does not process {row['feed_type']} feeds."
-        )
-        changed_orders: list[dict] = []
-        if problem:
-            status = "FATAL"
-            report = processing_report(seller_id, feed_id, 0, 0, [ResultLine(0, "Error", 5000, problem)])
-        else:
-            status = "DONE"
-            outcome = process_acknowledgement_feed(
-                bytes(content),
-                seller_id=seller_id,
-                feed_id=feed_id,
-                now=now,
-                find_order=lambda order_id: db.amazon_order(order_id, seller_id),
-            )
-            for order in outcome.changed_orders:
-                db.save_amazon_order(order)
-            changed_orders = list(outcome.changed_orders)
-            report = outcome.report
-        compress = sandbox.gzip_reports
-        if compress is None:  # alternate, so clients must handle both
-            compress = int(feed_id) % 2 == 0
-        document_id = f"amzn1.tortuga.4.na.{uuid.uuid4()}"
-        db.execute(
-            "INSERT INTO documents (document_id, seller_id, content_type, compression, content,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                document_id,
-                seller_id,
-                REPORT_CONTENT_TYPE,
-                "GZIP" if compress else None,
-                gzip.compress(report, mtime=0) if compress else report,
-                iso(now),
-            ),
-        )
-        db.execute(
-            "UPDATE feeds SET processing_status = ?, processing_start_time = ?,"
-            " processing_end_time = ?, result_document_id = ? WHERE feed_id = ?",
-            (status, started.isoformat(), now.isoformat(), document_id, feed_id),
-        )
-    for order in changed_orders:  # after the commit, as Amazon would
-        sandbox.notifier.order_changed(order, seller_id, "Order Canceled by Seller")
-    sandbox.notifier.feed_finished(seller_id, feed_id, row["feed_type"], status, document_id, now)
 
 
 def list_feeds(

@@ -179,18 +179,3 @@ class OrderFactory:
             return created
         later = created + timedelta(seconds=rng.uniform(300, 2 * DAY))
         return min(later, now - timedelta(minutes=5))
-
-
-def is_imported_by_asc(doc: dict, rng: random.Random) -> bool:
-    """Would the Amazon Sales Channel have made a Magento order for this Amazon order?"""
-    fulfillment = doc["fulfillment"]
-    status, afn = fulfillment["fulfillmentStatus"], fulfillment["fulfilledBy"] == "AMAZON"
-    if afn:
-        return status == "SHIPPED"  # ASC imports FBA orders only once shipped
-    if status in ("UNSHIPPED", "PARTIALLY_SHIPPED"):
-        return rng.random() > 0.03  # a few failed imports (ASC shows them as Error)
-    if status == "SHIPPED":
-        return True
-    if status == "CANCELLED":
-        return rng.random() < 0.6  # canceled after import
-    return False
