@@ -127,3 +127,48 @@ def test_a_scripting_command_runs_with_the_garbage_collector_on(tmp_path):
         },
     )
     assert done.returncode == 0, done.stderr
+
+
+# -- the shape of the tree (issue 28): each part in its room, small enough to hold in one's head ----
+
+MAX_CLASS_LINES, MAX_FUNCTION_LINES = 300, 80
+
+
+def test_only_the_entry_points_sit_at_the_package_root():
+    loose = sorted(path.name for path in PACKAGE.glob("*.py"))
+    assert loose == ["__init__.py", "__main__.py"]
+
+
+def _definitions():
+    import ast
+
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                yield path.relative_to(PACKAGE.parent), node
+
+
+def test_no_class_over_300_lines_and_no_function_over_80():
+    import ast
+
+    too_long = [
+        f"{path}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for path, node in _definitions()
+        if node.end_lineno - node.lineno + 1
+        > (MAX_CLASS_LINES if isinstance(node, ast.ClassDef) else MAX_FUNCTION_LINES)
+    ]
+    assert too_long == []
+
+
+def test_no_import_cycles_deferred_imports_included():
+    """Imports inside functions count; only ``if TYPE_CHECKING:`` ones do not (import-linter's
+    acyclic contract checks packages; this checks every pair of modules)."""
+    import grimp
+
+    graph = grimp.build_graph("amazon_tui", exclude_type_checking_imports=True, cache_dir=None)
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            if module < imported and graph.chain_exists(imported=module, importer=imported):
+                cycles.append(f"{module} <-> {imported}")
+    assert cycles == []

@@ -41,9 +41,6 @@ class CommandError(Exception):
         if code is not None:
             self.code = code
 
-    def exit_code(self) -> int:
-        return ERROR_CODES[self.code][0]
-
 
 class UsageError(CommandError):
     """Bad input from the command line (exit 2)."""

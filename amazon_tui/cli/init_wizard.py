@@ -42,8 +42,9 @@ class _Wizard:
         codes = ", ".join(m.code for m in MARKETPLACES)
         while True:
             answer = self.text(f"Marketplace ({codes})", "US")
-            if find_marketplace(answer):
-                return find_marketplace(answer).code
+            found = find_marketplace(answer)
+            if found:
+                return found.code
             print(f"  unknown marketplace {answer!r}", file=sys.stderr)
 
     def store(self, number: int) -> dict:

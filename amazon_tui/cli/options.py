@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 CONFIG, SANDBOX, READ_ONLY, NO_MOUSE, JSON = "config", "sandbox", "read_only", "no_mouse", "json"
 ALWAYS_ACCEPTED = frozenset({READ_ONLY, NO_MOUSE})  # a session property / a no-op outside the TUI
@@ -71,7 +71,7 @@ def add_global_options(root: argparse.ArgumentParser, recorded: list) -> None:
         group = parser.add_argument_group("global options (before or after the command)")
         for name, (flag, metavar, help_text) in FLAGS.items():
             used = uses is None or name in uses or name in ALWAYS_ACCEPTED
-            extra = {"metavar": metavar} if metavar else {}
+            extra: dict[str, Any] = {"metavar": metavar} if metavar else {}
             # parsed everywhere, so that ``resolve`` says which command does not take it
             group.add_argument(
                 flag,

@@ -120,7 +120,7 @@ def request_id_of(response: httpx.Response) -> str | None:
     """The service's request id from the response headers, if any."""
     for name in _REQUEST_ID_HEADERS:
         if value := response.headers.get(name):
-            return value
+            return str(value)
     return None
 
 

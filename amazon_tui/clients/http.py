@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import http.cookiejar
 import json
+import urllib.request
 from decimal import Decimal
+from http.cookiejar import Cookie
 from importlib import metadata
 from typing import Any, TypeVar
 
@@ -49,10 +51,10 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
     ride along on the other seller's requests.
     """
 
-    def set_ok(self, cookie, request) -> bool:
+    def set_ok(self, cookie: Cookie, request: urllib.request.Request) -> bool:
         return False
 
-    def return_ok(self, cookie, request) -> bool:
+    def return_ok(self, cookie: Cookie, request: urllib.request.Request) -> bool:
         return False
 
 

@@ -26,6 +26,7 @@ class RetryPolicy:
     wait_jitter: float = 0.5
     timeout: float | None = None
 
+    @classmethod
     def no_wait(cls, attempts: int = 4) -> RetryPolicy:
         """A policy that retries at once (tests)."""
         return cls(attempts=attempts, wait_initial=0.0, wait_max=0.0, wait_jitter=0.0)

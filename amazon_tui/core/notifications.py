@@ -218,8 +218,8 @@ class NotificationConsumer:
         """The active configured store of this seller, in this marketplace when there is one."""
         stores = [s for s in self.stores if s.active and s.seller_id == seller_id]
         exact = [s for s in stores if s.market.marketplace_id == marketplace_id]
-        chosen = (exact or stores or [None])[0]
-        return chosen.name if chosen is not None else None
+        chosen = exact or stores
+        return chosen[0].name if chosen else None
 
     async def _order_change(self, notification: OrderChangeNotification) -> list[str]:
         change = notification.change

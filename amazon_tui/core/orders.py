@@ -26,7 +26,7 @@ class OrderDesk:
         self.gateway = gateway
         self.clock = clock
 
-    def list(self, query: OrderQuery, *, limit: int, offset: int = 0) -> list[OrderSummary]:
+    def summaries(self, query: OrderQuery, *, limit: int, offset: int = 0) -> list[OrderSummary]:
         return self.repo.summaries(query, limit=limit, offset=offset)
 
     def recent(self, store: str, limit: int | None = None) -> list[OrderSummary]:

@@ -64,7 +64,7 @@ class AppService(Runtime):
     # -- orders -----------------------------------------------------------------------------------
 
     def orders(self, query: OrderQuery, *, limit: int, offset: int = 0) -> list[OrderSummary]:
-        return self.order_desk.list(query, limit=limit, offset=offset)
+        return self.order_desk.summaries(query, limit=limit, offset=offset)
 
     def count(self, query: OrderQuery) -> int:
         return self.repo.count(query)

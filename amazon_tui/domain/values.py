@@ -211,7 +211,8 @@ class MoneyError(ValueError):
 
 def format_money(amount: Decimal, currency: str) -> str:
     """Human form with two decimals at least: "USD 1,234.50" (``Money.format`` without a Money)."""
-    quantum = amount if -amount.as_tuple().exponent > 2 else amount.quantize(Decimal("0.01"))
+    exponent = amount.as_tuple().exponent
+    quantum = amount if isinstance(exponent, int) and -exponent > 2 else amount.quantize(Decimal("0.01"))
     return f"{currency} {quantum:,}"
 
 
@@ -223,6 +224,14 @@ def parse_timestamp(text: str | None) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def timestamp(text: str) -> datetime:
+    """A timestamp that must be there (a NOT NULL column, a required field); ValueError if blank."""
+    value = parse_timestamp(text)
+    if value is None:
+        raise ValueError("a timestamp is missing")
+    return value
 
 
 def format_timestamp(value: datetime) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from amazon_tui.domain.values import format_timestamp, parse_timestamp
+from amazon_tui.domain.values import format_timestamp, timestamp
 from amazon_tui.local.db import Database
 
 
@@ -70,7 +70,7 @@ class AuditTrail:
         rows = self.db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
         return [
             AuditEntry(
-                time=parse_timestamp(row["time"]),
+                time=timestamp(row["time"]),
                 operator=row["operator"],
                 action=row["action"],
                 outcome=row["outcome"],

@@ -43,9 +43,10 @@ class ChangeWatch:
                 self._fingerprint = self._read_fingerprint()
 
     def _data_version(self) -> int:
-        return self.db.query("PRAGMA data_version")[0][0]
+        version: int = self.db.query("PRAGMA data_version")[0][0]
+        return version
 
-    def _read_fingerprint(self) -> tuple:
+    def _read_fingerprint(self) -> tuple[object, ...]:
         return tuple(self.db.query(FINGERPRINT)[0])
 
     def changed(self) -> bool:

@@ -6,11 +6,11 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -31,7 +31,7 @@ class Database:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._memo_version: tuple[int, int] | None = None
-        self._memo: dict[tuple, object] = {}
+        self._memo: dict[tuple[object, ...], object] = {}
         self.after_commit: list[Callable[[], None]] = []  # called under the lock after each own commit
         try:
             self._conn = sqlite3.connect(
@@ -86,7 +86,8 @@ class Database:
 
     @property
     def schema_version(self) -> int:
-        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     @contextmanager
     def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
@@ -114,11 +115,11 @@ class Database:
                 if durable:
                     self._conn.execute("PRAGMA synchronous=NORMAL")
 
-    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Sequence[object] | Mapping[str, object] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
-    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
+    def memo(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
         """``compute()``, reused while no connection (this or another process) has written.
 
         For aggregates that several widgets ask for in one refresh (a big store's GMV scans
@@ -131,7 +132,7 @@ class Database:
                 self._memo_version, self._memo = version, {}
             if key not in self._memo:
                 self._memo[key] = compute()
-            return self._memo[key]
+            return cast(T, self._memo[key])
 
     def close(self) -> None:
         with self._lock:

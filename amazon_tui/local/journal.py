@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from amazon_tui.domain.values import CancelReason, format_timestamp, parse_timestamp
+from amazon_tui.domain.values import CancelReason, format_timestamp, timestamp
 from amazon_tui.local.db import Database
 
 
@@ -87,8 +87,8 @@ def _entry(row: sqlite3.Row) -> JournalEntry:
         document_id=row["document_id"],
         message=row["message"],
         magento_done=bool(row["magento_done"]),
-        requested_at=parse_timestamp(row["requested_at"]),
-        updated_at=parse_timestamp(row["updated_at"]),
+        requested_at=timestamp(row["requested_at"]),
+        updated_at=timestamp(row["updated_at"]),
         owner=row["owner"],
     )
 
@@ -137,6 +137,7 @@ class Journal:
                     ),
                 )
                 entry_id = cursor.lastrowid
+                assert entry_id is not None
                 if also is not None:
                     also(conn)
         except sqlite3.IntegrityError:
@@ -152,7 +153,10 @@ class Journal:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown journal fields {sorted(unknown)}")
-        values = {key: json.dumps(list(value)) if key == "items" else value for key, value in fields.items()}
+        values = {
+            key: json.dumps(list(value)) if key == "items" and isinstance(value, Iterable) else value
+            for key, value in fields.items()
+        }
         assignments = "".join(f", {key} = :{key}" for key in values)
         with self.db.transaction(durable=True) as conn:
             conn.execute(

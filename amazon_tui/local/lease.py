@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from amazon_tui.local.db import Database
 
@@ -220,6 +221,7 @@ class Coordination:
                 "INSERT INTO sync_requests (stores, requested_by, requested) VALUES (?, ?, ?)",
                 (json.dumps(list(stores)), self.peer_id, self.now()),
             )
+            assert cursor.lastrowid is not None
             return cursor.lastrowid
 
     def open_requests(self) -> list[tuple[int, tuple[str, ...]]]:
@@ -227,7 +229,7 @@ class Coordination:
         rows = self.db.query("SELECT id, stores FROM sync_requests WHERE finished IS NULL ORDER BY id")
         return [(row["id"], tuple(json.loads(row["stores"]))) for row in rows]
 
-    def serve_requests(self, ids: Sequence[int], outcome: dict) -> None:
+    def serve_requests(self, ids: Sequence[int], outcome: dict[str, Any]) -> None:
         if not ids:
             return
         marks = ", ".join("?" for _ in ids)
@@ -242,9 +244,12 @@ class Coordination:
                 (self.now() - 86_400,),
             )
 
-    def request_outcome(self, request_id: int) -> dict | None:
+    def request_outcome(self, request_id: int) -> dict[str, Any] | None:
         """The outcome of a served request, or None while it waits."""
         rows = self.db.query(
             "SELECT outcome FROM sync_requests WHERE id = ? AND finished IS NOT NULL", (request_id,)
         )
-        return json.loads(rows[0]["outcome"]) if rows else None
+        if not rows:
+            return None
+        outcome: dict[str, Any] = json.loads(rows[0]["outcome"])
+        return outcome

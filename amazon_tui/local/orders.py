@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from amazon_tui.domain.values import OrderStatus, SortField, format_timestamp, parse_timestamp
+from amazon_tui.domain.values import OrderStatus, SortField, format_timestamp, parse_timestamp, timestamp
 from amazon_tui.local.db import Database
 
 if TYPE_CHECKING:
@@ -35,13 +35,6 @@ _SUMMARY_COLUMNS = """
     (SELECT c.state FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed')
         AS cancel_state
 """
-
-
-def _models():
-    """The pydantic models, imported on first use: the store cards need none (start-up time)."""
-    from amazon_tui.domain import models
-
-    return models
 
 
 # What the attention queue lists (``:soon`` = now + ui.due_soon_hours): merchant-fulfilled orders
@@ -120,11 +113,17 @@ class AttentionCounts(NamedTuple):
     buyer_cancel: int
 
 
+# The pydantic models are imported where they are used (on first use): the store cards need
+# none of them (start-up time).
+
+
 def _summary(row: sqlite3.Row) -> OrderSummary:
+    from amazon_tui.domain.models import Money, OrderSummary
+
     total = None
     if row["total_amount"] is not None and row["currency"]:
-        total = _models().Money(amount=Decimal(row["total_amount"]), currency=row["currency"])
-    return _models().OrderSummary(
+        total = Money(amount=Decimal(row["total_amount"]), currency=row["currency"])
+    return OrderSummary(
         order_id=row["order_id"],
         store=row["store"],
         purchase_date=parse_timestamp(row["purchase_date"]),
@@ -207,14 +206,15 @@ def _doc(order: Order) -> bytes:
     Pydantic's UTF-8 bytes go to SQLite as they are (a str would be decoded, then encoded
     again to bind it); the CAST stores them as TEXT, as a str is.
     """
-    return _models().Order.__pydantic_serializer__.to_json(
-        order, exclude_none=True
-    )  # looked up here: built on first use
+    from amazon_tui.domain.models import Order
+
+    document: bytes = Order.__pydantic_serializer__.to_json(order, exclude_none=True)  # built on first use
+    return document
 
 
 def _order_row(
     order: Order, notes: str | None, fetched: str | None, unseen: bool, buyer_cancel: bool
-) -> tuple:
+) -> tuple[object, ...]:
     """The ``orders`` row of an order, in ``_UPSERT_ORDER``'s column order."""
     stored = order if notes == order.notes else order.model_copy(update={"notes": notes})
     total = order.total
@@ -300,7 +300,7 @@ class OrderRepository:
             for batch in _distinct_runs(list(orders)):
                 known = _known(conn, [order.order_id for order in batch])
                 notes_rows: list[tuple[str, str, str]] = []
-                rows: list[tuple] = []
+                rows: list[tuple[object, ...]] = []
                 for order in batch:
                     row = known.get(order.order_id)
                     old_status = OrderStatus(row[0]) if row else None
@@ -348,12 +348,14 @@ class OrderRepository:
 
     def set_status(self, order_id: str, status: OrderStatus, note: str, *, now: datetime) -> None:
         """Change an order's status locally (a confirmed cancellation) with its note."""
+        from amazon_tui.domain.models import Order
+
         stamp = format_timestamp(now)
         with self.db.transaction() as conn:
             row = conn.execute("SELECT doc FROM orders WHERE order_id = ?", (order_id,)).fetchone()
             if row is None:
                 return
-            order = _models().Order.model_validate_json(row["doc"])
+            order = Order.model_validate_json(row["doc"])
             items = (
                 tuple(item.model_copy(update={"quantity_unshipped": 0}) for item in order.items)
                 if status is OrderStatus.CANCELLED
@@ -419,7 +421,9 @@ class OrderRepository:
 
     def get(self, order_id: str) -> Order | None:
         rows = self.db.query("SELECT doc FROM orders WHERE order_id = ?", (order_id,))
-        return _models().Order.model_validate_json(rows[0]["doc"]) if rows else None
+        from amazon_tui.domain.models import Order
+
+        return Order.model_validate_json(rows[0]["doc"]) if rows else None
 
     def detail_fetched(self, order_id: str) -> datetime | None:
         rows = self.db.query("SELECT detail_fetched FROM orders WHERE order_id = ?", (order_id,))
@@ -454,7 +458,8 @@ class OrderRepository:
 
     def count(self, query: OrderQuery) -> int:
         where, params = _where(query)
-        return self.db.query(f"SELECT count(*) FROM orders o{where}", tuple(params))[0][0]
+        found: int = self.db.query(f"SELECT count(*) FROM orders o{where}", tuple(params))[0][0]
+        return found
 
     def summary(self, order_id: str) -> OrderSummary | None:
         rows = self.db.query(
@@ -466,14 +471,16 @@ class OrderRepository:
 
     def notes(self, order_id: str) -> list[tuple[datetime, str]]:
         rows = self.db.query("SELECT time, text FROM order_notes WHERE order_id = ? ORDER BY id", (order_id,))
-        return [(parse_timestamp(row["time"]), row["text"]) for row in rows]
+        return [(timestamp(row["time"]), row["text"]) for row in rows]
 
     def link(self, order_id: str) -> MagentoLink | None:
         rows = self.db.query("SELECT * FROM magento_links WHERE order_id = ?", (order_id,))
         if not rows:
             return None
         row = rows[0]
-        return _models().MagentoLink(
+        from amazon_tui.domain.models import MagentoLink
+
+        return MagentoLink(
             order_id=row["order_id"],
             entity_id=row["entity_id"],
             increment_id=row["increment_id"],

@@ -204,7 +204,7 @@ class AmazonTuiApp(App[int]):
 
         from amazon_tui.tui.palette import PLACEHOLDER
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=PLACEHOLDER))
 
     def action_attention(self) -> None:

@@ -52,7 +52,7 @@ def _screen_actions(provider: Provider) -> list[tuple[str, Callable[[], object],
             continue
         for key, key_bindings in bindings.key_to_bindings.items():
             for binding in key_bindings:
-                if not _offered(node, binding) or binding.id in found:
+                if binding.id is None or not _offered(node, binding) or binding.id in found:
                     continue
                 key_shown = app.get_key_display(binding.with_key(key))
                 help_text = escape(f"{binding.tooltip or ''} (key: {key_shown})".strip())

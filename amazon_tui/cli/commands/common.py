@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: 
     try:
         return asyncio.run(main())
     except Exception as exc:
-        exc.sandbox = settings.sandbox  # the guard puts it in a --json error document
+        exc.sandbox = settings.sandbox  # type: ignore[attr-defined]  # the guard puts it in a --json error document
         raise
 
 

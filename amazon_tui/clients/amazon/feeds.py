@@ -35,6 +35,7 @@ class FeedProcessingStatus(str, Enum):
     FATAL = "FATAL"
     CANCELLED = "CANCELLED"
 
+    @property
     def is_final(self) -> bool:
         return self in (FeedProcessingStatus.DONE, FeedProcessingStatus.FATAL, FeedProcessingStatus.CANCELLED)
 
@@ -198,7 +199,7 @@ class FeedsClient(SpApiService):
                 "document is not valid gzip", service=AMAZON, operation="downloadFeedDocument"
             ) from None
 
-    async def _transfer(self, operation: str, method: str, url: str, **options: object) -> httpx.Response:
+    async def _transfer(self, operation: str, method: str, url: str, **options: Any) -> httpx.Response:
         """One presigned-URL request (no SP-API headers), retried on transient failures."""
 
         async def attempt() -> httpx.Response:

@@ -146,13 +146,14 @@ def parse(body: str) -> Notification:
         raise InvalidNotification("the message is not JSON") from None
     if not isinstance(data, dict):
         raise InvalidNotification("the message is not a JSON object")
-    kind = data.get("NotificationType", data.get("notificationType"))
-    model = {
-        ORDER_CHANGE: OrderChangeNotification,
-        FEED_PROCESSING_FINISHED: FeedProcessingFinishedNotification,
-    }.get(kind)
-    if model is None:
-        raise InvalidNotification(f"notification type {str(kind)[:40]!r} is not one amazon-tui subscribes to")
+    kind = str(data.get("NotificationType", data.get("notificationType")))
+    model: type[OrderChangeNotification] | type[FeedProcessingFinishedNotification]
+    if kind == ORDER_CHANGE:
+        model = OrderChangeNotification
+    elif kind == FEED_PROCESSING_FINISHED:
+        model = FeedProcessingFinishedNotification
+    else:
+        raise InvalidNotification(f"notification type {kind[:40]!r} is not one amazon-tui subscribes to")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -146,6 +146,8 @@ def _sum(breakdowns: Iterable[wire.ItemProceedsBreakdown], kind: str, where: str
         if breakdown.type != kind:
             continue
         money = _money(breakdown.subtotal)
+        if money is None:
+            continue
         try:
             total = money if total is None else total + money
         except MoneyError as exc:

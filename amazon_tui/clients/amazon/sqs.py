@@ -8,8 +8,10 @@ with one line that names the operation and AWS's code, never a credential.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from amazon_tui.config.schema import NotificationsConfig
@@ -53,7 +55,7 @@ class SqsQueue:
         self._config = config
         self._timeout = timeout_seconds
         self._stack = AsyncExitStack()
-        self._client = None
+        self._client: Any = None  # aiobotocore's client: its methods are generated, untyped
 
     async def __aenter__(self) -> SqsQueue:
         from aiobotocore.config import AioConfig
@@ -120,7 +122,7 @@ class SqsQueue:
         )
         return dict(answer.get("Attributes", {}))
 
-    async def _call(self, operation: str, method, **kwargs):
+    async def _call(self, operation: str, method: Callable[..., Awaitable[Any]], **kwargs: object) -> Any:
         try:
             return await method(**kwargs)
         except Exception as exc:  # noqa: BLE001 - botocore's errors, network errors: one line each

@@ -165,20 +165,27 @@ class MagentoClient:
         return await call_with_retries(self._retry, attempt, service=MAGENTO, safe_to_repeat=safe_to_repeat)
 
     async def _send_authorized(
-        self, operation: str, method: str, path: str, params: list[tuple[str, str]] | None, json: Any
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        params: list[tuple[str, str]] | None,
+        json: Any,
     ) -> httpx.Response:
         """Send signed (OAuth 1.0a) or with the Bearer token; an admin token refused with 401 is
         replaced once."""
         if self._signer is not None:
+            query = httpx.QueryParams(tuple(params)) if params is not None else None
             request = self._http.build_request(
-                method, self._rest + path, params=params, json=json, headers={"Accept": "application/json"}
+                method, self._rest + path, params=query, json=json, headers={"Accept": "application/json"}
             )
             return await send(self._http, self._signer.sign(request), service=MAGENTO, operation=operation)
 
         async def send_with(token: str) -> httpx.Response:
             headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+            query = httpx.QueryParams(tuple(params)) if params is not None else None
             request = self._http.build_request(
-                method, self._rest + path, params=params, json=json, headers=headers
+                method, self._rest + path, params=query, json=json, headers=headers
             )
             return await send(self._http, request, service=MAGENTO, operation=operation)
 

@@ -58,7 +58,8 @@ def build_cancellation_feed(merchant_id: str, messages: Sequence[CancelMessage])
             ET.SubElement(item, "AmazonOrderItemCode").text = item_id
             ET.SubElement(item, "CancelReason").text = message.reason.value
     ET.indent(envelope)
-    return ET.tostring(envelope, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(envelope, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _int(parent: Element | None, tag: str) -> int:
     try:
         return int((text or "0").strip())
     except ValueError:
-        raise ReportError(f"{tag} is not a number: {text[:20]!r}") from None
+        raise ReportError(f"{tag} is not a number: {(text or '')[:20]!r}") from None
 
 
 def parse_processing_report(data: bytes) -> ProcessingReport:

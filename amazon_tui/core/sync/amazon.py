@@ -9,12 +9,18 @@ fetches the rest again (upserts are idempotent: nothing is lost or duplicated).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from amazon_tui.config.schema import StoreConfig
 from amazon_tui.core.sync.progress import Progress, SyncProgress, SyncReport
 from amazon_tui.domain.values import format_timestamp, parse_timestamp
 from amazon_tui.local.orders import OrderRepository
+
+if TYPE_CHECKING:
+    from amazon_tui.clients.amazon.orders import OrdersClient
+    from amazon_tui.domain.models import Order
 
 AMAZON_SOURCE = "amazon"
 SYNC_INCLUDED_DATA = ("BUYER", "RECIPIENT", "PROCEEDS", "FULFILLMENT", "PACKAGES", "CANCELLATION")
@@ -34,7 +40,7 @@ class WrongStore(Exception):
     """
 
 
-def check_belongs(store: StoreConfig, orders, repo: OrderRepository) -> None:
+def check_belongs(store: StoreConfig, orders: Sequence[Order], repo: OrderRepository) -> None:
     """Raise ``WrongStore`` unless every order is of ``store``'s marketplace and no other store's."""
     expected = store.market.marketplace_id
     for order in orders:
@@ -56,7 +62,7 @@ def check_belongs(store: StoreConfig, orders, repo: OrderRepository) -> None:
 
 async def sync_amazon(
     store: StoreConfig,
-    orders_client,
+    orders_client: OrdersClient,
     repo: OrderRepository,
     *,
     now: datetime,

@@ -137,7 +137,7 @@ class AllOrdersScreen(MarkingScreen):
         self.page = min(self.page, self.pages - 1)
         rows = self.service.orders(self.query_state, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE)
         table = self.table
-        table.sort = (self.query_state.sort, self.query_state.descending)
+        table.sorted_by = (self.query_state.sort, self.query_state.descending)
         current = table.current
         keep = keep or self._restore_row or (current.order_id if current else None)
         self._restore_row = None

@@ -18,6 +18,7 @@ from amazon_tui.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from amazon_tui.core.service import AppService
+    from amazon_tui.tui.messages import OrdersChanged
 
 
 def release_styles_caches() -> None:
@@ -131,7 +132,7 @@ class BaseScreen(SizeGated, Screen):
     def on_mount(self) -> None:
         self.show_sync_failures()
 
-    def on_orders_changed(self) -> None:
+    def on_orders_changed(self, _message: OrdersChanged) -> None:
         """A sync finished (or data changed): show or clear its failure line."""
         self.show_sync_failures()
 

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
+from amazon_tui.local.orders import AttentionCounts
 from amazon_tui.tui.format import last_updated
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
 from amazon_tui.tui.requests import OpenAllOrders, OpenDetails, OpenOrder, SyncNow
@@ -46,7 +47,7 @@ class DashboardScreen(MarkingScreen):
         super().__init__()
         self.store = store
         self.days = 30
-        self._attention = None
+        self._attention: AttentionCounts | None = None
         self._title_width = 0
 
     def trail(self) -> list[str]:
@@ -101,6 +102,8 @@ class DashboardScreen(MarkingScreen):
 
     def _show_attention(self) -> None:
         """The late / due soon / buyer-request counts in the words that fit beside the title."""
+        if self._attention is None:
+            return
         width = max(10, (self.size.width or self.app.size.width) - self._title_width)
         self.query_one("#attention-counts", Static).update(attention_text(self._attention, width))
 

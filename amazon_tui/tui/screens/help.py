@@ -85,7 +85,7 @@ def key_table(screen: Screen) -> Table:
         description = Text(row.description, style=style)
         if not row.enabled:
             description.append(" (not now)", style="dim italic")
-        table.add_row(Text(" ".join(row.keys), style=style or None), description, Text(row.binding_id))
+        table.add_row(Text(" ".join(row.keys), style=style), description, Text(row.binding_id))
     return table
 
 
@@ -114,5 +114,5 @@ class HelpScreen(SizeGated, ModalScreen[None]):
             yield Static(Text("escape closes · remap any id under [keymap] in config.toml", style="dim"))
         yield TooSmall()
 
-    def action_dismiss(self) -> None:
+    async def action_dismiss(self, result: object = None) -> None:
         self.dismiss(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -42,14 +43,15 @@ def money(value: Decimal | None, currency: str | None) -> Text:
 
 def items_table(order: MagentoOrder) -> Table:
     table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
-    for label, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("Product", "left"),
         ("SKU", "left"),
         ("Price", "right"),
         ("Qty", "left"),
         ("Tax", "right"),
         ("Row Total", "right"),
-    ):
+    )
+    for label, justify in columns:
         table.add_column(label, justify=justify, overflow="fold")
     for item in order.items:
         qty = f"Ordered {item.qty_ordered:g}"

@@ -71,7 +71,7 @@ class AttentionTable(OrderTable):
 
     def values(self, summary: OrderSummary) -> dict[str, Text]:
         item = self.items[summary.order_id]
-        when = item.time_left(self._now)
+        when = item.time_left(self._now) if self._now is not None else ""
         total = summary.total.format() if summary.total is not None else ""
         return {
             "mark": self._mark(summary),

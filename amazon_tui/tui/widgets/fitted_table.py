@@ -130,10 +130,6 @@ class FittedTable(DataTable):
         width = self.size.width or (self.app.size.width if self.is_attached else 80)
         return width - SCROLLBAR
 
-    def shown_columns(self) -> list[str]:
-        """Keys of the columns shown at the current width."""
-        return list(self._widths)
-
     def header_label(self, spec: ColumnSpec) -> str:
         return spec.label
 

@@ -67,7 +67,7 @@ class OrderTable(FittedTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.marked: set[str] = set()
-        self.sort: tuple[SortField, bool] = (SortField.PURCHASE_DATE, True)
+        self.sorted_by: tuple[SortField, bool] = (SortField.PURCHASE_DATE, True)  # not DataTable.sort
         self._rows: list[OrderSummary] = []
         self._now: datetime | None = None
 
@@ -76,7 +76,7 @@ class OrderTable(FittedTable):
         return self.room + SCROLLBAR < WIDE
 
     def header_label(self, spec: ColumnSpec) -> str:
-        field, descending = self.sort
+        field, descending = self.sorted_by
         if spec.key == field.value and not self.compact:
             return spec.label + (" ▼" if descending else " ▲")
         return spec.label
