@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,10 +25,13 @@ from starlette.responses import JSONResponse, Response
 from .accesslog import LogEntry
 from .clock import iso, parse_iso
 
+if TYPE_CHECKING:
+    from .world import SandboxWorld
+
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
 
 
-def admin_endpoint(sandbox, handler: Callable[..., Awaitable[Response]]):
+def admin_endpoint(sandbox: SandboxWorld, handler: Callable[..., Awaitable[Response]]):
     async def endpoint(request: Request) -> Response:
         client = request.client.host if request.client else "127.0.0.1"
         if client not in LOOPBACK:
@@ -63,11 +67,11 @@ async def _json(request: Request) -> dict:
     return body
 
 
-async def describe(sandbox, request: Request) -> Response:
+async def describe(sandbox: SandboxWorld, request: Request) -> Response:
     return JSONResponse(sandbox.describe())
 
 
-async def get_log(sandbox, request: Request) -> Response:
+async def get_log(sandbox: SandboxWorld, request: Request) -> Response:
     operation = request.query_params.get("operation")
     status = request.query_params.get("status")
     entries = [
@@ -79,16 +83,16 @@ async def get_log(sandbox, request: Request) -> Response:
     return JSONResponse({"entries": entries})
 
 
-async def clear_log(sandbox, request: Request) -> Response:
+async def clear_log(sandbox: SandboxWorld, request: Request) -> Response:
     sandbox.clear_log()
     return Response(status_code=204)
 
 
-async def get_faults(sandbox, request: Request) -> Response:
+async def get_faults(sandbox: SandboxWorld, request: Request) -> Response:
     return JSONResponse({"faults": [fault.as_dict() for fault in sandbox.faults.active()]})
 
 
-async def add_fault(sandbox, request: Request) -> Response:
+async def add_fault(sandbox: SandboxWorld, request: Request) -> Response:
     body = await _json(request)
     fault = sandbox.inject_fault(
         str(body["operation"]),
@@ -99,12 +103,12 @@ async def add_fault(sandbox, request: Request) -> Response:
     return JSONResponse(fault.as_dict(), status_code=201)
 
 
-async def clear_faults(sandbox, request: Request) -> Response:
+async def clear_faults(sandbox: SandboxWorld, request: Request) -> Response:
     sandbox.clear_faults()
     return Response(status_code=204)
 
 
-async def reset(sandbox, request: Request) -> Response:
+async def reset(sandbox: SandboxWorld, request: Request) -> Response:
     body = await _json(request)
     store_orders = body.get("store_orders")
     if store_orders is not None and not isinstance(store_orders, dict):
@@ -115,21 +119,21 @@ async def reset(sandbox, request: Request) -> Response:
     return JSONResponse(sandbox.describe())
 
 
-async def add_orders(sandbox, request: Request) -> Response:
+async def add_orders(sandbox: SandboxWorld, request: Request) -> Response:
     body = await _json(request)
     order_ids = sandbox.add_orders(str(body["store"]), int(body.get("count", 1)))
     return JSONResponse({"orderIds": order_ids}, status_code=201)
 
 
-async def get_order(sandbox, request: Request) -> Response:
+async def get_order(sandbox: SandboxWorld, request: Request) -> Response:
     return JSONResponse(sandbox.get_order_raw(request.path_params["orderId"]))
 
 
-async def ship_order(sandbox, request: Request) -> Response:
+async def ship_order(sandbox: SandboxWorld, request: Request) -> Response:
     return JSONResponse(sandbox.ship_order(request.path_params["orderId"]))
 
 
-async def buyer_cancel(sandbox, request: Request) -> Response:
+async def buyer_cancel(sandbox: SandboxWorld, request: Request) -> Response:
     """The buyer asks to cancel (body: {"reason": "..."}, optional)."""
     body = await _json(request) if await request.body() else {}
     return JSONResponse(
@@ -137,11 +141,11 @@ async def buyer_cancel(sandbox, request: Request) -> Response:
     )
 
 
-async def get_clock(sandbox, request: Request) -> Response:
+async def get_clock(sandbox: SandboxWorld, request: Request) -> Response:
     return JSONResponse({"now": iso(sandbox.clock())})
 
 
-async def set_clock(sandbox, request: Request) -> Response:
+async def set_clock(sandbox: SandboxWorld, request: Request) -> Response:
     body = await _json(request)
     if "set" in body:
         sandbox.set_clock(parse_iso(str(body["set"])))

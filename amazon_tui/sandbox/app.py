@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.applications import Starlette
 from starlette.routing import Route
 
 from . import admin_api, bucket_api, feeds_api, lwa, magento_api, notifications, orders_api
 from .pipeline import operation_endpoint
+
+if TYPE_CHECKING:
+    from .world import SandboxWorld
 
 ORDERS = "/orders/2026-01-01"
 FEEDS = "/feeds/2021-06-30"
@@ -118,7 +123,7 @@ ADMIN = (
 )
 
 
-def create_app(sandbox) -> Starlette:
+def create_app(sandbox: SandboxWorld) -> Starlette:
     routes = [
         Route(
             path,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 from . import feeds
 from .pipeline import RequestContext
 
+if TYPE_CHECKING:
+    from .world import SandboxWorld
 
-async def upload(sandbox, request: Request, context: RequestContext) -> Response:
+
+async def upload(sandbox: SandboxWorld, request: Request, context: RequestContext) -> Response:
     document_id = request.path_params["documentId"]
     feeds.check_presigned(
         sandbox,
@@ -24,7 +29,7 @@ async def upload(sandbox, request: Request, context: RequestContext) -> Response
     return Response(status_code=200, headers={"ETag": f'"{etag}"'})
 
 
-async def download(sandbox, request: Request, context: RequestContext) -> Response:
+async def download(sandbox: SandboxWorld, request: Request, context: RequestContext) -> Response:
     document_id = request.path_params["documentId"]
     content_encoding = request.query_params.get("ce", "")
     feeds.check_presigned(

@@ -16,7 +16,7 @@ from .errors import ApiError
 from .signing import signature, signature_matches
 
 if TYPE_CHECKING:
-    from .sandbox import Sandbox
+    from .world import SandboxWorld
 
 URL_LIFETIME = timedelta(minutes=5)
 FEED_ID_BASE = 50_001_019_000
@@ -29,7 +29,7 @@ def not_found(what: str) -> ApiError:
 # documents ---------------------------------------------------------------------------------
 
 
-def create_document(sandbox: Sandbox, seller_id: str, content_type: str) -> str:
+def create_document(sandbox: SandboxWorld, seller_id: str, content_type: str) -> str:
     document_id = f"amzn1.tortuga.4.na.{uuid.uuid4()}"
     sandbox.db.execute(
         "INSERT INTO documents (document_id, seller_id, content_type, compression, content,"
@@ -39,7 +39,9 @@ def create_document(sandbox: Sandbox, seller_id: str, content_type: str) -> str:
     return document_id
 
 
-def presigned_url(sandbox: Sandbox, base_url: str, action: str, document_id: str, extra: str = "") -> str:
+def presigned_url(
+    sandbox: SandboxWorld, base_url: str, action: str, document_id: str, extra: str = ""
+) -> str:
     expires = int((sandbox.clock() + URL_LIFETIME).timestamp())
     sig = signature(sandbox.signing_key, action, document_id, expires, extra)
     url = f"{base_url}/_bucket/{action}/{document_id}?expires={expires}&sig={sig}"
@@ -47,7 +49,7 @@ def presigned_url(sandbox: Sandbox, base_url: str, action: str, document_id: str
 
 
 def check_presigned(
-    sandbox: Sandbox, action: str, document_id: str, expires: str, sig: str, extra: str = ""
+    sandbox: SandboxWorld, action: str, document_id: str, expires: str, sig: str, extra: str = ""
 ) -> None:
     """Raise the S3-style 403 unless the URL was signed by this sandbox and is unexpired."""
     if not expires.isdigit() or not signature_matches(
@@ -63,7 +65,7 @@ def check_presigned(
         raise ApiError(403, "AccessDenied", "Request has expired")
 
 
-def store_upload(sandbox: Sandbox, document_id: str, content_type: str, body: bytes) -> str:
+def store_upload(sandbox: SandboxWorld, document_id: str, content_type: str, body: bytes) -> str:
     """Keep the uploaded bytes; returns the ETag. The Content-Type must be the one signed."""
     row = sandbox.db.query_one("SELECT content_type FROM documents WHERE document_id = ?", (document_id,))
     if row is None:
@@ -81,7 +83,7 @@ def store_upload(sandbox: Sandbox, document_id: str, content_type: str, body: by
 
 
 def document_info(
-    sandbox: Sandbox, seller_id: str, document_id: str, base_url: str, content_encoding_header: bool
+    sandbox: SandboxWorld, seller_id: str, document_id: str, base_url: str, content_encoding_header: bool
 ) -> dict:
     row = sandbox.db.query_one(
         "SELECT compression FROM documents WHERE document_id = ? AND seller_id = ?", (document_id, seller_id)
@@ -98,7 +100,7 @@ def document_info(
     return info
 
 
-def document_content(sandbox: Sandbox, document_id: str) -> tuple[bytes, str, str | None]:
+def document_content(sandbox: SandboxWorld, document_id: str) -> tuple[bytes, str, str | None]:
     row = sandbox.db.query_one(
         "SELECT content, content_type, compression FROM documents WHERE document_id = ?", (document_id,)
     )
@@ -111,7 +113,7 @@ def document_content(sandbox: Sandbox, document_id: str) -> tuple[bytes, str, st
 
 
 def create_feed(
-    sandbox: Sandbox, seller_id: str, feed_type: str, marketplace_ids: list[str], document_id: str
+    sandbox: SandboxWorld, seller_id: str, feed_type: str, marketplace_ids: list[str], document_id: str
 ) -> str:
     store_marketplace = sandbox.store_of(seller_id).marketplace_id
     if store_marketplace not in marketplace_ids or any(
@@ -163,7 +165,7 @@ def feed_view(row) -> dict:
     return feed
 
 
-def get_feed(sandbox: Sandbox, seller_id: str, feed_id: str) -> dict:
+def get_feed(sandbox: SandboxWorld, seller_id: str, feed_id: str) -> dict:
     row = sandbox.db.query_one(
         "SELECT * FROM feeds WHERE feed_id = ? AND seller_id = ?", (feed_id, seller_id)
     )
@@ -172,7 +174,7 @@ def get_feed(sandbox: Sandbox, seller_id: str, feed_id: str) -> dict:
     return feed_view(row)
 
 
-def cancel_feed(sandbox: Sandbox, seller_id: str, feed_id: str) -> None:
+def cancel_feed(sandbox: SandboxWorld, seller_id: str, feed_id: str) -> None:
     feed = get_feed(sandbox, seller_id, feed_id)
     if feed["processingStatus"] != "IN_QUEUE":
         raise ApiError(
@@ -188,7 +190,7 @@ def cancel_feed(sandbox: Sandbox, seller_id: str, feed_id: str) -> None:
 
 
 def list_feeds(
-    sandbox: Sandbox,
+    sandbox: SandboxWorld,
     seller_id: str,
     *,
     feed_types: list[str],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -15,6 +16,9 @@ from .errors import invalid_input
 from .params import date_param, enum_list_param, int_param, json_body, list_param
 from .pipeline import RequestContext
 
+if TYPE_CHECKING:
+    from .world import SandboxWorld
+
 PROCESSING_STATUSES = ("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")
 FEED_RETENTION = timedelta(days=90)
 
@@ -24,7 +28,9 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def create_feed_document(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def create_feed_document(
+    sandbox: SandboxWorld, request: Request, context: RequestContext
+) -> JSONResponse:
     body = await json_body(request)
     content_type = body.get("contentType")
     if not isinstance(content_type, str) or not content_type.strip():
@@ -34,7 +40,7 @@ async def create_feed_document(sandbox, request: Request, context: RequestContex
     return JSONResponse({"feedDocumentId": document_id, "url": url}, status_code=201)
 
 
-async def create_feed(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def create_feed(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     body = await json_body(request)
     feed_type, markets = body.get("feedType"), body.get("marketplaceIds")
     document_id, options = body.get("inputFeedDocumentId"), body.get("feedOptions", {})
@@ -50,16 +56,16 @@ async def create_feed(sandbox, request: Request, context: RequestContext) -> JSO
     return JSONResponse({"feedId": feed_id}, status_code=202)
 
 
-async def get_feed(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def get_feed(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     return JSONResponse(feeds.get_feed(sandbox, context.seller_id, request.path_params["feedId"]))
 
 
-async def cancel_feed(sandbox, request: Request, context: RequestContext) -> Response:
+async def cancel_feed(sandbox: SandboxWorld, request: Request, context: RequestContext) -> Response:
     feeds.cancel_feed(sandbox, context.seller_id, request.path_params["feedId"])
     return Response(status_code=200)
 
 
-async def get_feeds(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def get_feeds(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     now = sandbox.clock()
     token = request.query_params.get("nextToken")
     if token:
@@ -102,7 +108,7 @@ async def get_feeds(sandbox, request: Request, context: RequestContext) -> JSONR
     return JSONResponse(body)
 
 
-async def get_feed_document(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def get_feed_document(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     header = request.query_params.get("enableContentEncodingUrlHeader", "false").lower() == "true"
     info = feeds.document_info(
         sandbox, context.seller_id, request.path_params["feedDocumentId"], base_url(request), header

@@ -3,6 +3,7 @@ token) or client_credentials with a scope (the application's token for grantless
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
@@ -12,11 +13,14 @@ from .catalog import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, STORES
 from .errors import ApiError
 from .pipeline import RequestContext
 
+if TYPE_CHECKING:
+    from .world import SandboxWorld
+
 GRANTLESS_SUBJECT = "grantless:"  # the subject of an application's token (no seller)
 GRANTLESS_SCOPES = ("sellingpartnerapi::notifications", "sellingpartnerapi::client_credential:rotation")
 
 
-async def token(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def token(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     form = {
         key: values[0] for key, values in parse_qs((await request.body()).decode("utf-8", "replace")).items()
     }
@@ -51,7 +55,7 @@ async def token(sandbox, request: Request, context: RequestContext) -> JSONRespo
     )
 
 
-def _grantless(sandbox, form: dict, context: RequestContext) -> JSONResponse:
+def _grantless(sandbox: SandboxWorld, form: dict, context: RequestContext) -> JSONResponse:
     """The client-credentials grant: a token of the application for a scope (grantless operations)."""
     for name in ("client_id", "client_secret", "scope"):
         if not form.get(name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -12,6 +13,9 @@ from .errors import ApiError
 from .magento_orders import add_history, close_as_refunded, item_views
 from .magento_search import apply_fields, parse_fields, parse_search_criteria, search_magento_orders
 from .pipeline import RequestContext
+
+if TYPE_CHECKING:
+    from .world import SandboxWorld
 
 TWO_FACTOR_REQUIRED = "Please use the 2fa provider-specific endpoints to obtain a token."
 NOT_FOUND = "The entity that was requested doesn't exist. Verify the entity and try again."
@@ -33,7 +37,7 @@ def _fields(request: Request, payload):
     return apply_fields(payload, parse_fields(spec)) if spec else payload
 
 
-def _order(sandbox, request: Request) -> dict:
+def _order(sandbox: SandboxWorld, request: Request) -> dict:
     raw = request.path_params["orderId"]
     order = sandbox.db.magento_order(int(raw)) if raw.isdigit() else None
     if order is None:
@@ -41,18 +45,18 @@ def _order(sandbox, request: Request) -> dict:
     return order
 
 
-async def search_orders(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def search_orders(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     criteria = parse_search_criteria(request.query_params.multi_items())
     items, total = search_magento_orders(sandbox.db, criteria)
     body = {"items": items, "search_criteria": criteria.echo(), "total_count": total}
     return JSONResponse(_fields(request, body))
 
 
-async def get_order(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def get_order(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     return JSONResponse(_fields(request, _order(sandbox, request)))
 
 
-async def refund(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def refund(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     """Offline credit memo (`POST /V1/order/{id}/refund`): returns the credit memo id."""
     body = await _body(request)
     with sandbox.mutation_lock:
@@ -125,7 +129,7 @@ def _record_refund(order: dict, requested: list[dict], arguments: dict) -> float
     return total
 
 
-async def add_comment(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def add_comment(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     body = await _body(request)
     history = body.get("statusHistory")
     if not isinstance(history, dict) or not isinstance(history.get("comment", ""), str):
@@ -149,7 +153,7 @@ async def add_comment(sandbox, request: Request, context: RequestContext) -> JSO
     return JSONResponse(True)
 
 
-async def admin_token(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def admin_token(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     body = await _body(request)
     username, password = body.get("username"), body.get("password")
     if not username or not password:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -12,6 +13,9 @@ from .lwa import GRANTLESS_SUBJECT
 from .notifier import ARN
 from .params import json_body
 from .pipeline import RequestContext
+
+if TYPE_CHECKING:
+    from .world import SandboxWorld
 
 PAYLOAD_VERSIONS = {"ORDER_CHANGE": "1.0", "FEED_PROCESSING_FINISHED": "2020-09-04"}
 ACCESS_DENIED = "Access to requested resource is denied."
@@ -47,13 +51,15 @@ def _subscription_view(row) -> dict:
     }
 
 
-async def get_destinations(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def get_destinations(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     _application(context)
     rows = sandbox.db.query("SELECT * FROM notification_destinations ORDER BY destination_id")
     return JSONResponse({"payload": [_destination_view(row) for row in rows]})
 
 
-async def create_destination(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def create_destination(
+    sandbox: SandboxWorld, request: Request, context: RequestContext
+) -> JSONResponse:
     _application(context)
     body = await json_body(request)
     name = body.get("name")
@@ -73,7 +79,9 @@ async def create_destination(sandbox, request: Request, context: RequestContext)
     )
 
 
-async def delete_destination(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def delete_destination(
+    sandbox: SandboxWorld, request: Request, context: RequestContext
+) -> JSONResponse:
     _application(context)
     destination_id = request.path_params["destinationId"]
     if sandbox.db.query_one(
@@ -97,7 +105,7 @@ def _notification_type(request: Request) -> str:
     return kind
 
 
-async def get_subscription(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def get_subscription(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     seller = _seller(context)
     kind = _notification_type(request)
     row = sandbox.db.query_one(
@@ -109,7 +117,9 @@ async def get_subscription(sandbox, request: Request, context: RequestContext) -
     return JSONResponse({"payload": _subscription_view(row)})
 
 
-async def create_subscription(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def create_subscription(
+    sandbox: SandboxWorld, request: Request, context: RequestContext
+) -> JSONResponse:
     seller = _seller(context)
     kind = _notification_type(request)
     body = await json_body(request)
@@ -141,7 +151,9 @@ async def create_subscription(sandbox, request: Request, context: RequestContext
     )
 
 
-async def delete_subscription(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def delete_subscription(
+    sandbox: SandboxWorld, request: Request, context: RequestContext
+) -> JSONResponse:
     seller = _seller(context)
     kind = _notification_type(request)
     deleted = sandbox.db.execute(

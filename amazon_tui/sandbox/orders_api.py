@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -14,6 +15,9 @@ from .orders_query import OrderCriteria, decode_token, encode_token, search_orde
 from .params import date_param, enum_list_param, int_param, list_param
 from .pipeline import RequestContext
 from .projection import INCLUDED_DATA, project_order
+
+if TYPE_CHECKING:
+    from .world import SandboxWorld
 
 FULFILLMENT_STATUSES = (
     "PENDING_AVAILABILITY",
@@ -39,7 +43,7 @@ FILTER_PARAMS = (
 )
 
 
-async def search(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def search(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     now = sandbox.clock()
     included = frozenset(enum_list_param(request, "includedData", INCLUDED_DATA))
     limit = int_param(request, "maxResultsPerPage", 100, 1, 100)
@@ -104,7 +108,7 @@ def _criteria(request: Request, now: datetime) -> OrderCriteria:
     )
 
 
-def _resume(sandbox, request: Request, seller_id: str, token: str, now: datetime):
+def _resume(sandbox: SandboxWorld, request: Request, seller_id: str, token: str, now: datetime):
     """The criteria and position a pagination token carries; other filters must agree."""
     try:
         token_seller, criteria, key, issued_at = decode_token(sandbox.signing_key, token)
@@ -132,7 +136,7 @@ def _resume(sandbox, request: Request, seller_id: str, token: str, now: datetime
     return criteria, key
 
 
-async def get(sandbox, request: Request, context: RequestContext) -> JSONResponse:
+async def get(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     order_id = request.path_params["orderId"]
     if not ORDER_ID.match(order_id):
         raise invalid_input(f"Invalid orderId: {order_id}.", "orderId")

@@ -25,7 +25,7 @@ from .oauth1 import header_params
 from .ratelimit import USAGE_PLANS
 
 if TYPE_CHECKING:
-    from .sandbox import Sandbox
+    from .world import SandboxWorld
 
 MAGENTO_UNAUTHORIZED = {
     "message": "The consumer isn't authorized to access %resources.",
@@ -43,7 +43,7 @@ class RequestContext:
     fault: str | None = None
 
 
-Handler = Callable[["Sandbox", Request, RequestContext], Awaitable[Response]]
+Handler = Callable[["SandboxWorld", Request, RequestContext], Awaitable[Response]]
 
 # (status, code, message) per fault kind and family
 FAULT_ERRORS: dict[str, dict[str, tuple[int, str, str]]] = {
@@ -112,7 +112,7 @@ def magento_unauthorized() -> ApiError:
 
 
 def operation_endpoint(
-    sandbox: Sandbox, operation: str, family: str, handler: Handler, *, authenticate: bool = True
+    sandbox: SandboxWorld, operation: str, family: str, handler: Handler, *, authenticate: bool = True
 ) -> Callable[[Request], Awaitable[Response]]:
     """Wrap a handler with the full request pipeline."""
 
@@ -142,7 +142,7 @@ def operation_endpoint(
 
 
 async def _answer(
-    sandbox: Sandbox,
+    sandbox: SandboxWorld,
     request: Request,
     context: RequestContext,
     family: str,
@@ -168,7 +168,7 @@ async def _answer(
         return render_error(family, error)
 
 
-def _spapi_seller(sandbox: Sandbox, request: Request) -> str:
+def _spapi_seller(sandbox: SandboxWorld, request: Request) -> str:
     token = request.headers.get("x-amz-access-token", "")
     verdict, seller_id = sandbox.seller_for_access_token(token)
     if verdict == "expired":
@@ -178,7 +178,7 @@ def _spapi_seller(sandbox: Sandbox, request: Request) -> str:
     return seller_id
 
 
-def _magento_caller(sandbox: Sandbox, request: Request) -> None:
+def _magento_caller(sandbox: SandboxWorld, request: Request) -> None:
     """OAuth 1.0a signed by the integration, or a Bearer token the store accepts; else Magento's 401."""
     oauth = header_params(request.headers.get("authorization", ""))
     if oauth is not None:
@@ -196,7 +196,7 @@ def _bearer(request: Request) -> str:
 
 
 async def _apply_fault(
-    sandbox: Sandbox, request: Request, fault: Fault, family: str, operation: str
+    sandbox: SandboxWorld, request: Request, fault: Fault, family: str, operation: str
 ) -> Response | None:
     """The faulty answer, or None to carry on normally (after any latency)."""
     kind = fault.kind
@@ -229,7 +229,7 @@ async def _apply_fault(
     return render_error(family, ApiError(status, code, message, "" if family == "spapi" else None))
 
 
-async def _hang(sandbox: Sandbox, request: Request, seconds: float) -> None:
+async def _hang(sandbox: SandboxWorld, request: Request, seconds: float) -> None:
     """Do not answer: until `seconds` pass, the client leaves, or faults are cleared."""
     generation = sandbox.fault_generation
     deadline = time.monotonic() + seconds
