@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import overload
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -134,7 +135,12 @@ class Database:
 
     # meta -----------------------------------------------------------------------------------
 
+    @overload
+    def get_meta(self, key: str) -> str | None: ...
+    @overload
+    def get_meta(self, key: str, default: str) -> str: ...
     def get_meta(self, key: str, default: str | None = None) -> str | None:
+        """The value stored under key (meta.value is NOT NULL), else default."""
         row = self.query_one("SELECT value FROM meta WHERE key = ?", (key,))
         return row["value"] if row else default
 

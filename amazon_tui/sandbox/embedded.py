@@ -12,6 +12,13 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+    from starlette.types import Receive, Scope, Send
+
+    from .sandbox import Sandbox
 
 # Demo pace: usage plans refill this many times faster than Amazon's, feeds finish in seconds.
 DEMO_TIME_SCALE = 1000.0
@@ -23,11 +30,11 @@ class LazySandboxApp:
 
     def __init__(self, db_path: Path) -> None:
         self._db_path = db_path
-        self._sandbox = None
+        self._sandbox: Sandbox | None = None
         self._lock = threading.Lock()
 
     @property
-    def sandbox(self):
+    def sandbox(self) -> Sandbox:
         """The sandbox, built (and seeded on first use) now if it was not yet."""
         with self._lock:
             if self._sandbox is None:
@@ -39,12 +46,14 @@ class LazySandboxApp:
                 )
             return self._sandbox
 
-    async def __call__(self, scope, receive, send) -> None:
-        sandbox = self._sandbox or await asyncio.to_thread(lambda: self.sandbox)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        sandbox = self._sandbox
+        if sandbox is None:
+            sandbox = await asyncio.to_thread(lambda: self.sandbox)
         await sandbox.app(scope, receive, send)
 
 
-def embedded_sandbox(data_dir: Path):
+def embedded_sandbox(data_dir: Path) -> httpx.ASGITransport:
     """A transport that reaches a lazily built sandbox kept beside the local store."""
     import httpx
 

@@ -56,9 +56,11 @@ def _finish(
         if row is None:
             return
         seller_id = row["seller_id"]
-        content = db.query_one(
+        document = db.query_one(
             "SELECT content FROM documents WHERE document_id = ?", (row["input_document_id"],)
-        )["content"]
+        )
+        assert document is not None  # createFeed checked it; documents go only with their feeds (wipe)
+        content = document["content"]
         problem = (
             "The feed document was never uploaded to its upload URL."
             if content is None

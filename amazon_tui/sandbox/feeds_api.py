@@ -35,7 +35,7 @@ async def create_feed_document(
     content_type = body.get("contentType")
     if not isinstance(content_type, str) or not content_type.strip():
         raise invalid_input("contentType is required.", "contentType")
-    document_id = feeds.create_document(sandbox, context.seller_id, content_type)
+    document_id = feeds.create_document(sandbox, context.seller, content_type)
     url = feeds.presigned_url(sandbox, base_url(request), "upload", document_id)
     return JSONResponse({"feedDocumentId": document_id, "url": url}, status_code=201)
 
@@ -52,16 +52,16 @@ async def create_feed(sandbox: SandboxWorld, request: Request, context: RequestC
         raise invalid_input("inputFeedDocumentId is required.", "inputFeedDocumentId")
     if not isinstance(options, dict) or not all(isinstance(v, str) for v in options.values()):
         raise invalid_input("feedOptions must map names to strings.", "feedOptions")
-    feed_id = feeds.create_feed(sandbox, context.seller_id, feed_type, markets, document_id)
+    feed_id = feeds.create_feed(sandbox, context.seller, feed_type, markets, document_id)
     return JSONResponse({"feedId": feed_id}, status_code=202)
 
 
 async def get_feed(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
-    return JSONResponse(feeds.get_feed(sandbox, context.seller_id, request.path_params["feedId"]))
+    return JSONResponse(feeds.get_feed(sandbox, context.seller, request.path_params["feedId"]))
 
 
 async def cancel_feed(sandbox: SandboxWorld, request: Request, context: RequestContext) -> Response:
-    feeds.cancel_feed(sandbox, context.seller_id, request.path_params["feedId"])
+    feeds.cancel_feed(sandbox, context.seller, request.path_params["feedId"])
     return Response(status_code=200)
 
 
@@ -92,7 +92,7 @@ async def get_feeds(sandbox: SandboxWorld, request: Request, context: RequestCon
         }
     page, more = feeds.list_feeds(
         sandbox,
-        context.seller_id,
+        context.seller,
         feed_types=query["feed_types"],
         statuses=query["statuses"],
         marketplace_ids=query["marketplace_ids"],
@@ -111,6 +111,6 @@ async def get_feeds(sandbox: SandboxWorld, request: Request, context: RequestCon
 async def get_feed_document(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     header = request.query_params.get("enableContentEncodingUrlHeader", "false").lower() == "true"
     info = feeds.document_info(
-        sandbox, context.seller_id, request.path_params["feedDocumentId"], base_url(request), header
+        sandbox, context.seller, request.path_params["feedDocumentId"], base_url(request), header
     )
     return JSONResponse(info)

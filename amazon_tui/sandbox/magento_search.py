@@ -79,9 +79,9 @@ def parse_search_criteria(query: list[tuple[str, str]]) -> SearchCriteria:
                 criteria.page_size = int(value)
             else:
                 criteria.current_page = max(1, int(value))
-    for group in (groups[index] for index in sorted(groups)):
+    for filter_group in (groups[index] for index in sorted(groups)):
         filters = []
-        for raw in (group[index] for index in sorted(group)):
+        for raw in (filter_group[index] for index in sorted(filter_group)):
             if "field" not in raw:
                 raise bad_request('"%fieldName" is required. Enter and try again.', fieldName="field")
             filters.append(
@@ -116,7 +116,9 @@ def search_magento_orders(db: Database, criteria: SearchCriteria) -> tuple[list[
         f"{_column(db, sort['field'])[0]} {sort['direction']}" for sort in criteria.sort_orders
     )
     order_sql = f" ORDER BY {order_sql + ', ' if order_sql else ''}entity_id ASC"
-    total = db.query_one(f"SELECT COUNT(*) AS n FROM magento_orders{where_sql}", params)["n"]
+    count = db.query_one(f"SELECT COUNT(*) AS n FROM magento_orders{where_sql}", params)
+    assert count is not None  # COUNT(*) always yields a row
+    total = count["n"]
     page_sql = ""
     if criteria.page_size is not None:
         offset = (criteria.current_page - 1) * criteria.page_size

@@ -23,16 +23,16 @@ ACCESS_DENIED = "Access to requested resource is denied."
 
 def _application(context: RequestContext) -> None:
     """Destinations are grantless: the application's token, not a seller's."""
-    if not context.seller_id.startswith(GRANTLESS_SUBJECT):
+    if not context.seller.startswith(GRANTLESS_SUBJECT):
         raise ApiError(
             403, "Unauthorized", ACCESS_DENIED, "grantless operation: use a client_credentials token"
         )
 
 
 def _seller(context: RequestContext) -> str:
-    if context.seller_id.startswith(GRANTLESS_SUBJECT):
+    if context.seller.startswith(GRANTLESS_SUBJECT):
         raise ApiError(403, "Unauthorized", ACCESS_DENIED, "use the selling partner's token")
-    return context.seller_id
+    return context.seller
 
 
 def _destination_view(row) -> dict:

@@ -148,7 +148,9 @@ class Notifier:
         )
         if row is None:
             return
-        region, account, name = ARN.match(row["arn"]).groups()
+        match = ARN.match(row["arn"])
+        assert match is not None  # createDestination stores only ARNs that match
+        region, account, name = match.groups()
         try:
             self._client(region).send_message(
                 QueueUrl=f"{self.sqs_endpoint}/{account}/{name}", MessageBody=json.dumps(body)

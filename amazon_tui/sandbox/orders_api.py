@@ -49,14 +49,14 @@ async def search(sandbox: SandboxWorld, request: Request, context: RequestContex
     limit = int_param(request, "maxResultsPerPage", 100, 1, 100)
     token = request.query_params.get("paginationToken")
     if token:
-        criteria, after_key = _resume(sandbox, request, context.seller_id, token, now)
+        criteria, after_key = _resume(sandbox, request, context.seller, token, now)
     else:
         criteria, after_key = _criteria(request, now), None
-    orders, next_key = search_orders(sandbox.db, context.seller_id, criteria, limit, after_key)
+    orders, next_key = search_orders(sandbox.db, context.seller, criteria, limit, after_key)
     body: dict = {"orders": [project_order(order, included) for order in orders]}
     if next_key is not None:
         body["pagination"] = {
-            "nextToken": encode_token(sandbox.signing_key, context.seller_id, criteria, next_key, iso(now))
+            "nextToken": encode_token(sandbox.signing_key, context.seller, criteria, next_key, iso(now))
         }
     body["createdBefore" if criteria.time_field == "created" else "lastUpdatedBefore"] = criteria.before
     return JSONResponse(body)
@@ -80,6 +80,7 @@ def _criteria(request: Request, now: datetime) -> OrderCriteria:
             )
         field, after, before, before_name = "created", created_after, created_before, "createdBefore"
     else:
+        assert updated_after is not None  # exactly one of the two, checked above
         if created_before is not None:
             raise invalid_input("createdBefore cannot be combined with lastUpdatedAfter.", "createdBefore")
         field, after, before, before_name = (
@@ -108,7 +109,9 @@ def _criteria(request: Request, now: datetime) -> OrderCriteria:
     )
 
 
-def _resume(sandbox: SandboxWorld, request: Request, seller_id: str, token: str, now: datetime):
+def _resume(
+    sandbox: SandboxWorld, request: Request, seller_id: str, token: str, now: datetime
+) -> tuple[OrderCriteria, tuple[str, str]]:
     """The criteria and position a pagination token carries; other filters must agree."""
     try:
         token_seller, criteria, key, issued_at = decode_token(sandbox.signing_key, token)
@@ -141,7 +144,7 @@ async def get(sandbox: SandboxWorld, request: Request, context: RequestContext) 
     if not ORDER_ID.match(order_id):
         raise invalid_input(f"Invalid orderId: {order_id}.", "orderId")
     included = frozenset(enum_list_param(request, "includedData", INCLUDED_DATA))
-    doc = sandbox.db.amazon_order(order_id, context.seller_id)
+    doc = sandbox.db.amazon_order(order_id, context.seller)
     if doc is None:
         raise ApiError(404, "NotFound", f"Order {order_id} was not found.", "")
     return JSONResponse({"order": project_order(doc, included)})

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from .db import Database
 
@@ -75,9 +76,10 @@ def decode_token(secret: bytes, token: str) -> tuple[str, OrderCriteria, tuple[s
         if not hmac.compare_digest(signature, hmac.new(secret, payload, hashlib.sha256).digest()[:12]):
             raise ValueError("bad signature")
         data = json.loads(payload)
-        criteria = OrderCriteria(
-            **{key: tuple(value) if isinstance(value, list) else value for key, value in data["c"].items()}
-        )
+        fields: dict[str, Any] = {
+            key: tuple(value) if isinstance(value, list) else value for key, value in data["c"].items()
+        }
+        criteria = OrderCriteria(**fields)  # JSON: an unknown key is a TypeError, caught below
         return data["s"], criteria, (data["k"][0], data["k"][1]), data["i"]
     except (ValueError, KeyError, TypeError, IndexError) as error:
         raise ValueError("invalid pagination token") from error

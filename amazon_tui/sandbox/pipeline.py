@@ -27,10 +27,8 @@ from .ratelimit import USAGE_PLANS
 if TYPE_CHECKING:
     from .world import SandboxWorld
 
-MAGENTO_UNAUTHORIZED = {
-    "message": "The consumer isn't authorized to access %resources.",
-    "parameters": {"resources": "Magento_Sales::sales"},
-}
+MAGENTO_UNAUTHORIZED_MESSAGE = "The consumer isn't authorized to access %resources."
+MAGENTO_UNAUTHORIZED_PARAMETERS = {"resources": "Magento_Sales::sales"}
 SUCCESS_STATUS = {"createFeedDocument": 201, "createFeed": 202}
 ACCESS_DENIED = "Access to requested resource is denied."
 TOKEN_EXPIRED = "The access token you provided has expired."
@@ -41,6 +39,13 @@ class RequestContext:
     operation: str
     seller_id: str | None = None
     fault: str | None = None
+
+    @property
+    def seller(self) -> str:
+        """The authenticated selling partner: the pipeline sets it before any SP-API handler runs."""
+        if self.seller_id is None:
+            raise RuntimeError(f"{self.operation}: no authenticated selling partner")
+        return self.seller_id
 
 
 Handler = Callable[["SandboxWorld", Request, RequestContext], Awaitable[Response]]
@@ -68,13 +73,13 @@ FAULT_ERRORS: dict[str, dict[str, tuple[int, str, str]]] = {
     "expired_token": {
         "spapi": (403, "Unauthorized", TOKEN_EXPIRED),
         "lwa": (400, "invalid_grant", "The request has an invalid grant parameter : refresh_token"),
-        "magento": (401, "", MAGENTO_UNAUTHORIZED["message"]),
+        "magento": (401, "", MAGENTO_UNAUTHORIZED_MESSAGE),
         "bucket": (403, "AccessDenied", "Request has expired"),
     },
     "invalid_token": {
         "spapi": (403, "Unauthorized", ACCESS_DENIED),
         "lwa": (401, "invalid_client", "Client authentication failed"),
-        "magento": (401, "", MAGENTO_UNAUTHORIZED["message"]),
+        "magento": (401, "", MAGENTO_UNAUTHORIZED_MESSAGE),
         "bucket": (
             403,
             "SignatureDoesNotMatch",
@@ -86,7 +91,7 @@ FAULT_ERRORS: dict[str, dict[str, tuple[int, str, str]]] = {
 
 def render_error(family: str, error: ApiError) -> Response:
     if family == "spapi":
-        body = {"code": error.code, "message": error.message}
+        body: dict[str, object] = {"code": error.code, "message": error.message}
         if error.details is not None:
             body["details"] = error.details
         return JSONResponse({"errors": [body]}, status_code=error.status)
@@ -108,7 +113,7 @@ def render_error(family: str, error: ApiError) -> Response:
 
 
 def magento_unauthorized() -> ApiError:
-    return ApiError(401, "", MAGENTO_UNAUTHORIZED["message"], parameters=MAGENTO_UNAUTHORIZED["parameters"])
+    return ApiError(401, "", MAGENTO_UNAUTHORIZED_MESSAGE, parameters=MAGENTO_UNAUTHORIZED_PARAMETERS)
 
 
 def operation_endpoint(
@@ -173,7 +178,7 @@ def _spapi_seller(sandbox: SandboxWorld, request: Request) -> str:
     verdict, seller_id = sandbox.seller_for_access_token(token)
     if verdict == "expired":
         raise ApiError(403, "Unauthorized", TOKEN_EXPIRED, "")
-    if verdict != "valid":
+    if verdict != "valid" or seller_id is None:  # a valid token always has its seller
         raise ApiError(403, "Unauthorized", ACCESS_DENIED, "")
     return seller_id
 

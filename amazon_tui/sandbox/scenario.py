@@ -149,4 +149,5 @@ class Scenario:
 
     def _store_of_order(self, order_id: str) -> SandboxStore:
         row = self.db.query_one("SELECT seller_id FROM amazon_orders WHERE order_id = ?", (order_id,))
+        assert row is not None  # called only for an order just read under the mutation lock
         return store_for_seller(row["seller_id"])
