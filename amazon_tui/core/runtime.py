@@ -24,8 +24,9 @@ from amazon_tui.local.stores import StoreRecords
 if TYPE_CHECKING:
     import httpx
 
-    from amazon_tui.core.cancel.desk import CancelDesk
     from amazon_tui.core.cancel.engine import CancellationEngine
+    from amazon_tui.core.cancel.records import CancelRecords
+    from amazon_tui.core.cancel_desk import CancelDesk
     from amazon_tui.core.leadership.driving import CancellationDriver
     from amazon_tui.core.leadership.leader import Leader
     from amazon_tui.core.leadership.loops import LeaderDuties
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from amazon_tui.domain.models import Order
     from amazon_tui.local.audit_trail import AuditTrail
     from amazon_tui.local.changes import ChangeWatch
-    from amazon_tui.local.journal import Journal
+    from amazon_tui.local.journal import Journal, JournalEntry
     from amazon_tui.local.lease import Coordination
     from amazon_tui.local.preferences import PreferenceStore
 
@@ -91,7 +92,7 @@ class Runtime:
     def journal(self) -> Journal:
         from amazon_tui.local.journal import Journal
 
-        return Journal(self.db)
+        return Journal(self.db, lease_clock=self.coordination.now)
 
     @cached_property
     def audit_trail(self) -> AuditTrail:
@@ -128,7 +129,11 @@ class Runtime:
         """This process's part in the data dir's leadership: who syncs and finishes cancellations."""
         from amazon_tui.core.leadership.leader import Leader
 
-        return Leader(self.coordination, lease_seconds=float(self.settings.config.sync.lease_seconds))
+        return Leader(
+            self.coordination,
+            lease_seconds=float(self.settings.config.sync.lease_seconds),
+            read_only=self.read_only,
+        )
 
     @cached_property
     def shared_sync(self) -> SharedSync:
@@ -175,43 +180,52 @@ class Runtime:
     # -- cancellation ---------------------------------------------------------------------------
 
     @cached_property
+    def cancel_records(self) -> CancelRecords:
+        from amazon_tui.core.cancel.records import CancelRecords
+        from amazon_tui.core.cancel.rules import operator_name
+
+        return CancelRecords(self.journal, self.audit_trail, self.repo, self.clock, operator_name())
+
+    @cached_property
     def cancellations(self) -> CancellationEngine:
         from amazon_tui.core.cancel.engine import CancellationEngine
         from amazon_tui.core.cancel.magento import MagentoFollowUp
-        from amazon_tui.core.cancel.records import CancelRecords
-        from amazon_tui.core.cancel.rules import operator_name
+        from amazon_tui.core.cancel.send import Sender
         from amazon_tui.core.cancel.settle import Settler
-        from amazon_tui.core.cancel.submit import Submitter
 
         config = self.settings.config
-        records = CancelRecords(self.journal, self.audit_trail, self.repo, self.clock, operator_name())
+        records, holds = self.cancel_records, self.coordination.holds
         follow_up = MagentoFollowUp(
             records,
             lambda: self.gateway.magento,
             config.magento.on_amazon_cancel if config.magento else "none",
+            holds,
+            lambda store: config.store(store).magento_store_id,
         )
         return CancellationEngine(
             records,
-            Submitter(records, self.gateway, owner=lambda: self.leader.peer_id),
-            Settler(records, self.gateway, follow_up),
+            Sender(records, self.gateway, holds),
+            Settler(records, self.gateway, holds),
+            follow_up,
             read_only=self.read_only,
-            owner_alive=self.coordination.is_alive,
             pushed=lambda: self.notifications is not None and self.notifications.healthy(),
             push_grace=float(config.notifications.backup_poll_seconds) if config.notifications else 900.0,
         )
 
     @cached_property
     def cancel_desk(self) -> CancelDesk:
-        from amazon_tui.core.cancel.desk import CancelDesk
+        from amazon_tui.core.cancel_desk import CancelDesk
 
-        return CancelDesk(
-            self.journal,
-            self.cancellations,
-            self.leader,
-            self.driver,
-            self.order_desk.refresh,
-            read_only=self.read_only,
-        )
+        return CancelDesk(self.cancel_records, self.driver, self.order_desk.refresh, read_only=self.read_only)
+
+    async def _feed_finished(
+        self, feed_id: str, status: str, result_document_id: str | None
+    ) -> list[JournalEntry]:
+        """FEED_PROCESSING_FINISHED, settled under this process's fence (only the leader consumes)."""
+        fence = self.leader.fence()
+        if fence is None:
+            return []
+        return await self.cancellations.feed_finished(feed_id, status, result_document_id, fence)
 
     # -- SP-API notifications -----------------------------------------------------------------
 
@@ -231,7 +245,7 @@ class Runtime:
             stores=self.settings.config.stores,
             fetch_order=fetch_order,
             local=self.repo,
-            settle_feed=lambda *args: self.cancellations.feed_finished(*args),
+            settle_feed=self._feed_finished,
             now=self.clock,
             timeout_seconds=self.settings.config.network.timeout_seconds,
         )

@@ -17,6 +17,7 @@ import getpass
 import json
 import os
 import socket
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -70,6 +71,29 @@ class Peer:
 
 
 @dataclass(frozen=True)
+class Fence:
+    """The right to write for the data dir: this peer holds the lease in this epoch.
+
+    Every journal transition is a compare-and-set that also checks the fence (``FENCE_HOLDS``):
+    a peer that lost the lease, or was frozen past its expiry, writes nothing.
+    """
+
+    peer_id: str
+    epoch: int
+
+
+# The SQL condition that a fence still holds (named parameters fence_peer, fence_epoch, fence_now).
+FENCE_HOLDS = (
+    f"EXISTS (SELECT 1 FROM lease WHERE name = '{LEASE}' AND holder = :fence_peer "
+    "AND epoch = :fence_epoch AND expires > :fence_now)"
+)
+
+
+def fence_params(fence: Fence, now: float) -> dict[str, object]:
+    return {"fence_peer": fence.peer_id, "fence_epoch": fence.epoch, "fence_now": now}
+
+
+@dataclass(frozen=True)
 class LeaseState:
     """The lease as a peer sees it."""
 
@@ -91,20 +115,25 @@ class Coordination:
         self.lease_seconds = lease_seconds
         self.now = now
         self.peer_id = uuid.uuid4().hex[:16]
+        self.epoch: int | None = None  # the epoch this peer holds the lease in, if it does
         self._registered = False
 
     # -- peers -------------------------------------------------------------------------------
 
     def heartbeat(self) -> None:
-        """Register (first call) or refresh this peer's heartbeat."""
+        """Register (first call, or again after another process forgot this peer) or refresh
+        this peer's heartbeat."""
         stamp = self.now()
         with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO peers (id, pid, host, user, kind, started, heartbeat) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET heartbeat = excluded.heartbeat, kind = excluded.kind",
-                (self.peer_id, os.getpid(), HOST, _user(), self.kind, stamp, stamp),
-            )
+            self._register(conn, stamp)
+
+    def _register(self, conn: sqlite3.Connection, stamp: float) -> None:
+        conn.execute(
+            "INSERT INTO peers (id, pid, host, user, kind, started, heartbeat) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET heartbeat = excluded.heartbeat, kind = excluded.kind",
+            (self.peer_id, os.getpid(), HOST, _user(), self.kind, stamp, stamp),
+        )
         self._registered = True
 
     @property
@@ -133,6 +162,7 @@ class Coordination:
         """This process stops: give the lease back at once and forget the peer."""
         if not self._registered:
             return
+        self.epoch = None
         with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE lease SET holder = NULL, expires = 0, activity = NULL WHERE name = ? AND holder = ?",
@@ -144,38 +174,55 @@ class Coordination:
     # -- the lease ---------------------------------------------------------------------------
 
     def acquire(self) -> bool:
-        """Take or renew the lease; False while another live peer holds it."""
-        if not self._registered:
-            self.heartbeat()
+        """Take or renew the lease; False while another live peer holds it.
+
+        Renewing an unexpired lease keeps its epoch; taking it (from nobody, from a dead or
+        lapsed holder, or back after this peer's own lease lapsed, a freeze) starts a new epoch:
+        whatever was begun under the old one can no longer be written.
+        """
         stamp = self.now()
         with self.db.transaction() as conn:
-            row = conn.execute("SELECT holder, since, expires FROM lease WHERE name = ?", (LEASE,)).fetchone()
+            row = conn.execute(
+                "SELECT holder, since, expires, epoch FROM lease WHERE name = ?", (LEASE,)
+            ).fetchone()
             holder = row["holder"] if row else None
             if holder is not None and holder != self.peer_id and row["expires"] > stamp:
                 peer = conn.execute("SELECT * FROM peers WHERE id = ?", (holder,)).fetchone()
                 if peer is not None and self.alive(Peer(**dict(peer))):
                     return False
-            since = row["since"] if row and holder == self.peer_id else stamp
+            renewing = row is not None and holder == self.peer_id and row["expires"] > stamp
+            epoch = row["epoch"] if renewing else (row["epoch"] if row else 0) + 1
             conn.execute(
-                "INSERT INTO lease (name, holder, since, expires) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET "
-                "holder = excluded.holder, since = excluded.since, expires = excluded.expires"
-                + ("" if holder == self.peer_id else ", activity = NULL"),
-                (LEASE, self.peer_id, since, stamp + self.lease_seconds),
+                "INSERT INTO lease (name, holder, since, expires, epoch) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, since = excluded.since, "
+                "expires = excluded.expires, epoch = excluded.epoch"
+                + ("" if renewing else ", activity = NULL"),
+                (LEASE, self.peer_id, row["since"] if renewing else stamp, stamp + self.lease_seconds, epoch),
             )
-            conn.execute("UPDATE peers SET heartbeat = ? WHERE id = ?", (stamp, self.peer_id))
-            if holder != self.peer_id:  # forget the peers that are gone, with their heartbeats
+            self._register(conn, stamp)  # a peer row another process deleted (a freeze) comes back
+            if not renewing:  # forget the peers that are gone, with their heartbeats
                 for peer in conn.execute("SELECT * FROM peers WHERE id != ?", (self.peer_id,)).fetchall():
                     if not self.alive(Peer(**dict(peer))):
                         conn.execute("DELETE FROM peers WHERE id = ?", (peer["id"],))
+        self.epoch = epoch
         return True
 
-    def holds(self) -> bool:
-        """Whether this peer holds an unexpired lease (no write)."""
-        rows = self.db.query("SELECT holder, expires FROM lease WHERE name = ?", (LEASE,))
-        return bool(rows) and rows[0]["holder"] == self.peer_id and rows[0]["expires"] > self.now()
+    def holds(self, fence: Fence | None = None) -> bool:
+        """Whether this peer holds an unexpired lease, in ``fence``'s epoch when given (no write)."""
+        rows = self.db.query("SELECT holder, expires, epoch FROM lease WHERE name = ?", (LEASE,))
+        if not rows or rows[0]["holder"] != self.peer_id or rows[0]["expires"] <= self.now():
+            return False
+        held: int = rows[0]["epoch"]
+        return held == (fence.epoch if fence is not None else self.epoch)
+
+    def fence(self) -> Fence | None:
+        """The right to write now, if this peer holds the lease."""
+        if self.epoch is None or not self.holds():
+            return None
+        return Fence(self.peer_id, self.epoch)
 
     def release(self) -> None:
+        self.epoch = None
         with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE lease SET holder = NULL, expires = 0, activity = NULL WHERE name = ? AND holder = ?",

@@ -180,6 +180,25 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE cancellations SET state = 'sending'
         WHERE state = 'verified' AND message LIKE 'createFeed outcome unknown:%';
     """,
+    # 6: the money path never lies (issue 29). The lease's epoch grows with each holder, and
+    # every journal transition is a compare-and-set on (row, state, holder, epoch): a process
+    # that lost the lease, or was frozen and resumed, can neither move a row nor send for it.
+    # A row keeps the MessageID it has in its feed (results are mapped by it), when its feed was
+    # last attempted (an unknown outcome is resolved from the feeds created since then), how many
+    # feeds were sent for it, what the processing report said of it (evidence; the order itself
+    # decides), a failed row's kind and bare cause (typed, for the screens and the CLI), and why
+    # its Magento step failed (visible until it succeeds).
+    """
+    ALTER TABLE lease ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cancellations ADD COLUMN failure TEXT;
+    ALTER TABLE cancellations ADD COLUMN cause TEXT;
+    ALTER TABLE cancellations ADD COLUMN message_id INTEGER;
+    ALTER TABLE cancellations ADD COLUMN attempted_at TEXT;
+    ALTER TABLE cancellations ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cancellations ADD COLUMN report TEXT;
+    ALTER TABLE cancellations ADD COLUMN magento_error TEXT;
+    ALTER TABLE cancellations ADD COLUMN epoch INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

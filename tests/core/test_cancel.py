@@ -13,6 +13,7 @@ from amazon_tui.core.cancel.rules import CANCELED_NOTE, CancelRefused, ReadOnlyS
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.local.journal import CancelState
+from amazon_tui.local.lease import Fence
 
 EXAMPLE_FEED = (
     Path(__file__).resolve().parents[3]
@@ -101,12 +102,13 @@ async def test_confirm_twice_sends_one_feed(world):
         service.cancel([order_id], CancelReason.NO_INVENTORY),
     )
     submissions = first + second
-    assert sum(len(s.submitted) for s in submissions) == 1
-    live = service.journal.live(order_id)
-    since = live.requested_at.strftime("%Y-%m-%d %H:%M")
-    assert [r.describe() for s in submissions for r in s.refused] == [
-        f"Order {order_id} is already being canceled by {live.operator} since {since} UTC."
-    ]
+    # The second Confirm picks the first one's row up (issue 29: re-running finishes, never refuses
+    # an unfinished cancellation): one row, whoever reports it, and one feed.
+    assert {entry.id for s in submissions for entry in s.submitted} == {service.journal.live(order_id).id}
+    assert [r.describe() for s in submissions for r in s.refused] in (
+        [],
+        [f"Order {order_id} has already been canceled by {service.journal.live(order_id).operator}."],
+    )
     await service.finish_cancellations(submissions)
     assert world.sandbox.count("createFeed") == 1
 
@@ -255,8 +257,7 @@ async def test_every_public_cancel_path_refuses_in_a_read_only_session(world):
     for attempt in (
         lambda: service.cancel([second], CancelReason.NO_INVENTORY),
         lambda: service.finish_cancellations([Submission((unfinished,), (), None)]),
-        lambda: engine.submit("Acme US", [second], CancelReason.NO_INVENTORY),
-        lambda: engine.drive_once(),
+        lambda: engine.drive_once(fence=Fence(service.leader.peer_id, 1)),
         lambda: service.driver.drive(),
         lambda: service.driver.finish([unfinished]),
     ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +15,15 @@ from amazon_tui.clients.errors import MAGENTO, MalformedResponse, credentials_re
 from amazon_tui.clients.http import read_json, send, validate
 from amazon_tui.clients.magento.auth import OAuth1Credentials, OAuth1Signer, explain_refusal
 from amazon_tui.clients.magento.criteria import SearchCriteria
-from amazon_tui.clients.magento.models import Order, SearchResult, amazon_order_id_from
+from amazon_tui.clients.magento.models import (
+    Order,
+    SearchResult,
+    amazon_order_id_from,
+    link_from,
+    link_index_fields,
+)
 from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
-from amazon_tui.domain.models import MagentoOrder
+from amazon_tui.domain.models import MagentoLink, MagentoOrder
 
 DEFAULT_AMAZON_ORDER_FIELD = "payment.po_number"
 
@@ -92,6 +99,31 @@ class MagentoClient:
             if not page.items or seen >= page.total_count:
                 return
             current += 1
+
+    async def find_order(
+        self, amazon_order_id: str, *, store_id: int | None, created_after: datetime
+    ) -> MagentoLink | None:
+        """The Magento order holding ``amazon_order_id`` when the link index does not know it.
+
+        An order column (``increment_id``, ``ext_order_id``) is searched directly; a nested field
+        (``payment.po_number``, which Magento's search cannot filter on) is read from the store's
+        orders created since ``created_after`` (the Amazon purchase, less a day), a few dozen
+        bytes each.
+        """
+        field = self.amazon_order_field
+        if "." not in field:
+            criteria = SearchCriteria().where(field, amazon_order_id, "eq")
+        else:
+            criteria = SearchCriteria().where(
+                "created_at", created_after.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"), "gteq"
+            )
+            if store_id is not None:
+                criteria = criteria.where("store_id", store_id, "eq")
+        async for order in self.iter_orders(criteria, fields=link_index_fields(field)):
+            link = link_from(order, field)
+            if link is not None and link.order_id == amazon_order_id:
+                return link
+        return None
 
     async def get_order(self, entity_id: int) -> MagentoOrder:
         """The full order; its Amazon order number is read from ``amazon_order_field``."""

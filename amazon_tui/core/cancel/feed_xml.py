@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from amazon_tui.domain.values import CancelReason
@@ -73,6 +74,16 @@ class ReportResult:
     description: str
 
 
+class Evidence(str, Enum):
+    """What a processing report says of one of our messages. Evidence only: Amazon's order decides."""
+
+    SUCCESS = "success"  # the summary counts it processed and no error names it
+    ERROR = "error"  # an Error result names our MessageID
+    REJECTED = "rejected"  # the whole feed was refused (nothing processed, an error about the feed)
+    ENDED = "ended"  # Amazon ended the feed (FATAL, CANCELLED): nothing of it was done
+    NO_WORD = "none"  # the report does not account for it (empty, short, about other messages)
+
+
 @dataclass(frozen=True)
 class ProcessingReport:
     processed: int
@@ -80,14 +91,37 @@ class ProcessingReport:
     with_error: int
     results: tuple[ReportResult, ...]
 
-    def errors_for(self, order_id: str, message_id: str) -> list[ReportResult]:
-        """The Error results about an order (matched by order id, else by message id)."""
-        return [
-            result
-            for result in self.results
-            if result.code.lower() == "error"
-            and (result.order_id == order_id or (result.order_id is None and result.message_id == message_id))
+    def feed_error(self) -> str | None:
+        """Amazon's words when the whole feed was refused: nothing processed and an Error that
+        names no message of it (MessageID 0 or none), the shape of an unparseable feed."""
+        about_feed = [
+            r
+            for r in self.results
+            if r.code.lower() == "error" and r.message_id in (None, "0") and not r.order_id
         ]
+        if about_feed and self.processed == 0:
+            return " ".join(r.description for r in about_feed) or "the feed was rejected"
+        return None
+
+    def evidence(self, message_id: int, order_id: str, messages: int) -> tuple[Evidence, str]:
+        """What the report says of our message ``message_id`` (about ``order_id``) in a feed of
+        ``messages`` messages, with Amazon's words. Results are ours only by MessageID: one that
+        names another order under our MessageID is not about us."""
+        rejected = self.feed_error()
+        if rejected is not None:
+            return Evidence.REJECTED, rejected
+        ours = [
+            r
+            for r in self.results
+            if r.message_id == str(message_id) and (r.order_id is None or r.order_id == order_id)
+        ]
+        errors = [r for r in ours if r.code.lower() == "error"]
+        if errors:
+            return Evidence.ERROR, " ".join(r.description for r in errors)
+        unaccounted = messages - self.processed
+        if self.processed > 0 and unaccounted <= 0 and self.successful >= messages - self.with_error:
+            return Evidence.SUCCESS, ""
+        return Evidence.NO_WORD, f"the report accounts for {self.processed} of {messages} messages"
 
 
 class ReportError(ValueError):

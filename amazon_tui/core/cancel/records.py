@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from amazon_tui.domain.values import CancelReason
+from amazon_tui.core.cancel.rules import CANCELED_NOTE, SUCCESS_MESSAGE
+from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.local.audit_trail import AuditEntry, AuditTrail
-from amazon_tui.local.journal import CancelState, Journal, JournalEntry
+from amazon_tui.local.journal import CancelState, Failure, Journal, JournalEntry
+from amazon_tui.local.lease import Fence
 from amazon_tui.local.orders import OrderRepository
 
 
@@ -22,7 +25,7 @@ class CancelRecords:
     clock: Callable[[], datetime]
     operator: str
 
-    def request(self, order_id: str, store: str, reason: CancelReason, *, owner: str | None) -> JournalEntry:
+    def request(self, order_id: str, store: str, reason: CancelReason) -> JournalEntry:
         """The ``requested`` row and its audit row in one durable commit (DuplicateCancellation
         when the order has a live row already)."""
         requested = AuditEntry(
@@ -40,17 +43,54 @@ class CancelRecords:
             reason,
             self.operator,
             now=self.clock(),
-            owner=owner,
             also=lambda conn: self.audit.write(conn, [requested]),
         )
 
-    def advance(self, entry: JournalEntry, state: CancelState, **fields: object) -> JournalEntry:
-        return self.journal.advance(entry.id, state, now=self.clock(), **fields)
+    def move(
+        self,
+        entry: JournalEntry,
+        state: CancelState,
+        fence: Fence,
+        *,
+        audit: tuple[str, str | None] | None = None,
+        **fields: object,
+    ) -> JournalEntry:
+        """The fenced transition; ``audit`` = (outcome, message) is written in the same commit."""
+        if audit is None:
+            return self.journal.write(entry, state, fence, now=self.clock(), fields=fields)
+        outcome, message = audit
+        feed_id = fields.get("feed_id")
+        row = self._audit_entry(
+            entry, outcome, message, feed_id=feed_id if isinstance(feed_id, str) else None
+        )
 
-    def fail(self, entry: JournalEntry, message: str) -> JournalEntry:
-        failed = self.advance(entry, CancelState.FAILED, message=message)
-        self.record(failed, "failed", message)
-        return failed
+        def also(conn: sqlite3.Connection) -> None:  # the audit row commits with the journal row
+            self.audit.write(conn, [row])
+
+        return self.journal.write(entry, state, fence, now=self.clock(), fields=fields, also=also)
+
+    def fail(
+        self, entry: JournalEntry, fence: Fence, failure: Failure, cause: str, message: str
+    ) -> JournalEntry:
+        """``failed`` with its typed kind, the bare cause and the operator's message, audited."""
+        return self.move(
+            entry,
+            CancelState.FAILED,
+            fence,
+            audit=("failed", message),
+            message=message,
+            failure=failure,
+            cause=cause,
+        )
+
+    def canceled(self, entry: JournalEntry, fence: Fence, why: str) -> JournalEntry:
+        """``canceled`` because Amazon's order says so (``why``: the evidence), audited; the local
+        copy reads as ASC writes it."""
+        canceled = self.move(
+            entry, CancelState.CANCELED, fence, audit=("canceled", why), message=SUCCESS_MESSAGE
+        )
+        self.repo.set_status(entry.order_id, OrderStatus.CANCELLED, CANCELED_NOTE, now=self.clock())
+        return canceled
 
     def record(self, entry: JournalEntry, outcome: str, message: str | None = None) -> None:
         self.audit.record(self._audit_entry(entry, outcome, message))
@@ -60,7 +100,9 @@ class CancelRecords:
         if entries:
             self.audit.record_many([self._audit_entry(entry, outcome) for entry in entries])
 
-    def _audit_entry(self, entry: JournalEntry, outcome: str, message: str | None = None) -> AuditEntry:
+    def _audit_entry(
+        self, entry: JournalEntry, outcome: str, message: str | None = None, *, feed_id: str | None = None
+    ) -> AuditEntry:
         return AuditEntry(
             time=self.clock(),
             operator=entry.operator,
@@ -69,6 +111,6 @@ class CancelRecords:
             store=entry.store,
             order_id=entry.order_id,
             reason=entry.reason.value,
-            feed_id=entry.feed_id,
+            feed_id=feed_id or entry.feed_id,
             message=message,
         )

@@ -83,12 +83,14 @@ class Failed:
 
 @dataclass(frozen=True)
 class Submission:
-    """What ``submit`` did: the entries sent in one feed, the orders refused, the orders that failed."""
+    """What a cancellation request did: the rows Amazon has (or may have: ``sending``), the
+    orders refused, the orders that failed, and rows still waiting for the leader to send them."""
 
     submitted: tuple[JournalEntry, ...]
     refused: tuple[Refused, ...]
     feed_id: str | None
     failed: tuple[Failed, ...] = ()
+    queued: tuple[JournalEntry, ...] = ()
 
 
 class CancelRefused(Exception):
@@ -106,16 +108,11 @@ class ReadOnlySession(CancelRefused):
         super().__init__(READ_ONLY_MESSAGE, RefusalCode.READ_ONLY)
 
 
-def retry_allowed(entry: JournalEntry) -> bool:
-    """A row whose createFeed outcome is unknown: Confirm again adopts Amazon's feed or sends it."""
-    return entry.state is CancelState.SENDING
-
-
 def refusal_for(order: Order, live: JournalEntry | None, *, read_only: bool) -> Refusal | None:
     """Why the app will not cancel ``order`` (None when it will); ``live``: its journal row, if any."""
     if read_only:
         return Refusal(RefusalCode.READ_ONLY, READ_ONLY_MESSAGE)
-    if live is not None and not retry_allowed(live):
+    if live is not None:
         return Refusal.already_canceling(live.state, live.operator, live.requested_at)
     why = not_cancelable_reason(order)
     if why is None:

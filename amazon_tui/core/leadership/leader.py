@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
-from amazon_tui.local.lease import Coordination
+from amazon_tui.local.lease import Coordination, Fence
 
 TICK = 1.0  # seconds between a long-running process's checks (and a waiter's)
 
@@ -23,9 +23,17 @@ class Leader:
     """Take, renew and give back the lease for this process."""
 
     def __init__(
-        self, coordination: Coordination, *, lease_seconds: float, now: Callable[[], float] = time.time
+        self,
+        coordination: Coordination,
+        *,
+        lease_seconds: float,
+        read_only: bool = False,
+        now: Callable[[], float] = time.time,
     ) -> None:
+        """``read_only``: this process may not write for the data dir, so it never leads (it
+        registers as a peer, reads, and asks the leader)."""
         self.coordination = coordination
+        self.read_only = read_only
         self.lease_seconds = lease_seconds
         self.now = now
         self.keep_lease = False  # set by a long-running process (TUI, watch) that renews it each tick
@@ -66,7 +74,7 @@ class Leader:
                 self._next_beat = now + self.lease_seconds / 3
             else:
                 self._leading = True
-        elif holder is None and (self.keep_lease or self._jobs):
+        elif holder is None and (self.keep_lease or self._jobs) and not self.read_only:
             self._leading = self.coordination.acquire()
             self._next_beat = now + self.lease_seconds / 3
         else:
@@ -81,9 +89,9 @@ class Leader:
         holder = self.coordination.state().holder
         return holder.describe(self.peer_id) if holder else None
 
-    def still_leading(self) -> bool:
-        """Whether this process still holds the lease (asked before each write to a service)."""
-        return self.coordination.holds()
+    def fence(self) -> Fence | None:
+        """The right to write for the data dir now (its lease epoch), None when this process does not lead."""
+        return None if self.read_only else self.coordination.fence()
 
     def job(self) -> Job:
         """``async with leader.job() as leading:`` hold the lease (if free) while a job runs."""
