@@ -24,6 +24,7 @@ ERROR_CODES = {
     ),
     "amazon_fulfilled": (EXIT_REFUSED, "Amazon fulfils the order: cancel it in Seller Central"),
     "already_canceling": (EXIT_REFUSED, "a cancellation of the order is under way or done"),
+    "in_use": (EXIT_REFUSED, "another amazon-tui process uses the data dir (db rebuild)"),
     "not_confirmed": (EXIT_REFUSED, "the cancellation was not confirmed; nothing was sent"),
     "service": (EXIT_SERVICE, "Amazon, Magento or the network failed"),
     "internal": (EXIT_SERVICE, "an unexpected error; its trace is in the state dir"),

@@ -13,9 +13,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from amazon_tui import __version__
-from amazon_tui.cli.errors import EXIT_OK, EXIT_SERVICE, EXIT_USAGE, UsageError
+from amazon_tui.cli.errors import EXIT_OK, EXIT_SERVICE, EXIT_USAGE, Refused, UsageError
 from amazon_tui.cli.options import (
     CONFIG,
     NO_MOUSE,
@@ -211,6 +212,7 @@ def _db_rebuild(args: argparse.Namespace) -> int:
     from amazon_tui.local.db import rebuild
 
     settings = _settings(args)
+    _refuse_while_in_use(settings.data_dir, settings.config.sync.lease_seconds)
     backup, kept, problem = rebuild(settings.data_dir)
     if backup is None:
         print("There was no local database; a new one was created.")
@@ -236,6 +238,21 @@ def _db_rebuild(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK if problem is None else EXIT_SERVICE
+
+
+def _refuse_while_in_use(data_dir: Path, lease_seconds: float) -> None:
+    """A process working on the data dir keeps the old file open and would carry on in it, its
+    cancellations neither finished nor refunded in the new one: rebuild only when none runs."""
+    from amazon_tui.local.db import DB_FILE
+    from amazon_tui.local.lease import peers_using
+
+    users = peers_using(data_dir / DB_FILE, lease_seconds=float(lease_seconds))
+    if users:
+        names = "; ".join(peer.describe() for peer in users)
+        raise Refused(
+            f"the local database is in use by {names}: stop it (q in a TUI, Ctrl+C in watch), then rebuild",
+            code="in_use",
+        )
 
 
 def _init(args: argparse.Namespace) -> int:

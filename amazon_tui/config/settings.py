@@ -23,6 +23,16 @@ from amazon_tui.config.schema import (
 )
 
 SANDBOX_BASE_URL = "http://sandbox.invalid"
+CLOCK_OFFSET_ENV = "AMAZON_TUI_CLOCK_OFFSET_SECONDS"
+
+
+def clock_offset() -> float:
+    """Seconds this process's clocks are moved by (``$AMAZON_TUI_CLOCK_OFFSET_SECONDS``): a machine
+    whose clock is off, as the tests of leadership and fencing play it. 0 when unset or unreadable."""
+    try:
+        return float(os.environ.get(CLOCK_OFFSET_ENV, "0"))
+    except ValueError:
+        return 0.0
 
 
 class Settings(NamedTuple):

@@ -7,12 +7,13 @@ built on first use: the TUI's start-up time is measured against a bare Textual a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Self
 
-from amazon_tui.config.settings import Settings
+from amazon_tui.config.settings import Settings, clock_offset
 from amazon_tui.core.gateway import Gateway
 from amazon_tui.core.orders import OrderDesk
 from amazon_tui.core.stores import StoreBook
@@ -46,6 +47,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def offset_clocks(offset: float) -> tuple[Clock, Callable[[], float]]:
+    """The wall clock and the lease clock (Unix seconds), moved by ``offset`` seconds."""
+    if not offset:
+        return utc_now, time.time
+    delta = timedelta(seconds=offset)
+    return (lambda: datetime.now(UTC) + delta), (lambda: time.time() + offset)
+
+
 class Runtime:
     """Every part of one run, built once."""
 
@@ -54,26 +63,32 @@ class Runtime:
         settings: Settings,
         *,
         transport: httpx.AsyncBaseTransport | Callable[[], httpx.AsyncBaseTransport] | None = None,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
     ) -> None:
-        """``transport``: an httpx transport, or a function making one on first use (None: the network)."""
+        """``transport``: an httpx transport, or a function making one on first use (None: the
+        network); ``clock``: the wall clock (default: this machine's, moved by ``clock_offset()``)."""
+        default_clock, self.lease_clock = offset_clocks(clock_offset())
         self.settings = settings
-        self.clock = clock
+        self.clock = clock or default_clock
         self.db = open_database(settings.data_dir)
         self.repo = OrderRepository(self.db)
         self.waits = WaitListeners()
         self.gateway = Gateway(settings, transport=transport, on_wait=self.waits)
         self.store_records = StoreRecords(self.db)
-        self.store_book = StoreBook(settings.config, self.store_records, self.repo, clock)
-        self.order_desk = OrderDesk(settings.config, self.repo, self.gateway, clock)
+        self.store_book = StoreBook(settings.config, self.store_records, self.repo, self.clock)
+        self.order_desk = OrderDesk(settings.config, self.repo, self.gateway, self.clock)
         self.sync_runner = SyncRunner(
-            settings.config, self.gateway, self.repo, self.store_records, self.waits, clock
+            settings.config, self.gateway, self.repo, self.store_records, self.waits, self.clock
         )
         self.store_book.register()
 
     @classmethod
     def open(
-        cls, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, clock: Clock = utc_now
+        cls,
+        settings: Settings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
     ) -> Self:
         """The runtime for these settings; with the sandbox, the sandbox runs in-process."""
         if transport is None and settings.sandbox:
@@ -122,7 +137,9 @@ class Runtime:
         from amazon_tui.local.lease import Coordination
 
         sync = self.settings.config.sync
-        return Coordination(self.db, kind="command", lease_seconds=float(sync.lease_seconds))
+        return Coordination(
+            self.db, kind="command", lease_seconds=float(sync.lease_seconds), now=self.lease_clock
+        )
 
     @cached_property
     def leader(self) -> Leader:
@@ -133,6 +150,7 @@ class Runtime:
             self.coordination,
             lease_seconds=float(self.settings.config.sync.lease_seconds),
             read_only=self.read_only,
+            now=self.lease_clock,
         )
 
     @cached_property

@@ -308,7 +308,7 @@ class OrderSummary(_Model):
     @property
     def canceling(self) -> bool:
         """A cancellation of this order is in flight."""
-        return self.cancel_state in ("requested", "verified", "sending", "submitted")
+        return self.cancel_state in ("requested", "verified", "sending", "submitted", "confirming")
 
     @property
     def cancelable_hint(self) -> bool:

@@ -21,7 +21,9 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from amazon_tui.local.db import Database
@@ -68,6 +70,27 @@ class Peer:
             return f"this {self.kind}"
         where = f"pid {self.pid}" + ("" if self.host == HOST else f" on {self.host}")
         return f"the {self.kind} of {self.user} ({where})"
+
+
+def peer_alive(peer: Peer, now: float, lease_seconds: float) -> bool:
+    """A peer is alive while its heartbeat is younger than a lease period and, on this host,
+    while its process exists."""
+    if now - peer.heartbeat > lease_seconds:
+        return False
+    return peer.host != HOST or process_exists(peer.pid)
+
+
+def peers_using(path: Path, *, lease_seconds: float, now: float | None = None) -> list[Peer]:
+    """The live processes the database file at ``path`` records, read without opening it for
+    writing (a file too new or too broken to open yields [])."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+            conn.row_factory = sqlite3.Row
+            rows = conn.execute("SELECT * FROM peers").fetchall()
+    except sqlite3.Error:
+        return []
+    stamp = time.time() if now is None else now
+    return [peer for peer in (Peer(**dict(row)) for row in rows) if peer_alive(peer, stamp, lease_seconds)]
 
 
 @dataclass(frozen=True)
@@ -149,11 +172,7 @@ class Coordination:
     def alive(self, peer: Peer | None) -> bool:
         if peer is None:
             return False
-        if peer.id == self.peer_id:
-            return True
-        if self.now() - peer.heartbeat > self.lease_seconds:
-            return False
-        return peer.host != HOST or process_exists(peer.pid)
+        return peer.id == self.peer_id or peer_alive(peer, self.now(), self.lease_seconds)
 
     def is_alive(self, peer_id: str | None) -> bool:
         return self.alive(self.peer(peer_id))

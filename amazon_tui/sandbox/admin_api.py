@@ -9,6 +9,9 @@ POST   /_sandbox/reset               {"seed"?, "orders_per_store"?, "store_order
 POST   /_sandbox/orders              {"store": name or seller id, "count": n}: arrive now
 GET    /_sandbox/orders/{orderId}    the stored order with every dataset
 POST   /_sandbox/orders/{orderId}/ship   ship it now
+POST   /_sandbox/report-mode         {"mode"}: how feeds are answered (feed_processing.REPORT_MODES)
+POST   /_sandbox/feeds               {"store", "orders": [...], "status_code"?}: another application's
+                                     acknowledgement feed (Success acknowledges, Failure cancels)
 GET    /_sandbox/clock               {"now"}
 POST   /_sandbox/clock               {"set": iso} or {"advance_seconds": n} (controllable clock)
 """
@@ -24,6 +27,7 @@ from starlette.responses import JSONResponse, Response
 
 from .accesslog import LogEntry
 from .clock import iso, parse_iso
+from .foreign_feeds import send_foreign_feed
 
 if TYPE_CHECKING:
     from .world import SandboxWorld
@@ -139,6 +143,24 @@ async def buyer_cancel(sandbox: SandboxWorld, request: Request) -> Response:
     return JSONResponse(
         sandbox.request_cancellation(request.path_params["orderId"], str(body.get("reason", "")) or None)
     )
+
+
+async def set_report_mode(sandbox: SandboxWorld, request: Request) -> Response:
+    body = await _json(request)
+    sandbox.set_report_mode(str(body.get("mode")))
+    return JSONResponse({"report_mode": sandbox.report_mode})
+
+
+async def foreign_feed(sandbox: SandboxWorld, request: Request) -> Response:
+    body = await _json(request)
+    orders = body.get("orders")
+    if not isinstance(orders, list) or not all(isinstance(order, str) for order in orders):
+        raise ValueError("orders must be a list of order ids")
+    status_code = str(body.get("status_code", "Success"))
+    if status_code not in ("Success", "Failure"):
+        raise ValueError("status_code must be Success or Failure")
+    feed_id = send_foreign_feed(sandbox, str(body.get("store")), orders, status_code)
+    return JSONResponse({"feedId": feed_id}, status_code=201)
 
 
 async def get_clock(sandbox: SandboxWorld, request: Request) -> Response:

@@ -118,6 +118,8 @@ ADMIN = (
     ("/_sandbox/orders/{orderId}", "GET", admin_api.get_order),
     ("/_sandbox/orders/{orderId}/ship", "POST", admin_api.ship_order),
     ("/_sandbox/orders/{orderId}/buyer-cancel", "POST", admin_api.buyer_cancel),
+    ("/_sandbox/report-mode", "POST", admin_api.set_report_mode),
+    ("/_sandbox/feeds", "POST", admin_api.foreign_feed),
     ("/_sandbox/clock", "GET", admin_api.get_clock),
     ("/_sandbox/clock", "POST", admin_api.set_clock),
 )

@@ -17,6 +17,7 @@ FAULT_KINDS = frozenset(
         "expired_token",
         "invalid_token",
         "magento_401",
+        "late_answer",  # carried out, then answered only after ``latency`` seconds (the client gave up)
     }
 )
 DEFAULT_TIMEOUT_SECONDS = 300.0

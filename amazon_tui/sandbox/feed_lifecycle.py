@@ -22,15 +22,21 @@ REPORT_CONTENT_TYPE = "text/xml; charset=UTF-8"
 
 
 def settle_feeds(
-    db: Database, notifier: Notifier, now: datetime, delay: timedelta, gzip_reports: bool | None
+    db: Database,
+    notifier: Notifier,
+    now: datetime,
+    delay: timedelta,
+    gzip_reports: bool | None,
+    report_mode: str = "normal",
 ) -> None:
     """Move every unfinished feed along to where `now` says it should be: IN_PROGRESS after half
-    of `delay`, processed after all of it. `gzip_reports` None alternates plain and GZIP reports."""
+    of `delay`, processed after all of it. `gzip_reports` None alternates plain and GZIP reports;
+    `report_mode`: how acknowledgement feeds are answered (feed_processing.REPORT_MODES)."""
     pending = db.query("SELECT * FROM feeds WHERE processing_status IN ('IN_QUEUE', 'IN_PROGRESS')")
     for row in pending:
         created = parse_iso(row["created_time"])
         if now - created >= delay:
-            _finish(db, notifier, row["feed_id"], now, created + delay / 2, gzip_reports)
+            _finish(db, notifier, row["feed_id"], now, created + delay / 2, gzip_reports, report_mode)
         elif now - created >= delay / 2 and row["processing_status"] == "IN_QUEUE":
             db.execute(
                 "UPDATE feeds SET processing_status = 'IN_PROGRESS', processing_start_time = ?"
@@ -46,6 +52,7 @@ def _finish(
     now: datetime,
     started: datetime,
     gzip_reports: bool | None,
+    report_mode: str,
 ) -> None:
     """Process the feed once: apply it to the orders and store its report."""
     with db.transaction():
@@ -80,6 +87,7 @@ def _finish(
                 feed_id=feed_id,
                 now=now,
                 find_order=lambda order_id: db.amazon_order(order_id, seller_id),
+                mode=report_mode,
             )
             for order in outcome.changed_orders:
                 db.save_amazon_order(order)

@@ -27,6 +27,19 @@ UNKNOWN_ITEM = 18035
 INVALID_REASON = 18036
 
 
+REPORT_MODES = frozenset({"normal", "reject", "empty", "message_ids_only", "unconfirmed"})
+"""How the sandbox answers acknowledgement feeds (``SandboxWorld.report_mode``), hostile ones included:
+
+- ``normal``: every message is applied; the report names each error's MessageID and AmazonOrderID;
+- ``reject``: the feed is refused whole, as Amazon refuses a feed it cannot parse: nothing is
+  processed, one Error about MessageID 0 with no order id;
+- ``empty``: nothing is applied and the report counts nothing (an empty report);
+- ``message_ids_only``: applied, but errors carry only their MessageID (no AdditionalInfo);
+- ``unconfirmed``: the report says every message succeeded, but no order is changed yet (Amazon's
+  order lags its report).
+"""
+
+
 @dataclass
 class FeedOutcome:
     report: bytes
@@ -40,8 +53,10 @@ def process_acknowledgement_feed(
     feed_id: str,
     now: datetime,
     find_order: Callable[[str], dict | None],
+    mode: str = "normal",
 ) -> FeedOutcome:
-    """Apply every OrderAcknowledgement message; `find_order` sees only this seller's orders."""
+    """Apply every OrderAcknowledgement message; `find_order` sees only this seller's orders;
+    ``mode``: one of REPORT_MODES."""
     from defusedxml import ElementTree as SafeET  # lazy: keeps `import amazon_tui.sandbox` light
     from defusedxml.common import DefusedXmlException
 
@@ -72,9 +87,17 @@ def process_acknowledgement_feed(
             f"MerchantIdentifier {merchant or '(missing)'} does not match the seller who submitted the feed.",
         )
 
+    messages = root.findall("Message")
+    if mode == "reject":
+        return document_error(
+            XML_PARSE_ERROR, "XML Parsing Error at Line 1, Column 1: the feed was rejected."
+        )
+    if mode == "empty":
+        return FeedOutcome(processing_report(seller_id, feed_id, 0, 0, []))
+    if mode == "unconfirmed":
+        return FeedOutcome(processing_report(seller_id, feed_id, len(messages), len(messages), []))
     results: list[ResultLine] = []
     changed: dict[str, dict] = {}
-    messages = root.findall("Message")
     for position, message in enumerate(messages, start=1):
         problem, order = _apply_message(message, position, now, find_order, changed)
         if problem is not None:
@@ -82,6 +105,8 @@ def process_acknowledgement_feed(
         elif order is not None:
             changed[order["orderId"]] = order
     successful = len(messages) - len(results)
+    if mode == "message_ids_only":
+        results = [ResultLine(r.message_id, r.code, r.message_code, r.description) for r in results]
     report = processing_report(seller_id, feed_id, len(messages), successful, results)
     return FeedOutcome(report, list(changed.values()))
 

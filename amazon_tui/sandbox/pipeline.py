@@ -168,7 +168,10 @@ async def _answer(
         elif authenticate and family == "magento":
             _magento_caller(sandbox, request)
         sandbox.settle()
-        return await handler(sandbox, request, context)
+        response = await handler(sandbox, request, context)
+        if fault is not None and fault.kind == "late_answer":  # done; the answer comes too late
+            await _hang(sandbox, request, fault.latency or DEFAULT_TIMEOUT_SECONDS)
+        return response
     except ApiError as error:
         return render_error(family, error)
 
@@ -205,6 +208,8 @@ async def _apply_fault(
 ) -> Response | None:
     """The faulty answer, or None to carry on normally (after any latency)."""
     kind = fault.kind
+    if kind == "late_answer":
+        return None
     if kind == "latency":
         await asyncio.sleep(fault.latency)
         return None

@@ -7,6 +7,7 @@ from functools import cached_property
 from starlette.applications import Starlette
 
 from .app import create_app
+from .foreign_feeds import send_foreign_feed
 from .world import SandboxWorld
 
 
@@ -17,3 +18,7 @@ class Sandbox(SandboxWorld):
     def app(self) -> Starlette:
         """The Starlette app serving every endpoint of this sandbox."""
         return create_app(self)
+
+    def foreign_feed(self, store: str, order_ids: list[str], *, status_code: str = "Success") -> str:
+        """Another application's acknowledgement feed for these orders of ``store``; its id."""
+        return send_foreign_feed(self, store, order_ids, status_code)

@@ -18,6 +18,7 @@ from .credentials import Tokens, magento_oauth_verifier, signing_key
 from .db import Database
 from .faults import Fault, FaultSet
 from .feed_lifecycle import settle_feeds
+from .feed_processing import REPORT_MODES
 from .notifier import Notifier
 from .ratelimit import RateLimiter
 from .scenario import Scenario
@@ -64,6 +65,7 @@ class SandboxWorld:
         self.feed_delay_seconds = feed_delay_seconds
         self.arrivals_per_minute = arrivals_per_minute
         self.gzip_reports = gzip_reports
+        self.report_mode = "normal"  # how acknowledgement feeds are answered: feed_processing.REPORT_MODES
         self.rate_limiter = RateLimiter(self.clock, time_scale, enforce_rate_limits)
         self.faults = FaultSet()
         self.fault_generation = 0  # bumps on clear_faults: ends hanging "timeout" requests
@@ -208,7 +210,15 @@ class SandboxWorld:
         with self.mutation_lock:
             self.scenario.materialise_arrivals(self.arrivals_per_minute, self.seed)
             feed_delay = timedelta(seconds=self.feed_delay_seconds / self.time_scale)
-            settle_feeds(self.db, self.notifier, self.clock(), feed_delay, self.gzip_reports)
+            settle_feeds(
+                self.db, self.notifier, self.clock(), feed_delay, self.gzip_reports, self.report_mode
+            )
+
+    def set_report_mode(self, mode: str) -> None:
+        """Answer the acknowledgement feeds finished from now on in this way (REPORT_MODES)."""
+        if mode not in REPORT_MODES:
+            raise ValueError(f"unknown report mode {mode!r}; expected one of {sorted(REPORT_MODES)}")
+        self.report_mode = mode
 
     def get_order_raw(self, order_id: str) -> dict:
         """The stored order with every dataset (what getOrder returns with all includedData)."""

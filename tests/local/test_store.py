@@ -23,6 +23,7 @@ from amazon_tui.domain.models import (
 from amazon_tui.domain.values import CancelReason, FulfilledBy, OrderStatus, SortField
 from amazon_tui.local.db import DB_FILE, PAGE_SIZE, DatabaseError, _statements, open_database
 from amazon_tui.local.journal import CancelState, DuplicateCancellation, Journal
+from amazon_tui.local.lease import Coordination
 from amazon_tui.local.orders import OrderRepository
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -139,7 +140,9 @@ def test_journal_allows_one_live_cancellation_per_order(tmp_path):
     other_process = Journal(open_database(tmp_path))
     with pytest.raises(DuplicateCancellation):
         other_process.request("111-0000000-0000001", "Acme US", CancelReason.BUYER_CANCELED, "op2", now=NOW)
-    journal.advance(entry.id, CancelState.FAILED, now=NOW, message="refused")
+    coordination = Coordination(db, kind="test", lease_seconds=15)
+    assert coordination.acquire()
+    journal.move(entry, CancelState.FAILED, coordination.fence(), now=NOW, message="refused")
     retry = journal.request("111-0000000-0000001", "Acme US", CancelReason.NO_INVENTORY, "op", now=NOW)
     assert retry.state is CancelState.REQUESTED
     assert [e.id for e in journal.unfinished()] == [retry.id]
@@ -267,8 +270,12 @@ def _schema_2_database(path) -> None:
 def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
     _schema_2_database(tmp_path / DB_FILE)
     db = open_database(tmp_path)
-    assert db.schema_version == SCHEMA_VERSION == 5
+    assert db.schema_version == SCHEMA_VERSION == 6
     assert "error_kind" in {row[1] for row in db.query("PRAGMA table_info(stores)")}  # 5: typed failures
+    assert {"message_id", "attempted_at", "failure", "cause"} <= {
+        row[1] for row in db.query("PRAGMA table_info(cancellations)")
+    }  # 6: the money path
+    assert "epoch" in {row[1] for row in db.query("PRAGMA table_info(lease)")}
     tables = {row[0] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert not {"items", "packages"} & tables
     assert {"peers", "lease", "sync_requests"} <= tables  # 4: one leader per data dir
@@ -363,11 +370,13 @@ def test_journal_and_audit_writes_are_synced_to_disk_and_order_writes_are_not(tm
     from amazon_tui.local.audit_trail import AuditEntry, AuditTrail
 
     db = open_database(tmp_path)
+    coordination = Coordination(db, kind="test", lease_seconds=15)
+    assert coordination.acquire()  # journal transitions are the lease holder's
     statements: list[str] = []
     db._conn.set_trace_callback(statements.append)  # observes the statements SQLite runs
     journal = Journal(db)
     entry = journal.request("111-0000000-0000001", "Acme US", CancelReason.NO_INVENTORY, "op", now=NOW)
-    journal.advance(entry.id, CancelState.VERIFIED, now=NOW)
+    journal.move(entry, CancelState.VERIFIED, coordination.fence(), now=NOW)
     AuditTrail(db).record(
         AuditEntry(time=NOW, operator="op", action="cancel", outcome="requested", order_id=entry.order_id)
     )

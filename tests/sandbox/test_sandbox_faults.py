@@ -148,6 +148,7 @@ def test_every_kind_is_known_and_bad_ones_are_refused(sandbox):
         "503",
         "timeout",
         "malformed_json",
+        "late_answer",
         "schema_invalid",
         "expired_token",
         "invalid_token",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import tomli_w
@@ -96,3 +99,38 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 60) -> subpro
         timeout=timeout,
         cwd=REPO,
     )
+
+
+@contextmanager
+def watchers(env: dict[str, str], count: int) -> Iterator[list[subprocess.Popen]]:
+    """``count`` ``amazon-tui watch`` processes on one data dir; all stopped (SIGTERM, then
+    SIGKILL) at the end."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "amazon_tui", "watch"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.communicate(timeout=10)
+
+
+def kill(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)  # reaped: its pid no longer exists

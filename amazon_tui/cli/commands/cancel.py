@@ -113,7 +113,15 @@ async def _checked_request(service, args: argparse.Namespace) -> tuple[CancelRea
     orders = [await load_order(service, order_id, refresh=False) for order_id in dict.fromkeys(args.orders)]
     for order in orders:
         refusal = service.cancel_refusal(order)
-        if refusal:
+        unfinished = service.cancellation(order.order_id)
+        if unfinished is not None and not unfinished.state.final:
+            # an earlier cancellation a crash or a closed session left: this run finishes it
+            print(
+                f"{order.order_id}: finishing the cancellation requested at "
+                f"{unfinished.requested_at:%Y-%m-%d %H:%M} UTC ({unfinished.state.value})",
+                file=sys.stderr,
+            )
+        elif refusal:
             why = f"order {order.order_id} ({order.status.label}): {refusal.reason}"
             raise Refused(why, code=refusal.code.value)
     ids = [order.order_id for order in orders]

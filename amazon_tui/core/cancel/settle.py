@@ -7,12 +7,14 @@
    feed): canceled on Amazon -> ``canceled``; still open and refused by Amazon (an error for our
    message, the feed rejected or ended) -> ``failed`` with Amazon's words; still open with no
    word, or a success Amazon's order does not show yet -> still ``confirming`` ("awaiting
-   Amazon"), read again later. Never ``canceled`` on the report alone.
+   Amazon"), read again later. Never ``canceled`` on the report alone. A row Amazon keeps open
+   past ``give_up`` (longer after a success than after no word) fails, so it can be sent again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from amazon_tui.core.cancel.feed_xml import Evidence, ReportError, parse_processing_report
 from amazon_tui.core.cancel.records import CancelRecords
@@ -30,13 +32,24 @@ REFUSED = {
 }
 
 
+GIVE_UP = {Evidence.NO_WORD.value: timedelta(hours=2), Evidence.SUCCESS.value: timedelta(hours=24)}
+
+
 class Settler:
     """Reads reports and orders for submitted and confirming rows."""
 
-    def __init__(self, records: CancelRecords, gateway: Gateway, holds: Callable[[Fence], bool]) -> None:
+    def __init__(
+        self,
+        records: CancelRecords,
+        gateway: Gateway,
+        holds: Callable[[Fence], bool],
+        give_up: dict[str, timedelta] | None = None,
+    ) -> None:
+        """``give_up``: how long after the feed an order Amazon keeps open stays awaited, by evidence."""
         self.records = records
         self.gateway = gateway
         self.holds = holds
+        self.give_up = give_up or GIVE_UP
 
     def _check(self, fence: Fence) -> None:
         if not self.holds(fence):
@@ -116,4 +129,14 @@ class Settler:
         if refusal is not None:  # shipped (or otherwise closed) while Amazon had our feed
             message = f"{FAILURE_MESSAGE} Amazon says the order is {order.status.label}: {refusal.reason}"
             return records.fail(entry, fence, Failure(refusal.code.value), refusal.reason, message)
+        waited = records.clock() - (entry.attempted_at or entry.updated_at)
+        if waited >= self.give_up.get(entry.report or "", timedelta(hours=24)):
+            said = (
+                "accounted for nothing of our feed"
+                if entry.report == Evidence.NO_WORD.value
+                else "said success"
+            )
+            hours = waited.total_seconds() / 3600
+            cause = f"Amazon's report {said}, and the order is still {order.status.label} after {hours:.1f} h"
+            return records.fail(entry, fence, Failure.NOT_CANCELED, cause, f"{FAILURE_MESSAGE} {cause}.")
         return entry

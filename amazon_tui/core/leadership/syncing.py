@@ -63,10 +63,16 @@ class SharedSync:
         return self.poll_seconds > 0 and (last is None or self.leader.now() - last >= self.poll_seconds)
 
     def due(self) -> bool:
-        """As the leader: a follower asked, or the poll interval passed since the last sync."""
-        if not self.leader.leading:
+        """As the leader (or as a read-only process while none leads): a follower asked, or the
+        poll interval passed since the last sync."""
+        if not self.leader.leading and not self._reads_alone():
             return False
         return bool(self.coordination.open_requests()) or self._poll_due()
+
+    def _reads_alone(self) -> bool:
+        """A read-only process never leads; while no process does, it syncs for itself (searchOrders
+        is a read), rather than waiting for a leader that may never come."""
+        return self.leader.read_only and self.coordination.state().holder is None
 
     def due_stores(self) -> tuple[str, ...] | None:
         """What a due sync covers: every active store (None) when the poll is due or a follower
@@ -88,7 +94,7 @@ class SharedSync:
         request: int | None = None
         while True:
             async with self.leader.job() as leading:
-                if leading:
+                if leading or self._reads_alone():
                     return await self._sync_here(stores, progress, request)
             if request is None:
                 request = self.coordination.request_sync(stores or ())

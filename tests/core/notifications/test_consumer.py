@@ -109,6 +109,8 @@ async def test_malformed_messages_are_counted_and_left_for_the_dead_letter_queue
 async def test_a_cancellation_is_confirmed_by_feed_processing_finished_alone(world):
     service = world.service
     await service.sync()
+    service.leader.keep_lease = True  # only the leader consumes (and settles under its fence)
+    service.leader.tick()
     order_id = unshipped(world)
     [submission] = await service.cancel([order_id], CancelReason.NO_INVENTORY)
     world.sandbox.settle()  # Amazon processes the feed (no delay in this sandbox)

@@ -48,6 +48,8 @@ async def test_once_subscribed_the_sandbox_notifies_and_a_cancellation_completes
     service = world.service
     await service.sync()
     await _run(world, "setup", capsys)
+    service.leader.keep_lease = True  # only the leader consumes (and settles under its fence)
+    service.leader.tick()
     shipped = unshipped(world)
     world.sandbox.ship_order(shipped)  # Amazon sends ORDER_CHANGE
     assert await receive_once(world) == [shipped]
