@@ -23,7 +23,9 @@ from amazon_tui.tui.widgets.row_filter import RowFilter
 STATES = {
     CancelState.REQUESTED: ("Requested", "#e5c07b"),
     CancelState.VERIFIED: ("Requested", "#e5c07b"),
+    CancelState.SENDING: ("Sent → answer lost", "#e5c07b"),
     CancelState.SUBMITTED: ("Submitted → awaiting Amazon", "#e5c07b"),
+    CancelState.CONFIRMING: ("Reported → awaiting Amazon", "#e5c07b"),
     CancelState.CANCELED: ("Submitted → Canceled", "#5fa8ff"),
     CancelState.FAILED: ("Failed", "bold #ff8c3a"),
 }

@@ -14,6 +14,7 @@ from textual.widgets import Button, Static, TabbedContent, TabPane
 from amazon_tui.domain.attention import time_left
 from amazon_tui.domain.models import Order, OrderSummary
 from amazon_tui.domain.values import FulfilledBy, OrderStatus
+from amazon_tui.local.journal import CancelState, JournalEntry
 from amazon_tui.tui.format import (
     clean,
     code_label,
@@ -71,10 +72,42 @@ def order_status(order: Order, summary: OrderSummary | None) -> Text:
     return summary_status(summary) if summary else status_text(order.status.label, order.status.tone)
 
 
-def order_flags(order: Order, now: datetime, due_soon_hours: int) -> Text | None:
+CANCELLATION_WORDS = {
+    CancelState.REQUESTED: "requested: the leader sends it",
+    CancelState.VERIFIED: "checked with Amazon: the leader sends it",
+    CancelState.SENDING: "sent, Amazon's answer was lost: confirming from Amazon's feeds and the order",
+    CancelState.SUBMITTED: "submitted: awaiting Amazon's report",
+    CancelState.CONFIRMING: "awaiting Amazon: Canceled only once Amazon's order says so",
+}
+
+
+def cancellation_flag(entry: JournalEntry | None) -> Text | None:
+    """Where the order's cancellation stands when it needs saying: under way, or canceled with
+    its Magento step failing (retried); None otherwise."""
+    if entry is None:
+        return None
+    if entry.state in CANCELLATION_WORDS:
+        line = Text("● Cancellation ", style=DUE_STYLE)
+        line.append(CANCELLATION_WORDS[entry.state])
+        if entry.state is CancelState.CONFIRMING and entry.report:
+            line.append(f" (its report: {entry.report})", style="dim")
+        return line
+    if entry.state is CancelState.CANCELED and entry.magento_error:
+        line = Text("● Canceled on Amazon; ", style=LATE_STYLE)
+        line.append(f"{clean(entry.magento_error)} (retried)")
+        return line
+    return None
+
+
+def order_flags(
+    order: Order, now: datetime, due_soon_hours: int, cancellation: JournalEntry | None = None
+) -> Text | None:
     """What needs the operator: the buyer's cancellation request, a late or soon-due shipment,
-    and who canceled items (Amazon's cancellationExecution); None when nothing does."""
+    who canceled items (Amazon's cancellationExecution), and a cancellation of ours under way or
+    whose Magento step fails; None when nothing does."""
     lines: list[Text] = []
+    if (flag := cancellation_flag(cancellation)) is not None:
+        lines.append(flag)
     reason = order.buyer_cancellation_reason
     if reason is not None and order.status not in (OrderStatus.CANCELLED, OrderStatus.SHIPPED):
         line = Text("● Buyer asked to cancel", style=BUYER_STYLE)
@@ -253,7 +286,12 @@ class OrderDetailsScreen(BaseScreen):
         link = self.service.magento_link(self.order_id) if self.service.magento_configured else None
         magento = self.magento = link.increment_id if link else None
         self.query_one(DetailsHeader).show(order_status(order, summary))
-        flags = order_flags(order, self.service.clock(), self.service.settings.config.ui.due_soon_hours)
+        flags = order_flags(
+            order,
+            self.service.clock(),
+            self.service.settings.config.ui.due_soon_hours,
+            self.service.cancellation(self.order_id),
+        )
         self.query_one("#flags", Static).update(flags or "")
         self.query_one("#flags", Static).display = flags is not None
         self.query_one("#order-section", FieldSection).show(order_fields(order, summary, magento))
