@@ -39,7 +39,7 @@ class OrderDesk:
 
     def attention(self) -> list[AttentionItem]:
         """Late, due-soon and buyer-cancel orders of the active stores, most urgent first."""
-        from amazon_tui.domain.attention import classify, most_urgent_first
+        from amazon_tui.domain.attention import classify, most_urgent_first, refund_failing
 
         now = self.clock()
         stores = [store.name for store in self.config.stores if store.active]
@@ -51,7 +51,9 @@ class OrderDesk:
                 order = self.repo.get(summary.order_id)
                 reason = (order.buyer_cancellation_reason if order else None) or ""
             items.append(classify(summary, reason, now))
-        return most_urgent_first(items)
+        failing = [refund_failing(summary, problem) for summary, problem in self.repo.magento_failing(stores)]
+        listed = {item.order.order_id for item in failing}
+        return most_urgent_first(failing + [item for item in items if item.order.order_id not in listed])
 
     def is_fresh(self, order_id: str) -> bool:
         fetched = self.repo.detail_fetched(order_id)

@@ -1,6 +1,8 @@
 """The attention queue: which orders need action now, why, how late, and in which order.
 
 Order of the queue (most urgent first):
+0. Magento refunds failing — Amazon canceled the order, Magento has not refunded it yet (the
+   step is retried; the operator sees why);
 1. buyer cancellation requests — act before anyone packs the order; the longest-overdue first;
 2. late shipments — past the latest ship date, the most overdue first;
 3. due soon — within ``ui.due_soon_hours``, the least time left first.
@@ -14,10 +16,15 @@ from datetime import UTC, datetime
 
 from amazon_tui.domain.models import OrderSummary
 
-BUYER_CANCEL, LATE, DUE = "buyer-cancel", "late", "due"
-LABELS = {BUYER_CANCEL: "Buyer asked to cancel", LATE: "Late shipment", DUE: "Due soon"}
-SHORT_LABELS = {BUYER_CANCEL: "Buyer cancel", LATE: "Late", DUE: "Due soon"}
-_RANK = {BUYER_CANCEL: 0, LATE: 1, DUE: 2}
+REFUND, BUYER_CANCEL, LATE, DUE = "refund", "buyer-cancel", "late", "due"
+LABELS = {
+    REFUND: "Magento refund failing",
+    BUYER_CANCEL: "Buyer asked to cancel",
+    LATE: "Late shipment",
+    DUE: "Due soon",
+}
+SHORT_LABELS = {REFUND: "Refund failing", BUYER_CANCEL: "Buyer cancel", LATE: "Late", DUE: "Due soon"}
+_RANK = {REFUND: -1, BUYER_CANCEL: 0, LATE: 1, DUE: 2}
 _FAR = datetime.max.replace(tzinfo=UTC)
 
 
@@ -26,9 +33,10 @@ class AttentionItem:
     """An order that needs action now, and why."""
 
     order: OrderSummary
-    kind: str  # BUYER_CANCEL, LATE or DUE
+    kind: str  # REFUND, BUYER_CANCEL, LATE or DUE
     due: datetime | None
     buyer_reason: str | None = None
+    problem: str | None = None  # REFUND: why Magento refused (it is retried)
 
     @property
     def label(self) -> str:
@@ -39,7 +47,7 @@ class AttentionItem:
         return SHORT_LABELS[self.kind]
 
     def time_left(self, now: datetime) -> str:
-        return time_left(self.due, now)
+        return "retrying" if self.kind == REFUND else time_left(self.due, now)
 
 
 def classify(order: OrderSummary, buyer_reason: str | None, now: datetime) -> AttentionItem:
@@ -48,6 +56,11 @@ def classify(order: OrderSummary, buyer_reason: str | None, now: datetime) -> At
         return AttentionItem(order, BUYER_CANCEL, order.ship_by, buyer_reason)
     kind = LATE if order.ship_by is not None and order.ship_by < now else DUE
     return AttentionItem(order, kind, order.ship_by)
+
+
+def refund_failing(order: OrderSummary, problem: str) -> AttentionItem:
+    """An order Amazon canceled whose Magento step keeps failing."""
+    return AttentionItem(order, REFUND, None, problem=problem)
 
 
 def most_urgent_first(items: list[AttentionItem]) -> list[AttentionItem]:

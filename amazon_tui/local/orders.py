@@ -549,6 +549,20 @@ class OrderRepository:
             late=rows["late"] or 0, due_soon=rows["due"] or 0, buyer_cancel=rows["asked"] or 0
         )
 
+    def magento_failing(self, stores: Sequence[str]) -> list[tuple[OrderSummary, str]]:
+        """Orders Amazon canceled for us whose Magento step failed last, with Magento's words."""
+        if not stores:
+            return []
+        marks = ",".join("?" * len(stores))
+        rows = self.db.query(
+            f"SELECT {_SUMMARY_COLUMNS}, c.magento_error FROM cancellations c "
+            "JOIN orders o ON o.order_id = c.order_id LEFT JOIN magento_links l ON l.order_id = o.order_id "
+            f"WHERE c.state = 'canceled' AND c.magento_done = 0 AND c.magento_error IS NOT NULL "
+            f"AND o.store IN ({marks})",
+            tuple(stores),
+        )
+        return [(_summary(row), row["magento_error"]) for row in rows]
+
     def attention(
         self, stores: Sequence[str], *, now: datetime, due_soon: timedelta
     ) -> list[tuple[OrderSummary, bool]]:

@@ -230,11 +230,17 @@ async def test_a_failing_magento_step_is_kept_visible_and_retried_never_dropped(
     assert "Magento refund failed" in entry.magento_error
     assert entry.id in {e.id for e in service.pending_cancellations()}
     assert outcomes(service, order_id).count("magento-failed") == 1, "one audit row per distinct failure"
+    [first] = service.attention()[:1]  # money first: at the top of Attention, with Magento's words
+    assert (first.order.order_id, first.label) == (
+        order_id,
+        "Magento refund failing",
+    ) and "500" in first.problem
     world.sandbox.clear_faults()
     service.cancellations.retry_now()
     [entry] = await finish(service, submissions)
     assert entry.magento_done and entry.magento_error is None
     assert credit_memos(world, order_id) == 1
+    assert order_id not in {item.order.order_id for item in service.attention()}
 
 
 async def test_a_refund_already_in_magento_is_not_made_twice(world):

@@ -57,6 +57,7 @@ async def attention_command(service, args: argparse.Namespace) -> int:
                     "due": format_timestamp(item.due) if item.due else None,
                     "time_left": item.time_left(now),
                     "buyer_reason": item.buyer_reason,
+                    "problem": item.problem,
                     "new_or_changed": item.order.unseen,
                 }
                 for item in items

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from amazon_tui.domain.attention import BUYER_CANCEL, DUE, LATE, AttentionItem
+from amazon_tui.domain.attention import BUYER_CANCEL, DUE, LATE, REFUND, AttentionItem
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.requests import OpenDetails, SyncNow
 from amazon_tui.tui.screens.filtering import FilteringScreen
@@ -108,7 +108,9 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
             )
         text = Text(f"{total} need{'s' if total == 1 else ''} action: ", style="bold")
         hours = self.service.settings.config.ui.due_soon_hours
-        parts = ((BUYER_CANCEL, "buyer asked to cancel"), (LATE, "late"), (DUE, f"due within {hours} h"))
+        parts = [(BUYER_CANCEL, "buyer asked to cancel"), (LATE, "late"), (DUE, f"due within {hours} h")]
+        if counts[REFUND]:
+            parts.insert(0, (REFUND, "Magento refund failing"))
         for index, (kind, words) in enumerate(parts):
             if index:
                 text.append(" · ", style="dim")
