@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from amazon_tui.core.cancel.amazon_apis import AmazonApis
 from amazon_tui.core.cancel.feed_xml import CONTENT_TYPE, FEED_TYPE, CancelMessage, build_cancellation_feed
 from amazon_tui.core.cancel.records import CancelRecords
 from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, may_have_landed, refusal_for
-from amazon_tui.core.gateway import Gateway
 from amazon_tui.domain.models import Order
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.local.journal import CancelState, Failure, JournalEntry, LeaseLost
@@ -37,7 +37,7 @@ class Sent:
 class Sender:
     """Verify, send, and resolve lost answers, for the rows of one store at a time."""
 
-    def __init__(self, records: CancelRecords, gateway: Gateway, holds: Callable[[Fence], bool]) -> None:
+    def __init__(self, records: CancelRecords, gateway: AmazonApis, holds: Callable[[Fence], bool]) -> None:
         """``holds(fence)``: whether this process still leads in the fence's epoch (no write)."""
         self.records = records
         self.gateway = gateway

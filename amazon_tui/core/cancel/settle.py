@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from amazon_tui.core.cancel.amazon_apis import AmazonApis
 from amazon_tui.core.cancel.feed_xml import Evidence, ReportError, parse_processing_report
 from amazon_tui.core.cancel.records import CancelRecords
 from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, refusal_for
-from amazon_tui.core.gateway import Gateway
 from amazon_tui.domain.models import Order
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.local.journal import CancelState, Failure, JournalEntry, LeaseLost
@@ -41,7 +41,7 @@ class Settler:
     def __init__(
         self,
         records: CancelRecords,
-        gateway: Gateway,
+        gateway: AmazonApis,
         holds: Callable[[Fence], bool],
         give_up: dict[str, timedelta] | None = None,
     ) -> None:
