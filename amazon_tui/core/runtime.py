@@ -20,6 +20,7 @@ from amazon_tui.core.stores import StoreBook
 from amazon_tui.core.sync.runner import SyncRunner, WaitListeners
 from amazon_tui.local.db import open_database
 from amazon_tui.local.orders import OrderRepository
+from amazon_tui.local.store_figures import StoreFigures
 from amazon_tui.local.stores import StoreRecords
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class Runtime:
         self.waits = WaitListeners()
         self.gateway = Gateway(settings, transport=transport, on_wait=self.waits)
         self.store_records = StoreRecords(self.db)
-        self.store_book = StoreBook(settings.config, self.store_records, self.repo, self.clock)
+        self.store_book = StoreBook(settings.config, self.store_records, StoreFigures(self.db), self.clock)
         self.order_desk = OrderDesk(settings.config, self.repo, self.gateway, self.clock)
         self.sync_runner = SyncRunner(
             settings.config, self.gateway, self.repo, self.store_records, self.waits, self.clock

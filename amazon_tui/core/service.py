@@ -16,7 +16,7 @@ from amazon_tui.core.runtime import Runtime
 from amazon_tui.core.stores import StoreCard
 from amazon_tui.core.sync.progress import Progress, SyncOutcome
 from amazon_tui.domain.values import CancelReason
-from amazon_tui.local.orders import AttentionCounts, StoreStats
+from amazon_tui.local.store_figures import AttentionCounts, StoreStats
 
 if TYPE_CHECKING:
     from amazon_tui.core.cancel.rules import Refusal, Submission

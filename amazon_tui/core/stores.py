@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from amazon_tui.config.schema import Config, StoreConfig
 from amazon_tui.domain.values import Marketplace, StoreStatus, format_timestamp
-from amazon_tui.local.orders import AttentionCounts, OrderRepository, StoreStats
+from amazon_tui.local.store_figures import AttentionCounts, StoreFigures, StoreStats
 from amazon_tui.local.stores import StoreRecords
 
 AUTH_FAILURE = "auth"  # the error kind of a sync refused for its credentials (AuthError)
@@ -39,11 +39,11 @@ class StoreBook:
     """The configured stores with what the local store knows of them."""
 
     def __init__(
-        self, config: Config, records: StoreRecords, repo: OrderRepository, clock: Callable[[], datetime]
+        self, config: Config, records: StoreRecords, figures: StoreFigures, clock: Callable[[], datetime]
     ) -> None:
         self.config = config
         self.records = records
-        self.repo = repo
+        self.figures = figures
         self.clock = clock
 
     @property
@@ -79,9 +79,9 @@ class StoreBook:
             created=row.created if row else None,
             last_sync=row.last_sync if row else None,
             stats=self.stats(store.name, now, 30),
-            attention=self.repo.db.memo(
+            attention=self.figures.db.memo(
                 ("attention", store.name, format_timestamp(now), self.due_soon),
-                lambda: self.repo.attention_counts(store.name, now=now, due_soon=self.due_soon),
+                lambda: self.figures.attention_counts(store.name, now=now, due_soon=self.due_soon),
             ),
             error=error,
         )
@@ -100,15 +100,18 @@ class StoreBook:
     def stats(self, store: str, now: datetime, days: int) -> StoreStats:
         """The card's and the chart's figures; asked for several times per screen, computed once
         per second of ``now`` (the queries' resolution) until the database changes."""
-        return self.repo.db.memo(
-            ("stats", store, format_timestamp(now), days), lambda: self.repo.stats(store, now=now, days=days)
+        currency = self.config.store(store).market.currency
+        return self.figures.db.memo(
+            ("stats", store, format_timestamp(now), days),
+            lambda: self.figures.stats(store, currency=currency, now=now, days=days),
         )
 
     def attention_counts(self) -> dict[str, AttentionCounts]:
         """The three counts of every active store (cheap: the app compares them after each poll)."""
         now = self.clock()
         return {
-            name: self.repo.attention_counts(name, now=now, due_soon=self.due_soon) for name in self.active()
+            name: self.figures.attention_counts(name, now=now, due_soon=self.due_soon)
+            for name in self.active()
         }
 
     def failures(self) -> dict[str, str]:

@@ -204,6 +204,10 @@ def not_cancelable_reason(order: Order) -> str | None:
     if order.cancelable:
         return None
     where = "through your Amazon Seller Central account"
+    if not order.status.is_known:
+        return (
+            f"Amazon reports a status this version does not know ({order.status.value}): cancel it {where}."
+        )
     if order.status is OrderStatus.UNSHIPPED:
         return f"Amazon fulfils this order (AFN); it can only be canceled {where}."
     if order.status in (OrderStatus.PENDING, OrderStatus.PENDING_AVAILABILITY, OrderStatus.PARTIALLY_SHIPPED):
@@ -323,6 +327,10 @@ class OrderSummary(_Model):
         )
 
 
+FILTER_TEXT_LIMIT = 200  # no order number, buyer name or note searched for is longer
+TOTAL_LIMIT = Decimal(10) ** 12  # the largest order total the local store adds up (local/order_sql.py)
+
+
 class OrderQuery(_Model):
     """Filters of All Amazon Orders (ASC's grid) plus a quick filter and sorting."""
 
@@ -330,10 +338,10 @@ class OrderQuery(_Model):
     statuses: tuple[OrderStatus, ...] = ()
     purchased_from: datetime | None = None
     purchased_to: datetime | None = None
-    order_number: str | None = None
-    buyer_name: str | None = None
-    total_min: Decimal | None = None
-    total_max: Decimal | None = None
-    quick: str | None = None
+    order_number: str | None = Field(default=None, max_length=FILTER_TEXT_LIMIT)
+    buyer_name: str | None = Field(default=None, max_length=FILTER_TEXT_LIMIT)
+    total_min: Decimal | None = Field(default=None, ge=-TOTAL_LIMIT, le=TOTAL_LIMIT, allow_inf_nan=False)
+    total_max: Decimal | None = Field(default=None, ge=-TOTAL_LIMIT, le=TOTAL_LIMIT, allow_inf_nan=False)
+    quick: str | None = Field(default=None, max_length=FILTER_TEXT_LIMIT)
     sort: SortField = SortField.PURCHASE_DATE
     descending: bool = True

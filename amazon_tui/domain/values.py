@@ -93,7 +93,12 @@ def find_marketplace(code_or_id: str) -> Marketplace | None:
 
 
 class OrderStatus(str, Enum):
-    """Amazon order status: the Orders 2026-01-01 ``fulfillmentStatus`` values."""
+    """Amazon order status: the Orders 2026-01-01 ``fulfillmentStatus`` values.
+
+    A value Amazon adds later (its enums grow) is kept as received: ``OrderStatus("EXPLODED")``
+    is a status of its own that is not ``is_known``, labelled "Unknown status EXPLODED", and
+    that no rule treats as cancelable.
+    """
 
     PENDING_AVAILABILITY = "PENDING_AVAILABILITY"
     PENDING = "PENDING"
@@ -103,15 +108,28 @@ class OrderStatus(str, Enum):
     CANCELLED = "CANCELLED"
     UNFULFILLABLE = "UNFULFILLABLE"
 
+    @classmethod
+    def _missing_(cls, value: object) -> "OrderStatus | None":
+        if not isinstance(value, str) or not 0 < len(value) <= 64 or not value.isprintable():
+            return None
+        unknown = str.__new__(cls, value)
+        unknown._name_ = unknown._value_ = value
+        return unknown
+
+    @property
+    def is_known(self) -> bool:
+        """A value of the model this release was built from."""
+        return self in _STATUS_LABELS
+
     @property
     def label(self) -> str:
         """The label the Amazon Sales Channel admin shows."""
-        return _STATUS_LABELS[self]
+        return _STATUS_LABELS.get(self) or f"Unknown status {self.value}"
 
     @property
     def tone(self) -> str:
         """Colour family of the status dot (ASC: shipped blue, unshipped yellow, error orange)."""
-        return _STATUS_TONES[self]
+        return _STATUS_TONES.get(self, "muted")
 
     @classmethod
     def from_label(cls, text: str) -> "OrderStatus":
@@ -209,11 +227,54 @@ class MoneyError(ValueError):
     """An amount that cannot be read as money."""
 
 
-def format_money(amount: Decimal, currency: str) -> str:
-    """Human form with two decimals at least: "USD 1,234.50" (``Money.format`` without a Money)."""
+# ISO 4217 currencies whose minor unit is not the cent (every other one has two decimals).
+_MINOR_UNITS = dict.fromkeys(
+    (
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "ISK",
+        "JPY",
+        "KMF",
+        "KRW",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    ),
+    0,
+) | dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3)
+_SHOWN_AS_RECEIVED = Decimal(10) ** 15  # beyond this an amount is not grouped nor padded
+
+
+def minor_units(currency: str) -> int:
+    """The decimals of ``currency``'s minor unit (ISO 4217): JPY 0, USD 2, KWD 3."""
+    return _MINOR_UNITS.get(currency.upper(), 2)
+
+
+def format_amount(amount: Decimal, currency: str) -> str:
+    """The number with the currency's decimals at least: "1,234.50" (USD), "5,000" (JPY),
+    "1.250" (KWD). An amount no real order has is shown as received ("1E+400")."""
+    if not amount.is_finite() or abs(amount) >= _SHOWN_AS_RECEIVED:
+        return str(amount)
+    places = minor_units(currency)
     exponent = amount.as_tuple().exponent
-    quantum = amount if isinstance(exponent, int) and -exponent > 2 else amount.quantize(Decimal("0.01"))
-    return f"{currency} {quantum:,}"
+    shown = (
+        amount
+        if isinstance(exponent, int) and -exponent > places
+        else amount.quantize(Decimal(1).scaleb(-places))
+    )
+    return f"{shown:,}"
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """Human form: "USD 1,234.50", "JPY 5,000" (``Money.format`` without a Money)."""
+    return f"{currency} {format_amount(amount, currency)}"
 
 
 def parse_timestamp(text: str | None) -> datetime | None:

@@ -1,75 +1,27 @@
-"""Orders in the local store: upsert from Amazon, list/filter/sort in SQL, stats for the cards."""
+"""Orders in the local store: upsert from Amazon, list/filter/sort in SQL (``order_sql``)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
-from amazon_tui.domain.values import OrderStatus, SortField, format_timestamp, parse_timestamp, timestamp
+from amazon_tui.domain.values import OrderStatus, format_timestamp, parse_timestamp, timestamp
 from amazon_tui.local.db import Database
-
-if TYPE_CHECKING:
-    from amazon_tui.domain.models import MagentoLink, Money, Order, OrderQuery, OrderSummary
-
-MICROS = Decimal(1_000_000)
-OPEN_STATUSES = (OrderStatus.UNSHIPPED.value, OrderStatus.PARTIALLY_SHIPPED.value)
-
-_SORT_COLUMNS = {
-    SortField.PURCHASE_DATE: "o.purchase_date",
-    SortField.ORDER_NUMBER: "o.order_id",
-    SortField.STATUS: "o.status",
-    SortField.SHIP_BY: "o.ship_by",
-    SortField.BUYER_NAME: "o.buyer_fold",
-    SortField.TOTAL: "o.total_micros",
-    SortField.NOTES: "o.notes",
-}
-
-_NULLABLE_SORTS = (SortField.SHIP_BY, SortField.BUYER_NAME, SortField.TOTAL, SortField.NOTES)
-
-_SUMMARY_COLUMNS = """
-    o.order_id, o.store, o.status, o.fulfilled_by, o.purchase_date, o.last_updated, o.ship_by,
-    o.buyer_name, o.total_amount, o.currency, o.notes, o.unseen, l.increment_id,
-    (SELECT c.state FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed')
-        AS cancel_state
-"""
-
-
-# What the attention queue lists (``:soon`` = now + ui.due_soon_hours): merchant-fulfilled orders
-# (Amazon ships its own) with no cancellation under way, that are Unshipped or Partially Shipped
-# with a ship-by time before :soon (late or due soon), or not yet shipped with a buyer's request.
-_NEEDS_ATTENTION = """
-    o.fulfilled_by = 'MERCHANT'
-    AND NOT EXISTS (SELECT 1 FROM cancellations c WHERE c.order_id = o.order_id AND c.state != 'failed')
-    AND ((o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') AND o.ship_by <= :soon)
-         OR (o.buyer_cancel = 1
-             AND o.status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY')))
-"""
-
-
-def _micros(money: Money | None) -> int | None:
-    return None if money is None else int((money.amount * MICROS).to_integral_value())
-
-
-# ASC's Error orders carry a note that says why; Amazon's UNFULFILLABLE is the only error state.
-ERROR_NOTE = (
-    "Status updated to Error: Amazon reports it cannot fulfil this order (UNFULFILLABLE, an "
-    "Amazon-fulfilled order not placed on Amazon's website). Check it in Seller Central."
+from amazon_tui.local.order_sql import (
+    NEEDS_ATTENTION,
+    NULLABLE_SORTS,
+    SORT_COLUMNS,
+    SUMMARY_COLUMNS,
+    micros,
+    status_note,
+    summary_from,
+    where_clause,
 )
 
-
-def status_note(status: OrderStatus) -> str:
-    """The order note ASC writes when a status changes (for Error: what went wrong)."""
-    return ERROR_NOTE if status is OrderStatus.UNFULFILLABLE else f"Status updated to {status.label}."
-
-
-def shown_notes(status: OrderStatus, notes: str | None) -> str | None:
-    """The notes of an order as listed: an Error order without its reason gets it (older rows too)."""
-    if status is OrderStatus.UNFULFILLABLE and notes in (None, "", "Status updated to Error."):
-        return ERROR_NOTE
-    return notes
+if TYPE_CHECKING:
+    from amazon_tui.domain.models import MagentoLink, Order, OrderQuery, OrderSummary
 
 
 class StatusChange(NamedTuple):
@@ -86,100 +38,6 @@ class UpsertResult(NamedTuple):
     inserted: tuple[str, ...]
     changed: tuple[StatusChange, ...]
     updated: int
-
-
-class StoreStats(NamedTuple):
-    """Figures of a store card and dashboard."""
-
-    gmv: Decimal
-    gmv_previous: Decimal
-    daily: tuple[Decimal, ...]
-    awaiting_shipment: int
-    order_count: int
-    lifetime: Decimal
-    currency: str | None
-
-    @property
-    def gmv_change(self) -> float | None:
-        """Percent change against the previous period, None when there was nothing before."""
-        if not self.gmv_previous:
-            return None
-        return float((self.gmv - self.gmv_previous) / self.gmv_previous * 100)
-
-
-class AttentionCounts(NamedTuple):
-    late: int
-    due_soon: int
-    buyer_cancel: int
-
-
-# The pydantic models are imported where they are used (on first use): the store cards need
-# none of them (start-up time).
-
-
-def _summary(row: sqlite3.Row) -> OrderSummary:
-    from amazon_tui.domain.models import Money, OrderSummary
-
-    total = None
-    if row["total_amount"] is not None and row["currency"]:
-        total = Money(amount=Decimal(row["total_amount"]), currency=row["currency"])
-    return OrderSummary(
-        order_id=row["order_id"],
-        store=row["store"],
-        purchase_date=parse_timestamp(row["purchase_date"]),
-        status=OrderStatus(row["status"]),
-        fulfilled_by=row["fulfilled_by"],
-        buyer_name=row["buyer_name"],
-        total=total,
-        notes=shown_notes(OrderStatus(row["status"]), row["notes"]),
-        magento_increment_id=row["increment_id"],
-        ship_by=parse_timestamp(row["ship_by"]),
-        last_updated=parse_timestamp(row["last_updated"]),
-        unseen=bool(row["unseen"]),
-        cancel_state=row["cancel_state"],
-    )
-
-
-def _like(text: str) -> str:
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _where(query: OrderQuery) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    if query.stores:
-        clauses.append(f"o.store IN ({','.join('?' * len(query.stores))})")
-        params += list(query.stores)
-    if query.statuses:
-        clauses.append(f"o.status IN ({','.join('?' * len(query.statuses))})")
-        params += [status.value for status in query.statuses]
-    if query.purchased_from is not None:
-        clauses.append("o.purchase_date >= ?")
-        params.append(format_timestamp(query.purchased_from))
-    if query.purchased_to is not None:
-        clauses.append("o.purchase_date <= ?")
-        params.append(format_timestamp(query.purchased_to))
-    if query.order_number:
-        clauses.append("lower(o.order_id) LIKE ? ESCAPE '\\'")
-        params.append(_like(query.order_number.strip()))
-    if query.buyer_name:
-        clauses.append("o.buyer_fold LIKE ? ESCAPE '\\'")
-        params.append(_like(query.buyer_name.strip()))
-    if query.total_min is not None:
-        clauses.append("o.total_micros >= ?")
-        params.append(int(query.total_min * MICROS))
-    if query.total_max is not None:
-        clauses.append("o.total_micros <= ?")
-        params.append(int(query.total_max * MICROS))
-    if query.quick:
-        pattern = _like(query.quick.strip())
-        clauses.append(
-            "(lower(o.order_id) LIKE ? ESCAPE '\\' OR o.buyer_fold LIKE ? ESCAPE '\\' "
-            "OR lower(o.notes) LIKE ? ESCAPE '\\')"
-        )
-        params += [pattern, pattern, pattern]
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 _UPSERT_ORDER = """
@@ -230,7 +88,7 @@ def _order_row(
         buyer,
         buyer.casefold() if buyer else None,
         None if total is None else str(total.amount),
-        _micros(total),
+        micros(total),
         None if total is None else total.currency,
         notes,
         int(buyer_cancel),
@@ -434,40 +292,40 @@ class OrderRepository:
         text = text.strip()
         prefix = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"  # typed literally
         rows = self.db.query(
-            f"SELECT {_SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id "
+            f"SELECT {SUMMARY_COLUMNS} FROM orders o LEFT JOIN magento_links l ON l.order_id = o.order_id "
             "WHERE o.order_id LIKE ? ESCAPE '\\' OR l.increment_id LIKE ? ESCAPE '\\' "
             "ORDER BY o.order_id = ? DESC, o.purchase_date DESC LIMIT 20",
             (prefix, prefix, text),
         )
-        return [_summary(row) for row in rows]
+        return [summary_from(row) for row in rows]
 
     def summaries(self, query: OrderQuery, *, limit: int, offset: int = 0) -> list[OrderSummary]:
         """One page of matching orders, sorted over ALL matches in SQL."""
-        where, params = _where(query)
+        where, params = where_clause(query)
         direction = "DESC" if query.descending else "ASC"
-        column = _SORT_COLUMNS[query.sort]
+        column = SORT_COLUMNS[query.sort]
         # Empty values sort last. SQLite puts NULLs last in DESC order already, and an
         # "x IS NULL" term would stop it reading the page in index order (big stores).
-        nulls_last = f"{column} IS NULL, " if query.sort in _NULLABLE_SORTS and not query.descending else ""
+        nulls_last = f"{column} IS NULL, " if query.sort in NULLABLE_SORTS and not query.descending else ""
         sql = (
-            f"SELECT {_SUMMARY_COLUMNS} FROM orders o "
+            f"SELECT {SUMMARY_COLUMNS} FROM orders o "
             f"LEFT JOIN magento_links l ON l.order_id = o.order_id{where} "
             f"ORDER BY {nulls_last}{column} {direction}, o.order_id {direction} LIMIT ? OFFSET ?"
         )
-        return [_summary(row) for row in self.db.query(sql, (*params, limit, offset))]
+        return [summary_from(row) for row in self.db.query(sql, (*params, limit, offset))]
 
     def count(self, query: OrderQuery) -> int:
-        where, params = _where(query)
+        where, params = where_clause(query)
         found: int = self.db.query(f"SELECT count(*) FROM orders o{where}", tuple(params))[0][0]
         return found
 
     def summary(self, order_id: str) -> OrderSummary | None:
         rows = self.db.query(
-            f"SELECT {_SUMMARY_COLUMNS} FROM orders o "
+            f"SELECT {SUMMARY_COLUMNS} FROM orders o "
             "LEFT JOIN magento_links l ON l.order_id = o.order_id WHERE o.order_id = ?",
             (order_id,),
         )
-        return _summary(rows[0]) if rows else None
+        return summary_from(rows[0]) if rows else None
 
     def notes(self, order_id: str) -> list[tuple[datetime, str]]:
         rows = self.db.query("SELECT time, text FROM order_notes WHERE order_id = ? ORDER BY id", (order_id,))
@@ -494,74 +352,19 @@ class OrderRepository:
         )
         return rows[0]["cursor"] if rows else None
 
-    def stats(self, store: str, *, now: datetime, days: int = 30) -> StoreStats:
-        """GMV of the last ``days`` and the period before, a daily series, awaiting shipment."""
-        start = now - timedelta(days=days)
-        before = start - timedelta(days=days)
-        live = f"status != '{OrderStatus.CANCELLED.value}'"
-        rows = self.db.query(
-            f"""
-            SELECT
-              COALESCE(SUM(CASE WHEN purchase_date >= :start AND {live} THEN total_micros END), 0) AS gmv,
-              COALESCE(SUM(CASE WHEN purchase_date >= :before AND purchase_date < :start AND {live}
-                                THEN total_micros END), 0) AS previous,
-              COALESCE(SUM(CASE WHEN {live} THEN total_micros END), 0) AS lifetime,
-              SUM(CASE WHEN status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') THEN 1 ELSE 0 END) AS awaiting,
-              COUNT(*) AS orders,
-              MAX(currency) AS currency
-            FROM orders WHERE store = :store
-            """,
-            {"store": store, "start": format_timestamp(start), "before": format_timestamp(before)},
-        )[0]
-        series = dict.fromkeys(
-            ((start + timedelta(days=offset + 1)).strftime("%Y-%m-%d") for offset in range(days)), Decimal(0)
-        )
-        for day in self.db.query(
-            f"SELECT substr(purchase_date, 1, 10) AS day, SUM(total_micros) AS total FROM orders "
-            f"WHERE store = ? AND purchase_date >= ? AND {live} GROUP BY day",
-            (store, format_timestamp(start)),
-        ):
-            if day["day"] in series:
-                series[day["day"]] = Decimal(day["total"] or 0) / MICROS
-        return StoreStats(
-            gmv=Decimal(rows["gmv"]) / MICROS,
-            gmv_previous=Decimal(rows["previous"]) / MICROS,
-            daily=tuple(series.values()),
-            awaiting_shipment=rows["awaiting"] or 0,
-            order_count=rows["orders"],
-            lifetime=Decimal(rows["lifetime"]) / MICROS,
-            currency=rows["currency"],
-        )
-
-    def attention_counts(self, store: str, *, now: datetime, due_soon: timedelta) -> AttentionCounts:
-        """The store card's three counts; the same rules as ``attention`` (an order counts once)."""
-        rows = self.db.query(
-            f"""
-            SELECT
-              SUM(CASE WHEN NOT o.buyer_cancel AND o.ship_by < :now THEN 1 ELSE 0 END) AS late,
-              SUM(CASE WHEN NOT o.buyer_cancel AND o.ship_by >= :now THEN 1 ELSE 0 END) AS due,
-              SUM(o.buyer_cancel) AS asked
-            FROM orders o WHERE o.store = :store AND {_NEEDS_ATTENTION}
-            """,
-            {"store": store, "now": format_timestamp(now), "soon": format_timestamp(now + due_soon)},
-        )[0]
-        return AttentionCounts(
-            late=rows["late"] or 0, due_soon=rows["due"] or 0, buyer_cancel=rows["asked"] or 0
-        )
-
     def magento_failing(self, stores: Sequence[str]) -> list[tuple[OrderSummary, str]]:
         """Orders Amazon canceled for us whose Magento step failed last, with Magento's words."""
         if not stores:
             return []
         marks = ",".join("?" * len(stores))
         rows = self.db.query(
-            f"SELECT {_SUMMARY_COLUMNS}, c.magento_error FROM cancellations c "
+            f"SELECT {SUMMARY_COLUMNS}, c.magento_error FROM cancellations c "
             "JOIN orders o ON o.order_id = c.order_id LEFT JOIN magento_links l ON l.order_id = o.order_id "
             f"WHERE c.state = 'canceled' AND c.magento_done = 0 AND c.magento_error IS NOT NULL "
             f"AND o.store IN ({marks})",
             tuple(stores),
         )
-        return [(_summary(row), row["magento_error"]) for row in rows]
+        return [(summary_from(row), row["magento_error"]) for row in rows]
 
     def attention(
         self, stores: Sequence[str], *, now: datetime, due_soon: timedelta
@@ -571,9 +374,9 @@ class OrderRepository:
             return []
         marks = ",".join("?" * len(stores))
         rows = self.db.query(
-            f"SELECT {_SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o "
+            f"SELECT {SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o "
             "LEFT JOIN magento_links l ON l.order_id = o.order_id "
-            f"WHERE o.store IN ({marks}) AND {_NEEDS_ATTENTION.replace(':soon', '?')}",
+            f"WHERE o.store IN ({marks}) AND {NEEDS_ATTENTION.replace(':soon', '?')}",
             (*stores, format_timestamp(now + due_soon)),
         )
-        return [(_summary(row), bool(row["buyer_cancel"])) for row in rows]
+        return [(summary_from(row), bool(row["buyer_cancel"])) for row in rows]

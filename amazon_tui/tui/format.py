@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from amazon_tui.domain.values import format_money
+from amazon_tui.domain.values import format_amount, format_money
 
 if TYPE_CHECKING:
     from amazon_tui.domain.models import Money, OrderSummary
@@ -50,7 +50,7 @@ def money(value: Money | None) -> Text:
 def amount(value: Decimal | None, currency: str | None) -> str:
     if value is None:
         return "—"
-    return format_money(value, currency) if currency else f"{value:,.2f}"
+    return format_money(value, currency) if currency else format_amount(value, "")
 
 
 def date(value: datetime | None) -> str:

@@ -249,11 +249,6 @@ async def test_invalid_json_is_malformed(amazon):
             "order.proceeds.grandTotal.amount",
             "decimal string",
         ),
-        (
-            lambda o: o["fulfillment"].update(fulfillmentStatus="TELEPORTED"),
-            "order.fulfillment.fulfillmentStatus",
-            "unknown value",
-        ),
     ],
 )
 async def test_schema_invalid_payloads_name_the_field(amazon, mutate, field, problem):
@@ -264,6 +259,16 @@ async def test_schema_invalid_payloads_name_the_field(amazon, mutate, field, pro
         await clients.orders.get_order(ORDER_ID)
     assert caught.value.field == field
     assert field.removeprefix("order.") in str(caught.value) and problem in str(caught.value)
+
+
+async def test_a_status_amazon_added_later_is_kept_as_received(amazon):
+    """Issue 30: an enum value the model did not list is not schema-invalid (Amazon adds values)."""
+    order = example("orders2026_getOrder_200.json")
+    order["order"]["fulfillment"]["fulfillmentStatus"] = "TELEPORTED"
+    clients = amazon(lambda request: json_response(order))
+    got = await clients.orders.get_order(ORDER_ID)
+    assert got.status == "TELEPORTED" and got.status.label == "Unknown status TELEPORTED"
+    assert not got.cancelable
 
 
 async def test_afn_order_without_buyer_or_address_keeps_them_absent(amazon):
@@ -370,7 +375,9 @@ async def test_upload_puts_exact_bytes_and_content_type_without_the_access_token
     clients = amazon(handler)
     data = "<AmazonEnvelope>Müller</AmazonEnvelope>".encode()
     await clients.feeds.upload(
-        "https://bucket.example/doc-1?X-Amz-Signature=abc", data, "text/xml; charset=UTF-8"
+        "https://tortuga-prod-na.s3-external-1.amazonaws.com/doc-1?X-Amz-Signature=abc",
+        data,
+        "text/xml; charset=UTF-8",
     )
     (request,) = seen
     assert request.method == "PUT" and request.content == data
@@ -383,7 +390,9 @@ async def test_upload_error_does_not_leak_the_presigned_url(amazon):
     clients = amazon(lambda request: httpx.Response(403, content=xml))
     with pytest.raises(Exception) as caught:
         await clients.feeds.upload(
-            "https://bucket.example/doc-1?X-Amz-Signature=SECRET", b"x", "text/xml; charset=UTF-8"
+            "https://tortuga-prod-na.s3-external-1.amazonaws.com/doc-1?X-Amz-Signature=SECRET",
+            b"x",
+            "text/xml; charset=UTF-8",
         )
     assert str(caught.value) == "Amazon uploadFeedDocument failed: 403 AccessDenied — Request has expired"
 
@@ -393,7 +402,9 @@ async def test_download_gunzips_declared_or_sniffed_gzip(amazon, algorithm):
     report = b"<ProcessingReport>ok</ProcessingReport>"
     clients = amazon(lambda request: httpx.Response(200, content=gzip.compress(report)))
     document = FeedDocument(
-        feed_document_id="d1", url="https://bucket.example/d1", compression_algorithm=algorithm
+        feed_document_id="d1",
+        url="https://tortuga-prod-na.s3-external-1.amazonaws.com/d1",
+        compression_algorithm=algorithm,
     )
     assert await clients.feeds.download(document) == report
 
@@ -401,7 +412,9 @@ async def test_download_gunzips_declared_or_sniffed_gzip(amazon, algorithm):
 async def test_download_of_corrupt_gzip_is_malformed(amazon):
     clients = amazon(lambda request: httpx.Response(200, content=b"\x1f\x8bnot really gzip"))
     document = FeedDocument(
-        feed_document_id="d1", url="https://bucket.example/d1", compression_algorithm="GZIP"
+        feed_document_id="d1",
+        url="https://tortuga-prod-na.s3-external-1.amazonaws.com/d1",
+        compression_algorithm="GZIP",
     )
     with pytest.raises(MalformedResponse):
         await clients.feeds.download(document)

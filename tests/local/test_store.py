@@ -26,6 +26,7 @@ from amazon_tui.local.journal import CancelState, DuplicateCancellation, Journal
 from amazon_tui.local.lease import Coordination
 from amazon_tui.local.orders import OrderRepository
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
+from amazon_tui.local.store_figures import StoreFigures
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -292,7 +293,7 @@ def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
     assert repo.get("111-0000000-0000001") == rich_order(1)  # docs written with their nulls still read
     assert repo.count(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.SHIPPED,))) == 1
     assert [text for _, text in repo.notes("111-0000000-0000002")] == ["Status updated to Shipped."]
-    counts = repo.attention_counts("Acme US", now=NOW, due_soon=timedelta(hours=24))
+    counts = StoreFigures(db).attention_counts("Acme US", now=NOW, due_soon=timedelta(hours=24))
     assert (counts.late, counts.due_soon, counts.buyer_cancel) == (0, 0, 1)
     shipped = repo.upsert(
         [
@@ -337,7 +338,8 @@ def test_the_store_and_status_index_serves_status_lists_counts_and_attention(tmp
             assert "USING INDEX orders_store_status" in plan and "TEMP B-TREE" not in plan, plan
     [plan] = _plans(repo, lambda: repo.count(OrderQuery(stores=store, statuses=(OrderStatus.UNSHIPPED,))))
     assert "COVERING INDEX orders_store_status" in plan, plan
-    [plan] = _plans(repo, lambda: repo.attention_counts("Acme US", now=NOW, due_soon=timedelta(hours=24)))
+    figures = StoreFigures(repo.db)
+    [plan] = _plans(repo, lambda: figures.attention_counts("Acme US", now=NOW, due_soon=timedelta(hours=24)))
     assert "COVERING INDEX orders_store_status" in plan and "TEMP B-TREE" not in plan, plan
     [plan] = _plans(repo, lambda: repo.attention(["Acme US"], now=NOW, due_soon=timedelta(hours=24)))
     assert "USING INDEX orders_store_status" in plan and "SCAN o" not in plan, plan

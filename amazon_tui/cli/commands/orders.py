@@ -17,7 +17,7 @@ from amazon_tui.cli.commands.common import (
 from amazon_tui.cli.errors import EXIT_OK, UsageError
 from amazon_tui.cli.output import SANDBOX_BANNER, print_document, print_table, safe_text, table
 from amazon_tui.domain.models import Order, OrderQuery
-from amazon_tui.domain.values import OrderStatus, SortField, format_timestamp
+from amazon_tui.domain.values import OrderStatus, SortField, format_money, format_timestamp
 
 
 async def stores_command(service, args: argparse.Namespace) -> int:
@@ -34,7 +34,12 @@ async def stores_command(service, args: argparse.Namespace) -> int:
                     "gmv_change_percent": None
                     if card.stats.gmv_change is None
                     else round(card.stats.gmv_change, 1),
-                    "currency": card.stats.currency or card.marketplace.currency,
+                    "currency": card.stats.currency,
+                    "gmv_30_days_other_currencies": [
+                        {"currency": t.currency, "amount": str(t.amount), "orders": t.orders}
+                        for t in card.stats.elsewhere
+                    ],
+                    "orders_not_summed_30_days": card.stats.unsummed,
                     "awaiting_shipment": card.stats.awaiting_shipment,
                     "last_sync": format_timestamp(card.last_sync) if card.last_sync else None,
                     "error": card.error,
@@ -48,7 +53,7 @@ async def stores_command(service, args: argparse.Namespace) -> int:
             card.name,
             card.marketplace.code,
             card.status.value,
-            f"{card.stats.currency or card.marketplace.currency} {card.stats.gmv:,.2f}",
+            format_money(card.stats.gmv, card.stats.currency),
             card.stats.awaiting_shipment,
             card.last_sync.strftime("%Y-%m-%d %H:%M") if card.last_sync else "never",
         )

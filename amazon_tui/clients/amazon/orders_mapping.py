@@ -32,11 +32,7 @@ def order_from_wire(order: wire.Order, store: str) -> Order:
     fulfillment = order.fulfillment
     if fulfillment is None:
         raise MappingError("fulfillment.fulfillmentStatus", "missing (request includedData FULFILLMENT)")
-    try:
-        status = OrderStatus(fulfillment.fulfillment_status)
-    except ValueError:
-        problem = f"unknown value {fulfillment.fulfillment_status[:40]!r}"
-        raise MappingError("fulfillment.fulfillmentStatus", problem) from None
+    status = OrderStatus(_as_received(fulfillment.fulfillment_status))
     buyer = order.buyer
     ship_by = fulfillment.ship_by_window
     deliver_by = fulfillment.deliver_by_window
@@ -161,6 +157,11 @@ def _money(value: wire.WireMoney | None) -> Money | None:
 
 def _fulfilled_by(value: str | None) -> FulfilledBy | None:
     return FulfilledBy(value) if value in FulfilledBy._value2member_map_ else None
+
+
+def _as_received(value: str) -> str:
+    """An enum value as Amazon sent it, fit to keep: printable, at most 64 characters."""
+    return "".join(char if char.isprintable() else "?" for char in value[:64]) or "?"
 
 
 def _blank_to_none(value: str | None) -> str | None:

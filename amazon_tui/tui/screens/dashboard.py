@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Static
 
-from amazon_tui.local.orders import AttentionCounts
+from amazon_tui.local.store_figures import AttentionCounts
 from amazon_tui.tui.format import last_updated
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
 from amazon_tui.tui.requests import OpenAllOrders, OpenDetails, OpenOrder, SyncNow

@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from amazon_tui.domain.models import MagentoAddress, MagentoOrder
-from amazon_tui.tui.format import clean, literal
+from amazon_tui.tui.format import amount, clean, literal
 from amazon_tui.tui.requests import OpenAllOrders, OpenDetails
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.fields import FieldSection
@@ -38,7 +38,7 @@ def address_text(address: MagentoAddress | None) -> Text:
 def money(value: Decimal | None, currency: str | None) -> Text:
     if value is None:
         return Text("—", style="dim")
-    return Text(f"{currency or ''} {value:,.2f}".strip())
+    return Text(amount(value, currency))
 
 
 def items_table(order: MagentoOrder) -> Table:

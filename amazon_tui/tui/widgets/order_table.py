@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from amazon_tui.domain.models import OrderSummary
-from amazon_tui.domain.values import OrderStatus, SortField
+from amazon_tui.domain.values import OrderStatus, SortField, format_amount
 from amazon_tui.tui.format import UNSEEN_MARK, clean, summary_status
 from amazon_tui.tui.messages import OrderSeen
 from amazon_tui.tui.widgets.fitted_table import SCROLLBAR, ColumnSpec, FittedTable
@@ -104,7 +104,8 @@ class OrderTable(FittedTable):
         compact = self.compact
         total = ""
         if summary.total is not None:
-            total = f"{summary.total.amount:,.2f}" if compact else summary.total.format()
+            money = summary.total
+            total = format_amount(money.amount, money.currency) if compact else money.format()
         return {
             "mark": self._mark(summary),
             SortField.PURCHASE_DATE.value: Text(

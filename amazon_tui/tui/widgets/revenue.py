@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
-from amazon_tui.local.orders import StoreStats
+from amazon_tui.local.store_figures import StoreStats
 from amazon_tui.tui.format import amount, change
 
 

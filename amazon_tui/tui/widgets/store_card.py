@@ -17,7 +17,7 @@ from textual.widget import Widget
 from amazon_tui.core.stores import StoreCard
 from amazon_tui.core.sync.progress import SyncProgress
 from amazon_tui.domain.values import StoreStatus
-from amazon_tui.local.orders import AttentionCounts
+from amazon_tui.local.store_figures import AttentionCounts
 from amazon_tui.tui.format import amount, change, clean, day, last_updated
 
 STATUS_STYLES = {
