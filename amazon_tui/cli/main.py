@@ -275,10 +275,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    from amazon_tui.cli.redacting import redact_standard_streams
     from amazon_tui.config.logs import configure_logging
     from amazon_tui.core.startup import resume_collection
 
     configure_logging()
+    redact_standard_streams()
     try:
         args = parse(argv)
     except UsageError as exc:

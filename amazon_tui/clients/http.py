@@ -21,6 +21,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from amazon_tui.clients.errors import ConnectionFailed, MalformedResponse, ServiceTimeout
+from amazon_tui.domain.secrets import SECRETS
 
 DEFAULT_TIMEOUT = 20.0
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -91,14 +92,24 @@ def attempt_deadline(http: httpx.AsyncClient) -> float:
 
 
 async def send(
-    http: httpx.AsyncClient, request: httpx.Request, *, service: str, operation: str
+    http: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    service: str,
+    operation: str,
+    answer_is_secret: bool = False,
 ) -> httpx.Response:
-    """Send one request, bounded by the client's deadline, mapping transport failures to typed errors."""
+    """Send one request, bounded by the client's deadline, mapping transport failures to typed errors.
+
+    The answer comes back with every secret this process knows redacted (a server that echoes
+    the request leaks nothing further); ``answer_is_secret``: a success carries a token we asked
+    for (a token endpoint), to be read as sent — its errors are still redacted.
+    """
     deadline = attempt_deadline(http)
     context = {"service": service, "operation": operation}
     try:
         async with asyncio.timeout(deadline):
-            return await http.send(request)
+            response = await http.send(request)
     except TimeoutError:
         raise ServiceTimeout(f"no answer within {deadline:g} s", reached_server=True, **context) from None
     except (httpx.ConnectTimeout, httpx.PoolTimeout):
@@ -111,6 +122,25 @@ async def send(
         ) from None
     except httpx.TransportError as exc:
         raise ConnectionFailed(f"connection lost ({_reason(exc)})", reached_server=True, **context) from None
+    if answer_is_secret and response.is_success:
+        return response
+    return redacted(response)
+
+
+def redacted(response: httpx.Response) -> httpx.Response:
+    """``response`` with every known secret taken out of its body and headers (itself when none is there)."""
+    body = SECRETS.redact_bytes(response.content)
+    headers = [(name, SECRETS.redact(value)) for name, value in response.headers.multi_items()]
+    if body is response.content and headers == response.headers.multi_items():
+        return response
+    skip = {"content-encoding", "content-length", "transfer-encoding"}  # the body given is the decoded one
+    return httpx.Response(
+        response.status_code,
+        headers=[(name, value) for name, value in headers if name.lower() not in skip],
+        content=body,
+        request=response.request,
+        extensions=response.extensions,
+    )
 
 
 def read_json(
@@ -157,4 +187,4 @@ def field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    return str(exc).strip()[:120] or type(exc).__name__
+    return SECRETS.redact(str(exc).strip())[:120] or type(exc).__name__

@@ -3,7 +3,7 @@
 Without a handler, Python prints every warning of a library (stamina's ``retry_scheduled``
 for each retry) on stderr, under the operator's one-line error or over a ``--json`` document.
 The file is opened on the first record (nothing at start-up), mode 0600; every secret the
-settings resolved is replaced by ``********`` before a record is written.
+process knows (``domain.secrets``) is replaced by ``********`` before a record is written.
 """
 
 from __future__ import annotations
@@ -13,20 +13,10 @@ import os
 import threading
 from pathlib import Path
 
+from amazon_tui.domain.secrets import redact
+
 LOG_FILE = "amazon-tui.log"
 MAX_BYTES, BACKUPS = 1_000_000, 3
-_secrets: set[str] = set()
-
-
-def forget_secrets_in_logs(*values: str | None) -> None:
-    """Never write these values to the log (the settings call it with every resolved secret)."""
-    _secrets.update(value for value in values if value and len(value) >= 4)
-
-
-def redact(text: str) -> str:
-    for secret in sorted(_secrets, key=len, reverse=True):
-        text = text.replace(secret, "********")
-    return text
 
 
 class _PrivateLogFile(logging.Handler):

@@ -21,6 +21,7 @@ from amazon_tui.config.schema import (
     tighten,
     validate_config,
 )
+from amazon_tui.domain.secrets import SECRETS
 
 SANDBOX_BASE_URL = "http://sandbox.invalid"
 CLOCK_OFFSET_ENV = "AMAZON_TUI_CLOCK_OFFSET_SECONDS"
@@ -82,9 +83,7 @@ def load_settings(*, config: str | None = None, sandbox: bool = False, read_only
         )
     loaded = load_config(path)
     secrets = resolve_secrets(loaded)
-    from amazon_tui.config.logs import forget_secrets_in_logs
-
-    forget_secrets_in_logs(*secrets.values())
+    SECRETS.remember(*secrets.values())
     warnings = tuple(filter(None, [permission_warning(path, loaded), *secure_local_files(base)]))
     return Settings(
         config=loaded,

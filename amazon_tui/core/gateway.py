@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from amazon_tui.config.schema import StoreConfig
 from amazon_tui.config.settings import Settings
+from amazon_tui.domain.secrets import SECRETS
 
 if TYPE_CHECKING:
     import httpx
@@ -38,6 +39,7 @@ class Gateway:
     ) -> None:
         """``transport``: an httpx transport, a function making one on first use, or None (the network);
         ``on_wait``: told when a usage plan makes a request wait (operation, seconds)."""
+        SECRETS.remember(*settings.secrets.values())  # whatever a server echoes of them is redacted
         self.settings = settings
         self._transport = transport
         self._on_wait = on_wait

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.values import format_timestamp, timestamp
 from amazon_tui.local.db import Database
 
@@ -60,7 +61,7 @@ class AuditTrail:
                     entry.reason,
                     entry.feed_id,
                     entry.outcome,
-                    entry.message,
+                    None if entry.message is None else redact(entry.message),
                 )
                 for entry in entries
             ],

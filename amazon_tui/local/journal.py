@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.values import CancelReason, format_timestamp, parse_timestamp, timestamp
 from amazon_tui.local.db import Database
 from amazon_tui.local.lease import FENCE_HOLDS, Fence, fence_params
@@ -167,6 +168,8 @@ def _column(key: str, value: object) -> object:
         return format_timestamp(value)
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, str):
+        return redact(value)  # Amazon's and Magento's words (cause, report, magento_error) may echo a secret
     return value
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
+from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.values import format_timestamp, parse_timestamp
 from amazon_tui.local.db import Database
 
@@ -78,5 +79,6 @@ class StoreRecords:
     def record_failure(self, name: str, message: str, kind: str) -> None:
         with self.db.transaction() as conn:
             conn.execute(
-                "UPDATE stores SET last_error = ?, error_kind = ? WHERE name = ?", (message, kind, name)
+                "UPDATE stores SET last_error = ?, error_kind = ? WHERE name = ?",
+                (redact(message), kind, name),
             )

@@ -12,6 +12,7 @@ from amazon_tui.clients.errors import AMAZON, error_from_response, request_id_of
 from amazon_tui.clients.http import read_json, send, validate
 from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
 from amazon_tui.clients.throttle import Throttle, TokenBucket, rate_from_header
+from amazon_tui.domain.secrets import SECRETS
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -43,6 +44,7 @@ class SpApiService:
         endpoint: str,
         retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
+        SECRETS.remember(refresh_token)  # never shown, whatever a server echoes
         self._http = http
         self._lwa = lwa
         self._refresh_token = refresh_token

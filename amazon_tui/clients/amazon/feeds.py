@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from collections.abc import Iterable
 from datetime import datetime
@@ -13,17 +12,20 @@ from urllib.parse import quote
 import httpx
 
 from amazon_tui.clients.amazon.base import SpApiService
+from amazon_tui.clients.amazon.document_urls import refusal
 from amazon_tui.clients.amazon.lwa import LwaClient
 from amazon_tui.clients.amazon.orders_models import Timestamp, Wire
 from amazon_tui.clients.errors import AMAZON, MalformedResponse, error_from_response
 from amazon_tui.clients.http import send
 from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
 from amazon_tui.clients.throttle import Throttle
+from amazon_tui.domain.secrets import SECRETS
 from amazon_tui.domain.values import format_timestamp
 
 FEEDS_PATH = "/feeds/2021-06-30"
 GZIP = "GZIP"
 _GZIP_MAGIC = b"\x1f\x8b"
+MAX_DOCUMENT_BYTES = 64_000_000
 
 
 class FeedProcessingStatus(str, Enum):
@@ -190,23 +192,44 @@ class FeedsClient(SpApiService):
                 service=AMAZON,
                 operation="getFeedDocument",
             )
-        if not content.startswith(_GZIP_MAGIC):
-            return content  # not compressed, or already decoded from Content-Encoding
-        try:
-            return gzip.decompress(content)
-        except (OSError, EOFError, zlib.error):
-            raise MalformedResponse(
-                "document is not valid gzip", service=AMAZON, operation="downloadFeedDocument"
-            ) from None
+        if content.startswith(_GZIP_MAGIC):
+            content = _gunzip(content)
+        return SECRETS.redact_bytes(content)  # the compressed bytes could not be redacted on the wire
 
     async def _transfer(self, operation: str, method: str, url: str, **options: Any) -> httpx.Response:
         """One presigned-URL request (no SP-API headers), retried on transient failures."""
 
+        refused = refusal(url, self.endpoint)
+        if refused is not None:
+            raise MalformedResponse(refused, field="url", service=AMAZON, operation=operation)
+
         async def attempt() -> httpx.Response:
             request = self._storage.build_request(method, url, **options)
             response = await send(self._storage, request, service=AMAZON, operation=operation)
-            if response.is_error:
+            if not response.is_success:  # a redirect is not followed: it is an answer we cannot use
                 raise error_from_response(response, service=AMAZON, operation=operation)
             return response
 
         return await call_with_retries(self._retry, attempt, service=AMAZON, safe_to_repeat=True)
+
+
+def _gunzip(content: bytes) -> bytes:
+    """A gzip document, at most ``MAX_DOCUMENT_BYTES`` decompressed (a report is small; a bomb is not)."""
+    inflate = zlib.decompressobj(wbits=31)
+    try:
+        data = inflate.decompress(content, MAX_DOCUMENT_BYTES)
+    except zlib.error:
+        raise MalformedResponse(
+            "document is not valid gzip", service=AMAZON, operation="downloadFeedDocument"
+        ) from None
+    if inflate.unconsumed_tail:
+        raise MalformedResponse(
+            f"document is larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB once decompressed",
+            service=AMAZON,
+            operation="downloadFeedDocument",
+        )
+    if not inflate.eof:
+        raise MalformedResponse(
+            "document is not valid gzip", service=AMAZON, operation="downloadFeedDocument"
+        )
+    return data

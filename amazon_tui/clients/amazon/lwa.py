@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from amazon_tui.clients.errors import LWA, credentials_refused, error_from_response, request_id_of
 from amazon_tui.clients.http import read_json, send, validate
 from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
+from amazon_tui.domain.secrets import SECRETS
 
 OPERATION = "token"
 REFRESH_MARGIN = 60.0
@@ -59,6 +60,7 @@ class LwaClient:
         clock: Callable[[], float] = time.monotonic,
         retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
+        SECRETS.remember(client_secret)  # never shown, whatever a server echoes
         self._http = http
         self._endpoint = endpoint
         self._client_id = client_id
@@ -91,12 +93,14 @@ class LwaClient:
         token = await call_with_retries(
             self._retry, lambda: self._request(refresh_token), service=LWA, safe_to_repeat=True
         )
+        SECRETS.remember(token.access_token)
         margin = min(REFRESH_MARGIN, token.expires_in / 2)
         cached = _CachedToken(token.access_token, started + token.expires_in - margin)
         self._tokens[refresh_token] = cached
         return cached
 
     async def _request(self, refresh_token: str) -> TokenResponse:
+        SECRETS.remember(refresh_token)
         if refresh_token.startswith(GRANTLESS):
             form = {"grant_type": "client_credentials", "scope": refresh_token.removeprefix(GRANTLESS)}
         else:
@@ -105,7 +109,7 @@ class LwaClient:
         request = self._http.build_request(
             "POST", self._endpoint, data=form, headers={"Accept": "application/json"}
         )
-        response = await send(self._http, request, service=LWA, operation=OPERATION)
+        response = await send(self._http, request, service=LWA, operation=OPERATION, answer_is_secret=True)
         request_id = request_id_of(response)
         if response.is_error:
             raise credentials_refused(error_from_response(response, service=LWA, operation=OPERATION))

@@ -24,6 +24,7 @@ from amazon_tui.clients.magento.models import (
 )
 from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
 from amazon_tui.domain.models import MagentoLink, MagentoOrder
+from amazon_tui.domain.secrets import SECRETS
 
 DEFAULT_AMAZON_ORDER_FIELD = "payment.po_number"
 
@@ -62,6 +63,7 @@ class MagentoClient:
                 "Magento needs an integration's OAuth 1.0a values, an integration token, "
                 "or an admin username and password"
             )
+        SECRETS.remember(token, password, *(oauth[1:] if oauth else ()))  # not the consumer key: an id
         self._signer = OAuth1Signer(oauth) if oauth else None
         self.auth = "oauth1" if oauth else "bearer" if token else "admin"
         self._http = http
@@ -246,7 +248,9 @@ class MagentoClient:
             json={"username": self._username, "password": self._password},
             headers={"Accept": "application/json"},
         )
-        response = await send(self._http, request, service=MAGENTO, operation=operation)
+        response = await send(
+            self._http, request, service=MAGENTO, operation=operation, answer_is_secret=True
+        )
         if response.is_error:
             raise explain_refusal(
                 credentials_refused(error_from_response(response, service=MAGENTO, operation=operation)),
@@ -257,6 +261,7 @@ class MagentoClient:
             raise MalformedResponse(
                 "expected the admin token as a JSON string", service=MAGENTO, operation=operation
             )
+        SECRETS.remember(token)
         return token
 
 
