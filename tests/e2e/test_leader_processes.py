@@ -8,6 +8,9 @@ who holds the lease, and the sandbox's access log to count what reached "Amazon"
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -175,3 +178,45 @@ def test_a_second_cancel_of_an_order_being_canceled_picks_it_up_and_sends_no_sec
     [result] = json.loads(second.stdout)["results"]
     assert result["order_number"] == order_id and result["state"] in ("submitted", "confirming", "canceled")
     assert sandbox.count("createFeed", 202) == 1
+
+
+def test_a_leader_frozen_and_resumed_is_seen_again_and_never_as_none(rig, tmp_path):
+    """Issue 30: a leader stopped (SIGSTOP) past its lease is replaced and forgotten; resumed
+    (SIGCONT) it registers again at once, and whoever holds the lease is always named."""
+    sandbox, config = rig
+    data_dir = tmp_path / "data"
+    env = cli_env(data_dir, config)
+    sandbox.clear_faults()
+    with watchers(env, 2) as processes:
+        first = wait_until(lambda: leader_pid(data_dir), what="a leader")
+        frozen = next(p for p in processes if p.pid == first)
+        other = next(p for p in processes if p.pid != first)
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(frozen.stderr), daemon=True)
+        reader.start()
+        os.killpg(frozen.pid, signal.SIGSTOP)
+        try:
+            wait_until(lambda: leader_pid(data_dir) == other.pid, timeout=LEASE + 5, what="a takeover")
+            wait_until(
+                lambda: first not in {row[0] for row in query(data_dir, "SELECT pid FROM peers")},
+                timeout=LEASE + 5,
+                what="the frozen leader forgotten",
+            )
+        finally:
+            os.killpg(frozen.pid, signal.SIGCONT)
+        wait_until(
+            lambda: first in {row[0] for row in query(data_dir, "SELECT pid FROM peers")},
+            timeout=3,
+            what="the resumed process registered again",
+        )
+        assert leader_pid(data_dir) == other.pid, "the resumed one does not take the lease back"
+        resumed_at = len(lines)
+        other.send_signal(signal.SIGTERM)
+        other.communicate(timeout=10)
+        wait_until(lambda: leader_pid(data_dir) == first, timeout=LEASE + 3, what="the resumed one to lead")
+        wait_until(
+            lambda: any("Leader: this amazon-tui watch" in line for line in lines[resumed_at:]),
+            what="its status line to say it leads",
+        )
+    status = [line for line in lines if "Leader:" in line]
+    assert not any("Leader: none" in line for line in status[1:]), status
