@@ -1,5 +1,8 @@
 """Loopback-only control endpoints under /_sandbox/ (no Amazon token; for tests and demos).
 
+Every POST and DELETE needs Content-Type: application/json, even without a body, and no
+foreign Origin header (admin_guard.py); else 403.
+
 GET    /_sandbox                     seed info, order counts per store, active faults
 GET    /_sandbox/log[?operation=&status=]   the access log;  DELETE clears it
 GET    /_sandbox/faults              active faults
@@ -26,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .accesslog import LogEntry
+from .admin_guard import CROSS_SITE_REFUSED, is_cross_site
 from .clock import iso, parse_iso
 from .foreign_feeds import send_foreign_feed
 
@@ -40,6 +44,8 @@ def admin_endpoint(sandbox: SandboxWorld, handler: Callable[..., Awaitable[Respo
         client = request.client.host if request.client else "127.0.0.1"
         if client not in LOOPBACK:
             response: Response = JSONResponse({"error": "admin endpoints are loopback only"}, status_code=403)
+        elif is_cross_site(request):
+            response = JSONResponse({"error": CROSS_SITE_REFUSED}, status_code=403)
         else:
             try:
                 response = await handler(sandbox, request)

@@ -16,7 +16,7 @@ from amazon_tui.sandbox import (
     sandbox_config,
 )
 from amazon_tui.sandbox.cli import add_sandbox_commands
-from tests.support.sandbox_http import BASE_URL, ORDERS
+from tests.support.sandbox_http import ADMIN_HEADERS, BASE_URL, ORDERS
 
 
 async def test_access_log_records_operations(sandbox, client, us_headers, us):
@@ -41,9 +41,10 @@ async def test_admin_orders_ship_reset_and_clock(sandbox, client, us, clock):
     raw = (await client.get(f"/_sandbox/orders/{order_id}")).json()
     assert raw["orderId"] == order_id
     if raw["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED":
-        shipped = await client.post(f"/_sandbox/orders/{order_id}/ship")
+        shipped = await client.post(f"/_sandbox/orders/{order_id}/ship", headers=ADMIN_HEADERS)
         assert shipped.json()["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
-    assert (await client.post("/_sandbox/orders/111-0000000-0000000/ship")).status_code == 404
+    missing = await client.post("/_sandbox/orders/111-0000000-0000000/ship", headers=ADMIN_HEADERS)
+    assert missing.status_code == 404
     moved = await client.post("/_sandbox/clock", json={"advance_seconds": 90})
     assert moved.json()["now"] == "2026-03-02T12:01:30Z"
     reset = await client.post("/_sandbox/reset", json={"seed": 3, "orders_per_store": 10})

@@ -10,7 +10,7 @@ import pytest
 
 from amazon_tui.sandbox.faults import FAULT_KINDS
 from amazon_tui.sandbox.serve import serving
-from tests.support.sandbox_http import FEEDS, ORDERS, lwa_form
+from tests.support.sandbox_http import ADMIN_HEADERS, FEEDS, ORDERS, lwa_form
 from tests.support.schemas import needs_reference
 
 SEARCH = {"createdAfter": "2026-01-01T00:00:00Z"}
@@ -169,7 +169,7 @@ async def test_admin_endpoint_sets_lists_and_clears_faults(sandbox, client, us_h
         {"operation": "searchOrders", "kind": "500", "count": 2, "latency": 0.0}
     ]
     assert (await search(client, us_headers)).status_code == 500
-    assert (await client.delete("/_sandbox/faults")).status_code == 204
+    assert (await client.delete("/_sandbox/faults", headers=ADMIN_HEADERS)).status_code == 204
     assert (await search(client, us_headers)).status_code == 200
     refused = await client.post("/_sandbox/faults", json={"operation": "x", "kind": "nope"})
     assert refused.status_code == 400

@@ -9,6 +9,8 @@ from amazon_tui.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 BASE_URL = "http://sandbox.invalid"
 ORDERS = "/orders/2026-01-01/orders"
 FEEDS = "/feeds/2021-06-30"
+# What a state-changing /_sandbox/ request must carry (the sandbox refuses cross-site requests).
+ADMIN_HEADERS = {"Content-Type": "application/json"}
 
 
 def lwa_form(store, **overrides) -> dict:
