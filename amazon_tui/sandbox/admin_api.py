@@ -6,7 +6,7 @@ foreign Origin header (admin_guard.py); else 403.
 GET    /_sandbox                     seed info, order counts per store, active faults
 GET    /_sandbox/log[?operation=&status=]   the access log;  DELETE clears it
 GET    /_sandbox/faults              active faults
-POST   /_sandbox/faults              {"operation", "kind", "count"?, "latency"?}
+POST   /_sandbox/faults              {"operation", "kind", "count"?, "latency"?, "status"? (echo)}
 DELETE /_sandbox/faults              clear every fault (ends hanging timeouts)
 POST   /_sandbox/reset               {"seed"?, "orders_per_store"?, "store_orders"?: {name: n}}
 POST   /_sandbox/orders              {"store": name or seller id, "count": n}: arrive now
@@ -109,6 +109,7 @@ async def add_fault(sandbox: SandboxWorld, request: Request) -> Response:
         str(body["kind"]),
         count=body.get("count"),
         latency=float(body.get("latency", 0)),
+        status=None if body.get("status") is None else int(body["status"]),
     )
     return JSONResponse(fault.as_dict(), status_code=201)
 

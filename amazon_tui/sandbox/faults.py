@@ -18,9 +18,11 @@ FAULT_KINDS = frozenset(
         "invalid_token",
         "magento_401",
         "late_answer",  # carried out, then answered only after ``latency`` seconds (the client gave up)
+        "echo",  # an error that hands the request back, secrets and all (echo.py)
     }
 )
 DEFAULT_TIMEOUT_SECONDS = 300.0
+DEFAULT_ECHO_STATUS = 400
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Fault:
     kind: str
     count: int | None = None  # None: until cleared
     latency: float = 0.0  # seconds; for "timeout", how long to hang (0 = 300 s)
+    status: int | None = None  # for "echo", the status answered (None = 400)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -39,14 +42,24 @@ class FaultSet:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
 
-    def add(self, operation: str, kind: str, *, count: int | None = None, latency: float = 0.0) -> Fault:
+    def add(
+        self,
+        operation: str,
+        kind: str,
+        *,
+        count: int | None = None,
+        latency: float = 0.0,
+        status: int | None = None,
+    ) -> Fault:
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
         if count is not None and count < 1:
             raise ValueError("count must be at least 1 (or None for until cleared)")
         if latency < 0:
             raise ValueError("latency must not be negative")
-        fault = Fault(operation, kind, count, float(latency))
+        if status is not None and (kind != "echo" or not 400 <= status <= 599):
+            raise ValueError("status is for the echo fault only, and must be 400 to 599")
+        fault = Fault(operation, kind, count, float(latency), status)
         with self._lock:
             self._faults.append(fault)
         return fault

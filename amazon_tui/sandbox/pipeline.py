@@ -19,8 +19,9 @@ from starlette.responses import JSONResponse, Response
 
 from .accesslog import LogEntry
 from .clock import iso
+from .echo import echo_error
 from .errors import ApiError
-from .faults import DEFAULT_TIMEOUT_SECONDS, Fault
+from .faults import DEFAULT_ECHO_STATUS, DEFAULT_TIMEOUT_SECONDS, Fault
 from .oauth1 import header_params
 from .ratelimit import USAGE_PLANS
 
@@ -233,6 +234,8 @@ async def _apply_fault(
         return JSONResponse({"payload": None}, status_code=SUCCESS_STATUS.get(operation, 200))
     if kind == "magento_401":
         return render_error("magento", magento_unauthorized())
+    if kind == "echo":
+        return render_error(family, await echo_error(request, family, fault.status or DEFAULT_ECHO_STATUS))
     status, code, message = FAULT_ERRORS[kind][family]
     if family == "magento" and status == 401:
         return render_error("magento", magento_unauthorized())

@@ -164,10 +164,17 @@ class SandboxWorld:
         self.log.clear()
 
     def inject_fault(
-        self, operation: str, kind: str, *, count: int | None = None, latency: float = 0
+        self,
+        operation: str,
+        kind: str,
+        *,
+        count: int | None = None,
+        latency: float = 0,
+        status: int | None = None,
     ) -> Fault:
-        """Make `operation` (or "*" for every operation) misbehave; see faults.FAULT_KINDS."""
-        return self.faults.add(operation, kind, count=count, latency=latency)
+        """Make `operation` (or "*" for every operation) misbehave; see faults.FAULT_KINDS.
+        `status`: what an "echo" fault answers (default 400)."""
+        return self.faults.add(operation, kind, count=count, latency=latency, status=status)
 
     def clear_faults(self) -> None:
         self.faults.clear()

@@ -153,6 +153,7 @@ def test_every_kind_is_known_and_bad_ones_are_refused(sandbox):
         "expired_token",
         "invalid_token",
         "magento_401",
+        "echo",
     } == FAULT_KINDS
     with pytest.raises(ValueError):
         sandbox.inject_fault("getOrder", "gremlins")
@@ -166,7 +167,7 @@ async def test_admin_endpoint_sets_lists_and_clears_faults(sandbox, client, us_h
     )
     assert added.status_code == 201
     assert (await client.get("/_sandbox/faults")).json()["faults"] == [
-        {"operation": "searchOrders", "kind": "500", "count": 2, "latency": 0.0}
+        {"operation": "searchOrders", "kind": "500", "count": 2, "latency": 0.0, "status": None}
     ]
     assert (await search(client, us_headers)).status_code == 500
     assert (await client.delete("/_sandbox/faults", headers=ADMIN_HEADERS)).status_code == 204
