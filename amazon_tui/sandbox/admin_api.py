@@ -13,6 +13,8 @@ POST   /_sandbox/orders              {"store": name or seller id, "count": n}: a
 GET    /_sandbox/orders/{orderId}    the stored order with every dataset
 POST   /_sandbox/orders/{orderId}/ship   ship it now
 POST   /_sandbox/report-mode         {"mode"}: how feeds are answered (feed_processing.REPORT_MODES)
+POST   /_sandbox/document-urls       {"base"?, "redirect"?, "redirect_status"?}: where document URLs
+                                     lead (null/absent: the sandbox's own bucket; document_urls.py)
 POST   /_sandbox/feeds               {"store", "orders": [...], "status_code"?}: another application's
                                      acknowledgement feed (Success acknowledges, Failure cancels)
 GET    /_sandbox/clock               {"now"}
@@ -156,6 +158,15 @@ async def set_report_mode(sandbox: SandboxWorld, request: Request) -> Response:
     body = await _json(request)
     sandbox.set_report_mode(str(body.get("mode")))
     return JSONResponse({"report_mode": sandbox.report_mode})
+
+
+async def set_document_urls(sandbox: SandboxWorld, request: Request) -> Response:
+    body = await _json(request)
+    base, redirect = body.get("base"), body.get("redirect")
+    if not all(value is None or isinstance(value, str) for value in (base, redirect)):
+        raise ValueError("base and redirect must be URLs or null")
+    sandbox.set_document_urls(base, redirect=redirect, redirect_status=int(body.get("redirect_status", 302)))
+    return JSONResponse(sandbox.document_urls.as_dict())
 
 
 async def foreign_feed(sandbox: SandboxWorld, request: Request) -> Response:

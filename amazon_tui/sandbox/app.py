@@ -119,6 +119,7 @@ ADMIN = (
     ("/_sandbox/orders/{orderId}/ship", "POST", admin_api.ship_order),
     ("/_sandbox/orders/{orderId}/buyer-cancel", "POST", admin_api.buyer_cancel),
     ("/_sandbox/report-mode", "POST", admin_api.set_report_mode),
+    ("/_sandbox/document-urls", "POST", admin_api.set_document_urls),
     ("/_sandbox/feeds", "POST", admin_api.foreign_feed),
     ("/_sandbox/clock", "GET", admin_api.get_clock),
     ("/_sandbox/clock", "POST", admin_api.set_clock),

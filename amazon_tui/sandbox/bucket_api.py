@@ -1,11 +1,13 @@
-"""The document bucket behind the presigned URLs (S3-like: no access token, signed query)."""
+"""The document bucket behind the presigned URLs (S3-like: no access token, signed query).
+
+When told to (`set_document_urls(redirect=...)`), it redirects every request instead."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from . import feeds
 from .pipeline import RequestContext
@@ -14,7 +16,14 @@ if TYPE_CHECKING:
     from .world import SandboxWorld
 
 
+def _redirected(sandbox: SandboxWorld) -> Response | None:
+    urls = sandbox.document_urls
+    return None if urls.redirect is None else RedirectResponse(urls.redirect, urls.redirect_status)
+
+
 async def upload(sandbox: SandboxWorld, request: Request, context: RequestContext) -> Response:
+    if (moved := _redirected(sandbox)) is not None:
+        return moved
     document_id = request.path_params["documentId"]
     feeds.check_presigned(
         sandbox,
@@ -30,6 +39,8 @@ async def upload(sandbox: SandboxWorld, request: Request, context: RequestContex
 
 
 async def download(sandbox: SandboxWorld, request: Request, context: RequestContext) -> Response:
+    if (moved := _redirected(sandbox)) is not None:
+        return moved
     document_id = request.path_params["documentId"]
     content_encoding = request.query_params.get("ce", "")
     feeds.check_presigned(

@@ -23,9 +23,10 @@ PROCESSING_STATUSES = ("CANCELLED", "DONE", "FATAL", "IN_PROGRESS", "IN_QUEUE")
 FEED_RETENTION = timedelta(days=90)
 
 
-def base_url(request: Request) -> str:
-    """The origin the client used, so returned URLs work in-process and over a socket."""
-    return str(request.base_url).rstrip("/")
+def base_url(sandbox: SandboxWorld, request: Request) -> str:
+    """The origin the client used, so returned URLs work in-process and over a socket; or the
+    base the sandbox was told to hand out (document_urls.py)."""
+    return sandbox.document_urls.base_for(str(request.base_url))
 
 
 async def create_feed_document(
@@ -36,7 +37,7 @@ async def create_feed_document(
     if not isinstance(content_type, str) or not content_type.strip():
         raise invalid_input("contentType is required.", "contentType")
     document_id = feeds.create_document(sandbox, context.seller, content_type)
-    url = feeds.presigned_url(sandbox, base_url(request), "upload", document_id)
+    url = feeds.presigned_url(sandbox, base_url(sandbox, request), "upload", document_id)
     return JSONResponse({"feedDocumentId": document_id, "url": url}, status_code=201)
 
 
@@ -111,6 +112,6 @@ async def get_feeds(sandbox: SandboxWorld, request: Request, context: RequestCon
 async def get_feed_document(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     header = request.query_params.get("enableContentEncodingUrlHeader", "false").lower() == "true"
     info = feeds.document_info(
-        sandbox, context.seller, request.path_params["feedDocumentId"], base_url(request), header
+        sandbox, context.seller, request.path_params["feedDocumentId"], base_url(sandbox, request), header
     )
     return JSONResponse(info)

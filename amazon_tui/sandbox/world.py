@@ -16,6 +16,7 @@ from .catalog import STORES, SandboxStore, find_store, store_for_seller
 from .clock import real_clock
 from .credentials import Tokens, magento_oauth_verifier, signing_key
 from .db import Database
+from .document_urls import DocumentUrls
 from .faults import Fault, FaultSet
 from .feed_lifecycle import settle_feeds
 from .feed_processing import REPORT_MODES
@@ -66,6 +67,7 @@ class SandboxWorld:
         self.arrivals_per_minute = arrivals_per_minute
         self.gzip_reports = gzip_reports
         self.report_mode = "normal"  # how acknowledgement feeds are answered: feed_processing.REPORT_MODES
+        self.document_urls = DocumentUrls()  # where document URLs lead: the sandbox's own bucket
         self.rate_limiter = RateLimiter(self.clock, time_scale, enforce_rate_limits)
         self.faults = FaultSet()
         self.fault_generation = 0  # bumps on clear_faults: ends hanging "timeout" requests
@@ -226,6 +228,14 @@ class SandboxWorld:
         if mode not in REPORT_MODES:
             raise ValueError(f"unknown report mode {mode!r}; expected one of {sorted(REPORT_MODES)}")
         self.report_mode = mode
+
+    def set_document_urls(
+        self, base: str | None = None, *, redirect: str | None = None, redirect_status: int = 302
+    ) -> None:
+        """Hand out document URLs on `base` instead of the sandbox's own origin, and/or make the
+        bucket answer every upload and download with `redirect_status` to `redirect`; no
+        arguments: the sandbox's own bucket again (a reset keeps the setting)."""
+        self.document_urls = DocumentUrls(base, redirect, redirect_status)
 
     def get_order_raw(self, order_id: str) -> dict:
         """The stored order with every dataset (what getOrder returns with all includedData)."""
