@@ -154,6 +154,9 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
     Raises UsageError (exit 2) for bad usage, contradictions, or an option the command does not use.
     """
+    from amazon_tui.cli.arguments import check_words
+
+    check_words(argv)
     recorded: list = []
     args = build_parser(argv, recorded).parse_args(argv)
     try:

@@ -103,8 +103,9 @@ def print_document(service: AppService, **fields: Any) -> None:
 
 
 # json escapes C0 controls itself; with ensure_ascii=False it writes DEL, the C1 controls
-# (0x9b is an 8-bit CSI to some terminals) and the line separators raw: escape those too.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029]")
+# (0x9b is an 8-bit CSI to some terminals), the line separators and lone surrogates (bytes of an
+# argument that were not UTF-8; stdout cannot encode them) raw: escape those too.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def json_text(data: Any) -> str:

@@ -102,10 +102,7 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
 
 async def _checked_request(service, args: argparse.Namespace) -> tuple[CancelReason, list[str]]:
     """The reason and the orders, once every rule and the operator said yes (Refused otherwise)."""
-    try:
-        reason = CancelReason.parse(args.reason)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    reason: CancelReason = args.reason
     if service.read_only:
         from amazon_tui.core.cancel.rules import READ_ONLY_MESSAGE
 

@@ -1,4 +1,4 @@
-"""What every scripting command shares: the runner, input parsing, JSON shapes."""
+"""What every scripting command shares: the runner, loading an order, JSON shapes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from amazon_tui.cli.errors import UsageError
 from amazon_tui.cli.output import SANDBOX_BANNER
@@ -46,27 +44,6 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: 
     except Exception as exc:
         exc.sandbox = settings.sandbox  # type: ignore[attr-defined]  # the guard puts it in a --json error document
         raise
-
-
-def parse_date(text: str, *, end: bool = False) -> datetime:
-    """A date (YYYY-MM-DD) or ISO 8601 timestamp; a bare date's end is its last second."""
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"bad date {text!r}: use YYYY-MM-DD or an ISO 8601 timestamp") from None
-    if len(text.strip()) == 10 and end:
-        value = value.replace(hour=23, minute=59, second=59)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def parse_amount(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise UsageError(f"bad amount {text!r}: use a number like 25 or 19.99") from None
-    if not value.is_finite():
-        raise UsageError(f"bad amount {text!r}")
-    return value
 
 
 def summary_json(summary: OrderSummary) -> dict:

@@ -6,18 +6,11 @@ import argparse
 import sys
 from typing import Any
 
-from amazon_tui.cli.commands.common import (
-    load_order,
-    money_text,
-    order_json,
-    parse_amount,
-    parse_date,
-    summary_json,
-)
-from amazon_tui.cli.errors import EXIT_OK, UsageError
+from amazon_tui.cli.commands.common import load_order, money_text, order_json, summary_json
+from amazon_tui.cli.errors import EXIT_OK
 from amazon_tui.cli.output import SANDBOX_BANNER, print_document, print_table, safe_text, table
 from amazon_tui.domain.models import Order, OrderQuery
-from amazon_tui.domain.values import OrderStatus, SortField, format_money, format_timestamp
+from amazon_tui.domain.values import format_money, format_timestamp
 
 
 async def stores_command(service, args: argparse.Namespace) -> int:
@@ -67,38 +60,20 @@ async def stores_command(service, args: argparse.Namespace) -> int:
 
 
 def build_query(service, args: argparse.Namespace) -> OrderQuery:
+    """The query of ``orders``: every value was checked and bounded by the parser."""
     stores: tuple[str, ...] = ()
     if args.store:
         stores = (service.settings.config.store(args.store).name,)
-    try:
-        statuses = tuple(OrderStatus.from_label(s) for s in args.status or ())
-    except ValueError as exc:
-        raise UsageError(
-            f"{exc}; use one of (any case): " + ", ".join(f"{s.value} or {s.label}" for s in OrderStatus)
-        ) from None
-    field, _, direction = args.sort.partition(":")
-    try:
-        sort = SortField(field.strip().lstrip("-"))
-    except ValueError:
-        raise UsageError(
-            f"bad --sort {args.sort!r}; use FIELD or FIELD:asc / FIELD:desc with FIELD one of: "
-            + ", ".join(f.value for f in SortField)
-        ) from None
-    if direction not in ("", "asc", "desc"):
-        raise UsageError(f"bad --sort direction {direction!r}; use asc or desc")
-    descending = (
-        direction == "desc" or field.startswith("-") or (not direction and sort is SortField.PURCHASE_DATE)
-    )
     return OrderQuery(
         stores=stores,
-        statuses=statuses,
-        purchased_from=parse_date(args.since) if args.since else None,
-        purchased_to=parse_date(args.until, end=True) if args.until else None,
+        statuses=tuple(dict.fromkeys(args.status or ())),
+        purchased_from=args.since,
+        purchased_to=args.until,
         buyer_name=args.buyer,
-        total_min=parse_amount(args.min_total) if args.min_total else None,
-        total_max=parse_amount(args.max_total) if args.max_total else None,
-        sort=sort,
-        descending=descending,
+        total_min=args.min_total,
+        total_max=args.max_total,
+        sort=args.sort.field,
+        descending=args.sort.descending,
     )
 
 

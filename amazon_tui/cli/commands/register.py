@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from amazon_tui.cli import arguments
 from amazon_tui.cli.commands.audit import ATTENTION_HELP, attention_command, audit_command
 from amazon_tui.cli.commands.cancel import order_cancel_command, resume_command
 from amazon_tui.cli.commands.common import run
@@ -17,17 +18,6 @@ from amazon_tui.cli.options import CONFIG, JSON, SANDBOX
 from amazon_tui.domain.values import CancelReason, OrderStatus
 
 USES = frozenset({CONFIG, SANDBOX, JSON})
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is less than 1")
-    return value
 
 
 class CommandTree:
@@ -56,7 +46,7 @@ class CommandTree:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if store:
-            parser.add_argument("--store", metavar="NAME", help="only this store")
+            parser.add_argument("--store", type=arguments.free_text, metavar="NAME", help="only this store")
         kind = name if parent is self.commands else f"{group} {name}"
         parser.set_defaults(handler=lambda args: run(args, handler, kind=kind), uses=USES)
         return parser
@@ -103,18 +93,31 @@ def _add_orders(tree: CommandTree) -> None:
     orders.add_argument(
         "--status",
         action="append",
+        type=arguments.status,
         metavar="S",
         help="a status, as the API writes it or as ASC labels it, any case: "
         + ", ".join(f"{s.value} ({s.label})" for s in OrderStatus)
         + "; repeat for several",
     )
-    orders.add_argument("--since", metavar="DATE", help="purchased on or after (YYYY-MM-DD or ISO 8601)")
-    orders.add_argument("--until", metavar="DATE", help="purchased on or before")
-    orders.add_argument("--buyer", metavar="TEXT", help="buyer's name contains")
-    orders.add_argument("--min-total", metavar="N", help="total at least")
-    orders.add_argument("--max-total", metavar="N", help="total at most")
+    orders.add_argument(
+        "--since",
+        type=arguments.date_from,
+        metavar="DATE",
+        help="purchased on or after (YYYY-MM-DD or ISO 8601)",
+    )
+    orders.add_argument("--until", type=arguments.date_to, metavar="DATE", help="purchased on or before")
+    orders.add_argument(
+        "--buyer",
+        type=arguments.free_text,
+        metavar="TEXT",
+        help=f"buyer's name contains (at most {arguments.TEXT_MAX} characters)",
+    )
+    money = f"from 0 to {arguments.AMOUNT_MAX:,}"
+    orders.add_argument("--min-total", type=arguments.amount, metavar="N", help=f"total at least ({money})")
+    orders.add_argument("--max-total", type=arguments.amount, metavar="N", help=f"total at most ({money})")
     orders.add_argument(
         "--sort",
+        type=arguments.sort,
         default="purchase_date",
         metavar="FIELD[:asc|desc]",
         help=(
@@ -123,7 +126,11 @@ def _add_orders(tree: CommandTree) -> None:
         ),
     )
     orders.add_argument(
-        "--limit", type=positive_int, default=50, metavar="N", help="at most N orders, N >= 1 (default 50)"
+        "--limit",
+        type=arguments.whole_number(1, arguments.LIMIT_MAX),
+        default=50,
+        metavar="N",
+        help=f"at most N orders, 1 to {arguments.LIMIT_MAX:,} (default 50)",
     )
 
 
@@ -137,7 +144,7 @@ def _add_order(tree: CommandTree) -> None:
         store=False,
         parent=order_commands,
     )
-    show.add_argument("order", metavar="ORDER", help="Amazon order number")
+    show.add_argument("order", type=arguments.order_number, metavar="ORDER", help="Amazon order number")
     show.add_argument(
         "--refresh", action="store_true", help="fetch the order from Amazon first (one getOrder)"
     )
@@ -148,8 +155,15 @@ def _add_order(tree: CommandTree) -> None:
         store=False,
         parent=order_commands,
     )
-    cancel.add_argument("orders", nargs="+", metavar="ORDER", help="Amazon order numbers")
-    cancel.add_argument("--reason", required=True, help="one of: " + ", ".join(r.value for r in CancelReason))
+    cancel.add_argument(
+        "orders", nargs="+", type=arguments.order_number, metavar="ORDER", help="Amazon order numbers"
+    )
+    cancel.add_argument(
+        "--reason",
+        type=arguments.cancel_reason,
+        required=True,
+        help="one of: " + ", ".join(r.value for r in CancelReason),
+    )
     cancel.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     cancel.add_argument("--wait", action="store_true", help="wait for Amazon's processing report")
 

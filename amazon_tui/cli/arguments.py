@@ -1,0 +1,180 @@
+"""What each command-line value may be: checked and bounded by the parser, before any use.
+
+Every value is refused in one line (exit 2, ``usage``) when it is out of its bounds, so no
+command hands SQLite, httpx or a service an unbounded string or number. A refused value is
+quoted inert and cut to a few dozen characters. docs/decisions.md says where the bounds
+come from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, NamedTuple
+
+from amazon_tui.cli.errors import UsageError
+from amazon_tui.domain.values import CancelReason, OrderStatus, SortField
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+WORD_MAX = 4096  # PATH_MAX on Linux: the longest value any option takes (--config PATH)
+ORDER_NUMBER_MAX = 100  # Amazon's feed schema bounds an AmazonOrderID at 100 characters
+ORDER_NUMBER = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+TEXT_MAX = 200  # a buyer's name, a store's name
+NUMBER_TEXT_MAX = 32
+DATE_TEXT_MAX = 40
+LIMIT_MAX = 1_000_000
+AMOUNT_MAX = 1_000_000_000
+SHOWN_MAX = 40
+
+
+def shown(text: str) -> str:
+    """``text`` quoted for an error line: inert, and cut (with its length) when long."""
+    from amazon_tui.cli.output import safe_text
+
+    if len(text) <= SHOWN_MAX:
+        return f"'{safe_text(text)}'"
+    return f"'{safe_text(text[:SHOWN_MAX])}…' ({len(text):,} characters)"
+
+
+def check_words(argv: Sequence[str]) -> None:
+    """Refuse a word no option takes: longer than a path can be, or holding a NUL (no shell passes one)."""
+    for position, word in enumerate(argv, start=1):
+        if len(word) > WORD_MAX:
+            raise UsageError(
+                f"argument {position} is {len(word):,} characters long; at most {WORD_MAX:,} are taken"
+            )
+        if "\x00" in word:
+            raise UsageError(f"argument {position} holds a NUL character")
+
+
+def _text_ok(text: str, limit: int) -> bool:
+    """At most ``limit`` characters, all of them encodable (no undecodable bytes from the terminal)."""
+    if len(text) > limit:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def order_number(text: str) -> str:
+    """An Amazon order number: ASCII letters and digits in groups joined by hyphens."""
+    if len(text) > ORDER_NUMBER_MAX or not ORDER_NUMBER.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"bad order number {shown(text)}: use Amazon's order number, like 123-1234567-1234567 "
+            f"(letters and digits in groups joined by hyphens, at most {ORDER_NUMBER_MAX} characters)"
+        )
+    return text
+
+
+def free_text(text: str) -> str:
+    """A name or a part of one: at most TEXT_MAX characters of valid text."""
+    if not _text_ok(text, TEXT_MAX):
+        raise argparse.ArgumentTypeError(
+            f"bad text {shown(text)}: use at most {TEXT_MAX} characters of valid UTF-8 text"
+        )
+    return text
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """A whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text) if len(text) <= NUMBER_TEXT_MAX else None
+        except ValueError:
+            value = None
+        if value is None:
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: use {low} to {high:,}")
+        return value
+
+    return parse
+
+
+def amount(text: str) -> Decimal:
+    """A money amount: a finite number from 0 to AMOUNT_MAX."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text) if len(text) <= NUMBER_TEXT_MAX else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise argparse.ArgumentTypeError(f"bad amount {shown(text)}: use a number like 25 or 19.99")
+    if not 0 <= value <= AMOUNT_MAX:
+        raise argparse.ArgumentTypeError(f"amount {shown(text)} is out of range: use 0 to {AMOUNT_MAX:,}")
+    return value
+
+
+def _date(text: str, *, end: bool) -> datetime:
+    """A date (YYYY-MM-DD) or an ISO 8601 timestamp, in UTC; a bare date's end is its last second."""
+    problem = argparse.ArgumentTypeError(f"bad date {shown(text)}: use YYYY-MM-DD or an ISO 8601 timestamp")
+    if len(text) > DATE_TEXT_MAX:
+        raise problem
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        if len(text.strip()) == 10 and end:
+            value = value.replace(hour=23, minute=59, second=59)
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: an offset that leaves the years 1-9999
+        raise problem from None
+
+
+def date_from(text: str) -> datetime:
+    return _date(text, end=False)
+
+
+def date_to(text: str) -> datetime:
+    return _date(text, end=True)
+
+
+def status(text: str) -> OrderStatus:
+    """An order status, as the API writes it or as ASC labels it, in any case."""
+    try:
+        return OrderStatus.from_label(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"unknown order status {shown(text)}; use one of (any case): "
+            + ", ".join(f"{s.value} or {s.label}" for s in OrderStatus)
+        ) from None
+
+
+def cancel_reason(text: str) -> CancelReason:
+    """A cancellation reason: the feed value or its label, any case or spacing."""
+    try:
+        return CancelReason.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"unknown cancel reason {shown(text)}; expected one of: "
+            + ", ".join(r.value for r in CancelReason)
+        ) from None
+
+
+class Sort(NamedTuple):
+    field: SortField
+    descending: bool
+
+
+def sort(text: str) -> Sort:
+    """FIELD, FIELD:asc or FIELD:desc (-FIELD: descending); purchase_date alone is newest first."""
+    field, _, direction = text.partition(":")
+    try:
+        chosen = SortField(field.strip().lstrip("-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"bad --sort {shown(text)}; use FIELD or FIELD:asc / FIELD:desc with FIELD one of: "
+            + ", ".join(f.value for f in SortField)
+        ) from None
+    if direction not in ("", "asc", "desc"):
+        raise argparse.ArgumentTypeError(f"bad --sort direction {shown(direction)}; use asc or desc")
+    descending = (
+        direction == "desc" or field.startswith("-") or (not direction and chosen is SortField.PURCHASE_DATE)
+    )
+    return Sort(chosen, descending)
