@@ -206,8 +206,10 @@ def _config_show(args: argparse.Namespace) -> int:
     origin = "the embedded sandbox (no config file)" if settings.sandbox else str(settings.config_file)
     print(f"# config of {origin}; secrets redacted")
     print(tomli_w.dumps(redacted(settings.config)), end="")
-    for problem in settings.secrets.missing.values():  # the config is usable for local reads only
-        print(f"amazon-tui: {problem}", file=sys.stderr)
+    if settings.secrets.missing:  # the config is usable for local reads only
+        from amazon_tui.config.schema import describe_unset
+
+        print(f"amazon-tui: {describe_unset(list(settings.secrets.missing.values()))}", file=sys.stderr)
     return EXIT_USAGE if settings.secrets.missing else EXIT_OK
 
 

@@ -12,8 +12,9 @@ variable holding it (``client_secret_env``). ``resolve_secrets`` turns the
 
 import os
 import stat
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -304,6 +305,28 @@ class Config(_Section):
         )
 
 
+class UnsetVariable(NamedTuple):
+    """A secret's environment variable that is not set, or empty."""
+
+    variable: str
+    key: str  # the config key that names it
+    store: str | None = None  # the store whose refresh token it holds; None: every store's calls need it
+
+
+def describe_unset(unset: Sequence[UnsetVariable]) -> str:
+    """One line naming every variable in ``unset`` and the key that names it."""
+    named = ", ".join(dict.fromkeys(f"{u.variable} (named by {u.key})" for u in unset))
+    if len(unset) == 1:
+        return (
+            f"The environment variable {named} is not set or empty. "
+            "Export it, or put the secret inline in the config file."
+        )
+    return (
+        f"The environment variables {named} are not set or empty. "
+        "Export them, or put the secrets inline in the config file."
+    )
+
+
 class Secrets(BaseModel):
     """Secret values resolved from the config and the environment. Never printed.
 
@@ -321,13 +344,21 @@ class Secrets(BaseModel):
     magento_access_token: SecretStr | None = None
     magento_access_token_secret: SecretStr | None = None
     refresh_tokens: dict[str, SecretStr] = Field(default_factory=dict)
-    missing: dict[str, str] = Field(default_factory=dict)
+    missing: dict[str, UnsetVariable] = Field(default_factory=dict)
 
     def require(self, value: SecretStr | None, key: str) -> str:
         """The secret's value; a ConfigError saying which variable to export when it is missing."""
         if value is None:
-            raise ConfigError(self.missing.get(key, f"No secret for {key} in the config."))
+            unset = self.missing.get(key)
+            raise ConfigError(describe_unset([unset]) if unset else f"No secret for {key} in the config.")
         return value.get_secret_value()
+
+    def require_for(self, stores: Iterable[str]) -> None:
+        """Every secret the calls for ``stores`` need is set; else one ConfigError naming each unset one."""
+        wanted = set(stores)
+        unset = [u for u in self.missing.values() if u.store is None or u.store in wanted]
+        if unset:
+            raise ConfigError(describe_unset(unset))
 
     def refresh_token(self, store: str) -> str:
         return self.require(self.refresh_tokens.get(store), f"refresh_token:{store}")
@@ -346,13 +377,12 @@ class Secrets(BaseModel):
         return [secret.get_secret_value() for secret in found if secret is not None]
 
 
-def _from_env(variable: str, key: str, environ, missing: dict[str, str], slot: str) -> SecretStr | None:
+def _from_env(
+    variable: str, key: str, environ, missing: dict[str, UnsetVariable], slot: str, store: str | None = None
+) -> SecretStr | None:
     value = environ.get(variable)
     if not value:
-        missing[slot] = (
-            f"The environment variable {variable} (named by {key}) is not set or empty. "
-            "Export it, or put the secret inline in the config file."
-        )
+        missing[slot] = UnsetVariable(variable, key, store)
         return None
     return SecretStr(value)
 
@@ -360,7 +390,7 @@ def _from_env(variable: str, key: str, environ, missing: dict[str, str], slot: s
 def resolve_secrets(config: Config, environ: dict[str, str] | os._Environ[str] | None = None) -> Secrets:
     """Collect every secret, reading the environment variables the config names."""
     env = os.environ if environ is None else environ
-    missing: dict[str, str] = {}
+    missing: dict[str, UnsetVariable] = {}
     client_secret = None
     if config.amazon is not None:
         client_secret = config.amazon.client_secret or _from_env(
@@ -377,8 +407,9 @@ def resolve_secrets(config: Config, environ: dict[str, str] | os._Environ[str] |
     tokens = {}
     for store in config.stores:
         slot = f"refresh_token:{store.name}"
+        key = f"refresh_token_env of store {store.name!r}"
         token = store.refresh_token or _from_env(
-            store.refresh_token_env or "", f"refresh_token_env of store {store.name!r}", env, missing, slot
+            store.refresh_token_env or "", key, env, missing, slot, store.name
         )
         if token is not None:
             tokens[store.name] = token

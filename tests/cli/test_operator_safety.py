@@ -131,7 +131,31 @@ def test_stores_work_without_the_secrets(cli, served, tmp_path, monkeypatch):
     code, out, err = cli("--config", str(config), "stores")
     assert code == 0 and "Acme US" in out
     code, _, err = cli("--config", str(config), "sync", "--store", "Acme US")
-    assert code != 0 and "UNSET_A1SANDBOXACMEUS" in err
+    assert code == 2 and err.count("UNSET_") == 1 and "UNSET_A1SANDBOXACMEUS" in err
+
+
+@pytest.mark.parametrize("command", [["sync"], ["attention", "--sync"], ["watch"]])
+def test_an_unset_variable_is_one_config_line_before_any_call(cli, served, tmp_path, command):
+    """Not one "ConfigError" per store and exit 1: one line naming every unset variable, exit 2."""
+    raw = sandbox_config(served.base_url)
+    text = write_config(tmp_path / "env.toml", served.base_url).read_text()
+    text = text.replace(
+        f'client_secret = "{raw["amazon"]["client_secret"]}"', 'client_secret_env = "UNSET_LWA"'
+    )
+    for store in raw["stores"]:
+        text = text.replace(
+            f'refresh_token = "{store["refresh_token"]}"', f'refresh_token_env = "UNSET_{store["seller_id"]}"'
+        )
+    config = tmp_path / "env.toml"
+    config.write_text(text)
+    code, out, err = cli("--config", str(config), *command)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1, err
+    assert "UNSET_LWA (named by amazon.client_secret_env)" in err and "UNSET_A1SANDBOXACMEUS" in err
+    assert "UNSET_A4SANDBOXACMEDE" not in err, "an inactive store is not synced"
+    assert "ConfigError" not in err and "Acme US:" not in err
+    code, out, err = cli("--config", str(config), *command, "--json")
+    assert code == 2 and error_of(out)["code"] == "config" and err == ""
+    assert served.sandbox.count("searchOrders") == 0
 
 
 # -- one failure, one line; library logs go to the log file ----------------------------------

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from amazon_tui.cli.commands.common import money_text, summary_json
+from amazon_tui.cli.commands.sync import syncable
 from amazon_tui.cli.errors import EXIT_ATTENTION, EXIT_OK, EXIT_SERVICE
 from amazon_tui.cli.output import print_document, print_table, safe_text, table
 from amazon_tui.domain.values import format_timestamp
@@ -40,6 +41,8 @@ async def audit_command(service, args: argparse.Namespace) -> int:
 
 async def attention_command(service, args: argparse.Namespace) -> int:
     """The Attention screen's list, in its order; exit 4 when anything needs action."""
+    if args.sync:
+        syncable(service)
     failures = (await service.sync()).failures if args.sync else {}
     for store, message in failures.items():
         print(f"amazon-tui: {store}: sync failed: {safe_text(message)}", file=sys.stderr)

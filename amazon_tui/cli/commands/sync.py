@@ -12,8 +12,17 @@ from amazon_tui.cli.errors import EXIT_OK, EXIT_SERVICE
 from amazon_tui.cli.output import print_document, safe_text
 
 
+def syncable(service, store: str | None = None) -> list[str] | None:
+    """The stores a sync covers (``store`` alone, or None: every active store), once the secrets their
+    calls need are known to be set: a missing one is one ConfigError for all (exit 2), not one per store."""
+    config = service.settings.config
+    stores = [config.store(store).name] if store else None
+    service.settings.secrets.require_for(stores or [s.name for s in config.stores if s.active])
+    return stores
+
+
 async def sync_command(service, args: argparse.Namespace) -> int:
-    stores = [args.store] if args.store else None
+    stores = syncable(service, args.store)
     interactive = sys.stderr.isatty()
     reported: set[str] = set()
 
@@ -74,6 +83,7 @@ async def watch_command(service, args: argparse.Namespace) -> int:
     def event(text: str) -> None:
         print(f"{datetime.now(UTC):%H:%M:%S} {safe_text(text)}", file=sys.stderr, flush=True)
 
+    syncable(service)
     if service.read_only:
         event("read-only: syncs only; cancellations are left to a process that may write")
     from amazon_tui.core.leadership.loops import run
