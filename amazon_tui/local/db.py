@@ -1,4 +1,4 @@
-"""Opening the local database: WAL mode, migrations, clear errors for bad files."""
+"""Opening the local database: WAL mode, migrations, one clear line for a bad file or a refusing disk."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar, cast
 
+from amazon_tui.local.disk import StorageError, from_os_error, from_sqlite_error, is_corrupt
 from amazon_tui.local.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_FILE = "amazon-tui.db"
@@ -21,7 +22,7 @@ T = TypeVar("T")
 
 
 class DatabaseError(Exception):
-    """The local database cannot be used; the message says why and what to do."""
+    """The local database cannot be used (damaged, too new); the message says why and what to do."""
 
 
 class Database:
@@ -37,30 +38,66 @@ class Database:
             self._conn = sqlite3.connect(
                 self.path, check_same_thread=False, isolation_level=None, timeout=10.0
             )
-            self._conn.row_factory = sqlite3.Row
-            # Only a new (empty) file takes it; an existing one keeps its page size. An order row
-            # is 1.5-2.5 KB: a 4 KB page holds one or two and leaves the rest empty, a 16 KB page
-            # about eight, so a sync's upserts split and write fewer pages (~15% faster). The cost:
-            # reading one row from disk or OS cache copies 16 KB (deep pages of unindexed sorts).
-            self._conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            # SQLite's default, stated: checkpoint (and so sync, under NORMAL) every 1000 pages of
-            # WAL, 16 MB at 16 KB pages. A power cut can take back the latest order writes, which
-            # a sync fetches again (the cursor commits with them); the cancellation journal and the
-            # audit trail are synced at their own commits (``durable``). docs/decisions.md has the
-            # details. A sync's random index inserts write ~4x the data to the WAL; a checkpoint
-            # every ~4 MB cost ~10% of its upsert rate.
-            self._conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA busy_timeout=10000")
+        except sqlite3.Error as exc:
+            raise self._unusable(exc) from exc
+        try:
+            self._configure()
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseError(
-                f"The local database {self.path} is unreadable ({exc}). Nothing was changed. "
+        except BaseException as exc:
+            self._conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._unusable(exc) from exc
+            raise
+
+    def _configure(self) -> None:
+        self._conn.row_factory = sqlite3.Row
+        # Only a new (empty) file takes it; an existing one keeps its page size. An order row
+        # is 1.5-2.5 KB: a 4 KB page holds one or two and leaves the rest empty, a 16 KB page
+        # about eight, so a sync's upserts split and write fewer pages (~15% faster). The cost:
+        # reading one row from disk or OS cache copies 16 KB (deep pages of unindexed sorts).
+        self._conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        # SQLite's default, stated: checkpoint (and so sync, under NORMAL) every 1000 pages of
+        # WAL, 16 MB at 16 KB pages. A power cut can take back the latest order writes, which
+        # a sync fetches again (the cursor commits with them); the cancellation journal and the
+        # audit trail are synced at their own commits (``durable``). docs/decisions.md has the
+        # details. A sync's random index inserts write ~4x the data to the WAL; a checkpoint
+        # every ~4 MB cost ~10% of its upsert rate.
+        self._conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=10000")
+
+    def _unusable(self, error: sqlite3.Error) -> Exception:
+        """Why the file cannot be opened: the disk's fault, a damaged file, or SQLite's own words."""
+        return self._refusal(error) or DatabaseError(
+            f"The local database {self.path} cannot be opened ({error}; {error.sqlite_errorname})."
+        )
+
+    def _refusal(self, error: sqlite3.Error) -> Exception | None:
+        """What ``error`` means for the operator: the disk's fault, or a damaged file (the one case
+        where `db rebuild` helps); None for any other SQLite error."""
+        refusal = from_sqlite_error(error, self.path)
+        if refusal is not None:
+            return refusal
+        if is_corrupt(error):
+            return DatabaseError(
+                f"The local database {self.path} is unreadable ({error}). Nothing was changed. "
                 "Run `amazon-tui db rebuild` to move it aside as a backup "
                 "and rebuild it from Amazon and Magento."
-            ) from None
+            )
+        return None
+
+    @contextmanager
+    def _refusals(self) -> Iterator[None]:
+        """Raise the disk's fault or a damaged file as such (StorageError, DatabaseError)."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            refusal = self._refusal(exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
 
     def _migrate(self) -> None:
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -86,7 +123,8 @@ class Database:
 
     @property
     def schema_version(self) -> int:
-        version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        with self._lock, self._refusals():
+            version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
         return version
 
     @contextmanager
@@ -96,27 +134,34 @@ class Database:
         ``durable``: the commit is synced to disk before it returns (``synchronous=FULL``),
         so it survives a power cut too. Elsewhere WAL with ``synchronous=NORMAL`` survives a
         crash of the process, and syncs at checkpoints only (orders can be fetched again).
+        A full disk, a read-only file and the like raise StorageError, with nothing written.
         """
-        with self._lock:
+        with self._lock, self._refusals():
             if durable:
                 self._conn.execute("PRAGMA synchronous=FULL")
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield self._conn
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                else:
                     self._conn.execute("COMMIT")
-                    for hook in self.after_commit:
-                        hook()
+                except BaseException:
+                    self._roll_back()
+                    raise
+                for hook in self.after_commit:
+                    hook()
             finally:
                 if durable:
                     self._conn.execute("PRAGMA synchronous=NORMAL")
 
+    def _roll_back(self) -> None:
+        """Undo the failed transaction, unless SQLite already has (it does after a full disk or an
+        I/O error); a failing ROLLBACK must not hide the error that caused it."""
+        if self._conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
     def query(self, sql: str, params: Sequence[object] | Mapping[str, object] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, self._refusals():
             return self._conn.execute(sql, params).fetchall()
 
     def memo(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
@@ -126,7 +171,7 @@ class Database:
         100,000 index entries). ``data_version`` moves on other connections' commits,
         ``total_changes`` on this one's.
         """
-        with self._lock:
+        with self._lock, self._refusals():
             version = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
             if self._memo_version != version:
                 self._memo_version, self._memo = version, {}
@@ -148,12 +193,19 @@ def open_database(directory: Path) -> Database:
     """Open (and create or migrate) the database in the data directory.
 
     The directory is made 0700 and a new file 0600 before SQLite opens it (its -wal and -shm
-    take the file's mode): it holds buyer names and addresses.
+    take the file's mode): it holds buyer names and addresses. Opening the file for writing
+    here first names the disk's refusal by its errno (StorageError): a data dir that is a
+    file, on a read-only file system, or not this user's.
     """
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = directory / DB_FILE
-    if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as exc:
+        refusal = from_os_error(exc, path)
+        if refusal is None:
+            raise
+        raise refusal from exc
     return Database(path)
 
 
@@ -180,14 +232,25 @@ def rebuild(directory: Path) -> tuple[Path | None, dict[str, int], str | None]:
     """Move the database aside and start a new one that keeps the journal and the audit trail.
 
     Returns (backup path, rows kept per table, why some could not be kept or None). The
-    backup is never deleted: whatever could not be copied is still in it.
+    backup is never deleted: whatever could not be copied is still in it. When the disk
+    refuses the new file (StorageError: full, read-only…), the old one is put back as it was.
     """
     backup = backup_and_reset(directory)
+    try:
+        kept, problem = _start_anew(directory, backup)
+    except StorageError:
+        _put_back(directory, backup)
+        raise
+    return backup, kept, problem
+
+
+def _start_anew(directory: Path, backup: Path | None) -> tuple[dict[str, int], str | None]:
+    """A new database with the journal and audit rows of ``backup`` (rows kept, or why not)."""
     fresh = open_database(directory)
     kept: dict[str, int] = {}
     if backup is None:
         fresh.close()
-        return None, kept, None
+        return kept, None
     problem = None
     try:
         old = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
@@ -215,4 +278,17 @@ def rebuild(directory: Path) -> tuple[Path | None, dict[str, int], str | None]:
         kept = {}
     finally:
         fresh.close()
-    return backup, kept, problem
+    return kept, problem
+
+
+def _put_back(directory: Path, backup: Path | None) -> None:
+    """Undo a rebuild the disk refused: the new files go, the old ones come back under their names."""
+    path = directory / DB_FILE
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    if backup is None:
+        return
+    for suffix in ("", "-wal", "-shm"):
+        side = backup.with_name(backup.name + suffix)
+        if side.exists():
+            shutil.move(side, path.with_name(path.name + suffix))
