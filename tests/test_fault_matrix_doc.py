@@ -3,7 +3,7 @@ tests.support.fault_matrix)."""
 
 from __future__ import annotations
 
-from tests.support.fault_matrix import COMMANDS, DOC, FAULTS, SCREENS, render
+from tests.support.fault_matrix import COMMANDS, DISK_CASES, DOC, FAULTS, SCREENS, render
 
 
 def test_fault_matrix_doc_is_in_sync_with_the_tests():
@@ -23,6 +23,23 @@ def test_the_matrix_covers_every_fault_of_the_issue():
         "Magento 401",
     ]
     assert len(SCREENS) >= 8 and len(COMMANDS) >= 5
+
+
+def test_the_matrix_covers_every_disk_fault_of_issue_30():
+    named = " ".join(case.name for case in DISK_CASES)
+    for cause in (
+        "SQLITE_FULL",
+        "ENOSPC",
+        "EDQUOT",
+        "EROFS",
+        "SQLITE_READONLY",
+        "ENOTDIR",
+        "EEXIST",
+        "EACCES",
+    ):
+        assert cause in named, cause
+    assert {case.code for case in DISK_CASES if "data dir is a file" in case.name} == {"usage"}
+    assert [case.code for case in DISK_CASES].count("database") == 1, "db rebuild: a damaged file only"
 
 
 def test_readme_links_the_matrix():

@@ -27,6 +27,10 @@ ERROR_CODES = {
     "in_use": (EXIT_REFUSED, "another amazon-tui process uses the data dir (db rebuild)"),
     "not_confirmed": (EXIT_REFUSED, "the cancellation was not confirmed; nothing was sent"),
     "service": (EXIT_SERVICE, "Amazon, Magento or the network failed"),
+    "storage": (
+        EXIT_SERVICE,
+        "the disk refused the data dir or a file in it: full, over quota, read-only, no permission",
+    ),
     "internal": (EXIT_SERVICE, "an unexpected error; its trace is in the state dir"),
     "interrupted": (EXIT_INTERRUPTED, "interrupted (Ctrl+C)"),
 }

@@ -4,7 +4,7 @@ argparse, not click: it is in the standard library (no dependency, nothing to im
 start-up, which the TUI's launch time cares about), and sub-commands with ``--help``
 each are all we need. Handlers import what they use lazily.
 
-Exit codes: 0 success; 1 a service or network failure; 2 bad usage or bad input;
+Exit codes: 0 success; 1 a service, network or disk failure; 2 bad usage or bad input;
 3 refused by a rule (not cancelable, read-only); 4 (``attention``) something needs action.
 """
 
@@ -32,8 +32,10 @@ before or after the command.
 
 exit codes:
   0  success
-  1  a service or network failure, or an unexpected error (trace in the state dir)
-  2  bad usage or bad input (bad config, unknown order number, unknown reason, bad date)
+  1  a service or network failure, the disk refused a file (full, read-only, no permission),
+     or an unexpected error (trace in the state dir)
+  2  bad usage or bad input (bad config, unknown order number, unknown reason, bad date,
+     a value out of bounds, a data dir that is a file)
   3  refused by a rule (read-only, not Unshipped, Amazon-fulfilled, already canceling)
   4  (attention) something needs attention
 """

@@ -101,8 +101,8 @@ def secure_local_files(base: Path) -> list[str]:
     tightened."""
     if os.name != "posix":
         return []
-    notices = [tighten(base, 0o700)] if base.exists() else []
-    private_dir(base)
+    notices = [tighten(base, 0o700)] if base.is_dir() else []
+    private_dir(base)  # a file in its place is refused here (FileExistsError), not made 0700
     for path in sorted(base.rglob("*")):
         notices.append(tighten(path, 0o700 if path.is_dir() else 0o600))
     return [notice for notice in notices if notice]

@@ -114,6 +114,94 @@ COMMANDS: tuple[Target, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class DiskCase:
+    """A way the disk (or the path) refuses the data dir: how the test makes it, what the command says."""
+
+    name: str
+    how: str
+    exit: int
+    code: str | None  # the --json error code (None: sync's own document, the cause in `failures`)
+    marker: str  # a text the one line contains
+
+
+DISK_CASES: tuple[DiskCase, ...] = (
+    DiskCase(
+        "full disk on a new data dir (SQLITE_FULL)",
+        "real SQLite: `PRAGMA max_page_count=1` on the app's connection as it opens; `stores`",
+        1,
+        "storage",
+        "The disk is full: ",
+    ),
+    DiskCase(
+        "full disk during a sync (SQLITE_FULL)",
+        "real SQLite: `PRAGMA max_page_count` at the file's size on the app's own connection "
+        "(`Database.transaction`); `sync`",
+        1,
+        None,
+        "The disk is full: ",
+    ),
+    DiskCase(
+        "full disk (ENOSPC)",
+        "simulated: opening the database file raises `OSError(ENOSPC)` (a small file system needs root)",
+        1,
+        "storage",
+        "The disk is full: ",
+    ),
+    DiskCase(
+        "quota (EDQUOT)",
+        "simulated: opening the database file raises `OSError(EDQUOT)` (a quota needs root)",
+        1,
+        "storage",
+        "The disk quota is used up: ",
+    ),
+    DiskCase(
+        "read-only file system (EROFS)",
+        "simulated: opening the database file raises `OSError(EROFS)` (a read-only mount needs root)",
+        1,
+        "storage",
+        "on a read-only file system, or read-only itself",
+    ),
+    DiskCase(
+        "read-only database (SQLITE_READONLY)",
+        "real SQLite: `PRAGMA query_only` on the app's own connection; `stores`",
+        1,
+        "storage",
+        "on a read-only file system, or read-only itself",
+    ),
+    DiskCase(
+        "data dir is a file (EEXIST / ENOTDIR)",
+        "real: `$AMAZON_TUI_DATA_DIR` names a file (real process); a path through a file in "
+        "tests/local/test_disk.py",
+        2,
+        "usage",
+        "cannot be a directory: a file is in its place, or in its path",
+    ),
+    DiskCase(
+        "no permission (EACCES, SQLITE_READONLY_DIRECTORY)",
+        "real: a data dir mode 0500, or, when the tests run as root, root's directory with the "
+        "command run as uid 65534 by `setpriv` (real process; skipped where neither can be made)",
+        1,
+        "storage",
+        "No permission to use ",
+    ),
+    DiskCase(
+        "damaged file (SQLITE_NOTADB)",
+        "real: garbage in `amazon-tui.db` (real process)",
+        2,
+        "database",
+        "is unreadable",
+    ),
+    DiskCase(
+        "crash file cannot be written",
+        "real: `$AMAZON_TUI_STATE_DIR` names a file, and an unexpected error",
+        1,
+        "internal",
+        "its trace could not be saved either: ",
+    ),
+)
+
+
 def applies(target: Target, fault: str) -> bool:
     return fault == CONNECTION_REFUSED or target.injection(fault) is not None
 
@@ -195,6 +283,22 @@ def render() -> str:
         ),
         "",
         *_table(COMMANDS, command_outcome),
+        "",
+        "## Disk and files",
+        "",
+        "`amazon-tui <command>` when the disk refuses the data dir: one line on stderr naming the cause",
+        "and the path (`--json`: one document), no trace, no crash file; `db rebuild` is advised",
+        "only for a damaged file. A write that fails is rolled back whole, and a `db rebuild` the disk",
+        "refuses puts the old file back. `tests/cli/test_disk_faults.py` runs every row; what needs root",
+        "to make (a full or read-only file system, a quota) is simulated with the errno, and says so.",
+        "",
+        "| fault | how the test makes it | exit | `code` | the line contains |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {case.name} | {case.how} | {case.exit} | {f'`{case.code}`' if case.code else '`failures`'} "
+            f"| `{case.marker.strip()}` |"
+            for case in DISK_CASES
+        ],
         "",
     ]
     return "\n".join(lines)

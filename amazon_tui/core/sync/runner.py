@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
 
 from amazon_tui.config.schema import Config
@@ -12,6 +13,7 @@ from amazon_tui.core.stores import AUTH_FAILURE, SERVICE_FAILURE
 from amazon_tui.core.sync.amazon import WrongStore, sync_amazon
 from amazon_tui.core.sync.magento_links import sync_magento_links
 from amazon_tui.core.sync.progress import Progress, SyncOutcome, SyncProgress, SyncReport
+from amazon_tui.local.disk import StorageError
 from amazon_tui.local.orders import OrderRepository
 from amazon_tui.local.stores import StoreRecords
 
@@ -20,7 +22,7 @@ def describe_failure(error: BaseException) -> str:
     """One line for the operator: a service's own message, or the kind of an unexpected error."""
     from amazon_tui.clients.errors import ServiceError
 
-    if isinstance(error, ServiceError | WrongStore):
+    if isinstance(error, ServiceError | WrongStore | StorageError):
         return str(error)
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
@@ -81,11 +83,13 @@ class SyncRunner:
                 result = await self._sync_one(name, report)
                 if isinstance(result, SyncReport):
                     outcome.reports.append(result)
-                else:
-                    outcome.failures[name] = result
+                    continue
+                outcome.failures[name] = describe_failure(result)
+                if isinstance(result, StorageError):
+                    break  # the local disk refused: every other store would fail the same way
         return outcome
 
-    async def _sync_one(self, name: str, report: Progress) -> SyncReport | str:
+    async def _sync_one(self, name: str, report: Progress) -> SyncReport | Exception:
         def waiting(operation: str, seconds: float) -> None:
             message = f"Waiting {seconds:.0f} s for Amazon's rate limit ({operation})"
             report(SyncProgress(name, "waiting", wait_seconds=seconds, message=message))
@@ -93,14 +97,15 @@ class SyncRunner:
         self.waits.add(waiting)
         try:
             result = await self._sync_store(name, report)
+            self.records.record_success(name, now=self.clock())
         except Exception as exc:  # noqa: BLE001 - a store's failure is shown on its card
             message = describe_failure(exc)
-            self.records.record_failure(name, message, failure_kind(exc))
+            with suppress(StorageError):  # a disk that refused the sync may refuse this too
+                self.records.record_failure(name, message, failure_kind(exc))
             report(SyncProgress(name, "failed", message=message))
-            return message
+            return exc
         finally:
             self.waits.remove(waiting)
-        self.records.record_success(name, now=self.clock())
         changes = f"{len(result.inserted)} new, {len(result.changed)} changed"
         report(SyncProgress(name, "done", pages=result.pages, orders=result.orders, message=changes))
         return result
