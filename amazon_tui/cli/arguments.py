@@ -42,13 +42,13 @@ def shown(text: str) -> str:
 
 def check_words(argv: Sequence[str]) -> None:
     """Refuse a word no option takes: longer than a path can be, or holding a NUL (no shell passes one)."""
-    for position, word in enumerate(argv, start=1):
+    for word in argv:
         if len(word) > WORD_MAX:
             raise UsageError(
-                f"argument {position} is {len(word):,} characters long; at most {WORD_MAX:,} are taken"
+                f"the value {shown(word)} is too long: no option takes over {WORD_MAX:,} characters"
             )
         if "\x00" in word:
-            raise UsageError(f"argument {position} holds a NUL character")
+            raise UsageError(f"the value {shown(word)} holds a NUL character")
 
 
 def _text_ok(text: str, limit: int) -> bool:

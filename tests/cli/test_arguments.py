@@ -32,7 +32,7 @@ def run(capsys, monkeypatch, tmp_path):
 
 
 HOSTILE = [
-    (["order", "show", LONG], "characters long"),
+    (["order", "show", LONG], "is too long"),
     (["order", "show", "1" * 101], "bad order number"),
     (["order", "show", "111-0000000-0000000/../../feeds"], "bad order number"),
     (["order", "show", "111-\x1b]52;c;eA==\x07-0000000"], "bad order number"),
@@ -48,7 +48,7 @@ HOSTILE = [
     (["orders", "--max-total", "-5"], "out of range"),
     (["orders", "--min-total", "NaN"], "bad amount"),
     (["orders", "--max-total", "Infinity"], "bad amount"),
-    (["orders", "--buyer", "a" * 100_000], "characters long"),
+    (["orders", "--buyer", "a" * 100_000], "is too long"),
     (["orders", "--buyer", "a" * 201], "at most 200 characters"),
     (["orders", "--buyer", "bytes \udcff not UTF-8"], "valid UTF-8"),
     (["orders", "--store", "s" * 201], "at most 200 characters"),
@@ -57,7 +57,7 @@ HOSTILE = [
     (["orders", "--status", "x" * 4000], "unknown order status"),
     (["orders", "--sort", "total:" + "x" * 4000], "bad --sort direction"),
     (["order", "cancel", "111-0000000-0000000", "--reason", "r" * 4000], "unknown cancel reason"),
-    (["--config", "c" * 5000, "orders"], "characters long"),
+    (["--config", "c" * 5000, "orders"], "is too long"),
 ]
 
 
