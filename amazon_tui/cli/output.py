@@ -10,27 +10,14 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from amazon_tui.domain.text import safe_text  # the commands' too: one definition, shared with the TUI
+
 if TYPE_CHECKING:
     from amazon_tui.core.service import AppService
 
 ELLIPSIS = "…"
 # fits 80 columns after "amazon-tui: "
 SANDBOX_BANNER = "SANDBOX: demo data, not your stores (no config file, or --sandbox)"
-
-
-def safe_text(value: object) -> str:
-    """Untrusted text made inert for a terminal: control and format characters become visible escapes."""
-    text = "" if value is None else str(value)
-    out = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char in "\t\n\r":
-            out.append(" ")
-        elif category in ("Cc", "Cf", "Cs", "Co") or char in "\u2028\u2029":
-            out.append(f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def cell_width(text: str) -> int:
