@@ -13,13 +13,16 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from amazon_tui.config.settings import Settings
 from amazon_tui.core.service import AppService
 from amazon_tui.core.startup import resume_collection
 from amazon_tui.core.sync.progress import SyncProgress
+from amazon_tui.domain.text import safe_text
 from amazon_tui.tui import requests
 from amazon_tui.tui.cancellation import CancellationFlow
+from amazon_tui.tui.format import inert_lines
 from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrdersChanged, OrderSeen, SyncChanged
 from amazon_tui.tui.navigation import Navigator
@@ -155,6 +158,21 @@ class AmazonTuiApp(App[int]):
             self._notifications_task.cancel()  # ends a long poll at once
         if self.own_service:
             await self.service.aclose()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast (screens' and widgets' go through here) is inert: its lines escaped
+        (``safe_text``), never parsed as markup, whatever the caller asked."""
+        super().notify(
+            inert_lines(message), title=safe_text(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def broadcast(self, message_type: Callable[[], Message]) -> None:
         """Tell every open screen that data changed (each reloads what it shows)."""

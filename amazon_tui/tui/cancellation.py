@@ -14,7 +14,6 @@ from textual.app import App
 from textual.message import Message
 from textual.worker import WorkerState
 
-from amazon_tui.tui.format import clean
 from amazon_tui.tui.messages import OrdersChanged
 
 if TYPE_CHECKING:
@@ -66,9 +65,7 @@ class CancellationFlow:
         if sent:
             self.app.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6, markup=False)
         for order_id, message in problems:
-            self.app.notify(
-                clean(message), title=f"Order {order_id}", severity="error", timeout=12, markup=False
-            )
+            self.app.notify(message, title=f"Order {order_id}", severity="error", timeout=12, markup=False)
         self.broadcast(lambda: OrdersChanged(tuple(sent) + tuple(order_id for order_id, _ in problems)))
 
     async def _finish(self, submissions: list[Submission]) -> None:
@@ -117,7 +114,7 @@ class CancellationFlow:
         """A background operation failed: notify, and show it on the screen with the key that retries."""
         from amazon_tui.tui.screens.base import BaseScreen
 
-        notice = f"{clean(what)}: {clean(error)}"
+        notice = f"{what}: {error}"
         self.app.notify(notice, title="Failed", severity="error", timeout=10, markup=False)
         screen = self.app.screen
         if isinstance(screen, BaseScreen):
@@ -137,7 +134,7 @@ class CancellationFlow:
                 notice = f"Order {entry.order_id}: Canceled. Status updated to canceled."
                 self.app.notify(notice, timeout=6, markup=False)
             elif entry.state is CancelState.FAILED:
-                message = clean(entry.message or FAILURE_MESSAGE)
+                message = entry.message or FAILURE_MESSAGE
                 self.app.notify(
                     message, title=f"Order {entry.order_id}", severity="error", timeout=12, markup=False
                 )

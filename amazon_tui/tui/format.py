@@ -1,4 +1,5 @@
-"""Turning domain values into Rich ``Text``: untrusted strings are never parsed as markup."""
+"""Turning domain values into Rich ``Text``: untrusted strings are inert (``domain.text.safe_text``)
+and never parsed as markup."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from amazon_tui.domain.text import safe_text
 from amazon_tui.domain.values import format_amount, format_money
 
 if TYPE_CHECKING:
@@ -15,20 +17,18 @@ if TYPE_CHECKING:
 
 NOT_PROVIDED = "not provided by Amazon"
 TONE_STYLES = {"primary": "#5fa8ff", "warning": "#e5c07b", "error": "#ff8c3a", "muted": "#8a8a8a"}
-# C0 (but tab and newline), DEL and C1 (0x80-0x9f: 0x9b is an 8-bit CSI to some terminals).
-_CONTROL = {code: None for code in (*range(32), *range(127, 160)) if code not in (9, 10)}
-
-
-def clean(value: object) -> str:
-    """A value as plain text with control characters (escape sequences) removed."""
-    return str(value).translate(_CONTROL)
 
 
 def literal(value: object | None, empty: str = "—") -> Text:
-    """Untrusted text as a Text object: shown exactly, never interpreted as markup."""
+    """Untrusted text as a Text object: never interpreted as markup, made inert (``safe_text``)."""
     if value is None or value == "":
         return Text(empty, style="dim")
-    return Text(clean(value))
+    return Text(safe_text(value))
+
+
+def inert_lines(text: str) -> str:
+    """Text of several lines (a notice built around untrusted values), each line made inert."""
+    return "\n".join(safe_text(line) for line in text.split("\n"))
 
 
 def provided(value: object | None) -> Text:
@@ -113,7 +113,7 @@ def plural(count: int, noun: str) -> str:
 
 def new_orders_message(store: str, count: int) -> str:
     """The notification of a sync that brought new orders: "3 new orders in Acme US"."""
-    return f"{count} new order{'s' if count != 1 else ''} in {clean(store)}"
+    return f"{count} new order{'s' if count != 1 else ''} in {store}"
 
 
 UNSEEN_MARK = Text("●", style="bold #5fa8ff")

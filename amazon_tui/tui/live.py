@@ -32,7 +32,7 @@ from textual.worker import WorkerState
 
 from amazon_tui.core.leadership.loops import Duties, follow
 from amazon_tui.core.sync.progress import SyncOutcome
-from amazon_tui.tui.format import clean, new_orders_message
+from amazon_tui.tui.format import new_orders_message
 from amazon_tui.tui.messages import OrdersChanged
 
 if TYPE_CHECKING:
@@ -182,9 +182,7 @@ class LiveRefresh:
             if not quiet or self.failures.get(store) != message
         }
         for store, message in failed.items():
-            app.notify(
-                f"{clean(store)}: {clean(message)}", title="Sync failed", severity="warning", markup=False
-            )
+            app.notify(f"{store}: {message}", title="Sync failed", severity="warning", markup=False)
         synced = {report.store for report in outcome.reports}
         failures = {
             store: message for store, message in self.failures.items() if store not in synced

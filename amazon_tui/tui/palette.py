@@ -20,8 +20,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from amazon_tui.domain.text import safe_text
 from amazon_tui.tui.context import TuiContext
-from amazon_tui.tui.format import clean
 from amazon_tui.tui.requests import (
     OpenAllOrders,
     OpenAttention,
@@ -117,9 +117,9 @@ class AmazonCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), action, help=help_text)
         for summary in self._orders(query):
-            label = Text(f"Go to order {clean(summary.order_id)}")
+            label = Text(f"Go to order {safe_text(summary.order_id)}")
             magento = f" · Magento #{summary.magento_increment_id}" if summary.magento_increment_id else ""
-            help_text = escape(f"{clean(summary.store)} · {summary.status_label}{clean(magento)}")
+            help_text = escape(f"{safe_text(summary.store)} · {summary.status_label}{safe_text(magento)}")
             yield Hit(1.0, label, self._ask(OpenDetails(summary.order_id)), help=help_text)
 
     def _orders(self, query: str):

@@ -8,16 +8,21 @@ compositor's full update) and the plain text of every Static.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
 
+from amazon_tui.domain.models import OrderQuery
 from amazon_tui.sandbox.clock import iso
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen
+from amazon_tui.tui.screens.attention import AttentionScreen
+from amazon_tui.tui.screens.audit_log import AuditScreen
 from amazon_tui.tui.screens.cancel_modal import CancelModal
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.magento_order import MagentoOrderScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
+from amazon_tui.tui.screens.stores import StoresScreen
 from amazon_tui.tui.widgets.records import Records
 from tests.support.hostile import (
     HOSTILE,
@@ -198,5 +203,86 @@ async def test_a_store_name_with_markup_is_literal_on_its_card_and_dashboard(tmp
             await settle(pilot)
             text = assert_inert(app, DashboardScreen)
             assert "Acme [US] [bold]B[/bold]" in text
+    finally:
+        world.sandbox.close()
+
+
+# Bidi overrides and isolates, zero-width characters and markup: what would reorder or hide text.
+STORE = "Acme \u2067US\u2069 [b]"
+BUYER = "[red]Eve[/red] \u202egnp.exe\u202c \u200b"
+TITLE = "Mouse [@click=app.quit]Q[/] \u2066pad\u2069\u200f"
+MAGENTO = "[b]Mallory[/b] \u202dxo\u202c\ufeff"
+REASON = "\u202bchanged my mind\u202c \u2060[blink]now[/blink]"
+
+
+def assert_escaped(app, expected_screen, *shown: str) -> str:
+    """The screen's cells hold no control or format character (bidi, zero-width) and show each of
+    ``shown`` (escaped forms, markup as written)."""
+    assert isinstance(app.screen, expected_screen), type(app.screen)
+    _, text = terminal_output(app)
+    raw = {char for char in text if unicodedata.category(char) in ("Cc", "Cf") and char != "\n"}
+    assert not raw, sorted(f"U+{ord(char):04X}" for char in raw)
+    for part in shown:
+        assert part in text, part
+    return text
+
+
+async def test_bidi_and_zero_width_characters_are_escaped_wherever_the_tui_shows_them(tmp_path):
+    world = build(tmp_path, orders_per_store=40, store_names={"Acme US": STORE})
+    try:
+        sandbox = world.sandbox
+        order_id = unshipped_mfn(sandbox, with_magento=True)[0]
+        doc = sandbox.db.amazon_order(order_id)
+        doc["buyer"]["buyerName"] = BUYER
+        for item in doc["orderItems"]:
+            item["product"]["title"] = TITLE
+        sandbox.db.save_amazon_order(doc)
+        magento = sandbox.magento_order_for(order_id)
+        magento["customer_firstname"] = MAGENTO
+        sandbox.db.save_magento_order(magento)
+        sandbox.request_cancellation(order_id, REASON)
+        _newest(world, order_id)
+        app = world.app
+        async with app.run_test(size=(200, 50), notifications=True) as pilot:
+            await settle(pilot)
+            assert_escaped(app, StoresScreen, "US · Acme \\u2067US\\u2069 [b]")
+            await pilot.press("enter")  # View Store: header, breadcrumb, Recent Orders
+            await settle(pilot)
+            assert_escaped(app, DashboardScreen, "Acme \\u2067US\\u2069 [b]", "[red]Eve[/red] \\u202egnp")
+            await pilot.press("enter")  # the Magento order view
+            await settle(pilot)
+            assert_escaped(app, MagentoOrderScreen, "[b]Mallory[/b] \\u202dxo\\u202c\\ufeff")
+            await pilot.press("enter")  # Amazon Order Details: the buyer's name and request
+            await settle(pilot)
+            assert_escaped(
+                app,
+                OrderDetailsScreen,
+                "[red]Eve[/red] \\u202egnp.exe\\u202c \\u200b",
+                "\\u202bchanged my mind\\u202c \\u2060[blink]now[/blink]",
+            )
+            await pilot.press("2")  # Order Items
+            await pilot.pause()
+            assert_escaped(app, OrderDetailsScreen, "Mouse [@click=app.quit]Q[/] \\u2066pad\\u2069\\u200f")
+            await pilot.press("c")  # Cancel Order, the buyer's reason in the modal
+            await settle(pilot)
+            assert_escaped(app, CancelModal, "[blink]now[/blink]")
+            await pilot.press("enter", "enter")  # Buyer Canceled (chosen already), Confirm
+            await settle(pilot)
+            app.notify(f"Toast: {BUYER}")  # every toast goes through the app's notify
+            await pilot.pause()
+            assert_escaped(app, OrderDetailsScreen, "Toast: [red]Eve[/red] \\u202egnp.exe")
+            app.clear_notifications()
+            app.navigator.open_audit()
+            await settle(pilot)
+            assert_escaped(app, AuditScreen, "Acme \\u2067US\\u2069 [b]")
+            app.navigator.open_attention()
+            await settle(pilot)
+            assert_escaped(app, AttentionScreen, "Acme \\u2067US\\u2069 [b]")
+            app.navigator.open_all_orders(STORE)
+            await settle(pilot)
+            app.screen.set_query(OrderQuery(stores=(STORE,), buyer_name=BUYER))  # a filter chip
+            await settle(pilot)
+            assert_escaped(app, AllOrdersScreen, "Buyer's Name: [red]Eve[/red] \\u202egnp")
+            assert app.is_running
     finally:
         world.sandbox.close()

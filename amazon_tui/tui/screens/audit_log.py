@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from amazon_tui.domain.text import safe_text
 from amazon_tui.local.journal import CancelState, JournalEntry
-from amazon_tui.tui.format import clean, date, literal
+from amazon_tui.tui.format import date, literal
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.requests import OpenDetails
 from amazon_tui.tui.screens.filtering import FilteringScreen
@@ -59,7 +60,7 @@ def audit_row(entry: JournalEntry) -> dict[str, Text]:
         "store": literal(entry.store),
         "reason": Text(entry.reason.label),
         "operator": literal(entry.operator),
-        "message": Text(" ".join(clean(entry.message or "").split())),
+        "message": Text(" ".join(safe_text(entry.message or "").split())),
     }
 
 

@@ -21,9 +21,9 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, Submission
+from amazon_tui.domain.text import safe_text
 from amazon_tui.domain.values import CancelReason
 from amazon_tui.tui.context import TuiContext
-from amazon_tui.tui.format import clean
 from amazon_tui.tui.size_gate import SizeGated
 from amazon_tui.tui.widgets.error_line import TooSmall
 
@@ -76,7 +76,7 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
                 if self.buyer_reason is not None:
                     request = Text("The buyer asked to cancel: ", style="bold #c678dd")
                     request.append(
-                        clean(self.buyer_reason) if self.buyer_reason else "no reason given",
+                        safe_text(self.buyer_reason) if self.buyer_reason else "no reason given",
                         style="" if self.buyer_reason else "dim italic",
                     )
                     yield Static(request, id="buyer-request")
@@ -101,11 +101,11 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
             summary = cast("TuiContext", self.app).service.order_summary(order_id)
             by_store.setdefault(summary.store if summary else "?", []).append(order_id)
         if len(by_store) == 1:
-            return Text(", ".join(clean(order_id) for order_id in self.order_ids))
+            return Text(", ".join(safe_text(order_id) for order_id in self.order_ids))
         text = Text(f"{len(by_store)} stores: one feed to Amazon for each.", style="dim")
         for store, order_ids in by_store.items():
-            text.append(f"\n{clean(store)} ({len(order_ids)}): ", style="bold")
-            text.append(", ".join(clean(order_id) for order_id in order_ids))
+            text.append(f"\n{safe_text(store)} ({len(order_ids)}): ", style="bold")
+            text.append(", ".join(safe_text(order_id) for order_id in order_ids))
         return text
 
     def on_mount(self) -> None:
@@ -217,9 +217,9 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
     def show_failure(self, cause: object) -> None:
         """Unable to cancel: the one-line cause, and Enter (on Confirm) tries again."""
         self.submitting = False
-        self.failure = f"{FAILURE_MESSAGE} {' '.join(clean(cause).split())} — press Enter to retry"
+        self.failure = f"{FAILURE_MESSAGE} {' '.join(safe_text(cause).split())} — press Enter to retry"
         status = Text(FAILURE_MESSAGE, style="bold red")
-        status.append(f"\n{' '.join(clean(cause).split())}")
+        status.append(f"\n{' '.join(safe_text(cause).split())}")
         status.append("\nPress Enter to retry, Escape to go back.", style="bold")
         self._status(status)
         self.query_one("#cancel-back-button", Button).disabled = False

@@ -14,7 +14,8 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from amazon_tui.domain.models import MagentoAddress, MagentoOrder
-from amazon_tui.tui.format import amount, clean, literal
+from amazon_tui.domain.text import safe_text
+from amazon_tui.tui.format import amount, literal
 from amazon_tui.tui.requests import OpenAllOrders, OpenDetails
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.fields import FieldSection
@@ -32,13 +33,13 @@ def address_text(address: MagentoAddress | None) -> Text:
     ]
     if address.telephone:
         lines.append(f"T: {address.telephone}")
-    return Text("\n".join(clean(line) for line in lines if line))
+    return Text("\n".join(safe_text(line) for line in lines if line))
 
 
 def money(value: Decimal | None, currency: str | None) -> Text:
     if value is None:
         return Text("—", style="dim")
-    return Text(amount(value, currency))
+    return Text(amount(value, safe_text(currency) if currency else None))
 
 
 def items_table(order: MagentoOrder) -> Table:
@@ -137,7 +138,7 @@ class MagentoOrderScreen(BaseScreen):
         self.show(order)
 
     def _unavailable(self, why: str) -> None:
-        status = Text(clean(why), style="#ff8c3a")
+        status = Text(safe_text(why), style="#ff8c3a")
         status.append("\nPress o to open Amazon Order Details.", style="bold")
         self.query_one("#magento-status", Static).update(status)
 
@@ -161,16 +162,16 @@ class MagentoOrderScreen(BaseScreen):
             ]
         )
         payment = Text.assemble(
-            ("Payment Information  ", "dim"), clean(order.payment_title or "Amazon Channel Payment"), "\n"
+            ("Payment Information  ", "dim"), safe_text(order.payment_title or "Amazon Channel Payment"), "\n"
         )
         payment.append("Amazon Order Number: ", style="bold")
-        payment.append(clean(order.amazon_order_id or self.order_id))
+        payment.append(safe_text(order.amazon_order_id or self.order_id))
         self.query_one("#payment", Static).update(payment)
         self.query_one("#currency-note", Static).update(
-            Text(f"The order was placed using {clean(order.currency or '—')}.")
+            Text(f"The order was placed using {safe_text(order.currency or '—')}.")
         )
         shipping = Text.assemble(
-            ("Shipping & Handling Information  ", "dim"), clean(order.shipping_description or "—")
+            ("Shipping & Handling Information  ", "dim"), safe_text(order.shipping_description or "—")
         )
         self.query_one("#shipping", Static).update(shipping)
         items = Table.grid()
@@ -186,7 +187,7 @@ class MagentoOrderScreen(BaseScreen):
                 ("Total Refunded", money(order.total_refunded, order.currency)),
             ]
         )
-        comments = [(clean(c.created_at or ""), literal(c.comment)) for c in order.comments] or [
+        comments = [(safe_text(c.created_at or ""), literal(c.comment)) for c in order.comments] or [
             ("", Text("No comments.", style="dim"))
         ]
         self.query_one("#comments", FieldSection).show(comments)

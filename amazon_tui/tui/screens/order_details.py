@@ -13,13 +13,14 @@ from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from amazon_tui.domain.attention import time_left
 from amazon_tui.domain.models import Order, OrderSummary
+from amazon_tui.domain.text import safe_text
 from amazon_tui.domain.values import FulfilledBy, OrderStatus
 from amazon_tui.local.journal import CancelState, JournalEntry
 from amazon_tui.tui.format import (
-    clean,
     code_label,
     date,
     freshness,
+    inert_lines,
     literal,
     money,
     plural,
@@ -90,11 +91,11 @@ def cancellation_flag(entry: JournalEntry | None) -> Text | None:
         line = Text("● Cancellation ", style=DUE_STYLE)
         line.append(CANCELLATION_WORDS[entry.state])
         if entry.state is CancelState.CONFIRMING and entry.report:
-            line.append(f" (its report: {entry.report})", style="dim")
+            line.append(f" (its report: {safe_text(entry.report)})", style="dim")
         return line
     if entry.state is CancelState.CANCELED and entry.magento_error:
         line = Text("● Canceled on Amazon; ", style=LATE_STYLE)
-        line.append(f"{clean(entry.magento_error)} (retried)")
+        line.append(f"{safe_text(entry.magento_error)} (retried)")
         return line
     return None
 
@@ -115,7 +116,7 @@ def order_flags(
             f" (order updated {date(order.last_updated)}): ", style="dim"
         )  # Amazon gives no request time
         line.append(
-            f"\u201c{clean(reason)}\u201d" if reason else "no reason given",
+            f"\u201c{safe_text(reason)}\u201d" if reason else "no reason given",
             style="" if reason else "dim italic",
         )
         lines.append(line)
@@ -131,7 +132,7 @@ def order_flags(
     for by, why in sorted(executed, key=str):
         line = Text(f"Canceled by {code_label(by).plain}", style="bold")
         if why:
-            line.append(f": {clean(why)}", style="")
+            line.append(f": {safe_text(why)}", style="")
         lines.append(line)
     return Text("\n").join(lines) if lines else None
 
@@ -139,9 +140,9 @@ def order_flags(
 def order_fields(
     order: Order, summary: OrderSummary | None, magento: str | None
 ) -> list[tuple[str, Text | str]]:
-    number = Text(clean(order.order_id), style="bold")
+    number = Text(safe_text(order.order_id), style="bold")
     if magento:
-        number.append(f"  (Magento order #{clean(magento)})", style="dim")
+        number.append(f"  (Magento order #{safe_text(magento)})", style="dim")
     return [
         ("Order number", number),
         ("Status", order_status(order, summary)),
@@ -442,7 +443,7 @@ class OrderDetailsScreen(BaseScreen):
         """No cancellation here: say why and where to cancel instead (Seller Central)."""
         text = explain_refusal(self.app, self.service, self.order_id, self.store, refusal)
         notice = self.query_one("#notice", Static)
-        notice.update(Text(text, style="#ff8c3a"))
+        notice.update(Text(inert_lines(text), style="#ff8c3a"))
         notice.display = True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

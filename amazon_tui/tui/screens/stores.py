@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
+from amazon_tui.domain.text import safe_text
 from amazon_tui.tui.format import pack
 from amazon_tui.tui.messages import OrdersChanged, SyncChanged
 from amazon_tui.tui.requests import OpenStore, SyncNow
@@ -49,7 +50,9 @@ class StoresScreen(BaseScreen):
     def _leader_text(self, status: str) -> Text:
         """The status line's parts (" · ") packed into lines of the screen's width, never cut mid-part."""
         text = pack(
-            [Text(part) for part in status.split(" · ")], max(20, (self.app.size.width or 80) - 2), gap=" · "
+            [Text(safe_text(part)) for part in status.split(" · ")],
+            max(20, (self.app.size.width or 80) - 2),
+            gap=" · ",
         )
         text.stylize("dim")
         return text

@@ -16,7 +16,7 @@ from textual.widgets import DataTable
 
 from amazon_tui.domain.attention import BUYER_CANCEL, LATE, REFUND, AttentionItem
 from amazon_tui.domain.models import OrderSummary
-from amazon_tui.tui.format import clean
+from amazon_tui.domain.text import safe_text
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec
 from amazon_tui.tui.widgets.order_table import OrderTable
 
@@ -75,13 +75,13 @@ class AttentionTable(OrderTable):
         total = summary.total.format() if summary.total is not None else ""
         return {
             "mark": self._mark(summary),
-            "store": Text(clean(summary.store)),
+            "store": Text(safe_text(summary.store)),
             "order_number": self._number(summary),
             "why": Text(
                 item.short_label if self.compact else item.label, style=KIND_STYLES.get(item.kind, "#e5c07b")
             ),
             "when": Text(when, style=OVERDUE_STYLE if when.startswith("overdue") else ""),
-            "buyer": Text(clean(summary.buyer_name or "—")),
+            "buyer": Text(safe_text(summary.buyer_name or "—")),
             "total": Text(total),
         }
 

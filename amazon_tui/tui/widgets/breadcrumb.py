@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from amazon_tui.tui.format import clean
+from amazon_tui.domain.text import safe_text
 
 
 class Breadcrumb(Static):
@@ -32,7 +32,7 @@ class Breadcrumb(Static):
         for index, part in enumerate(self.trail):
             if index:
                 text.append(" › ", style="dim")
-            text.append(clean(part), style="bold" if index == len(self.trail) - 1 else "")
+            text.append(safe_text(part), style="bold" if index == len(self.trail) - 1 else "")
         badges = Text()
         if self.read_only:
             badges.append(" READ-ONLY ", style="bold black on #e5c07b")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from amazon_tui.tui.format import clean
+from amazon_tui.domain.text import safe_text
 
 TITLE = "Amazon Order Details"
 GAP = "  "
@@ -35,9 +35,9 @@ class DetailsHeader(Widget):
 
     def render(self) -> Text:
         width = self.content_size.width or 78
-        store = clean(self.store)
+        store = safe_text(self.store)
         fixed = Text(no_wrap=True, overflow="ellipsis")
-        fixed.append(clean(self.order_id), style="bold")
+        fixed.append(safe_text(self.order_id), style="bold")
         fixed.append(GAP)
         fixed.append_text(self.status)
         fixed.append(GAP)

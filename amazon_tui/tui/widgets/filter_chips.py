@@ -11,7 +11,8 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from amazon_tui.domain.models import OrderQuery
-from amazon_tui.tui.format import clean, day
+from amazon_tui.domain.text import safe_text
+from amazon_tui.tui.format import day
 from amazon_tui.tui.widgets.focus import focus_now
 
 EMPTY = {
@@ -38,9 +39,9 @@ def chips(query: OrderQuery) -> list[tuple[str, str]]:
     if query.purchased_to:
         found.append(("purchased_to", f"Purchase Date to {day(query.purchased_to)}"))
     if query.order_number:
-        found.append(("order_number", f"Order Number: {clean(query.order_number)}"))
+        found.append(("order_number", f"Order Number: {safe_text(query.order_number)}"))
     if query.buyer_name:
-        found.append(("buyer_name", f"Buyer's Name: {clean(query.buyer_name)}"))
+        found.append(("buyer_name", f"Buyer's Name: {safe_text(query.buyer_name)}"))
     if query.total_min is not None:
         found.append(("total_min", f"Total ≥ {_money(query.total_min)}"))
     if query.total_max is not None:
@@ -48,7 +49,7 @@ def chips(query: OrderQuery) -> list[tuple[str, str]]:
     if query.statuses:
         found.append(("statuses", "Status: " + ", ".join(status.label for status in query.statuses)))
     if query.quick:
-        found.append(("quick", f"/ {clean(query.quick)}"))
+        found.append(("quick", f"/ {safe_text(query.quick)}"))
     return found
 
 

@@ -19,8 +19,9 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from amazon_tui.domain.models import OrderSummary
+from amazon_tui.domain.text import safe_text
 from amazon_tui.domain.values import OrderStatus, SortField, format_amount
-from amazon_tui.tui.format import UNSEEN_MARK, clean, summary_status
+from amazon_tui.tui.format import UNSEEN_MARK, summary_status
 from amazon_tui.tui.messages import OrderSeen
 from amazon_tui.tui.widgets.fitted_table import SCROLLBAR, ColumnSpec, FittedTable
 
@@ -114,9 +115,9 @@ class OrderTable(FittedTable):
             SortField.ORDER_NUMBER.value: self._number(summary),
             SortField.STATUS.value: summary_status(summary),
             SortField.SHIP_BY.value: self._ship_by(summary, compact),
-            SortField.BUYER_NAME.value: Text(clean(summary.buyer_name or "—")),
+            SortField.BUYER_NAME.value: Text(safe_text(summary.buyer_name or "—")),
             SortField.TOTAL.value: Text(total),
-            SortField.NOTES.value: Text(clean(summary.notes or "")),
+            SortField.NOTES.value: Text(safe_text(summary.notes or "")),
         }
 
     def _ship_by(self, summary: OrderSummary, compact: bool) -> Text:
@@ -140,7 +141,7 @@ class OrderTable(FittedTable):
 
     def _number(self, summary: OrderSummary) -> Text:
         """The order number, bold while the order is new or changed and not yet seen."""
-        return Text(clean(summary.order_id), style="bold" if summary.unseen else "")
+        return Text(safe_text(summary.order_id), style="bold" if summary.unseen else "")
 
     def _mark_cell(self, summary: OrderSummary) -> Text:
         return self.fitted("mark", self._mark(summary))

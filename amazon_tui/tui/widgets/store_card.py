@@ -16,9 +16,10 @@ from textual.widget import Widget
 
 from amazon_tui.core.stores import StoreCard
 from amazon_tui.core.sync.progress import SyncProgress
+from amazon_tui.domain.text import safe_text
 from amazon_tui.domain.values import StoreStatus
 from amazon_tui.local.store_figures import AttentionCounts
-from amazon_tui.tui.format import amount, change, clean, day, last_updated
+from amazon_tui.tui.format import amount, change, day, last_updated
 
 STATUS_STYLES = {
     StoreStatus.ACTIVE: "green",
@@ -33,7 +34,7 @@ def progress_text(progress: SyncProgress | None) -> Text | None:
     if progress is None or progress.phase in ("done", "failed"):
         return None
     if progress.phase == "waiting":
-        return Text(f"⟳ {clean(progress.message)}", style="#e5c07b")
+        return Text(f"⟳ {safe_text(progress.message)}", style="#e5c07b")
     return Text(f"⟳ Syncing… page {progress.pages}, {progress.orders} orders", style="#5fa8ff")
 
 
@@ -100,11 +101,11 @@ class StoreCardWidget(Widget, can_focus=True):
         self.card, self.now = card, now
         market = card.marketplace
         self.border_title = Content(
-            f"{market.code} · {clean(card.name)}"
+            f"{market.code} · {safe_text(card.name)}"
         )  # literal: a str would be parsed as markup
         self.border_subtitle = "Enter: View Store"
         self.set_class(card.status is StoreStatus.INACTIVE, "-inactive")
-        website = Text(clean(card.config.magento_website or "no Magento website"))
+        website = Text(safe_text(card.config.magento_website or "no Magento website"))
         website.append("  ")
         website.append("● ", style=STATUS_STYLES[card.status])
         website.append(card.status.value)
@@ -136,7 +137,7 @@ class StoreCardWidget(Widget, can_focus=True):
     def _show_state(self) -> None:
         line = progress_text(self.progress)
         if line is None and self.card.error:
-            line = Text(f"⚠ {clean(self.card.error)}", style="#ff8c3a")
+            line = Text(f"⚠ {safe_text(self.card.error)}", style="#ff8c3a")
         if line is None and self.card.status is StoreStatus.INACTIVE:
             line = Text("Inactive: not synced", style="dim")
         self._set_lines(state=line or attention_text(self.card.attention, self.content_size.width or 34))

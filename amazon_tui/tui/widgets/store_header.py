@@ -11,7 +11,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from amazon_tui.core.stores import StoreCard
-from amazon_tui.tui.format import clean, day, last_updated, pack
+from amazon_tui.domain.text import safe_text
+from amazon_tui.tui.format import day, last_updated, pack
 from amazon_tui.tui.widgets.store_card import STATUS_STYLES
 
 
@@ -37,15 +38,15 @@ class StoreHeader(Widget):
             Text.assemble(
                 (f"{card.marketplace.code} ", "bold reverse"),
                 " ",
-                _field("Store Name", clean(card.name), "bold"),
+                _field("Store Name", safe_text(card.name), "bold"),
             ),
-            _field("Magento Website", clean(card.config.magento_website or "—")),
+            _field("Magento Website", safe_text(card.config.magento_website or "—")),
             status,
             _field("Created", day(card.created)),
             _field("Last Updated", self.last_sync_text),
         ]
         if card.error:
-            self.fields.append(Text(f"⚠ {clean(card.error)}", style="#ff8c3a"))
+            self.fields.append(Text(f"⚠ {safe_text(card.error)}", style="#ff8c3a"))
         self.refresh(layout=True)
 
     def render(self) -> Text:
