@@ -31,6 +31,12 @@ def inert_lines(text: str) -> str:
     return "\n".join(safe_text(line) for line in text.split("\n"))
 
 
+def markup_literal(value: object) -> str:
+    """Untrusted text where Textual reads markup (the palette's help lines): inert, and every "["
+    escaped, so that no tag is read ("Acme [US]" stays whole)."""
+    return safe_text(value).replace("[", "\\[")
+
+
 def provided(value: object | None) -> Text:
     """A value Amazon may withhold (AFN orders): say so instead of inventing one."""
     return literal(value, NOT_PROVIDED)

@@ -12,16 +12,18 @@ from collections.abc import Callable
 from functools import partial
 from typing import cast
 
-from rich.markup import escape
 from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.dom import DOMNode
+from textual.fuzzy import Matcher
 from textual.screen import Screen
 
 from amazon_tui.domain.text import safe_text
 from amazon_tui.tui.context import TuiContext
+from amazon_tui.tui.format import markup_literal
 from amazon_tui.tui.requests import (
     OpenAllOrders,
     OpenAttention,
@@ -55,7 +57,7 @@ def _screen_actions(provider: Provider) -> list[tuple[str, Callable[[], object],
                 if binding.id is None or not _offered(node, binding) or binding.id in found:
                     continue
                 key_shown = app.get_key_display(binding.with_key(key))
-                help_text = escape(f"{binding.tooltip or ''} (key: {key_shown})".strip())
+                help_text = markup_literal(f"{binding.tooltip or ''} (key: {key_shown})".strip())
                 found[binding.id] = (binding.description, partial(_run, app, binding.action, node), help_text)
     return list(found.values())
 
@@ -66,6 +68,17 @@ def _offered(node: DOMNode, binding: Binding) -> bool:
         bool(binding.id and binding.description and action not in NOT_IN_PALETTE and not binding.system)
         and node.check_action(action, ()) is True
     )
+
+
+def _highlight(matcher: Matcher, name: str) -> Content:
+    """``name`` with the letters the query matched styled, as text: ``Matcher.highlight`` reads markup,
+    and a store named "Acme [US]" lost its "[US]"."""
+    content = Content(name)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 async def _run(app: App, action: str, node: DOMNode) -> None:
@@ -92,34 +105,34 @@ class AmazonCommands(Provider):
         for store in cast("TuiContext", self.app).service.stores:
             found.append(
                 (
-                    f"View Store: {store.name}",
+                    f"View Store: {safe_text(store.name)}",
                     self._ask(OpenStore(store.name)),
-                    escape(f"{store.market.code} · the store's dashboard"),
+                    f"{store.market.code} · the store's dashboard",
                 )
             )
             found.append(
                 (
-                    f"All Amazon Orders: {store.name}",
+                    f"All Amazon Orders: {safe_text(store.name)}",
                     self._ask(OpenAllOrders(store.name, via_dashboard=True)),
-                    escape(f"{store.market.code} · View All Amazon Orders"),
+                    f"{store.market.code} · View All Amazon Orders",
                 )
             )
         return _screen_actions(self) + found
 
     async def discover(self) -> Hits:
         for name, action, help_text in self._commands():
-            yield DiscoveryHit(name, action, help=help_text)
+            yield DiscoveryHit(Content(name), action, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, action, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), action, help=help_text)
+                yield Hit(score, _highlight(matcher, name), action, text=name, help=help_text)
         for summary in self._orders(query):
             label = Text(f"Go to order {safe_text(summary.order_id)}")
             magento = f" · Magento #{summary.magento_increment_id}" if summary.magento_increment_id else ""
-            help_text = escape(f"{safe_text(summary.store)} · {summary.status_label}{safe_text(magento)}")
+            help_text = markup_literal(f"{summary.store} · {summary.status_label}{magento}")
             yield Hit(1.0, label, self._ask(OpenDetails(summary.order_id)), help=help_text)
 
     def _orders(self, query: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -80,3 +81,23 @@ async def text_through_scrolling(pilot: Pilot, scroller) -> str:
         await pilot.pause()
         pages.append(visible_text(pilot.app))
     return "\n".join(pages)
+
+
+async def palette_hits(pilot: Pilot, typed: str) -> list[str]:
+    """Open the palette, type, and return the prompts of the hits once the search settled."""
+    app = pilot.app
+    if not isinstance(app.screen, CommandPalette):
+        await pilot.press("ctrl+p")
+    palette = app.screen
+    palette.query_one(CommandInput).value = typed
+    seen: list[str] = []
+    for _ in range(60):  # the palette searches in the background
+        await pilot.pause(0.03)
+        hits = palette.query_one(CommandList)
+        now = [
+            str(hits.get_option_at_index(i).prompt).split("\n")[0] for i in range(hits.option_count)
+        ]  # the name, not its help
+        if now and now == seen:
+            return now
+        seen = now
+    return seen

@@ -34,7 +34,7 @@ from tests.support.hostile import (
     terminal_bytes,
     unshipped_mfn,
 )
-from tests.support.pilot import screen_text, settle
+from tests.support.pilot import palette_hits, screen_text, settle
 from tests.support.world import NOW, build
 
 
@@ -187,8 +187,8 @@ async def test_hostile_store_error_on_a_card_is_inert(tmp_path):
 
 
 async def test_a_store_name_with_markup_is_literal_on_its_card_and_dashboard(tmp_path):
-    """The card's border title is the configured name as written: "[US]" is not a markup tag
-    (it vanished), and "[link=...]" or "[/]" do not stop the app with a MarkupError."""
+    """The card's border title and the palette show the configured name as written: "[US]" is not a
+    markup tag (it vanished), and "[link=...]" or "[/]" do not stop the app with a MarkupError."""
     name = "Acme [US] " + MARKUP
     world = build(tmp_path, orders_per_store=20, background=False, store_names={"Acme US": name})
     try:
@@ -199,6 +199,9 @@ async def test_a_store_name_with_markup_is_literal_on_its_card_and_dashboard(tmp
             output, text = terminal_output(app)
             assert "US · Acme [US] [bold]B[/bold]" in text
             assert terminal_bytes(text) == [] and "\x1b]52" not in output
+            prompts = await palette_hits(pilot, "view store acme")  # the palette reads markup: not here
+            assert f"View Store: {name}" in prompts, prompts
+            await pilot.press("escape")
             app.navigator.open_store(name)
             await settle(pilot)
             text = assert_inert(app, DashboardScreen)

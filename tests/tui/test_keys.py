@@ -12,7 +12,7 @@ from textual.widgets import TabbedContent
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.screens.cancel_modal import CancelModal
-from tests.support.pilot import settle, visible_text
+from tests.support.pilot import palette_hits, settle, visible_text
 
 
 def _unshipped(app) -> str:
@@ -293,28 +293,6 @@ async def test_details_show_the_buyers_request_and_lateness_and_m_goes_back_to_m
         assert "● Late" not in visible_text(app)
 
 
-async def _palette_hits(pilot, typed: str) -> list[str]:
-    """Open the palette, type, and return the prompts of the hits once the search settled."""
-    from textual.command import CommandInput, CommandList
-
-    app = pilot.app
-    if not isinstance(app.screen, CommandPalette):
-        await pilot.press("ctrl+p")
-    palette = app.screen
-    palette.query_one(CommandInput).value = typed
-    seen: list[str] = []
-    for _ in range(60):  # the palette searches in the background
-        await pilot.pause(0.03)
-        hits = palette.query_one(CommandList)
-        now = [
-            str(hits.get_option_at_index(i).prompt).split("\n")[0] for i in range(hits.option_count)
-        ]  # the name, not its help
-        if now and now == seen:
-            return now
-        seen = now
-    return seen
-
-
 async def test_the_palette_finds_orders_by_prefix_stores_by_name_and_the_screens_actions(world):
     from textual.command import CommandInput
 
@@ -325,26 +303,26 @@ async def test_the_palette_finds_orders_by_prefix_stores_by_name_and_the_screens
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert "Order number" in app.screen.query_one(CommandInput).placeholder
-        prompts = await _palette_hits(pilot, order_id[:9])
+        prompts = await palette_hits(pilot, order_id[:9])
         assert any(order_id in prompt for prompt in prompts), prompts
         magento = app.service.magento_link(order_id).increment_id
-        assert any(order_id in prompt for prompt in await _palette_hits(pilot, magento)), (
+        assert any(order_id in prompt for prompt in await palette_hits(pilot, magento)), (
             "found by its Magento number too"
         )
-        assert any("View Store: Acme UK" in prompt for prompt in await _palette_hits(pilot, "acme uk"))
+        assert any("View Store: Acme UK" in prompt for prompt in await palette_hits(pilot, "acme uk"))
         await pilot.press("escape")
 
         app.navigator.open_details(order_id)
         await settle(pilot)
-        assert "Cancel Order" in await _palette_hits(pilot, "cancel order")
+        assert "Cancel Order" in await palette_hits(pilot, "cancel order")
         await pilot.press("escape")
         app.navigator.open_details(_order(app, OrderStatus.SHIPPED))
         await settle(pilot)
-        prompts = await _palette_hits(pilot, "cancel order")
+        prompts = await palette_hits(pilot, "cancel order")
         assert "Cancel Order" not in prompts and "Why no Cancel Order" in prompts, (
             "on Shipped only the explanation is offered"
         )
-        prompts = await _palette_hits(pilot, "refresh")
+        prompts = await palette_hits(pilot, "refresh")
         assert any("Refresh" in prompt for prompt in prompts)
         await pilot.press("enter")  # runs the screen's action: refreshes from Amazon
         await settle(pilot)
