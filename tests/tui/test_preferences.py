@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -69,3 +70,41 @@ async def test_an_unreadable_preferences_file_is_set_aside_with_a_notice(tmp_pat
     notices = await _session(tmp_path, "one", start)
     assert any("could not be read" in message for message in notices)
     assert (_preferences_file().parent / "preferences.json.unreadable").exists()
+
+
+async def test_a_bad_page_is_ignored_with_a_notice_and_the_other_preferences_kept(tmp_path):
+    """Issue 30: page -5 showed "page -4 of 4"; now page 1, the theme and the filter stay."""
+    _preferences_file().parent.mkdir(parents=True)
+    view = {"query": {"quick": "Kenji"}, "page": -5, "order_id": None}
+    document = {"theme": "nord", "orders_views": {"sandbox\x1fAcme US": view}}
+    _preferences_file().write_text(json.dumps(document))
+
+    async def start(app, pilot):
+        assert app.theme == "nord"
+        notices = [notification.message for notification in app._notifications]
+        app.navigator.open_all_orders("Acme US")
+        await settle(pilot)
+        assert app.screen.query_state.quick == "Kenji" and app.screen.page == 0
+        assert "page 1 of 1 · " in visible_text(app)
+        return notices
+
+    notices = await _session(tmp_path, "one", start)
+    assert notices == [
+        "Preference ignored: page -5 of All Amazon Orders in Acme US "
+        f"(should be greater than or equal to 0). The others in {_preferences_file()} are used."
+    ]
+
+
+async def test_saved_filters_that_no_longer_validate_are_dropped_with_a_notice(tmp_path):
+    _preferences_file().parent.mkdir(parents=True)
+    view = {"query": {"sort": "colour"}, "page": 2, "order_id": None}
+    _preferences_file().write_text(json.dumps({"orders_views": {"sandbox\x1fAcme US": view}}))
+
+    async def start(app, pilot):
+        app.navigator.open_all_orders("Acme US")
+        await settle(pilot)
+        assert app.screen.page == 0 and app.screen.query_state.sort is SortField.PURCHASE_DATE
+        return [notification.message for notification in app._notifications]
+
+    (notice,) = await _session(tmp_path, "one", start)
+    assert notice.startswith('Preference ignored: sort "colour" of All Amazon Orders in Acme US (should be ')

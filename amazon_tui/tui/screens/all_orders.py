@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from amazon_tui.domain.models import OrderQuery, OrderSummary
 from amazon_tui.domain.values import SortField
+from amazon_tui.local.preferences import ignored
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.requests import OpenDetails, OpenOrder, SyncNow
 from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
@@ -89,12 +90,15 @@ class AllOrdersScreen(MarkingScreen):
 
     def _restore_view(self) -> None:
         """Filters, sort, page and row as this store's All Orders was left (preferences)."""
-        view = self.service.preferences.orders_view(self.store)
+        preferences = self.service.preferences
+        view = preferences.orders_view(self.store)
         quick = self.query_one("#quick", Input)
         if view is not None:
             try:
                 self.query_state = OrderQuery.model_validate({**view.query, "stores": (self.store,)})
-            except ValidationError:  # written by another version: start afresh
+            except ValidationError as exc:  # written by another version, or by hand: start afresh
+                where = f" of All Amazon Orders in {self.store}"
+                self.notify(preferences.notice([ignored(exc, where)]), severity="warning", timeout=8)
                 view = None
         if view is not None:
             self.page = view.page
