@@ -23,6 +23,7 @@ from amazon_tui.domain.text import safe_text
 from amazon_tui.tui import requests
 from amazon_tui.tui.cancellation import CancellationFlow
 from amazon_tui.tui.format import inert_lines
+from amazon_tui.tui.keymap import check_keymap
 from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrdersChanged, OrderSeen, SyncChanged
 from amazon_tui.tui.navigation import Navigator
@@ -248,7 +249,9 @@ class AmazonTuiApp(App[int]):
 
 
 def run_app(settings: Settings, mouse: bool = True) -> int:
-    """Start the TUI for these settings; returns the exit code."""
+    """Start the TUI for these settings; returns the exit code. A bad ``[keymap]`` raises ConfigError
+    before anything opens."""
+    check_keymap(settings.config.keymap, str(settings.config_file or "the config"))
     service = AppService.open(settings)
     app = AmazonTuiApp(service, mouse=mouse, own_service=True)
     result = app.run(mouse=mouse and settings.config.ui.mouse)
