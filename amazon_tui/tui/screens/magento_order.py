@@ -15,7 +15,7 @@ from textual.widgets import Button, Static
 
 from amazon_tui.domain.models import MagentoAddress, MagentoOrder
 from amazon_tui.domain.text import safe_text
-from amazon_tui.tui.format import amount, literal
+from amazon_tui.tui.format import amount, inert_lines, literal
 from amazon_tui.tui.requests import OpenAllOrders, OpenDetails
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.fields import FieldSection
@@ -34,6 +34,11 @@ def address_text(address: MagentoAddress | None) -> Text:
     if address.telephone:
         lines.append(f"T: {address.telephone}")
     return Text("\n".join(safe_text(line) for line in lines if line))
+
+
+def store_lines(store_name: str | None) -> Text:
+    """Magento's "Purchased From": website, store and view, one to a line, each line inert."""
+    return Text(inert_lines(store_name)) if store_name else literal(None)
 
 
 def money(value: Decimal | None, currency: str | None) -> Text:
@@ -150,7 +155,7 @@ class MagentoOrderScreen(BaseScreen):
                 ("Order #", literal(order.increment_id)),
                 ("Order Date", literal(order.created_at)),
                 ("Order Status", literal(order.status)),
-                ("Purchased From", literal(order.store_name)),
+                ("Purchased From", store_lines(order.store_name)),
                 ("Customer Name", literal(order.customer_name)),
                 ("Email", literal(order.customer_email)),
             ]
