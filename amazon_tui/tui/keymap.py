@@ -38,8 +38,8 @@ def is_key(key: str) -> bool:
     if len(key) == 1:  # a lone character: Textual names it itself ("?" is question_mark, "+" plus)
         return key.isprintable() and not key.isspace()
     *modifiers, name = key.split("+")
-    if len(set(modifiers)) != len(modifiers) or not MODIFIERS.issuperset(modifiers):
-        return False
+    if modifiers != sorted(set(modifiers)) or not MODIFIERS.issuperset(modifiers):
+        return False  # Textual names them once each, in alphabetical order: "ctrl+shift+a"
     if len(name) == 1:  # after a modifier, only letters and digits go by themselves
         return name.isalnum()
     if name in TEXTUAL_KEYS:
@@ -62,8 +62,9 @@ def _problems(binding_id: str, keys: str) -> list[str]:
     for key in named:
         if key and not is_key(key):
             found.append(
-                f"keymap.{binding_id}: {key!r} is not a key Textual knows (a character, or a name such as "
-                "enter, escape, space, f5, pageup, question_mark; modifiers ctrl+, alt+, shift+ before it)."
+                f"keymap.{binding_id}: {key!r} is not a key Textual knows (a character, or a name such "
+                "as enter, escape, space, f5, pageup, question_mark; before it alt+, ctrl+, shift+ in this "
+                "order)."
             )
     return found
 
