@@ -19,6 +19,7 @@ from amazon_tui.config.settings import Settings
 from amazon_tui.core.service import AppService
 from amazon_tui.core.startup import resume_collection
 from amazon_tui.core.sync.progress import SyncProgress
+from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.text import safe_text
 from amazon_tui.tui import requests
 from amazon_tui.tui.cancellation import CancellationFlow
@@ -170,9 +171,13 @@ class AmazonTuiApp(App[int]):
         markup: bool = True,
     ) -> None:
         """Every toast (screens' and widgets' go through here) is inert: its lines escaped
-        (``safe_text``), never parsed as markup, whatever the caller asked."""
+        (``safe_text``), never parsed as markup, whatever the caller asked; no secret in it."""
         super().notify(
-            inert_lines(message), title=safe_text(title), severity=severity, timeout=timeout, markup=False
+            inert_lines(redact(message)),
+            title=safe_text(redact(title)),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
         )
 
     def broadcast(self, message_type: Callable[[], Message]) -> None:

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.text import safe_text
 
 MIN_WIDTH, MIN_HEIGHT = 72, 16  # the smallest at which every screen is complete (tests/tui/test_80x24.py)
@@ -42,7 +43,7 @@ class ErrorLine(Widget):
 
     def show(self, what: str, cause: object, key: str | None) -> None:
         self.what = safe_text(what)
-        self.cause = " ".join(safe_text(cause or "unknown error").split()) or "unknown error"
+        self.cause = " ".join(safe_text(redact(str(cause or "unknown error"))).split()) or "unknown error"
         self.key = key
         self.display = True
         self.refresh()
