@@ -14,6 +14,7 @@ from amazon_tui.domain.values import format_amount, format_money
 
 if TYPE_CHECKING:
     from amazon_tui.domain.models import Money, OrderSummary
+    from amazon_tui.local.store_figures import StoreStats
 
 NOT_PROVIDED = "not provided by Amazon"
 TONE_STYLES = {"primary": "#5fa8ff", "warning": "#e5c07b", "error": "#ff8c3a", "muted": "#8a8a8a"}
@@ -57,6 +58,19 @@ def amount(value: Decimal | None, currency: str | None) -> str:
     if value is None:
         return "—"
     return format_money(value, currency) if currency else format_amount(value, "")
+
+
+def counted_apart(stats: StoreStats) -> str:
+    """The period's orders left out of the store's sales: "+ JPY 5,000 (1 order) not in USD"."""
+    parts = [
+        f"{format_money(total.amount, total.currency)} ({total.orders} order{'s' * (total.orders != 1)})"
+        for total in stats.elsewhere
+    ]
+    text = f"+ {', '.join(parts)} not in {stats.currency}" if parts else ""
+    if stats.unsummed:
+        many = stats.unsummed != 1
+        text += f"{'; ' if text else ''}{stats.unsummed} order{'s' * many} too large to add up"
+    return text
 
 
 def date(value: datetime | None) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label
 
-from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.models import FILTER_TEXT_LIMIT, TOTAL_LIMIT, OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.tui.widgets.tick_box import TickBox
 
@@ -28,7 +29,12 @@ STATUS_BOXES = (
 
 
 class StillInput(Input):
-    """An Input whose cursor does not blink: no bytes go over SSH while it idles."""
+    """An Input whose cursor does not blink (no bytes go over SSH while it idles), and that takes
+    no more than a filter may hold (a paste of 100,000 characters is cut, not searched for)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", FILTER_TEXT_LIMIT)
+        super().__init__(*args, **kwargs)
 
     def on_mount(self) -> None:
         self.cursor_blink = False
@@ -57,6 +63,8 @@ def parse_amount(text: str, field: str) -> Decimal | None:
         raise FilterError(f"{field}: not a number") from None
     if not value.is_finite():
         raise FilterError(f"{field}: not a number")
+    if abs(value) > TOTAL_LIMIT:
+        raise FilterError(f"{field}: at most {TOTAL_LIMIT:,}")
     return value
 
 

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
 from amazon_tui.local.store_figures import StoreStats
-from amazon_tui.tui.format import amount, change
+from amazon_tui.tui.format import amount, change, counted_apart
 
 
 class RevenueChart(Vertical):
@@ -36,5 +36,7 @@ class RevenueChart(Vertical):
         figures.append(f" · last {days} days ")
         figures.append("(t: 30/7)", style="dim")
         figures.append(f"\nLifetime sales {amount(stats.lifetime, money)}")
+        if apart := counted_apart(stats):
+            figures.append(f" · {apart}", style="dim")
         self.query_one("#revenue-figures", Static).update(figures)
         self.query_one("#revenue-spark", Sparkline).data = [float(v) for v in stats.daily] or [0.0]

@@ -112,6 +112,8 @@ class StoreCardWidget(Widget, can_focus=True):
         stats = card.stats
         gmv = Text("GMV (30 day) ")
         gmv.append(amount(stats.gmv, stats.currency or market.currency), style="bold")
+        if stats.elsewhere or stats.unsummed:
+            gmv.append(" +", style="dim")  # more in other currencies: the dashboard says what
         self._set_lines(
             website=website,
             created=Text(f"Created {day(card.created)}"),
