@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .accesslog import LogEntry
-from .admin_guard import CROSS_SITE_REFUSED, is_cross_site
+from .admin_guard import CROSS_SITE_REFUSED, FOREIGN_HOST_REFUSED, is_cross_site, is_foreign_host
 from .clock import iso, parse_iso
 from .foreign_feeds import send_foreign_feed
 
@@ -46,6 +46,8 @@ def admin_endpoint(sandbox: SandboxWorld, handler: Callable[..., Awaitable[Respo
         client = request.client.host if request.client else "127.0.0.1"
         if client not in LOOPBACK:
             response: Response = JSONResponse({"error": "admin endpoints are loopback only"}, status_code=403)
+        elif is_foreign_host(request):
+            response = JSONResponse({"error": FOREIGN_HOST_REFUSED}, status_code=403)
         elif is_cross_site(request):
             response = JSONResponse({"error": CROSS_SITE_REFUSED}, status_code=403)
         else:

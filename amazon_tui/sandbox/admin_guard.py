@@ -4,10 +4,16 @@ A state-changing admin request (POST, PUT, PATCH, DELETE) is accepted only when 
 Content-Type is application/json (a browser cannot send that cross-origin without a CORS
 preflight, which the sandbox never grants) and it carries no Origin header, or the sandbox's
 own origin (scheme://host:port the request was addressed to). GET stays open.
+
+Every admin request (GET too) must also be addressed to a loopback name (``localhost``,
+127.0.0.0/8, ``::1``) or a name that cannot resolve (``*.invalid``, ``testserver``, what
+in-process clients use): a page whose own domain was made to resolve to 127.0.0.1 (DNS
+rebinding) is same-origin with itself, not with the sandbox, and is refused by its Host.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -18,6 +24,22 @@ CROSS_SITE_REFUSED = (
     "cross-site request refused: state-changing /_sandbox/ requests need"
     " Content-Type: application/json and no Origin other than the sandbox's own"
 )
+
+
+FOREIGN_HOST_REFUSED = (
+    "request refused: /_sandbox/ answers only requests addressed to localhost or a loopback address"
+)
+
+
+def is_foreign_host(request: Request) -> bool:
+    """Whether the request names a host that is not this machine's loopback (DNS rebinding)."""
+    host = (request.url.hostname or "").lower().rstrip(".")
+    if host in ("localhost", "testserver") or host.endswith((".localhost", ".invalid")):
+        return False
+    try:
+        return not ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return True
 
 
 def is_cross_site(request: Request) -> bool:

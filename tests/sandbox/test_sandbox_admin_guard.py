@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from amazon_tui.sandbox.admin_guard import CROSS_SITE_REFUSED
+from amazon_tui.sandbox.admin_guard import CROSS_SITE_REFUSED, FOREIGN_HOST_REFUSED
 from amazon_tui.sandbox.serve import serving
 from tests.support.sandbox_http import ADMIN_HEADERS
 
@@ -75,3 +75,26 @@ async def test_json_without_a_body_or_with_its_own_origin_is_accepted(sandbox, c
 async def test_get_routes_stay_open(client):
     response = await client.get("/_sandbox/faults", headers={"Origin": EVIL})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.nip.io", "10.0.0.1"])
+async def test_a_request_addressed_to_another_name_is_refused_even_from_loopback(sandbox, host):
+    """DNS rebinding: a page on evil.example made to resolve to 127.0.0.1 sends Host: evil.example."""
+    with serving(sandbox) as served:
+        async with httpx.AsyncClient(base_url=served.base_url) as client:
+            origin = f"http://{host}:{served.base_url.rsplit(':', 1)[1]}"
+            reset = await client.post(
+                "/_sandbox/reset", json={"seed": 7}, headers={"Host": host, "Origin": origin}
+            )
+            log = await client.get("/_sandbox/log", headers={"Host": host})
+    assert (reset.status_code, reset.json()) == (403, {"error": FOREIGN_HOST_REFUSED})
+    assert log.status_code == 403
+    assert sandbox.seeded_with["seed"] == 42
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]"])
+async def test_loopback_names_are_accepted(sandbox, host):
+    with serving(sandbox) as served:
+        async with httpx.AsyncClient(base_url=served.base_url) as client:
+            answer = await client.get("/_sandbox/log", headers={"Host": host})
+    assert answer.status_code == 200
