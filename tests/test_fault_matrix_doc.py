@@ -3,7 +3,7 @@ tests.support.fault_matrix)."""
 
 from __future__ import annotations
 
-from tests.support.fault_matrix import COMMANDS, DISK_CASES, DOC, FAULTS, SCREENS, render
+from tests.support.fault_matrix import COMMANDS, DISK_CASES, DOC, FAULTS, HOSTILE_CASES, SCREENS, render
 
 
 def test_fault_matrix_doc_is_in_sync_with_the_tests():
@@ -45,3 +45,10 @@ def test_the_matrix_covers_every_disk_fault_of_issue_30():
 def test_readme_links_the_matrix():
     readme = DOC.parents[1] / "README.md"
     assert "docs/fault-matrix.md" in readme.read_text(encoding="utf-8")
+
+
+def test_every_hostile_case_names_a_test_that_exists():
+    root = DOC.parents[1]
+    for case in HOSTILE_CASES:
+        path, name = case.test.split("::")
+        assert f"def {name}(" in (root / path).read_text(encoding="utf-8"), case.test

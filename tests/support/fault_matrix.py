@@ -227,6 +227,87 @@ def _table(targets: tuple[Target, ...], outcome) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class HostileCase:
+    """A hostile answer or a hostile machine (issue 30): how the sandbox or the test makes it, the
+    outcome, and the test that proves it (``tests/...py::test_name``)."""
+
+    name: str
+    how: str
+    outcome: str
+    test: str
+
+
+HOSTILE_CASES: tuple[HostileCase, ...] = (
+    HostileCase(
+        "a server echoes the request (LWA, SP-API, Magento, the bucket)",
+        'sandbox fault "echo" on each operation in turn; real processes sync, show, cancel',
+        "no configured secret nor minted token in stdout, stderr, JSON, the database, the log",
+        "tests/e2e/test_echoing_servers.py::test_an_echoing_server_leaks_no_secret",
+    ),
+    HostileCase(
+        "a document URL off Amazon's storage (127.0.0.1, plain HTTP, a foreign host)",
+        "`set_document_urls(base=...)`; a mock answer in the client test",
+        "refused before any request: `the document URL is not on Amazon's storage (…)`",
+        "tests/clients/test_hostile_answers.py::test_a_document_url_off_amazons_storage_is_refused_before_any_request",
+    ),
+    HostileCase(
+        "the bucket redirects",
+        "`set_document_urls(redirect=...)`; a 302 in the client test",
+        "not followed: the call fails with its status",
+        "tests/clients/test_hostile_answers.py::test_a_redirect_from_storage_is_not_followed",
+    ),
+    HostileCase(
+        "a fulfillmentStatus Amazon added later",
+        "the order's status edited in the sandbox to `EXPLODED`",
+        "stored, listed as `Unknown status EXPLODED` with a note, never cancelable; the cursor moves",
+        "tests/core/test_odd_orders.py::test_an_unknown_status_is_kept_listed_and_never_canceled",
+    ),
+    HostileCase(
+        "a grandTotal no store can sum (`1e400`, 26 digits)",
+        "the order's total edited in the sandbox",
+        "stored and shown as received, left out of the sums, with a note",
+        "tests/core/test_odd_orders.py::test_an_amount_beyond_what_can_be_summed_is_kept_and_left_out",
+    ),
+    HostileCase(
+        "an order in another currency than its store's",
+        "a JPY 5,000 total on a US order",
+        "not in the USD sales; counted apart: `+ JPY 5,000 (1 order) not in USD`",
+        "tests/core/test_odd_orders.py::test_an_order_in_another_currency_is_counted_apart",
+    ),
+    HostileCase(
+        "a web page posts to a served sandbox's admin routes",
+        "cross-origin text/plain POST; a rebound DNS name in `Host`",
+        "403, nothing changed",
+        "tests/sandbox/test_sandbox_admin_guard.py::test_a_cross_origin_text_plain_reset_of_a_served_sandbox_is_refused",
+    ),
+    HostileCase(
+        "bidi and zero-width characters in Amazon's and Magento's text",
+        "hostile buyer, title, Magento fields in the sandbox; the TUI driven by Pilot",
+        "shown escaped (`\\u202e`), never raw; `--json` exact",
+        "tests/tui/test_hostile.py::test_bidi_and_zero_width_characters_are_escaped_wherever_the_tui_shows_them",
+    ),
+    HostileCase(
+        "a leader frozen past its lease, then resumed",
+        "SIGSTOP / SIGCONT of a real `watch`",
+        "registers again at once; no status line says `Leader: none` while a process leads",
+        "tests/e2e/test_leader_processes.py::test_a_leader_frozen_and_resumed_is_seen_again_and_never_as_none",
+    ),
+    HostileCase(
+        "preferences.json with a page of -5",
+        "the file written before the app starts",
+        "that value ignored with a notice naming it; the others kept",
+        "tests/tui/test_preferences.py::test_a_bad_page_is_ignored_with_a_notice_and_the_other_preferences_kept",
+    ),
+    HostileCase(
+        "an unknown `[keymap]` id or key name",
+        "a config with `cancel_order` and `ctlr+b`",
+        "exit 2, one config line naming each (the TUI does not start)",
+        "tests/tui/test_keymap.py::test_the_tui_refuses_to_start_with_a_bad_keymap",
+    ),
+)
+
+
 def render() -> str:
     """docs/fault-matrix.md, from the parameters above."""
     lines = [
@@ -299,6 +380,15 @@ def render() -> str:
             f"| `{case.marker.strip()}` |"
             for case in DISK_CASES
         ],
+        "",
+        "## Hostile servers and a hostile machine",
+        "",
+        "Each row is a test (issue 30); the argument and disk rows are above and in",
+        "`tests/cli/test_arguments.py`.",
+        "",
+        "| case | how the test makes it | outcome | test |",
+        "|---|---|---|---|",
+        *[f"| {case.name} | {case.how} | {case.outcome} | `{case.test}` |" for case in HOSTILE_CASES],
         "",
     ]
     return "\n".join(lines)
