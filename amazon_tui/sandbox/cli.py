@@ -43,18 +43,18 @@ def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve the sandbox over HTTP (loopback by default)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--port", type=_port, default=8765)
     _add_data_options(serve)
     serve.add_argument(
         "--time-scale",
-        type=float,
+        type=_bounded(float, 0.001, 1_000_000),
         default=DEMO_TIME_SCALE,
         help="speed-up of usage-plan refills and feed processing"
         f" (default {DEMO_TIME_SCALE:g}; 1 = Amazon's pace)",
     )
     serve.add_argument(
         "--arrivals-per-minute",
-        type=float,
+        type=_bounded(float, 0, 10_000),
         default=0.0,
         help="new orders arriving per minute across active stores",
     )
@@ -100,7 +100,7 @@ def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
 
     config = commands.add_parser("config", help="print a config.toml pointing at a served sandbox")
     config.add_argument("--host", default="127.0.0.1")
-    config.add_argument("--port", type=int, default=8765)
+    config.add_argument("--port", type=_port, default=8765)
     config.add_argument(
         "--magento-auth",
         choices=("oauth1", "bearer", "admin"),
@@ -113,6 +113,25 @@ def add_sandbox_commands(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
+def _bounded(kind: type, low: float, high: float):
+    """An argparse type: a ``kind`` number from ``low`` to ``high`` (finite), or a usage error."""
+
+    def read(text: str):
+        try:
+            value = kind(text)
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number") from None
+        if not low <= value <= high:  # also refuses nan and inf
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is out of range: use {low:,} to {high:,}")
+        return value
+
+    read.__name__ = kind.__name__  # argparse names the type in its messages
+    return read
+
+
+_port = _bounded(int, 0, 65_535)
+
+
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -120,10 +139,12 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="sandbox database (default: <data dir>/sandbox/sandbox.db, the app's embedded one)",
     )
-    parser.add_argument("--seed", type=int, default=None, help="seed of the demo data (42)")
+    parser.add_argument(
+        "--seed", type=_bounded(int, 0, 2**32 - 1), default=None, help="seed of the demo data (42)"
+    )
     parser.add_argument(
         "--orders-per-store",
-        type=int,
+        type=_bounded(int, 0, 2_000_000),
         default=None,
         metavar="N",
         help="orders per active store (320; a deactivated store gets an eighth)",

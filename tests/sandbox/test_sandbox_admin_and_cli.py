@@ -6,6 +6,7 @@ import argparse
 import tomllib
 
 import httpx
+import pytest
 
 from amazon_tui.sandbox import (
     SANDBOX_CLIENT_ID,
@@ -210,3 +211,24 @@ def test_cli_store_needs_a_size_and_a_known_store(tmp_path, capsys):
     args = _parse("sandbox", "reset", "--db", db, "--store", "Acme FR", "--orders-per-store", "5")
     assert args.func(args) == 2
     assert "Acme FR" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("serve", "--port", "99999999"),
+        ("config", "--port", "-5"),
+        ("reset", "--orders-per-store", "1e9"),
+        ("reset", "--orders-per-store", "99999999999999999999"),
+        ("serve", "--time-scale", "nan"),
+        ("serve", "--arrivals-per-minute", "inf"),
+        ("reset", "--seed", "-1"),
+    ],
+)
+def test_cli_numbers_out_of_range_are_one_usage_line(args, capsys):
+    """Issue 30: a bound for every number, one line and exit 2, never an OverflowError trace."""
+    from amazon_tui.cli.main import main
+
+    assert main(["sandbox", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"argument {args[1]}:" in err, err
