@@ -19,7 +19,8 @@ from enum import Enum
 from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.values import CancelReason, format_timestamp, parse_timestamp, timestamp
 from amazon_tui.local.db import Database
-from amazon_tui.local.lease import FENCE_HOLDS, Fence, fence_params
+from amazon_tui.local.fenced import LeaseLost, fenced_update, lease_holds
+from amazon_tui.local.lease import Fence
 
 
 class CancelState(str, Enum):
@@ -53,10 +54,6 @@ class Failure(str, Enum):
     REFUSED_BY_AMAZON = "refused_by_amazon"  # Amazon's report refused our message; the order is open
     FEED_ENDED = "feed_ended"  # Amazon ended the feed (FATAL, CANCELLED); the order is open
     NOT_CANCELED = "not_canceled"  # two feeds whose answers were lost, and the order still open
-
-
-class LeaseLost(Exception):
-    """This process no longer holds the lease it wrote under: it must stop (another leads)."""
 
 
 class RowMoved(Exception):
@@ -248,33 +245,23 @@ class Journal:
         if unknown:
             raise ValueError(f"unknown journal fields {sorted(unknown)}")
         values = {key: _column(key, value) for key, value in fields.items()}
-        assignments = "".join(f", {key} = :{key}" for key in values)
-        params = {
-            "state": state.value,
-            "now": format_timestamp(now),
-            "id": entry.id,
-            "expected": entry.state.value,
-            **fence_params(fence, self.lease_clock()),
-            **values,
-        }
-        with self.db.transaction(durable=True) as conn:
-            cursor = conn.execute(
-                "UPDATE cancellations SET state = :state, updated_at = :now, "
-                f"epoch = :fence_epoch{assignments} "
-                f"WHERE id = :id AND state = :expected AND {FENCE_HOLDS}",
-                params,
-            )
-            if cursor.rowcount == 1 and also is not None:
-                also(conn)
-        if cursor.rowcount != 1:
-            self._refused(entry, fence)
+        moved = fenced_update(
+            self.db,
+            "cancellations",
+            entry.id,
+            expected=entry.state.value,
+            state=state.value,
+            fence=fence,
+            lease_now=self.lease_clock(),
+            now=now,
+            values=values,
+            also=also,
+        )
+        if not moved:
+            if not lease_holds(self.db, fence, self.lease_clock()):
+                raise LeaseLost(f"this process no longer leads the data dir (epoch {fence.epoch})")
+            raise RowMoved(self.get(entry.id))
         return self.get(entry.id)
-
-    def _refused(self, entry: JournalEntry, fence: Fence) -> None:
-        rows = self.db.query(f"SELECT 1 WHERE {FENCE_HOLDS}", fence_params(fence, self.lease_clock()))
-        if not rows:
-            raise LeaseLost(f"this process no longer leads the data dir (epoch {fence.epoch})")
-        raise RowMoved(self.get(entry.id))
 
     def get(self, entry_id: int) -> JournalEntry:
         return _entry(self.db.query("SELECT * FROM cancellations WHERE id = ?", (entry_id,))[0])

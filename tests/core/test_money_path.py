@@ -16,7 +16,8 @@ import pytest
 from amazon_tui.core.cancel.rules import FAILURE_MESSAGE
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import CancelReason, OrderStatus
-from amazon_tui.local.journal import CancelState, Failure, LeaseLost, RowMoved
+from amazon_tui.local.fenced import LeaseLost
+from amazon_tui.local.journal import CancelState, Failure, RowMoved
 
 
 def cancelable(service, n: int = 1, *, with_magento: bool = True) -> list[str]:

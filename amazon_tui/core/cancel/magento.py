@@ -15,7 +15,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from amazon_tui.core.cancel.records import CancelRecords
-from amazon_tui.local.journal import JournalEntry, LeaseLost
+from amazon_tui.local.fenced import LeaseLost
+from amazon_tui.local.journal import JournalEntry
 from amazon_tui.local.lease import Fence
 
 if TYPE_CHECKING:

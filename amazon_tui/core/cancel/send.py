@@ -17,7 +17,8 @@ from amazon_tui.core.cancel.records import CancelRecords
 from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, may_have_landed, refusal_for
 from amazon_tui.domain.models import Order
 from amazon_tui.domain.values import OrderStatus
-from amazon_tui.local.journal import CancelState, Failure, JournalEntry, LeaseLost
+from amazon_tui.local.fenced import LeaseLost
+from amazon_tui.local.journal import CancelState, Failure, JournalEntry
 from amazon_tui.local.lease import Fence
 
 CHECK_FAILED = "Could not check the order with Amazon:"

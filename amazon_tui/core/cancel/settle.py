@@ -22,7 +22,8 @@ from amazon_tui.core.cancel.records import CancelRecords
 from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, refusal_for
 from amazon_tui.domain.models import Order
 from amazon_tui.domain.values import OrderStatus
-from amazon_tui.local.journal import CancelState, Failure, JournalEntry, LeaseLost
+from amazon_tui.local.fenced import LeaseLost
+from amazon_tui.local.journal import CancelState, Failure, JournalEntry
 from amazon_tui.local.lease import Fence
 
 REFUSED = {
