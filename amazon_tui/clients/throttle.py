@@ -39,6 +39,7 @@ USAGE_PLANS: dict[str, UsagePlan] = {
     "getFeeds": UsagePlan(0.0222, 10),
     "getFeed": UsagePlan(2.0, 15),
     "getFeedDocument": UsagePlan(0.0222, 10),
+    "confirmShipment": UsagePlan(2.0, 10),  # Orders v0
     # Notifications v1: every operation 1 request per second, burst 5
     **{
         operation: UsagePlan(1.0, 5)

@@ -67,26 +67,44 @@ class SpApiService:
         """One SP-API operation, answered as ``model``."""
 
         async def attempt() -> ModelT:
-            bucket = self._throttle.bucket(operation, self.seller_id)
-            for throttled in range(MAX_THROTTLED):  # 429s are not errors of the call: the bucket backs off
-                response = await self._send_authorized(bucket, operation, method, path, params, json)
-                if rate := rate_from_header(response.headers.get(RATE_LIMIT_HEADER)):
-                    bucket.update_rate(rate)
-                if response.status_code != 429:
-                    bucket.answered()
-                    break
-                error = error_from_response(response, service=AMAZON, operation=operation)
-                if throttled == MAX_THROTTLED - 1:
-                    error.retryable = False  # backed off up to the refill interval already
-                    raise error
-                bucket.throttled(getattr(error, "retry_after", None))
-            if response.is_error:
-                raise error_from_response(response, service=AMAZON, operation=operation)
+            response = await self._answered(operation, method, path, params, json)
             request_id = request_id_of(response)
             data = read_json(response, service=AMAZON, operation=operation, request_id=request_id)
             return validate(model, data, service=AMAZON, operation=operation, request_id=request_id)
 
         return await call_with_retries(self._retry, attempt, service=AMAZON, safe_to_repeat=safe_to_repeat)
+
+    async def _call_without_answer(
+        self, operation: str, method: str, path: str, *, json: Any, safe_to_repeat: bool
+    ) -> None:
+        """One SP-API operation whose success has no body (204)."""
+
+        async def attempt() -> None:
+            await self._answered(operation, method, path, None, json)
+
+        await call_with_retries(self._retry, attempt, service=AMAZON, safe_to_repeat=safe_to_repeat)
+
+    async def _answered(
+        self, operation: str, method: str, path: str, params: dict[str, Any] | None, json: Any
+    ) -> httpx.Response:
+        """The operation's successful response; 429s are waited out within the usage plan, any
+        other error raised as its typed error."""
+        bucket = self._throttle.bucket(operation, self.seller_id)
+        for throttled in range(MAX_THROTTLED):  # 429s are not errors of the call: the bucket backs off
+            response = await self._send_authorized(bucket, operation, method, path, params, json)
+            if rate := rate_from_header(response.headers.get(RATE_LIMIT_HEADER)):
+                bucket.update_rate(rate)
+            if response.status_code != 429:
+                bucket.answered()
+                break
+            error = error_from_response(response, service=AMAZON, operation=operation)
+            if throttled == MAX_THROTTLED - 1:
+                error.retryable = False  # backed off up to the refill interval already
+                raise error
+            bucket.throttled(getattr(error, "retry_after", None))
+        if response.is_error:
+            raise error_from_response(response, service=AMAZON, operation=operation)
+        return response
 
     async def _send_authorized(
         self,

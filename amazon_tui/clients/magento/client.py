@@ -22,9 +22,11 @@ from amazon_tui.clients.magento.models import (
     link_from,
     link_index_fields,
 )
+from amazon_tui.clients.magento.shipment_models import Shipment
 from amazon_tui.clients.retry import DEFAULT_RETRY, RetryPolicy, call_with_retries
 from amazon_tui.domain.models import MagentoLink, MagentoOrder
 from amazon_tui.domain.secrets import SECRETS
+from amazon_tui.domain.shipping import MagentoShipment
 
 DEFAULT_AMAZON_ORDER_FIELD = "payment.po_number"
 
@@ -126,6 +128,28 @@ class MagentoClient:
             if link is not None and link.order_id == amazon_order_id:
                 return link
         return None
+
+    async def iter_shipments(
+        self, criteria: SearchCriteria, page_size: int = 100
+    ) -> AsyncIterator[MagentoShipment]:
+        """Every shipment matching ``criteria`` (with its items and tracks), page after page."""
+        seen = 0
+        current = 1
+        while True:
+            data = await self._call(
+                "searchShipments",
+                "GET",
+                "/shipments",
+                params=criteria.page(page_size, current).to_params(),
+                safe_to_repeat=True,
+            )
+            page = validate(SearchResult, data, service=MAGENTO, operation="searchShipments")
+            for item in page.items:
+                yield validate(Shipment, item, service=MAGENTO, operation="searchShipments").to_domain()
+            seen += len(page.items)
+            if not page.items or seen >= page.total_count:
+                return
+            current += 1
 
     async def get_order(self, entity_id: int) -> MagentoOrder:
         """The full order; its Amazon order number is read from ``amazon_order_field``."""
