@@ -12,6 +12,9 @@ POST   /_sandbox/reset               {"seed"?, "orders_per_store"?, "store_order
 POST   /_sandbox/orders              {"store": name or seller id, "count": n}: arrive now
 GET    /_sandbox/orders/{orderId}    the stored order with every dataset
 POST   /_sandbox/orders/{orderId}/ship   ship it now
+POST   /_sandbox/orders/{orderId}/magento-ship   {"carrier_code", "track_number", "title"?, "items"?:
+                                     {sku: qty}}: ship in Magento only (Amazon untouched) -> 201
+                                     {"shipment_id", "increment_id", "order_id"}
 POST   /_sandbox/report-mode         {"mode"}: how feeds are answered (feed_processing.REPORT_MODES)
 POST   /_sandbox/document-urls       {"base"?, "redirect"?, "redirect_status"?}: where document URLs
                                      lead (null/absent: the sandbox's own bucket; document_urls.py)
@@ -146,6 +149,35 @@ async def get_order(sandbox: SandboxWorld, request: Request) -> Response:
 
 async def ship_order(sandbox: SandboxWorld, request: Request) -> Response:
     return JSONResponse(sandbox.ship_order(request.path_params["orderId"]))
+
+
+async def magento_ship(sandbox: SandboxWorld, request: Request) -> Response:
+    """A warehouse ships in Magento and nobody tells Amazon."""
+    body = await _json(request)
+    items = body.get("items")
+    if items is not None and not (
+        isinstance(items, dict)
+        and all(isinstance(qty, int) and not isinstance(qty, bool) for qty in items.values())
+    ):
+        raise ValueError('"items" must map SKUs to whole quantities')
+    for name in ("carrier_code", "track_number", "title"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise ValueError(f'"{name}" must be a string')
+    shipment = sandbox.magento_ship(
+        request.path_params["orderId"],
+        carrier_code=body.get("carrier_code") or "",
+        track_number=body.get("track_number") or "",
+        title=body.get("title"),
+        items=items,
+    )
+    return JSONResponse(
+        {
+            "shipment_id": shipment["entity_id"],
+            "increment_id": shipment["increment_id"],
+            "order_id": shipment["order_id"],
+        },
+        status_code=201,
+    )
 
 
 async def buyer_cancel(sandbox: SandboxWorld, request: Request) -> Response:

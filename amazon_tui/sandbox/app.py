@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from . import admin_api, bucket_api, feeds_api, lwa, magento_api, notifications, orders_api
+from . import admin_api, bucket_api, confirm_shipment, feeds_api, lwa, magento_api, notifications, orders_api
 from .pipeline import operation_endpoint
 
 if TYPE_CHECKING:
     from .world import SandboxWorld
 
 ORDERS = "/orders/2026-01-01"
+ORDERS_V0 = "/orders/v0"
 FEEDS = "/feeds/2021-06-30"
 NOTIFICATIONS = "/notifications/v1"
 
@@ -22,6 +23,14 @@ OPERATIONS = (
     ("/auth/o2/token", "POST", "lwaToken", "lwa", lwa.token, False),
     (f"{ORDERS}/orders", "GET", "searchOrders", "spapi", orders_api.search, True),
     (f"{ORDERS}/orders/{{orderId}}", "GET", "getOrder", "spapi", orders_api.get, True),
+    (
+        f"{ORDERS_V0}/orders/{{orderId}}/shipmentConfirmation",
+        "POST",
+        "confirmShipment",
+        "spapi",
+        confirm_shipment.confirm_shipment,
+        True,
+    ),
     (f"{FEEDS}/documents", "POST", "createFeedDocument", "spapi", feeds_api.create_feed_document, True),
     (
         f"{FEEDS}/documents/{{feedDocumentId}}",
@@ -88,6 +97,15 @@ OPERATIONS = (
     ("/rest/V1/orders", "GET", "magentoSearchOrders", "magento", magento_api.search_orders, True),
     ("/rest/V1/orders/{orderId}", "GET", "magentoGetOrder", "magento", magento_api.get_order, True),
     ("/rest/V1/order/{orderId}/refund", "POST", "magentoRefund", "magento", magento_api.refund, True),
+    ("/rest/V1/shipments", "GET", "magentoSearchShipments", "magento", magento_api.search_shipments, True),
+    (
+        "/rest/V1/shipment/{shipmentId}",
+        "GET",
+        "magentoGetShipment",
+        "magento",
+        magento_api.get_shipment,
+        True,
+    ),
     (
         "/rest/V1/orders/{orderId}/comments",
         "POST",
@@ -117,6 +135,7 @@ ADMIN = (
     ("/_sandbox/orders", "POST", admin_api.add_orders),
     ("/_sandbox/orders/{orderId}", "GET", admin_api.get_order),
     ("/_sandbox/orders/{orderId}/ship", "POST", admin_api.ship_order),
+    ("/_sandbox/orders/{orderId}/magento-ship", "POST", admin_api.magento_ship),
     ("/_sandbox/orders/{orderId}/buyer-cancel", "POST", admin_api.buyer_cancel),
     ("/_sandbox/report-mode", "POST", admin_api.set_report_mode),
     ("/_sandbox/document-urls", "POST", admin_api.set_document_urls),

@@ -36,6 +36,16 @@ CREATE TABLE IF NOT EXISTS magento_orders (
 );
 CREATE INDEX IF NOT EXISTS magento_orders_po ON magento_orders (po_number);
 CREATE INDEX IF NOT EXISTS magento_orders_store ON magento_orders (store_id, updated_at);
+CREATE TABLE IF NOT EXISTS magento_shipments (
+    entity_id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL,
+    store_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS magento_shipments_order ON magento_shipments (order_id);
+CREATE INDEX IF NOT EXISTS magento_shipments_updated ON magento_shipments (updated_at);
 CREATE TABLE IF NOT EXISTS credit_memos (
     entity_id INTEGER PRIMARY KEY AUTOINCREMENT,
     order_id INTEGER NOT NULL,
@@ -83,7 +93,15 @@ CREATE TABLE IF NOT EXISTS feeds (
 CREATE INDEX IF NOT EXISTS feeds_pending ON feeds (processing_status);
 """
 
-DATA_TABLES = ("amazon_orders", "magento_orders", "credit_memos", "documents", "feeds", "meta")
+DATA_TABLES = (
+    "amazon_orders",
+    "magento_orders",
+    "magento_shipments",
+    "credit_memos",
+    "documents",
+    "feeds",
+    "meta",
+)
 
 
 class Database:
@@ -212,6 +230,26 @@ class Database:
 
     def magento_order_for_amazon(self, amazon_order_id: str) -> dict | None:
         row = self.query_one("SELECT doc FROM magento_orders WHERE po_number = ?", (amazon_order_id,))
+        return json.loads(row["doc"]) if row else None
+
+    # Magento shipments ----------------------------------------------------------------------
+
+    def insert_magento_shipment(self, doc: dict) -> None:
+        self.execute(
+            "INSERT INTO magento_shipments (entity_id, order_id, store_id, created_at, updated_at, doc)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                doc["entity_id"],
+                doc["order_id"],
+                doc["store_id"],
+                doc["created_at"],
+                doc["updated_at"],
+                json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
+            ),
+        )
+
+    def magento_shipment(self, entity_id: int) -> dict | None:
+        row = self.query_one("SELECT doc FROM magento_shipments WHERE entity_id = ?", (entity_id,))
         return json.loads(row["doc"]) if row else None
 
 

@@ -18,11 +18,13 @@ FAULT_KINDS = frozenset(
         "invalid_token",
         "magento_401",
         "late_answer",  # carried out, then answered only after ``latency`` seconds (the client gave up)
+        "applied_error",  # carried out, then answered with a server error (``status``, default 500)
         "echo",  # an error that hands the request back, secrets and all (echo.py)
     }
 )
 DEFAULT_TIMEOUT_SECONDS = 300.0
 DEFAULT_ECHO_STATUS = 400
+DEFAULT_APPLIED_ERROR_STATUS = 500
 
 
 @dataclass
@@ -31,7 +33,7 @@ class Fault:
     kind: str
     count: int | None = None  # None: until cleared
     latency: float = 0.0  # seconds; for "timeout", how long to hang (0 = 300 s)
-    status: int | None = None  # for "echo", the status answered (None = 400)
+    status: int | None = None  # for "echo", the status answered (None = 400); "applied_error": 500
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -57,8 +59,11 @@ class FaultSet:
             raise ValueError("count must be at least 1 (or None for until cleared)")
         if latency < 0:
             raise ValueError("latency must not be negative")
-        if status is not None and (kind != "echo" or not 400 <= status <= 599):
-            raise ValueError("status is for the echo fault only, and must be 400 to 599")
+        if status is not None and kind == "applied_error":
+            if not 500 <= status <= 599:
+                raise ValueError("an applied_error's status must be 500 to 599")
+        elif status is not None and (kind != "echo" or not 400 <= status <= 599):
+            raise ValueError("status is for the echo (400 to 599) and applied_error (5xx) faults only")
         fault = Fault(operation, kind, count, float(latency), status)
         with self._lock:
             self._faults.append(fault)

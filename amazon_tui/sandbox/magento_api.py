@@ -1,4 +1,4 @@
-"""Magento REST subset: orders search and view, offline refund, comments, admin token."""
+"""Magento REST subset: orders and shipments search and view, offline refund, comments, admin token."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from starlette.responses import JSONResponse
 from .catalog import MAGENTO_ADMIN_PASSWORD, MAGENTO_ADMIN_USERNAME
 from .errors import ApiError
 from .magento_orders import add_history, close_as_refunded, item_views
-from .magento_search import apply_fields, parse_fields, parse_search_criteria, search_magento_orders
+from .magento_search import (
+    apply_fields,
+    parse_fields,
+    parse_search_criteria,
+    search_magento_orders,
+    search_magento_shipments,
+)
 from .pipeline import RequestContext
 
 if TYPE_CHECKING:
@@ -54,6 +60,23 @@ async def search_orders(sandbox: SandboxWorld, request: Request, context: Reques
 
 async def get_order(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
     return JSONResponse(_fields(request, _order(sandbox, request)))
+
+
+async def search_shipments(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
+    """`GET /V1/shipments` (salesShipmentRepositoryV1 getList)."""
+    criteria = parse_search_criteria(request.query_params.multi_items())
+    items, total = search_magento_shipments(sandbox.db, criteria)
+    body = {"items": items, "search_criteria": criteria.echo(), "total_count": total}
+    return JSONResponse(_fields(request, body))
+
+
+async def get_shipment(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:
+    """`GET /V1/shipment/{id}` (salesShipmentRepositoryV1 get)."""
+    raw = request.path_params["shipmentId"]
+    shipment = sandbox.db.magento_shipment(int(raw)) if raw.isdigit() else None
+    if shipment is None:
+        raise ApiError(404, "", NOT_FOUND)
+    return JSONResponse(_fields(request, shipment))
 
 
 async def refund(sandbox: SandboxWorld, request: Request, context: RequestContext) -> JSONResponse:

@@ -30,8 +30,17 @@ COMPARISONS = {
 }
 SET_CONDITIONS = {"in": "IN", "nin": "NOT IN"}
 NULL_CONDITIONS = {"null": "IS NULL", "notnull": "IS NOT NULL"}
-# order fields the magento_orders table mirrors in columns: {name: numeric?}
-COLUMNS = {"entity_id": True, "store_id": True, "updated_at": False}
+# fields each searchable table mirrors in columns (indexed): {table: {name: numeric?}}
+COLUMNS = {
+    "magento_orders": {"entity_id": True, "store_id": True, "updated_at": False},
+    "magento_shipments": {
+        "entity_id": True,
+        "order_id": True,
+        "store_id": True,
+        "created_at": False,
+        "updated_at": False,
+    },
+}
 
 
 @dataclass
@@ -103,49 +112,60 @@ def parse_search_criteria(query: list[tuple[str, str]]) -> SearchCriteria:
 
 def search_magento_orders(db: Database, criteria: SearchCriteria) -> tuple[list[dict], int]:
     """(the page of order documents, total_count)."""
+    return search_documents(db, "magento_orders", criteria)
+
+
+def search_magento_shipments(db: Database, criteria: SearchCriteria) -> tuple[list[dict], int]:
+    """(the page of shipment documents, total_count): salesShipmentRepositoryV1 getList."""
+    return search_documents(db, "magento_shipments", criteria)
+
+
+def search_documents(db: Database, table: str, criteria: SearchCriteria) -> tuple[list[dict], int]:
+    """(the page of `table`'s documents matching `criteria`, total_count)."""
     where, params = [], []
     for group in criteria.filter_groups:
         clauses = []
         for item in group:
-            clause, values = _condition(db, item)
+            clause, values = _condition(db, table, item)
             clauses.append(clause)
             params.extend(values)
         where.append("(" + " OR ".join(clauses) + ")")
     where_sql = (" WHERE " + " AND ".join(where)) if where else ""
     order_sql = ", ".join(
-        f"{_column(db, sort['field'])[0]} {sort['direction']}" for sort in criteria.sort_orders
+        f"{_column(db, table, sort['field'])[0]} {sort['direction']}" for sort in criteria.sort_orders
     )
     order_sql = f" ORDER BY {order_sql + ', ' if order_sql else ''}entity_id ASC"
-    count = db.query_one(f"SELECT COUNT(*) AS n FROM magento_orders{where_sql}", params)
+    count = db.query_one(f"SELECT COUNT(*) AS n FROM {table}{where_sql}", params)
     assert count is not None  # COUNT(*) always yields a row
     total = count["n"]
     page_sql = ""
     if criteria.page_size is not None:
         offset = (criteria.current_page - 1) * criteria.page_size
         page_sql = f" LIMIT {criteria.page_size} OFFSET {offset}"
-    rows = db.query(f"SELECT doc FROM magento_orders{where_sql}{order_sql}{page_sql}", params)
+    rows = db.query(f"SELECT doc FROM {table}{where_sql}{order_sql}{page_sql}", params)
     return [json.loads(row["doc"]) for row in rows], total
 
 
-def _column(db: Database, name: str) -> tuple[str, bool]:
-    """(SQL expression, numeric?) for a top-level scalar field of the order."""
+def _column(db: Database, table: str, name: str) -> tuple[str, bool]:
+    """(SQL expression, numeric?) for a top-level scalar field of the table's documents."""
     if not FIELD_NAME.match(name):
         raise bad_request('"%fieldName" is not a valid search field.', fieldName=name)
     row = db.query_one(
-        f"SELECT json_type(doc, '$.{name}') AS kind FROM magento_orders"
+        f"SELECT json_type(doc, '$.{name}') AS kind FROM {table}"
         f" WHERE json_type(doc, '$.{name}') IS NOT NULL LIMIT 1"
     )
     kind = row["kind"] if row else None
-    unknown = kind is None and db.query_one("SELECT 1 FROM magento_orders LIMIT 1") is not None
+    unknown = kind is None and db.query_one(f"SELECT 1 FROM {table} LIMIT 1") is not None
     if unknown or kind in ("object", "array"):
         raise bad_request('"%fieldName" is not a valid search field.', fieldName=name)
-    if name in COLUMNS:  # kept in a column of its own (indexed): no JSON parsing per row
-        return name, COLUMNS[name]
+    columns = COLUMNS[table]
+    if name in columns:  # kept in a column of its own (indexed): no JSON parsing per row
+        return name, columns[name]
     return f"json_extract(doc, '$.{name}')", kind in ("integer", "real")
 
 
-def _condition(db: Database, item: dict) -> tuple[str, list]:
-    column, numeric = _column(db, item["field"])
+def _condition(db: Database, table: str, item: dict) -> tuple[str, list]:
+    column, numeric = _column(db, table, item["field"])
     condition, value = item["condition_type"], item["value"]
 
     def typed(raw: str):

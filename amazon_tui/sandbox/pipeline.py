@@ -21,7 +21,7 @@ from .accesslog import LogEntry
 from .clock import iso
 from .echo import echo_error
 from .errors import ApiError
-from .faults import DEFAULT_ECHO_STATUS, DEFAULT_TIMEOUT_SECONDS, Fault
+from .faults import DEFAULT_APPLIED_ERROR_STATUS, DEFAULT_ECHO_STATUS, DEFAULT_TIMEOUT_SECONDS, Fault
 from .oauth1 import header_params
 from .ratelimit import USAGE_PLANS
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 MAGENTO_UNAUTHORIZED_MESSAGE = "The consumer isn't authorized to access %resources."
 MAGENTO_UNAUTHORIZED_PARAMETERS = {"resources": "Magento_Sales::sales"}
-SUCCESS_STATUS = {"createFeedDocument": 201, "createFeed": 202}
+SUCCESS_STATUS = {"createFeedDocument": 201, "createFeed": 202, "confirmShipment": 204}
 ACCESS_DENIED = "Access to requested resource is denied."
 TOKEN_EXPIRED = "The access token you provided has expired."
 
@@ -172,6 +172,8 @@ async def _answer(
         response = await handler(sandbox, request, context)
         if fault is not None and fault.kind == "late_answer":  # done; the answer comes too late
             await _hang(sandbox, request, fault.latency or DEFAULT_TIMEOUT_SECONDS)
+        if fault is not None and fault.kind == "applied_error" and response.status_code < 400:
+            return _server_error(family, fault.status or DEFAULT_APPLIED_ERROR_STATUS)  # done, yet an error
         return response
     except ApiError as error:
         return render_error(family, error)
@@ -209,7 +211,7 @@ async def _apply_fault(
 ) -> Response | None:
     """The faulty answer, or None to carry on normally (after any latency)."""
     kind = fault.kind
-    if kind == "late_answer":
+    if kind in ("late_answer", "applied_error"):  # carried out first (see _answer)
         return None
     if kind == "latency":
         await asyncio.sleep(fault.latency)
@@ -239,6 +241,16 @@ async def _apply_fault(
     status, code, message = FAULT_ERRORS[kind][family]
     if family == "magento" and status == 401:
         return render_error("magento", magento_unauthorized())
+    return render_error(family, ApiError(status, code, message, "" if family == "spapi" else None))
+
+
+def _server_error(family: str, status: int) -> Response:
+    """A 5xx in the family's dialect (the 500 or 503 fault's words where there are some)."""
+    known = FAULT_ERRORS.get(str(status))
+    if known is not None:
+        status, code, message = known[family]
+    else:
+        code, message = FAULT_ERRORS["500"][family][1:]
     return render_error(family, ApiError(status, code, message, "" if family == "spapi" else None))
 
 

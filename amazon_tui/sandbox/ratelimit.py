@@ -23,6 +23,7 @@ USAGE_PLANS: dict[str, UsagePlan] = {
     "getFeeds": UsagePlan(0.0222, 10),
     "cancelFeed": UsagePlan(2.0, 15),
     "getFeedDocument": UsagePlan(0.0222, 10),
+    "confirmShipment": UsagePlan(2.0, 10),  # Orders v0
     **{
         operation: UsagePlan(1.0, 5)
         for operation in (

@@ -6,6 +6,7 @@ nothing of HTTP: the app (app.py) serves a world, and `Sandbox` (sandbox.py) add
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from .document_urls import DocumentUrls
 from .faults import Fault, FaultSet
 from .feed_lifecycle import settle_feeds
 from .feed_processing import REPORT_MODES
+from .magento_shipments import create_shipment
 from .notifier import Notifier
 from .ratelimit import RateLimiter
 from .scenario import Scenario
@@ -260,6 +262,43 @@ class SandboxWorld:
     def ship_order(self, order_id: str) -> dict:
         """Ship every unshipped item now (one package); Magento follows as ASC would."""
         return self.scenario.ship_order(order_id, self.seed)
+
+    def magento_ship(
+        self,
+        amazon_order_id: str,
+        *,
+        carrier_code: str,
+        track_number: str,
+        title: str | None = None,
+        items: Mapping[str, int] | None = None,
+    ) -> dict:
+        """Ship in Magento only, as a warehouse does when nobody tells Amazon: a Magento shipment
+        of `items` ({sku: qty}; None: all not yet shipped) with one track; the Magento order's
+        qty_shipped and state move as Magento's do. Returns the shipment (GET /V1/shipment/{id}).
+        KeyError: no Magento order for this Amazon order; ValueError: Magento refuses."""
+        with self.mutation_lock, self.db.transaction():
+            order = self.db.magento_order_for_amazon(amazon_order_id)
+            if order is None:
+                raise KeyError(f"no Magento order for Amazon order {amazon_order_id}")
+            return create_shipment(
+                self.db,
+                order,
+                carrier_code=carrier_code,
+                title=title,
+                track_number=track_number,
+                items=items,
+                now=self.clock(),
+            )
+
+    def magento_shipments_for(self, amazon_order_id: str) -> list[dict]:
+        """The Magento shipments of the Magento order of this Amazon order, oldest first."""
+        order = self.db.magento_order_for_amazon(amazon_order_id)
+        if order is None:
+            return []
+        rows = self.db.query(
+            "SELECT doc FROM magento_shipments WHERE order_id = ? ORDER BY entity_id", (order["entity_id"],)
+        )
+        return [json.loads(row["doc"]) for row in rows]
 
     def request_cancellation(self, order_id: str, reason: str | None = None) -> dict:
         """The buyer asks to cancel an unshipped order; subscribed sellers get an ORDER_CHANGE."""

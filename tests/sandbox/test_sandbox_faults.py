@@ -149,6 +149,7 @@ def test_every_kind_is_known_and_bad_ones_are_refused(sandbox):
         "timeout",
         "malformed_json",
         "late_answer",
+        "applied_error",
         "schema_invalid",
         "expired_token",
         "invalid_token",

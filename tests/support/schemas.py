@@ -15,7 +15,11 @@ from referencing.jsonschema import DRAFT4
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "spapi"
 # The official models live beside the clone (../shared); a clone elsewhere skips what needs them.
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason=f"{REFERENCE} is not beside this clone")
-MODELS = {"orders": "orders_2026-01-01.json", "feeds": "feeds_2021-06-30.json"}
+MODELS = {
+    "orders": "orders_2026-01-01.json",
+    "feeds": "feeds_2021-06-30.json",
+    "ordersV0": "ordersV0.json",
+}
 
 FORMATS = jsonschema.FormatChecker()
 
