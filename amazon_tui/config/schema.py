@@ -100,6 +100,7 @@ class MagentoConfig(_Section):
     password_env: str | None = None
     amazon_order_field: Literal["payment.po_number", "increment_id", "ext_order_id"] = "payment.po_number"
     on_amazon_cancel: Literal["refund", "comment", "none"] = "refund"
+    confirm_shipments: bool = True  # Magento shipments of Amazon orders are confirmed to Amazon (5c)
 
     @model_validator(mode="after")
     def _auth(self) -> "MagentoConfig":

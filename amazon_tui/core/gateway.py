@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from amazon_tui.clients.amazon.lwa import LwaClient
     from amazon_tui.clients.amazon.notifications import NotificationsClient
     from amazon_tui.clients.amazon.orders import OrdersClient
+    from amazon_tui.clients.amazon.shipments import ShipmentsClient
     from amazon_tui.clients.magento.client import MagentoClient
     from amazon_tui.clients.throttle import Throttle
 
@@ -45,6 +46,7 @@ class Gateway:
         self._on_wait = on_wait
         self._orders: dict[str, OrdersClient] = {}
         self._feeds: dict[str, FeedsClient] = {}
+        self._shipments: dict[str, ShipmentsClient] = {}
 
     @cached_property
     def transport(self) -> httpx.AsyncBaseTransport | None:
@@ -172,6 +174,14 @@ class Gateway:
         if name not in self._feeds:
             self._feeds[name] = FeedsClient(self.http, storage_http=self.storage_http, **self._args(name))
         return self._feeds[name]
+
+    def shipments(self, name: str) -> ShipmentsClient:
+        """Orders v0 confirmShipment at the store's endpoint."""
+        from amazon_tui.clients.amazon.shipments import ShipmentsClient
+
+        if name not in self._shipments:
+            self._shipments[name] = ShipmentsClient(self.http, **self._args(name))
+        return self._shipments[name]
 
     async def aclose(self) -> None:
         for name in ("http", "storage_http"):

@@ -13,18 +13,27 @@ from amazon_tui.local.orders import OrderRepository
 if TYPE_CHECKING:
     from amazon_tui.domain.attention import AttentionItem
     from amazon_tui.domain.models import MagentoLink, MagentoOrder, Order, OrderQuery, OrderSummary
+    from amazon_tui.local.shipments import ShipmentRow
 
 
 class OrderDesk:
     """Reads come from the local store (instant at any size); one getOrder refreshes an order."""
 
     def __init__(
-        self, config: Config, repo: OrderRepository, gateway: Gateway, clock: Callable[[], datetime]
+        self,
+        config: Config,
+        repo: OrderRepository,
+        gateway: Gateway,
+        clock: Callable[[], datetime],
+        *,
+        unconfirmed: Callable[[Sequence[str]], Sequence[tuple[OrderSummary, ShipmentRow]]] = lambda _s: (),
     ) -> None:
+        """``unconfirmed(stores)``: orders with a shipment Amazon has not confirmed, and its row."""
         self.config = config
         self.repo = repo
         self.gateway = gateway
         self.clock = clock
+        self.unconfirmed = unconfirmed
 
     def summaries(self, query: OrderQuery, *, limit: int, offset: int = 0) -> list[OrderSummary]:
         return self.repo.summaries(query, limit=limit, offset=offset)
@@ -39,7 +48,7 @@ class OrderDesk:
 
     def attention(self) -> list[AttentionItem]:
         """Late, due-soon and buyer-cancel orders of the active stores, most urgent first."""
-        from amazon_tui.domain.attention import classify, most_urgent_first, refund_failing
+        from amazon_tui.domain.attention import classify, most_urgent_first, not_confirmed, refund_failing
 
         now = self.clock()
         stores = [store.name for store in self.config.stores if store.active]
@@ -52,6 +61,11 @@ class OrderDesk:
                 reason = (order.buyer_cancellation_reason if order else None) or ""
             items.append(classify(summary, reason, now))
         failing = [refund_failing(summary, problem) for summary, problem in self.repo.magento_failing(stores)]
+        failing += [
+            not_confirmed(summary, row.state.value == "failed", row.cause, row.updated_at)
+            for summary, row in self.unconfirmed(stores)
+            if summary.order_id not in {item.order.order_id for item in failing}
+        ]
         listed = {item.order.order_id for item in failing}
         return most_urgent_first(failing + [item for item in items if item.order.order_id not in listed])
 

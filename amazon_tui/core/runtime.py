@@ -8,7 +8,7 @@ built on first use: the TUI's start-up time is measured against a bare Textual a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Self
@@ -20,6 +20,7 @@ from amazon_tui.core.stores import StoreBook
 from amazon_tui.core.sync.runner import SyncRunner, WaitListeners
 from amazon_tui.local.db import open_database
 from amazon_tui.local.orders import OrderRepository
+from amazon_tui.local.shipment_counts import unconfirmed_count
 from amazon_tui.local.store_figures import StoreFigures
 from amazon_tui.local.stores import StoreRecords
 
@@ -34,12 +35,16 @@ if TYPE_CHECKING:
     from amazon_tui.core.leadership.loops import LeaderDuties
     from amazon_tui.core.leadership.syncing import SharedSync
     from amazon_tui.core.notifications import NotificationConsumer
+    from amazon_tui.core.ship.desk import ShipDesk
+    from amazon_tui.core.ship.engine import ShipmentEngine
+    from amazon_tui.core.ship.records import ShipRecords
     from amazon_tui.domain.models import Order
     from amazon_tui.local.audit_trail import AuditTrail
     from amazon_tui.local.changes import ChangeWatch
     from amazon_tui.local.journal import Journal, JournalEntry
     from amazon_tui.local.lease import Coordination
     from amazon_tui.local.preferences import PreferenceStore
+    from amazon_tui.local.shipments import ShipmentJournal, ShipmentRow
 
 Clock = Callable[[], datetime]
 
@@ -77,7 +82,13 @@ class Runtime:
         self.gateway = Gateway(settings, transport=transport, on_wait=self.waits)
         self.store_records = StoreRecords(self.db)
         self.store_book = StoreBook(settings.config, self.store_records, StoreFigures(self.db), self.clock)
-        self.order_desk = OrderDesk(settings.config, self.repo, self.gateway, self.clock)
+        self.order_desk = OrderDesk(
+            settings.config,
+            self.repo,
+            self.gateway,
+            self.clock,
+            unconfirmed=lambda stores: self.shipment_journal.not_confirmed_orders(stores),
+        )
         self.sync_runner = SyncRunner(
             settings.config, self.gateway, self.repo, self.store_records, self.waits, self.clock
         )
@@ -164,6 +175,7 @@ class Runtime:
             active_stores=self.store_book.active,
             poll_seconds=float(self.settings.config.sync.poll_seconds),
             backup_poll_seconds=self._backup_poll_seconds,
+            after_sync=None if self.read_only else self._after_sync,
         )
 
     def _backup_poll_seconds(self) -> float | None:
@@ -194,7 +206,12 @@ class Runtime:
 
         consumer = self.notifications
         described = consumer.describe(self.shared_sync.normal_poll_seconds) if consumer is not None else None
-        return status_line(self.leader, latest_sync=self.store_records.latest_sync(), notifications=described)
+        return status_line(
+            self.leader,
+            latest_sync=self.store_records.latest_sync(),
+            notifications=described,
+            unconfirmed=unconfirmed_count(self.db),
+        )
 
     # -- cancellation ---------------------------------------------------------------------------
 
@@ -245,6 +262,71 @@ class Runtime:
         if fence is None:
             return []
         return await self.cancellations.feed_finished(feed_id, status, result_document_id, fence)
+
+    # -- shipments ------------------------------------------------------------------------------
+
+    @cached_property
+    def shipment_journal(self) -> ShipmentJournal:
+        from amazon_tui.local.shipments import ShipmentJournal
+
+        return ShipmentJournal(self.db, lease_clock=self.coordination.now)
+
+    @cached_property
+    def ship_records(self) -> ShipRecords:
+        from amazon_tui.core.cancel.rules import operator_name
+        from amazon_tui.core.ship.records import ShipRecords
+
+        return ShipRecords(self.shipment_journal, self.audit_trail, self.repo, self.clock, operator_name())
+
+    @cached_property
+    def shipments(self) -> ShipmentEngine:
+        """Confirms packages to Amazon: Magento's shipments (``[magento] confirm_shipments``) and
+        those confirmed by hand."""
+        from amazon_tui.core.ship.discover import ShipmentDiscovery
+        from amazon_tui.core.ship.engine import ShipmentEngine
+
+        magento = self.settings.config.magento
+        discovery = (
+            ShipmentDiscovery(self.ship_records, self.db, lambda: self.gateway.magento)
+            if magento is not None and magento.confirm_shipments
+            else None
+        )
+
+        def synced_at(store: str) -> datetime | None:
+            row = self.store_records.get(store)
+            return row.last_sync if row is not None else None
+
+        return ShipmentEngine(
+            self.ship_records,
+            self.gateway,
+            discovery,
+            self.coordination.holds,
+            stores=self.store_book.active,
+            synced_at=synced_at,
+        )
+
+    @cached_property
+    def ship_desk(self) -> ShipDesk:
+        from amazon_tui.core.ship.desk import ShipDesk
+
+        async def ask_leader(store: str) -> None:
+            await self.shared_sync.sync([store])
+
+        return ShipDesk(
+            self.ship_records,
+            lambda: self.shipments,
+            self.leader,
+            partial(self.order_desk.refresh, force=True),
+            ask_leader,
+            read_only=self.read_only,
+        )
+
+    async def _after_sync(self, stores: Sequence[str]) -> list[ShipmentRow]:
+        """As the leader after its sync: Magento's new shipments, and every unfinished row."""
+        fence = self.leader.fence()
+        if fence is None:
+            return []
+        return await self.shipments.drive_once(fence=fence, stores=stores)
 
     # -- SP-API notifications -----------------------------------------------------------------
 

@@ -255,7 +255,7 @@ class OrderRepository:
                     "ON CONFLICT (order_id) DO UPDATE SET "
                     "entity_id = excluded.entity_id, increment_id = excluded.increment_id, "
                     "status = excluded.status, store_id = excluded.store_id, "
-                    "updated_at = excluded.updated_at",
+                    "updated_at = excluded.updated_at, shipments_read = NULL",  # changed: read its shipments
                     (
                         link.order_id,
                         link.entity_id,

@@ -199,6 +199,41 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE cancellations ADD COLUMN magento_error TEXT;
     ALTER TABLE cancellations ADD COLUMN epoch INTEGER;
     """,
+    # 7: shipments reach Amazon (DESIGN 5c). One row per package confirmed with confirmShipment
+    # (a Magento shipment, or one confirmed by hand), written before the request and moved like a
+    # cancellation: a fenced compare-and-set (requested -> sending -> confirming -> confirmed |
+    # failed). (order_id, package_id) is unique: a package is confirmed once. A Magento link
+    # remembers when its shipments were last read (shipments_read); the link index clears it
+    # whenever it sees the Magento order change, so an order's shipments are read again only
+    # then, however late its link was indexed.
+    """
+    CREATE TABLE shipments (
+        id                  INTEGER PRIMARY KEY,
+        order_id            TEXT NOT NULL,
+        store               TEXT NOT NULL,
+        package_id          TEXT NOT NULL,
+        source              TEXT NOT NULL,
+        magento_shipment_id INTEGER,
+        carrier_code        TEXT,
+        carrier_name        TEXT,
+        tracking_number     TEXT,
+        shipping_method     TEXT,
+        ship_date           TEXT,
+        items               TEXT NOT NULL,
+        operator            TEXT NOT NULL,
+        state               TEXT NOT NULL,
+        attempts            INTEGER NOT NULL DEFAULT 0,
+        attempted_at        TEXT,
+        failure             TEXT,
+        cause               TEXT,
+        requested_at        TEXT NOT NULL,
+        updated_at          TEXT NOT NULL,
+        epoch               INTEGER
+    );
+    CREATE UNIQUE INDEX shipments_one_package ON shipments (order_id, package_id);
+    CREATE INDEX shipments_state ON shipments (state);
+    ALTER TABLE magento_links ADD COLUMN shipments_read TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,6 +22,7 @@ def world(tmp_path):
         )
         service.cancellations.poll_interval = 0.05
         service.cancellations.poll_max_interval = 0.2
+        service.shipments.schedule.poll_interval = service.shipments.schedule.poll_max_interval = 0.0
         services.append(service)
         return service
 

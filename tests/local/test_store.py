@@ -271,7 +271,7 @@ def _schema_2_database(path) -> None:
 def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
     _schema_2_database(tmp_path / DB_FILE)
     db = open_database(tmp_path)
-    assert db.schema_version == SCHEMA_VERSION == 6
+    assert db.schema_version == SCHEMA_VERSION == 7
     assert "error_kind" in {row[1] for row in db.query("PRAGMA table_info(stores)")}  # 5: typed failures
     assert {"message_id", "attempted_at", "failure", "cause"} <= {
         row[1] for row in db.query("PRAGMA table_info(cancellations)")

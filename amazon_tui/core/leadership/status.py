@@ -5,10 +5,12 @@ from __future__ import annotations
 from amazon_tui.core.leadership.leader import Leader
 
 
-def status_line(leader: Leader, *, latest_sync: str | None, notifications: str | None = None) -> str:
+def status_line(
+    leader: Leader, *, latest_sync: str | None, notifications: str | None = None, unconfirmed: int = 0
+) -> str:
     """ "Leader: the TUI of alice (pid 4242) · Last sync 2026-12-04 14:02 UTC" (by whom, when another
     process ran it; what the leader does now). ``notifications``: the leader's own health of
-    SP-API notifications, shown while this process leads."""
+    SP-API notifications, shown while this process leads; ``unconfirmed``: shipments Amazon lacks."""
     coordination = leader.coordination
     state = coordination.state()
     holder = (
@@ -26,4 +28,6 @@ def status_line(leader: Leader, *, latest_sync: str | None, notifications: str |
         line += " · No sync yet"
     if notifications is not None and leader.leading:
         line += f" · {notifications}"
+    if unconfirmed:
+        line += f" · {unconfirmed} shipment{'s' if unconfirmed != 1 else ''} not confirmed on Amazon"
     return f"{line} · {state.activity}" if state.activity else line

@@ -37,16 +37,19 @@ class SharedSync:
         active_stores: Callable[[], list[str]],
         poll_seconds: float,
         backup_poll_seconds: Callable[[], float | None] = lambda: None,
+        after_sync: Callable[[Sequence[str]], Awaitable[object]] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         """``poll_seconds``: sync.poll_seconds (0: no scheduled sync); ``backup_poll_seconds``: the
-        slower rate while SP-API notifications arrive, None while they do not."""
+        slower rate while SP-API notifications arrive, None while they do not; ``after_sync``:
+        what the leader does after each of its syncs, given the stores synced (the shipments)."""
         self.leader = leader
         self.coordination = leader.coordination
         self.run_sync = run_sync
         self.active_stores = active_stores
         self.normal_poll_seconds = poll_seconds
         self.backup_poll_seconds = backup_poll_seconds
+        self.after_sync = after_sync
         self._sleep = sleep
         self._lock = asyncio.Lock()
 
@@ -135,6 +138,9 @@ class SharedSync:
                 report(update)
 
             outcome = await self.run_sync(names, progress=publish)
+            synced = [name for name in names if name not in outcome.failures]
+            if self.after_sync is not None and self.leader.leading and synced:
+                await self.after_sync(synced)
             self.coordination.record_run(self.leader.peer_id)
             served = [
                 request_id

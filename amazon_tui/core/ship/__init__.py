@@ -1,0 +1,1 @@
+"""Shipments reach Amazon (DESIGN 5c): Magento shipments and hand-made ones, confirmed once."""

@@ -1,0 +1,15 @@
+"""How many shipments Amazon lacks: for the status line, which the first paint shows (no pydantic)."""
+
+from __future__ import annotations
+
+from amazon_tui.local.db import Database
+
+
+def unconfirmed_count(db: Database) -> int:
+    """Shipments Amazon lacks: under way, or failed while Amazon still has the order to ship."""
+    rows = db.query(
+        "SELECT COUNT(*) AS n FROM shipments s WHERE s.state IN ('requested', 'sending', 'confirming') "
+        "OR (s.state = 'failed' AND EXISTS (SELECT 1 FROM orders o WHERE o.order_id = s.order_id "
+        "AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED')))"
+    )
+    return int(rows[0]["n"])
