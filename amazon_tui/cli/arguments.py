@@ -178,3 +178,44 @@ def sort(text: str) -> Sort:
         direction == "desc" or field.startswith("-") or (not direction and chosen is SortField.PURCHASE_DATE)
     )
     return Sort(chosen, descending)
+
+
+CARRIER_MAX = 100  # confirmShipment's carrierCode, carrierName, shippingMethod, trackingNumber
+TRACKING = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]*")
+QUANTITY_MAX = 10_000
+
+
+def carrier_text(text: str) -> str:
+    """A carrier code or name, a shipping method: 1 to 100 characters of valid text."""
+    if not text.strip() or not _text_ok(text, CARRIER_MAX):
+        raise argparse.ArgumentTypeError(f"bad value {shown(text)}: use 1 to {CARRIER_MAX} characters")
+    return text.strip()
+
+
+def tracking_number(text: str) -> str:
+    """A carrier's tracking number: letters, digits, and . _ / - or spaces, at most 100 characters."""
+    if len(text) > CARRIER_MAX or not TRACKING.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"bad tracking number {shown(text)}: use letters, digits, spaces and . _ / - "
+            f"(at most {CARRIER_MAX} characters)"
+        )
+    return text.strip()
+
+
+def ship_date(text: str) -> datetime:
+    """When the package was handed to the carrier: a date or an ISO 8601 timestamp, not in the future."""
+    value = _date(text, end=False)
+    if value > datetime.now(UTC):
+        raise argparse.ArgumentTypeError(f"bad ship date {shown(text)}: it is in the future")
+    return value
+
+
+def sku_quantity(text: str) -> tuple[str, int]:
+    """``SKU=QTY``: a seller SKU of the order and how many of it are in the package."""
+    sku, sep, qty = text.rpartition("=")
+    if not sep or not sku.strip() or not _text_ok(sku, CARRIER_MAX) or not qty.isdigit():
+        raise argparse.ArgumentTypeError(f"bad item {shown(text)}: use SKU=QTY, like ABC-123=2")
+    number = int(qty[:6]) if len(qty) <= 6 else QUANTITY_MAX + 1
+    if not 1 <= number <= QUANTITY_MAX:
+        raise argparse.ArgumentTypeError(f"bad quantity in {shown(text)}: use 1 to {QUANTITY_MAX:,}")
+    return sku.strip(), number

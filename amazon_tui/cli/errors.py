@@ -17,13 +17,21 @@ ERROR_CODES = {
     "config": (EXIT_USAGE, "the config is missing, unreadable or invalid, or names an unset variable"),
     "not_found": (EXIT_USAGE, "an unknown order number"),
     "database": (EXIT_USAGE, "the local database cannot be used"),
-    "read_only": (EXIT_REFUSED, "a read-only session: no cancellation is journaled or sent"),
+    "read_only": (EXIT_REFUSED, "a read-only session: nothing is journaled or sent to Amazon"),
     "not_cancelable": (
         EXIT_REFUSED,
         "the order is not Unshipped (Pending, Partially Shipped, Shipped, Canceled…)",
     ),
-    "amazon_fulfilled": (EXIT_REFUSED, "Amazon fulfils the order: cancel it in Seller Central"),
+    "amazon_fulfilled": (
+        EXIT_REFUSED,
+        "Amazon fulfils the order (AFN): cancel it in Seller Central; Amazon ships it",
+    ),
     "already_canceling": (EXIT_REFUSED, "a cancellation of the order is under way or done"),
+    "not_shippable": (
+        EXIT_REFUSED,
+        "the order takes no shipment confirmation (not Unshipped or Partially Shipped)",
+    ),
+    "nothing_to_ship": (EXIT_REFUSED, "the items given are not unshipped items of the order"),
     "in_use": (EXIT_REFUSED, "another amazon-tui process uses the data dir (db rebuild)"),
     "not_confirmed": (EXIT_REFUSED, "the cancellation was not confirmed; nothing was sent"),
     "service": (EXIT_SERVICE, "Amazon, Magento or the network failed"),

@@ -4,6 +4,8 @@ Order of the queue (most urgent first):
 0. Magento refunds failing — Amazon canceled the order, Magento has not refunded it yet (the
    step is retried; the operator sees why);
 1. buyer cancellation requests — act before anyone packs the order; the longest-overdue first;
+1½. shipped in Magento, not confirmed on Amazon — a shipment Amazon has not taken (yet, or it
+   refused it); the operator sees why and since when, before it turns into a late shipment;
 2. late shipments — past the latest ship date, the most overdue first;
 3. due soon — within ``ui.due_soon_hours``, the least time left first.
 An order that is late AND carries a buyer's request is listed once, as the buyer's request.
@@ -17,14 +19,22 @@ from datetime import UTC, datetime
 from amazon_tui.domain.models import OrderSummary
 
 REFUND, BUYER_CANCEL, LATE, DUE = "refund", "buyer-cancel", "late", "due"
+NOT_CONFIRMED = "not-confirmed"
 LABELS = {
     REFUND: "Magento refund failing",
     BUYER_CANCEL: "Buyer asked to cancel",
+    NOT_CONFIRMED: "Shipped in Magento, not confirmed on Amazon",
     LATE: "Late shipment",
     DUE: "Due soon",
 }
-SHORT_LABELS = {REFUND: "Refund failing", BUYER_CANCEL: "Buyer cancel", LATE: "Late", DUE: "Due soon"}
-_RANK = {REFUND: -1, BUYER_CANCEL: 0, LATE: 1, DUE: 2}
+SHORT_LABELS = {
+    REFUND: "Refund failing",
+    BUYER_CANCEL: "Buyer cancel",
+    NOT_CONFIRMED: "Not confirmed",
+    LATE: "Late",
+    DUE: "Due soon",
+}
+_RANK = {REFUND: -1, BUYER_CANCEL: 0, NOT_CONFIRMED: 0.5, LATE: 1, DUE: 2}
 _FAR = datetime.max.replace(tzinfo=UTC)
 
 
@@ -33,10 +43,12 @@ class AttentionItem:
     """An order that needs action now, and why."""
 
     order: OrderSummary
-    kind: str  # REFUND, BUYER_CANCEL, LATE or DUE
+    kind: str  # REFUND, BUYER_CANCEL, NOT_CONFIRMED, LATE or DUE
     due: datetime | None
     buyer_reason: str | None = None
-    problem: str | None = None  # REFUND: why Magento refused (it is retried)
+    problem: str | None = None  # REFUND: why Magento refused; NOT_CONFIRMED: why Amazon lacks it
+    state: str | None = None  # NOT_CONFIRMED: "failed", or "pending" while the leader confirms it
+    since: datetime | None = None  # NOT_CONFIRMED: when the shipment's row last changed
 
     @property
     def label(self) -> str:
@@ -47,7 +59,11 @@ class AttentionItem:
         return SHORT_LABELS[self.kind]
 
     def time_left(self, now: datetime) -> str:
-        return "retrying" if self.kind == REFUND else time_left(self.due, now)
+        if self.kind == REFUND:
+            return "retrying"
+        if self.kind == NOT_CONFIRMED:
+            return self.state or "pending"
+        return time_left(self.due, now)
 
 
 def classify(order: OrderSummary, buyer_reason: str | None, now: datetime) -> AttentionItem:
@@ -61,6 +77,15 @@ def classify(order: OrderSummary, buyer_reason: str | None, now: datetime) -> At
 def refund_failing(order: OrderSummary, problem: str) -> AttentionItem:
     """An order Amazon canceled whose Magento step keeps failing."""
     return AttentionItem(order, REFUND, None, problem=problem)
+
+
+def not_confirmed(order: OrderSummary, failed: bool, problem: str | None, since: datetime) -> AttentionItem:
+    """An order with a shipment Amazon has not confirmed: ``failed`` (the operator's to fix, with
+    Amazon's words) or still pending (since ``since``)."""
+    why = problem or ("Amazon refused the confirmation." if failed else "Being confirmed to Amazon.")
+    return AttentionItem(
+        order, NOT_CONFIRMED, order.ship_by, problem=why, state="failed" if failed else "pending", since=since
+    )
 
 
 def most_urgent_first(items: list[AttentionItem]) -> list[AttentionItem]:

@@ -23,6 +23,7 @@ BINDING_IDS = frozenset(
         *("mark", "mark-all", "clear-marks", "quick-filter", "filters", "drop-filter"),
         *("chip-previous", "chip-next", "chip-drop", "next-page", "prev-page", "sort", "reverse-sort"),
         *("tab-1", "tab-2", "tab-3", "tab-previous", "tab-next", "cancel-back", "close-help"),
+        *("confirm-shipment", "ship-back"),
         *(f"reason-{digit}" for digit in "1234567890"),
     }
 )

@@ -17,6 +17,7 @@ from amazon_tui.cli.options import ALWAYS_ACCEPTED, FLAGS
 ARGUMENTS = {  # what each command needs besides options
     "order show": ["111-0000000-0000000"],
     "order cancel": ["111-0000000-0000000", "--reason", "NoInventory"],
+    "order ship": ["111-0000000-0000000", "--carrier", "UPS", "--tracking", "1Z999"],
 }
 COMMANDS = [leaf.prog.removeprefix("amazon-tui ") for leaf in _leaves(build_parser())]
 OPTIONS = list(FLAGS)

@@ -94,7 +94,8 @@ async def attention_command(service, args: argparse.Namespace) -> int:
 
 ATTENTION_HELP = """\
 orders that need action now, across the active stores, most urgent first (the TUI's
-Attention screen, key !): buyers' cancellation requests, then late shipments (Unshipped or
+Attention screen, key !): buyers' cancellation requests, then shipments made in Magento that
+Amazon has not confirmed (pending, or refused with Amazon's words), then late shipments (Unshipped or
 Partially Shipped past the latest ship date, most overdue first), then shipments due within
 ui.due_soon_hours (least time left first). Amazon-fulfilled orders and orders being canceled
 are left out. Reads the local store: pass --sync (or run `amazon-tui sync`) for fresh data.

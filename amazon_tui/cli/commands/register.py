@@ -13,6 +13,7 @@ from amazon_tui.cli.commands.cancel import order_cancel_command, resume_command
 from amazon_tui.cli.commands.common import run
 from amazon_tui.cli.commands.notifications import notifications_command
 from amazon_tui.cli.commands.orders import order_show_command, orders_command, stores_command
+from amazon_tui.cli.commands.ship import order_ship_command, shipments_command
 from amazon_tui.cli.commands.sync import sync_command, watch_command
 from amazon_tui.cli.options import CONFIG, JSON, SANDBOX
 from amazon_tui.domain.values import CancelReason, OrderStatus
@@ -74,7 +75,16 @@ def add_commands(commands: argparse._SubParsersAction, epilog: str) -> None:
         resume_command,
         store=False,
     )
-    tree.add("audit", "the audit trail of cancellations", audit_command, store=False)
+    shipments = tree.add(
+        "shipments",
+        "shipments Amazon has not confirmed yet (Magento's and those confirmed by hand); exit 4 when any",
+        shipments_command,
+        store=False,
+    )
+    shipments.add_argument("--all", action="store_true", help="confirmed ones too (the last 500)")
+    tree.add(
+        "audit", "the audit trail of cancellations and shipment confirmations", audit_command, store=False
+    )
     _add_notifications(tree)
     attention = tree.add(
         "attention",
@@ -135,7 +145,7 @@ def _add_orders(tree: CommandTree) -> None:
 
 
 def _add_order(tree: CommandTree) -> None:
-    order = tree.commands.add_parser("order", help="one order: show or cancel")
+    order = tree.commands.add_parser("order", help="one order: show, cancel or confirm its shipment")
     order_commands = order.add_subparsers(title="order commands", metavar="COMMAND", required=True)
     show = tree.add(
         "show",
@@ -166,6 +176,7 @@ def _add_order(tree: CommandTree) -> None:
     )
     cancel.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     cancel.add_argument("--wait", action="store_true", help="wait for Amazon's processing report")
+    _add_ship(tree, order_commands)
 
 
 def _add_notifications(tree: CommandTree) -> None:
@@ -198,3 +209,45 @@ def _add_notifications(tree: CommandTree) -> None:
             parent=notification_commands,
             group="notifications",
         )
+
+
+def _add_ship(tree: CommandTree, order_commands: argparse._SubParsersAction) -> None:
+    from amazon_tui.domain.shipping import AMAZON_CARRIERS
+
+    ship = tree.add(
+        "ship",
+        "confirm a shipment of an Unshipped or Partially Shipped merchant-fulfilled order to Amazon "
+        "(confirmShipment; one package, confirmed once)",
+        order_ship_command,
+        store=False,
+        parent=order_commands,
+    )
+    ship.add_argument("order", type=arguments.order_number, metavar="ORDER", help="Amazon order number")
+    ship.add_argument(
+        "--carrier",
+        type=arguments.carrier_text,
+        required=True,
+        metavar="CODE",
+        help="Amazon's carrier code (" + ", ".join(AMAZON_CARRIERS[:8]) + "…) or Magento's (ups, usps, "
+        "fedex, dhl); any other is sent as Other with this name",
+    )
+    ship.add_argument(
+        "--tracking", type=arguments.tracking_number, required=True, metavar="NUMBER", help="tracking number"
+    )
+    ship.add_argument(
+        "--method", type=arguments.carrier_text, metavar="M", help="shipping method, e.g. Ground"
+    )
+    ship.add_argument(
+        "--date",
+        type=arguments.ship_date,
+        metavar="D",
+        help="when the carrier took the package (YYYY-MM-DD or ISO 8601; default now)",
+    )
+    ship.add_argument(
+        "--items",
+        nargs="+",
+        type=arguments.sku_quantity,
+        metavar="SKU=QTY",
+        help="what the package holds (default: every unshipped item); a partial shipment names its items",
+    )
+    ship.add_argument("--yes", action="store_true", help="do not ask for confirmation")

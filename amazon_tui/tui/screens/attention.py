@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from amazon_tui.domain.attention import BUYER_CANCEL, DUE, LATE, REFUND, AttentionItem
+from amazon_tui.domain.attention import BUYER_CANCEL, DUE, LATE, NOT_CONFIRMED, REFUND, AttentionItem
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.requests import OpenDetails, SyncNow
 from amazon_tui.tui.screens.filtering import FilteringScreen
@@ -109,6 +109,8 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
         text = Text(f"{total} need{'s' if total == 1 else ''} action: ", style="bold")
         hours = self.service.settings.config.ui.due_soon_hours
         parts = [(BUYER_CANCEL, "buyer asked to cancel"), (LATE, "late"), (DUE, f"due within {hours} h")]
+        if counts[NOT_CONFIRMED]:
+            parts.insert(1, (NOT_CONFIRMED, "shipped in Magento, not confirmed on Amazon"))
         if counts[REFUND]:
             parts.insert(0, (REFUND, "Magento refund failing"))
         for index, (kind, words) in enumerate(parts):

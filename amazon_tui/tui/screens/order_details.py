@@ -33,6 +33,7 @@ from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.refusals import explain_refusal
 from amazon_tui.tui.requests import CancelOrders, RetryCancellations
 from amazon_tui.tui.screens.base import BaseScreen
+from amazon_tui.tui.screens.order_shipments import confirm_shipment, pending_rows
 from amazon_tui.tui.widgets.details_header import DetailsHeader
 from amazon_tui.tui.widgets.fields import FieldSection
 from amazon_tui.tui.widgets.records import Column, Records
@@ -196,6 +197,8 @@ class OrderDetailsScreen(BaseScreen):
         "c cancels an Unshipped merchant-fulfilled order "
         "(other orders say where to cancel them instead); r fetches the order from Amazon again; "
         "m goes to the Magento order view. "
+        "s confirms a shipment of an Unshipped or Partially Shipped merchant-fulfilled order to Amazon "
+        "(carrier, tracking number, ship date); the Tracking tab shows what Amazon has and what is pending. "
         "The line under the buttons says when the buyer asked to cancel "
         "and when the shipment is late or due soon."
     )
@@ -206,6 +209,13 @@ class OrderDetailsScreen(BaseScreen):
         # is not offered
         Binding("c", "why_not_cancel", "Why no Cancel Order", show=False, id="cancel-order"),
         Binding("r", "refresh_order", "Refresh", id="refresh"),
+        Binding(
+            "s",
+            "confirm_shipment",
+            "Ship",
+            tooltip="Confirm Shipment: tell Amazon the carrier and tracking number",
+            id="confirm-shipment",
+        ),
         Binding(
             "m",
             "magento_order",
@@ -227,6 +237,7 @@ class OrderDetailsScreen(BaseScreen):
         self.store = store
         self.order: Order | None = None
         self.cancelable = False  # whether Cancel Order is offered (footer, button, key)
+        self.shippable = False  # whether Confirm Shipment is offered
         self.magento: str | None = None  # the Magento order's number, when Magento has the order
         self._freshness = ""
 
@@ -301,6 +312,7 @@ class OrderDetailsScreen(BaseScreen):
         self._show_tracking(order, magento)
         self.cancelable = self.service.cancel_refusal(order) is None
         self.query_one("#cancel", Button).display = self.cancelable
+        self.shippable = self.service.ship_desk.refusal(order) is None
         self.refresh_bindings()
         self._show_freshness()
 
@@ -338,7 +350,7 @@ class OrderDetailsScreen(BaseScreen):
 
     def _show_tracking(self, order: Order, magento: str | None) -> None:
         titles = {item.order_item_id: item.title for item in order.items}
-        rows = []
+        rows: list[tuple[Text, ...]] = []
         for package in order.packages:
             for line in package.lines or [None]:
                 rows.append(
@@ -353,7 +365,13 @@ class OrderDetailsScreen(BaseScreen):
                         code_label(package.detailed_status or package.status),
                     )
                 )
-        self._magento_head("#tracking-head", magento, plural(len(order.packages), "package"))
+        held = {package.reference_id for package in order.packages}
+        pending = [row for row in self.service.ship_desk.rows(self.order_id) if row.package_id not in held]
+        rows += pending_rows(pending, titles)
+        counted = plural(len(order.packages), "package")
+        if pending:
+            counted += f", {len(pending)} not confirmed on Amazon"
+        self._magento_head("#tracking-head", magento, counted)
         why = (
             "No packages: Amazon fulfils this order (AFN)."
             if order.fulfilled_by is FulfilledBy.AMAZON
@@ -422,6 +440,8 @@ class OrderDetailsScreen(BaseScreen):
             return self.magento is not None
         if action == "cancel_order":
             return self.cancelable
+        if action == "confirm_shipment":
+            return self.shippable
         if action == "why_not_cancel":
             return not self.cancelable
         return super().check_action(action, parameters)
@@ -438,6 +458,11 @@ class OrderDetailsScreen(BaseScreen):
             self.explain_refusal(refusal.reason)
             return
         self.request(CancelOrders((self.order_id,)))
+
+    def action_confirm_shipment(self) -> None:
+        """Confirm Shipment: the modal, then what Amazon's answer left (confirmed, or why not)."""
+        if self.order is not None and self.shippable:
+            confirm_shipment(self, self.order, lambda: self.refresh_from_amazon(force=False))
 
     def explain_refusal(self, refusal: str) -> None:
         """No cancellation here: say why and where to cancel instead (Seller Central)."""

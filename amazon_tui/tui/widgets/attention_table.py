@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from amazon_tui.domain.attention import BUYER_CANCEL, LATE, REFUND, AttentionItem
+from amazon_tui.domain.attention import BUYER_CANCEL, LATE, NOT_CONFIRMED, REFUND, AttentionItem
 from amazon_tui.domain.models import OrderSummary
 from amazon_tui.domain.text import safe_text
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec
@@ -29,7 +29,12 @@ SPECS = (
     ColumnSpec("buyer", "Buyer's Name", "shrink", least=8, short="Buyer"),
     ColumnSpec("total", "Total", right=True),
 )
-KIND_STYLES = {REFUND: "bold #ff5f5f", BUYER_CANCEL: "bold #c678dd", LATE: "bold #ff8c3a"}
+KIND_STYLES = {
+    REFUND: "bold #ff5f5f",
+    BUYER_CANCEL: "bold #c678dd",
+    NOT_CONFIRMED: "bold #61afef",
+    LATE: "bold #ff8c3a",
+}
 OVERDUE_STYLE = "#ff8c3a"
 
 

@@ -1,0 +1,189 @@
+"""The "Confirm Shipment" modal: carrier, tracking number, ship date; Back or Confirm, sent once.
+
+What Seller Central's Confirm Shipment asks for, from the keyboard: the carrier from Amazon's
+list (Other takes a name), the tracking number, the day the carrier took the package, and the
+shipping method if any. The package holds every item still unshipped. Confirm journals it and
+sends one confirmShipment; the modal closes with the journal row once Amazon answered.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Select, Static
+
+from amazon_tui.domain.models import Order
+from amazon_tui.domain.shipping import AMAZON_CARRIERS, OTHER
+from amazon_tui.domain.text import safe_text
+from amazon_tui.local.shipments import ShipmentRow
+from amazon_tui.tui.context import TuiContext
+from amazon_tui.tui.size_gate import SizeGated
+from amazon_tui.tui.widgets.error_line import TooSmall
+
+HINT = "Amazon marks the order shipped and tells the buyer the tracking number."
+
+
+class ShipModal(SizeGated, ModalScreen[ShipmentRow | None]):
+    """Dismissed with the journal row once Amazon answered, or None when backed out."""
+
+    BINDINGS = [Binding("escape", "back", "Back", id="ship-back")]
+    DEFAULT_CSS = """
+    ShipModal { align: center middle; }
+    ShipModal.-too-small > #ship-dialog { display: none; }
+    ShipModal.-too-small > TooSmall { display: block; }
+    #ship-dialog {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    #ship-title { text-style: bold; content-align: center middle; width: 1fr; height: 1; margin-bottom: 1; }
+    #ship-body { height: auto; scrollbar-size-vertical: 1; }
+    #ship-body Input, #ship-body Select { margin-bottom: 0; }
+    .ship-label { height: 1; }
+    #ship-items { height: auto; margin-bottom: 1; }
+    #ship-status { height: auto; margin: 1 0; }
+    #ship-buttons { height: 1; align-horizontal: right; }
+    #ship-buttons Button { margin-left: 2; }
+    """
+
+    def __init__(self, order: Order) -> None:
+        super().__init__()
+        self.order = order
+        self.submitting = False
+
+    def compose(self) -> ComposeResult:
+        self._set_size_classes(*self.app.size, update=False)
+        today = datetime.now(UTC).strftime("%Y-%m-%d")
+        with Vertical(id="ship-dialog"):
+            yield Static("Confirm Shipment", id="ship-title")
+            with VerticalScroll(id="ship-body", can_focus=False):
+                yield Static(Text.assemble(("Amazon Order Number ", "bold"), safe_text(self.order.order_id)))
+                yield Static(self._items_text(), id="ship-items")
+                yield Static(Text.assemble(("Carrier ", "bold"), ("*", "red")), classes="ship-label")
+                yield Select(
+                    [(code, code) for code in AMAZON_CARRIERS], prompt="Choose a carrier", id="ship-carrier"
+                )
+                yield Static(Text("Carrier name (for Other)", style="bold"), classes="ship-label")
+                yield Input(max_length=100, id="ship-carrier-name", placeholder="e.g. Parcel Bros")
+                yield Static(Text.assemble(("Tracking Number ", "bold"), ("*", "red")), classes="ship-label")
+                yield Input(max_length=100, id="ship-tracking")
+                yield Static(Text.assemble(("Ship Date ", "bold"), ("*", "red")), classes="ship-label")
+                yield Input(today, max_length=10, id="ship-date", placeholder="YYYY-MM-DD")
+                yield Static(Text("Shipping Method", style="bold"), classes="ship-label")
+                yield Input(max_length=100, id="ship-method", placeholder="optional, e.g. Ground")
+            yield Static(Text(HINT, style="dim"), id="ship-status")
+            with Horizontal(id="ship-buttons"):
+                yield Button("Back", id="ship-back-button", compact=True)
+                yield Button("Confirm", id="ship-confirm", variant="primary", compact=True)
+        yield TooSmall()
+
+    def _items_text(self) -> Text:
+        lines = [
+            (item.title or item.seller_sku or item.order_item_id, item.quantity_unshipped)
+            for item in self.order.items
+        ]
+        shipped = [f"{qty} × {safe_text(title)[:40]}" for title, qty in lines if qty > 0]
+        text = Text("Ships everything unshipped: ", style="bold")
+        text.append("; ".join(shipped) or "—")
+        return text
+
+    def on_mount(self) -> None:
+        self.query_one("#ship-carrier", Select).focus()
+
+    def action_back(self) -> None:
+        if not self.submitting:
+            self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ship-confirm":
+            self.confirm()
+        else:
+            self.action_back()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.confirm()
+
+    def _problem(self) -> str | None:
+        carrier = self.query_one("#ship-carrier", Select).value
+        if not isinstance(carrier, str):
+            return "Choose a carrier."
+        if carrier == OTHER and not self.query_one("#ship-carrier-name", Input).value.strip():
+            return "Other needs the carrier's name."
+        if not self.query_one("#ship-tracking", Input).value.strip():
+            return "Type the tracking number."
+        date = self._date()
+        if date is None:
+            return "The ship date is a day like 2026-12-08, not in the future."
+        return None
+
+    def _date(self) -> datetime | None:
+        text = self.query_one("#ship-date", Input).value.strip()
+        try:
+            value = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        now = datetime.now(UTC)
+        if value > now:
+            return None
+        return now if value.date() == now.date() else value.replace(hour=12)
+
+    def confirm(self) -> None:
+        """Submit once: a second Enter while submitting does nothing."""
+        if self.submitting:
+            return
+        problem = self._problem()
+        if problem is not None:
+            self._status(Text(problem, style="bold #ff8c3a"))
+            return
+        from amazon_tui.core.ship.desk import ShipmentForm
+
+        carrier = cast(str, self.query_one("#ship-carrier", Select).value)
+        form = ShipmentForm(
+            carrier=carrier,
+            carrier_name=self.query_one("#ship-carrier-name", Input).value.strip() or None,
+            tracking_number=self.query_one("#ship-tracking", Input).value.strip(),
+            ship_date=self._date() or datetime.now(UTC),
+            shipping_method=self.query_one("#ship-method", Input).value.strip() or None,
+        )
+        self.submitting = True
+        self.query_one("#ship-confirm", Button).disabled = True
+        self.query_one("#ship-back-button", Button).disabled = True
+        self._status(Text("Confirming the shipment to Amazon…", style="bold"))
+        self.submit(form)
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#ship-status", Static).update(text)
+
+    @work(exclusive=True, group="ship-submit")
+    async def submit(self, form: object) -> None:
+        from amazon_tui.core.ship.desk import ShipmentForm, ShipRefused
+
+        assert isinstance(form, ShipmentForm)
+        try:
+            row = await cast("TuiContext", self.app).service.ship_desk.ship(self.order.order_id, form)
+        except ShipRefused as exc:
+            self._failed(exc.refusal.reason)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown in the modal; the operator may try again
+            self._failed(str(exc))
+            return
+        self.dismiss(row)
+
+    def _failed(self, cause: str) -> None:
+        self.submitting = False
+        status = Text("The shipment was not confirmed.", style="bold red")
+        status.append(f"\n{' '.join(safe_text(cause).split())}")
+        status.append("\nPress Enter to retry, Escape to go back.", style="bold")
+        self._status(status)
+        self.query_one("#ship-back-button", Button).disabled = False
+        confirm = self.query_one("#ship-confirm", Button)
+        confirm.disabled = False
+        confirm.focus()
