@@ -6,7 +6,8 @@ foreign Origin header (admin_guard.py); else 403.
 GET    /_sandbox                     seed info, order counts per store, active faults
 GET    /_sandbox/log[?operation=&status=]   the access log;  DELETE clears it
 GET    /_sandbox/faults              active faults
-POST   /_sandbox/faults              {"operation", "kind", "count"?, "latency"?, "status"? (echo)}
+POST   /_sandbox/faults              {"operation", "kind", "count"?, "latency"?, "status"? (echo,
+                                     applied_error)}
 DELETE /_sandbox/faults              clear every fault (ends hanging timeouts)
 POST   /_sandbox/reset               {"seed"?, "orders_per_store"?, "store_orders"?: {name: n}}
 POST   /_sandbox/orders              {"store": name or seller id, "count": n}: arrive now

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 MAGENTO_UNAUTHORIZED_MESSAGE = "The consumer isn't authorized to access %resources."
 MAGENTO_UNAUTHORIZED_PARAMETERS = {"resources": "Magento_Sales::sales"}
-SUCCESS_STATUS = {"createFeedDocument": 201, "createFeed": 202, "confirmShipment": 204}
+# the success status of a body-faulted answer (confirmShipment's 204 has no body: such a fault is a 200)
+SUCCESS_STATUS = {"createFeedDocument": 201, "createFeed": 202}
 ACCESS_DENIED = "Access to requested resource is denied."
 TOKEN_EXPIRED = "The access token you provided has expired."
 

@@ -3,12 +3,20 @@ Amazon's Orders v0 confirmShipment, validated against the official model."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import socket
+
+import httpx
 import pytest
 
+from amazon_tui.sandbox import SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, Sandbox
 from amazon_tui.sandbox.admin_guard import CROSS_SITE_REFUSED
 from amazon_tui.sandbox.clock import iso
 from amazon_tui.sandbox.ratelimit import USAGE_PLANS
-from tests.support.sandbox_http import ADMIN_HEADERS, ORDERS, orders_of
+from amazon_tui.sandbox.serve import serving
+from tests.support.notification_messages import ACCESS_KEY, SECRET_KEY
+from tests.support.sandbox_http import ADMIN_HEADERS, BASE_URL, ORDERS, auth_headers, orders_of
 from tests.support.schemas import needs_reference, validate
 
 CONFIRM_PATH = "/orders/v0/orders/{orderId}/shipmentConfirmation"
@@ -312,11 +320,13 @@ async def test_an_order_that_is_not_open_to_ship_is_refused(
     assert error["details"] == f"PackageToUpdateNotFound: order {doc['orderId']} {words}."
 
 
+@needs_reference
 async def test_unknown_orders_and_other_sellers_orders_are_not_found(sandbox, client, us, uk, us_headers):
     doc = open_order(sandbox, uk)
     body = request_body(doc)
     theirs = await client.post(confirm_url(doc["orderId"]), json=body, headers=us_headers)
     assert theirs.status_code == 404
+    validate("ordersV0", CONFIRM_PATH, "POST", 404, theirs.json())
     assert theirs.json()["errors"][0]["code"] == "NotFound"
     unknown = await client.post(confirm_url("111-0000000-0000000"), json=body, headers=us_headers)
     assert unknown.status_code == 404
@@ -333,6 +343,7 @@ async def test_confirm_shipment_needs_the_access_token(sandbox, client, us):
     assert sandbox.get_order_raw(doc["orderId"])["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
 
 
+@needs_reference
 async def test_the_usage_plan_is_two_per_second_burst_ten(sandbox, client, us, us_headers, clock):
     plan = USAGE_PLANS["confirmShipment"]
     assert (plan.rate, plan.burst) == (2.0, 10)
@@ -344,6 +355,7 @@ async def test_the_usage_plan_is_two_per_second_burst_ten(sandbox, client, us, u
         assert response.headers["x-amzn-ratelimit-limit"] == "2"
     throttled = await client.post(confirm_url(doc["orderId"]), json=request_body(doc), headers=us_headers)
     assert throttled.status_code == 429
+    validate("ordersV0", CONFIRM_PATH, "POST", 429, throttled.json())
     assert throttled.json()["errors"][0]["code"] == "QuotaExceeded"
     assert sandbox.get_order_raw(doc["orderId"])["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
     clock.advance(0.5)  # one token at 2 per second
@@ -658,3 +670,134 @@ async def test_a_magento_shipment_confirmed_on_amazon(sandbox, client, us, us_he
     assert order["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
     assert order["packages"][-1]["packageReferenceId"] == str(shipment["entity_id"])
     assert order["packages"][-1]["trackingNumber"] == "1ZABC"
+
+
+# notifications --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqs_queue(monkeypatch, tmp_path):
+    """(moto's endpoint, a new queue's URL, a boto3 client); AWS credentials from the environment."""
+    import boto3  # heavy: only for this test
+    from moto.server import ThreadedMotoServer
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    sqs = boto3.client("sqs", region_name="us-east-1", endpoint_url=endpoint)
+    url = sqs.create_queue(QueueName="confirmations")["QueueUrl"]
+    yield endpoint, url, sqs
+    server.stop()
+
+
+async def test_a_confirmed_shipment_sends_an_order_change(tmp_path, seeded_db, clock, sqs_queue):
+    endpoint, queue_url, sqs = sqs_queue
+    path = tmp_path / "notifying.db"
+    shutil.copyfile(seeded_db, path)
+    sandbox = Sandbox(path, orders_per_store=80, clock=clock, sqs_endpoint=endpoint)
+    try:
+        us = sandbox.stores[0]
+        transport = httpx.ASGITransport(app=sandbox.app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            grant = await client.post(
+                "/auth/o2/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "scope": "sellingpartnerapi::notifications",
+                    "client_id": SANDBOX_CLIENT_ID,
+                    "client_secret": SANDBOX_CLIENT_SECRET,
+                },
+            )
+            application = {"x-amz-access-token": grant.json()["access_token"]}
+            destination = await client.post(
+                "/notifications/v1/destinations",
+                json={
+                    "name": "confirmations",
+                    "resourceSpecification": {
+                        "sqs": {"arn": "arn:aws:sqs:us-east-1:123456789012:confirmations"}
+                    },
+                },
+                headers=application,
+            )
+            assert destination.status_code == 200, destination.text
+            seller = await auth_headers(client, us)
+            subscribed = await client.post(
+                "/notifications/v1/subscriptions/ORDER_CHANGE",
+                json={
+                    "payloadVersion": "1.0",
+                    "destinationId": destination.json()["payload"]["destinationId"],
+                },
+                headers=seller,
+            )
+            assert subscribed.status_code == 200, subscribed.text
+            doc = open_order(sandbox, us)
+            response = await client.post(confirm_url(doc["orderId"]), json=request_body(doc), headers=seller)
+            assert response.status_code == 204
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+        (change,) = [json.loads(message["Body"]) for message in messages]
+        notification = change["Payload"]["OrderChangeNotification"]
+        assert notification["AmazonOrderId"] == doc["orderId"]
+        assert notification["Summary"]["OrderStatus"] == "Shipped"
+        assert [item["QuantityShipped"] for item in notification["Summary"]["OrderItems"]] == [
+            item["quantityOrdered"] for item in doc["orderItems"]
+        ]
+    finally:
+        sandbox.close()
+
+
+@pytest.mark.parametrize("kind", ["malformed_json", "schema_invalid"])
+async def test_a_body_fault_on_confirm_shipment_is_an_unexpected_200_over_a_socket(sandbox, us, kind):
+    doc = open_order(sandbox, us)
+    sandbox.inject_fault("confirmShipment", kind, count=1)
+    with serving(sandbox) as served:
+        async with httpx.AsyncClient(base_url=served.base_url) as client:
+            headers = await auth_headers(client, us)
+            response = await client.post(confirm_url(doc["orderId"]), json=request_body(doc), headers=headers)
+    assert response.status_code == 200 and response.content  # where Amazon answers 204, no body
+    assert sandbox.get_order_raw(doc["orderId"])["fulfillment"]["fulfillmentStatus"] == "UNSHIPPED"
+
+
+async def test_a_late_answer_over_a_socket_times_the_client_out_with_the_package_made(sandbox, us):
+    doc = open_order(sandbox, us)
+    with serving(sandbox) as served:
+        async with httpx.AsyncClient(base_url=served.base_url) as client:
+            added = await client.post(
+                "/_sandbox/faults",
+                json={"operation": "confirmShipment", "kind": "late_answer", "count": 1, "latency": 30},
+            )
+            headers = await auth_headers(client, us)
+            with pytest.raises(httpx.ReadTimeout):
+                await client.post(
+                    confirm_url(doc["orderId"]), json=request_body(doc), headers=headers, timeout=0.5
+                )
+            sandbox.release_hanging_requests()
+    assert added.status_code == 201
+    order = sandbox.get_order_raw(doc["orderId"])
+    assert order["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+    assert [package["packageReferenceId"] for package in order["packages"]] == ["1"]
+
+
+async def test_an_applied_error_through_the_admin_route(sandbox, client, us, us_headers):
+    added = await client.post(
+        "/_sandbox/faults", json={"operation": "confirmShipment", "kind": "applied_error", "status": 503}
+    )
+    assert added.status_code == 201
+    assert added.json() == {
+        "operation": "confirmShipment",
+        "kind": "applied_error",
+        "count": None,
+        "latency": 0.0,
+        "status": 503,
+    }
+    doc = open_order(sandbox, us)
+    response = await client.post(confirm_url(doc["orderId"]), json=request_body(doc), headers=us_headers)
+    assert response.status_code == 503
+    assert sandbox.get_order_raw(doc["orderId"])["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
