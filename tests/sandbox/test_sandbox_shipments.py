@@ -3,6 +3,7 @@ Amazon's Orders v0 confirmShipment, validated against the official model."""
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import socket
@@ -801,3 +802,38 @@ async def test_an_applied_error_through_the_admin_route(sandbox, client, us, us_
     response = await client.post(confirm_url(doc["orderId"]), json=request_body(doc), headers=us_headers)
     assert response.status_code == 503
     assert sandbox.get_order_raw(doc["orderId"])["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
+
+
+@needs_reference
+async def test_the_models_own_example_confirms(sandbox, client, us, us_headers):
+    """The request of ordersV0.json's 204 example, on one of our orders and its first item."""
+    from tests.support.schemas import model
+
+    operation = model("ordersV0")["paths"][CONFIRM_PATH]["post"]
+    (example,) = operation["responses"]["204"]["x-amzn-api-sandbox"]["static"]
+    body = copy.deepcopy(example["request"]["parameters"]["body"]["value"])
+    doc = open_order(sandbox, us)
+    (line,) = body["packageDetail"]["orderItems"]
+    line["orderItemId"] = doc["orderItems"][0]["orderItemId"]
+    response = await client.post(confirm_url(doc["orderId"]), json=body, headers=us_headers)
+    assert response.status_code == 204, response.text
+    package = sandbox.get_order_raw(doc["orderId"])["packages"][-1]
+    assert package["carrier"] == "FedEx" and package["shippingService"] == "FedEx Ground"
+    assert package["shipTime"] == "2022-02-11T01:00:00Z"
+    assert package["packageItems"] == [
+        {"orderItemId": line["orderItemId"], "quantity": 1, "transparencyCodes": ["09876543211234567890"]}
+    ]
+
+
+@needs_reference
+async def test_the_models_own_bad_example_is_refused(sandbox, client, us, us_headers):
+    from tests.support.schemas import model
+
+    operation = model("ordersV0")["paths"][CONFIRM_PATH]["post"]
+    (example,) = operation["responses"]["400"]["x-amzn-api-sandbox"]["static"]
+    body = copy.deepcopy(example["request"]["parameters"]["body"]["value"])
+    doc = open_order(sandbox, us)
+    body["packageDetail"]["orderItems"][0]["orderItemId"] = doc["orderItems"][0]["orderItemId"]
+    response = await client.post(confirm_url(doc["orderId"]), json=body, headers=us_headers)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["details"] == "packageDetail.shipDate"
