@@ -148,14 +148,18 @@ def _print_results(
 
 
 async def resume_command(service, args: argparse.Namespace) -> int:
-    """Finish the cancellations a crash, a kill or a closed session left in the journal."""
+    """Finish the cancellations and shipment confirmations a crash, a kill or a closed session
+    left in the journals."""
+    from amazon_tui.cli.commands.ship import resume_shipments
+
     pending = service.pending_cancellations()
+    shipments = await resume_shipments(service)
     if not pending:
         if args.json:
-            print_document(service, results=[])
-        else:
-            print("No unfinished cancellations.", file=sys.stderr)
-        return EXIT_OK
+            print_document(service, results=[], shipments=shipments.rows)
+        elif not shipments.rows:
+            print("No unfinished cancellations or shipment confirmations.", file=sys.stderr)
+        return EXIT_SERVICE if shipments.failed else EXIT_OK
     print(f"Resuming {len(pending)} unfinished cancellation(s)…", file=sys.stderr)
     await service.resume_cancellations()
     entries = [service.cancellation(entry.order_id) or entry for entry in pending]
@@ -172,7 +176,7 @@ async def resume_command(service, args: argparse.Namespace) -> int:
         for e in entries
     ]
     if args.json:
-        print_document(service, results=rows)
+        print_document(service, results=rows, shipments=shipments.rows)
     else:
         for row in rows:
             print(
@@ -180,6 +184,6 @@ async def resume_command(service, args: argparse.Namespace) -> int:
                 + ("\tunfinished" if row["unfinished"] else "")
                 + (f"\t{safe_text(row['message'])}" if row["state"] == "failed" else "")
             )
-    if still or any(row["state"] == "failed" for row in rows):
+    if still or shipments.failed or any(row["state"] == "failed" for row in rows):
         return EXIT_SERVICE
     return EXIT_OK

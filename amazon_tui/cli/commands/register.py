@@ -70,8 +70,8 @@ def add_commands(commands: argparse._SubParsersAction, epilog: str) -> None:
     )
     tree.add(
         "resume",
-        "finish cancellations a crash or a closed session left unfinished "
-        "(exit 1 if some stay unfinished or fail)",
+        "finish cancellations and shipment confirmations a crash or a closed session left "
+        "unfinished (exit 1 if some stay unfinished or fail)",
         resume_command,
         store=False,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 
 from amazon_tui.cli.commands.common import load_order
 from amazon_tui.cli.errors import EXIT_ATTENTION, EXIT_OK, EXIT_SERVICE, Refused, UsageError
@@ -128,3 +129,26 @@ async def shipments_command(service, args: argparse.Namespace) -> int:
             ),
         )
     return EXIT_ATTENTION if open_rows else EXIT_OK
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """What ``resume`` did with the unfinished shipment confirmations."""
+
+    rows: list[dict[str, object]]
+    failed: bool  # some failed, or stay unfinished
+
+
+async def resume_shipments(service) -> Resumed:
+    """Carry the unfinished shipment rows to their end (decided from Amazon's order), printing a
+    line each unless ``--json``; a read-only session leaves them to one that may write."""
+    unfinished = [] if service.read_only else service.shipment_journal.unfinished()
+    if not unfinished:
+        return Resumed([], False)
+    print(f"Resuming {len(unfinished)} unfinished shipment confirmation(s)…", file=sys.stderr)
+    finished = await service.ship_desk.finish(unfinished)
+    for row in finished:
+        why = f"\t{safe_text(row.cause)}" if row.state.value == "failed" and row.cause else ""
+        print(f"{row.order_id}\tshipment {row.state.value}\tpackage {row.package_id}{why}", file=sys.stderr)
+    failed = any(row.state.value != "confirmed" for row in finished)
+    return Resumed([_row_json(row) for row in finished], failed)
