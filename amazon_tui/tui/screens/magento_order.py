@@ -15,7 +15,9 @@ from textual.widgets import Button, Static
 
 from amazon_tui.domain.models import MagentoAddress, MagentoOrder
 from amazon_tui.domain.text import safe_text
+from amazon_tui.local.journal import JournalEntry
 from amazon_tui.tui.format import amount, inert_lines, literal
+from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.requests import OpenAllOrders, OpenDetails
 from amazon_tui.tui.screens.base import BaseScreen
 from amazon_tui.tui.widgets.fields import FieldSection
@@ -96,6 +98,9 @@ class MagentoOrderScreen(BaseScreen):
         self.order_id = order_id
         self.store = store
         self.magento: MagentoOrder | None = None
+        # The order's cancellation as it stood when Magento was last read: a step of it (the
+        # refund, the comment) changes Magento, so a change of it reads Magento again.
+        self._cancellation: JournalEntry | None = None
 
     def trail(self) -> list[str]:
         increment = self.magento.increment_id if self.magento else "…"
@@ -127,8 +132,18 @@ class MagentoOrderScreen(BaseScreen):
         self.query_one("#magento-status", Static).update(Text("Loading the Magento order…", style="dim"))
         self.load()
 
+    def on_orders_changed(self, message: OrdersChanged) -> None:
+        """A cancellation of this order moved on (ours or another process's): its refund and
+        comment are Magento's now, so Magento is read again, without `r`."""
+        super().on_orders_changed(message)
+        if message.order_ids and self.order_id not in message.order_ids:
+            return
+        if self.service.cancellation(self.order_id) != self._cancellation:
+            self.load()
+
     @work(exclusive=True, group="magento")
     async def load(self) -> None:
+        self._cancellation = self.service.cancellation(self.order_id)
         try:
             order = await self.service.magento_order(self.order_id)
         except Exception as exc:  # noqa: BLE001 - the cause is shown; the Amazon details stay one key away
