@@ -19,18 +19,6 @@ MICROS = Decimal(1_000_000)
 # would not fit SQLite's 64-bit integers, and no real order is worth a trillion.
 SUMMABLE_LIMIT = Decimal(10) ** 12
 
-SORT_COLUMNS = {
-    SortField.PURCHASE_DATE: "o.purchase_date",
-    SortField.ORDER_NUMBER: "o.order_id",
-    SortField.STATUS: "o.status",
-    SortField.SHIP_BY: "o.ship_by",
-    SortField.BUYER_NAME: "o.buyer_fold",
-    SortField.TOTAL: "o.total_micros",
-    SortField.NOTES: "o.notes",
-}
-
-NULLABLE_SORTS = (SortField.SHIP_BY, SortField.BUYER_NAME, SortField.TOTAL, SortField.NOTES)
-
 SUMMARY_COLUMNS = """
     o.order_id, o.store, o.status, o.fulfilled_by, o.purchase_date, o.last_updated, o.ship_by,
     o.buyer_name, o.total_amount, o.total_micros, o.currency, o.notes, o.unseen, l.increment_id,
@@ -76,6 +64,7 @@ ERROR_NOTE = (
     "Status updated to Error: Amazon reports it cannot fulfil this order (UNFULFILLABLE, an "
     "Amazon-fulfilled order not placed on Amazon's website). Check it in Seller Central."
 )
+BARE_ERROR_NOTE = "Status updated to Error."  # an older row's note, without the reason
 
 
 def status_note(status: OrderStatus) -> str:
@@ -96,9 +85,51 @@ def shown_notes(status: OrderStatus, notes: str | None, unsummed_total: str | No
         odd.append(f"Amazon sent grandTotal {unsummed_total}: too large to add up, left out of totals.")
     if odd:
         return " ".join(odd + ([notes] if notes else []))
-    if status is OrderStatus.UNFULFILLABLE and notes in (None, "", "Status updated to Error."):
+    if status is OrderStatus.UNFULFILLABLE and notes in (None, "", BARE_ERROR_NOTE):
         return ERROR_NOTE
     return notes
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _shown_notes_sql() -> str:
+    """``shown_notes`` as an SQL expression over a row of ``orders o``; NULL when nothing is shown."""
+    unknown = f"o.status NOT IN ({', '.join(_quoted(s.value) for s in OrderStatus)})"
+    unsummed = "(o.total_amount IS NOT NULL AND coalesce(o.currency, '') != '' AND o.total_micros IS NULL)"
+    odd = (
+        f"CASE WHEN {unknown} THEN 'Amazon sent fulfillmentStatus ' || o.status || "
+        "', unknown to this version: kept as received, not cancelable here.' ELSE '' END"
+        f" || CASE WHEN {unknown} AND {unsummed} THEN ' ' ELSE '' END"
+        f" || CASE WHEN {unsummed} THEN 'Amazon sent grandTotal ' || o.total_amount || ' ' || o.currency"
+        " || ': too large to add up, left out of totals.' ELSE '' END"
+        " || CASE WHEN coalesce(o.notes, '') != '' THEN ' ' || o.notes ELSE '' END"
+    )
+    error = (
+        f"o.status = {_quoted(OrderStatus.UNFULFILLABLE.value)}"
+        f" AND coalesce(o.notes, '') IN ('', {_quoted(BARE_ERROR_NOTE)})"
+    )
+    return (
+        f"(CASE WHEN {unknown} OR {unsummed} THEN {odd}"
+        f" WHEN {error} THEN {_quoted(ERROR_NOTE)}"
+        " ELSE nullif(o.notes, '') END)"
+    )
+
+
+SORT_COLUMNS = {
+    SortField.PURCHASE_DATE: "o.purchase_date",
+    SortField.ORDER_NUMBER: "o.order_id",
+    SortField.STATUS: "o.status",
+    SortField.SHIP_BY: "o.ship_by",
+    SortField.BUYER_NAME: "o.buyer_fold",
+    SortField.TOTAL: "o.total_micros",
+    # The text shown (``shown_notes``: an Error order by its reason, an oddly described one by
+    # what it says), whatever its case; an order with no notes is empty (NULL), so last.
+    SortField.NOTES: f"{_shown_notes_sql()} COLLATE NOCASE",
+}
+
+NULLABLE_SORTS = (SortField.SHIP_BY, SortField.BUYER_NAME, SortField.TOTAL, SortField.NOTES)
 
 
 # The pydantic models are imported where they are used (on first use): the store cards need
