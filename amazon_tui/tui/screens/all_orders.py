@@ -30,9 +30,10 @@ class AllOrdersScreen(MarkingScreen):
 
     HELP = (
         "Every order of the store, sorted and filtered in the local database (all pages). "
-        "space marks an Unshipped order (and moves down), "
-        "* marks every cancelable order the filters match (all pages), "
-        "u clears the marks; c cancels the marked ones in one feed. "
+        "{sort} sorts by the next column, {reverse-sort} reverses it; {next-page}/{prev-page} turn the page. "
+        "{mark} marks an Unshipped order (and moves down), "
+        "{mark-all} marks every cancelable order the filters match (all pages), "
+        "{clear-marks} clears the marks; {cancel-order} cancels the marked ones in one feed. "
         "ASC's Completed status is Magento's name for Shipped: filter Shipped."
     )
     BINDINGS = [

@@ -31,11 +31,12 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
         "Orders that need action now, across the active stores. First the buyers' cancellation requests, "
         "then late shipments (most overdue first), "
         "then shipments due within ui.due_soon_hours (least time left first). "
-        "/ filters the list (Enter keeps the filter, Escape clears it). Enter opens Amazon Order Details; "
-        "c opens Cancel Order (for a buyer's request with Buyer Canceled chosen and "
+        "{quick-filter} filters the list (Enter keeps the filter, Escape clears it). "
+        "{open} opens Amazon Order Details; "
+        "{cancel-order} opens Cancel Order (for a buyer's request with Buyer Canceled chosen and "
         "the buyer's reason shown: you still confirm). "
-        "space marks an order, * marks every cancelable one listed, u clears; "
-        "c then cancels the marked orders: one feed per store. "
+        "{mark} marks an order, {mark-all} marks every cancelable one listed, {clear-marks} clears; "
+        "{cancel-order} then cancels the marked orders: one feed per store. "
         "● marks a new or changed order until the cursor has been on it."
     )
     BINDINGS = [

@@ -72,8 +72,8 @@ class AuditScreen(FilteringScreen):
 
     HELP = (
         "One line per cancellation: when it was requested, the order, where it stands, the reason, who asked "
-        "and what Amazon answered. / filters (order, store, reason, who, state, message); "
-        "Enter opens the order. Pending rows resume by themselves; "
+        "and what Amazon answered. {quick-filter} filters (order, store, reason, who, state, message); "
+        "{open} opens the order. Pending rows resume by themselves; "
         "`amazon-tui audit` prints every step."
     )
     BINDINGS = [

@@ -28,10 +28,12 @@ class DashboardScreen(MarkingScreen):
     HELP = (
         "The store's figures and its Recent Orders "
         "(new and changed orders marked ● until the cursor has been on them). "
-        "Enter opens the Magento order view; o opens Amazon Order Details; "
-        "! lists the orders that need action. "
-        "space marks an Unshipped order, * marks every cancelable one listed, u clears; "
-        "c cancels the marked orders in one feed."
+        "{open} opens the Magento order view; {open-amazon} opens Amazon Order Details; "
+        "{all-orders} opens All Amazon Orders; {period} switches 30/7 days; "
+        "{attention} lists the orders that need action. "
+        "{mark} marks an Unshipped order, {mark-all} marks every cancelable one listed, "
+        "{clear-marks} clears; "
+        "{cancel-order} cancels the marked orders in one feed."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),

@@ -8,6 +8,7 @@ actions that cannot be done at the moment (Cancel Order on a shipped order) are 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.table import Table
@@ -24,6 +25,7 @@ from amazon_tui.tui.widgets.error_line import TooSmall
 from amazon_tui.tui.widgets.scroll import KeyScroll
 
 SECTIONS = ("On this screen", "In this view", "Everywhere")  # the order help lists them in
+KEY_OF = re.compile(r"\{([a-z0-9-]+)\}")  # "{cancel-order}" in a screen's HELP: the key of that id
 
 
 @dataclass
@@ -62,6 +64,30 @@ def key_rows(screen: Screen) -> list[KeyRow]:
                 if shown not in row.keys:
                     row.keys.append(shown)
     return sorted(rows.values(), key=lambda row: SECTIONS.index(row.section))
+
+
+def prose(screen: Screen) -> str:
+    """The screen's ``HELP`` with each ``{binding-id}`` replaced by the key it answers to now
+    (the first, ``[keymap]`` applied): "c cancels" reads "x cancels" once cancel-order is x."""
+    text: str = getattr(screen, "HELP", "")
+    if "{" not in text:
+        return text
+    app = screen.app
+    found: dict[str, Binding] = {}
+    for node in (*screen.walk_children(with_self=True), app):
+        for key_bindings in node._bindings.key_to_bindings.values():
+            for binding in key_bindings:
+                if binding.id:
+                    found.setdefault(binding.id, binding)
+
+    def key_of(match: re.Match[str]) -> str:
+        binding = found.get(match[1])
+        if binding is None:
+            return match[1]
+        key = app._keymap.get(binding.id or "", binding.key).split(",")[0].strip()
+        return app.get_key_display(binding.with_key(key))
+
+    return KEY_OF.sub(key_of, text)
 
 
 def _enabled(node: DOMNode, binding: Binding) -> bool:
@@ -103,7 +129,7 @@ class HelpScreen(SizeGated, ModalScreen[None]):
         self.target = screen
 
     def compose(self) -> ComposeResult:
-        about = getattr(self.target, "HELP", "")
+        about = prose(self.target)
         self._set_size_classes(*self.app.size, update=False)
         with Vertical(id="help-dialog"):
             yield Static(Text("Keys of this screen", style="bold"), id="help-title")

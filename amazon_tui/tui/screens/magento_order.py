@@ -83,7 +83,8 @@ class MagentoOrderScreen(BaseScreen):
 
     HELP = (
         "The Magento order that Amazon Sales Channel created. "
-        "o: View or Cancel Amazon Order, a: View All Amazon Orders."
+        "{open-amazon}: View or Cancel Amazon Order, {all-orders}: View All Amazon Orders. "
+        "It is read again once a cancellation of ours changed it ({refresh} reads it now)."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),

@@ -193,12 +193,14 @@ class OrderDetailsScreen(BaseScreen):
     """One Amazon order; cached at once, refreshed by one getOrder in the background."""
 
     HELP = (
-        "Amazon Order Details. 1/2/3 or h/l switch tabs; j/k, g/G, ctrl+d/ctrl+u scroll; "
-        "c cancels an Unshipped merchant-fulfilled order "
-        "(other orders say where to cancel them instead); r fetches the order from Amazon again; "
-        "m goes to the Magento order view. "
-        "s confirms a shipment of an Unshipped or Partially Shipped merchant-fulfilled order to Amazon "
-        "(carrier, tracking number, ship date); the Tracking tab shows what Amazon has and what is pending. "
+        "Amazon Order Details. {tab-1}/{tab-2}/{tab-3} or {tab-previous}/{tab-next} switch tabs; "
+        "{down}/{up}, {first}/{last}, {page-down}/{page-up} scroll; "
+        "{cancel-order} cancels an Unshipped merchant-fulfilled order "
+        "(other orders say where to cancel them instead); {refresh} fetches the order from Amazon again; "
+        "{magento-order} goes to the Magento order view. "
+        "{confirm-shipment} confirms a shipment of an Unshipped or Partially Shipped merchant-fulfilled "
+        "order to Amazon (carrier, tracking number, ship date); the Tracking tab shows what Amazon has "
+        "and what is pending. "
         "The line under the buttons says when the buyer asked to cancel "
         "and when the shipment is late or due soon."
     )

@@ -26,7 +26,8 @@ class StoresScreen(BaseScreen):
     HELP = (
         "Every configured Amazon store. Cards show cached data at once and update while the sync runs; "
         "each counts its late orders, orders due soon (ui.due_soon_hours) "
-        "and buyers' cancellation requests (! lists them)."
+        "and buyers' cancellation requests ({attention} lists them). "
+        "{view-store} opens the store; {sync} syncs now."
     )
     BINDINGS = [
         Binding("enter", "view_store", "View Store", id="view-store"),
