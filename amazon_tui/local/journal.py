@@ -87,6 +87,10 @@ def already(state: CancelState, by: str | None, since: datetime | None) -> str:
     return f"is already being canceled (requested{who}{when})."
 
 
+# The evidence values (core/cancel/feed_xml.Evidence) whose cause is Amazon's text, as received.
+AMAZON_WORDS = frozenset({"error", "rejected"})
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     id: int
@@ -110,6 +114,13 @@ class JournalEntry:
     failure: Failure | None = None
     cause: str | None = None  # a failed row's bare cause (Amazon's words, the service's error)
     magento_error: str | None = None  # why the Magento step failed last (it is retried)
+
+    @property
+    def amazon_words(self) -> str | None:
+        """Amazon's own words on this cancellation: what its processing report said of our
+        message (an error naming it) or of the whole feed (refused); None when Amazon said
+        nothing in words (a success, no word, a feed it ended, a failure of ours)."""
+        return self.cause if self.report in AMAZON_WORDS and self.cause else None
 
 
 FIELDS = frozenset(

@@ -277,3 +277,30 @@ def test_order_state(state, size, snap_compare, tmp_path):
         assert snap_compare(world.app, terminal_size=size, run_before=run)
     finally:
         world.sandbox.close()
+
+
+# -- the Audit log with a cancellation in each outcome ----------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_audit_outcomes(size, snap_compare, tmp_path, monkeypatch):
+    """Canceled, refused by Amazon's report (its words apart from amazon-tui's) and in flight."""
+    from tests.tui.audit_rows import three_outcomes
+
+    monkeypatch.setenv("LOGNAME", "alice")  # the operator recorded, whoever runs the tests
+    world = build(tmp_path, background=False)
+
+    async def run(pilot) -> None:
+        ids = await three_outcomes(world)
+        pilot.app.navigator.open_audit()
+        await _synced(pilot)
+        entries = pilot.app.screen.entries
+        pilot.app.screen.query_one("#audit").move_cursor(
+            row=[e.order_id for e in entries].index(ids["refused"])
+        )
+        await pilot.pause()
+
+    try:
+        assert snap_compare(world.app, terminal_size=size, run_before=run)
+    finally:
+        world.sandbox.close()

@@ -18,22 +18,26 @@ from amazon_tui.tui.format import date, literal
 from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.requests import OpenDetails
 from amazon_tui.tui.screens.filtering import FilteringScreen
+from amazon_tui.tui.screens.order_details import CANCELLATION_WORDS
 from amazon_tui.tui.widgets.fitted_table import ColumnSpec, FittedTable
 from amazon_tui.tui.widgets.row_filter import RowFilter
 
-STATES = {
+STATES = {  # the Result column: short, whole at 80 columns; where it stands in detail is on the order
     CancelState.REQUESTED: ("Requested", "#e5c07b"),
     CancelState.VERIFIED: ("Requested", "#e5c07b"),
-    CancelState.SENDING: ("Sent → answer lost", "#e5c07b"),
-    CancelState.SUBMITTED: ("Submitted → awaiting Amazon", "#e5c07b"),
-    CancelState.CONFIRMING: ("Reported → awaiting Amazon", "#e5c07b"),
-    CancelState.CANCELED: ("Submitted → Canceled", "#5fa8ff"),
+    CancelState.SENDING: ("Answer lost", "#e5c07b"),
+    CancelState.SUBMITTED: ("Submitted", "#e5c07b"),
+    CancelState.CONFIRMING: ("Awaiting Amazon", "#e5c07b"),
+    CancelState.CANCELED: ("Canceled", "#5fa8ff"),
     CancelState.FAILED: ("Failed", "bold #ff8c3a"),
 }
+FIXED = 2  # Requested and Order Number stay in view while h/l scroll the other columns
+NONE = "—"
 
 
 class AuditTable(FittedTable):
-    """When, order and state always whole; store, reason, who and Amazon's message shrink."""
+    """Requested and the order number fixed on the left; the other columns keep a readable width
+    and scroll sideways with h/l, a column at a time, when the terminal is narrower than them."""
 
     # on the table, not the screen: the focused table's own Enter would hide the screen's from the footer
     BINDINGS = [
@@ -43,24 +47,72 @@ class AuditTable(FittedTable):
     SPECS = (
         ColumnSpec("time", "Requested"),
         ColumnSpec("order", "Order Number"),
-        ColumnSpec("state", "State"),
-        ColumnSpec("store", "Store", "shrink", least=6),
-        ColumnSpec("reason", "Reason", "shrink", least=8),
-        ColumnSpec("operator", "By", "shrink", least=6),
-        ColumnSpec("message", "Amazon's message", "shrink", least=10, short="Message"),
-    )
+        ColumnSpec("state", "Result"),
+        ColumnSpec("store", "Store", "shrink", least=12),
+        ColumnSpec("reason", "Reason"),  # ASC's labels, 37 at most
+        ColumnSpec("operator", "By", "shrink", least=12),
+        ColumnSpec("feed", "Feed", "shrink", least=12),
+        ColumnSpec("message", "Amazon's message", "shrink", least=30, short="Amazon"),
+    )  # amazon-tui's own note on the row: whole, under the table
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fixed_columns = FIXED
+
+    @property
+    def room(self) -> int:
+        """The width the columns are planned for: the table's, or wider when their readable
+        widths need more (then h/l scroll)."""
+        readable = 0
+        for spec in self.SPECS:
+            natural = max([len(spec.label), *(row[spec.key].cell_len for row in self._cells)])
+            readable += (natural if spec.role == "keep" else min(natural, spec.least)) + 1
+        return max(super().room, readable)
+
+    def _scroll_stops(self) -> list[int]:
+        """Where each column after the fixed ones starts, as the horizontal scroll offset."""
+        widths = [self._widths[spec.key] for spec in self.SPECS if spec.key in self._widths][FIXED:]
+        return [sum(widths[:index]) for index in range(len(widths))]
+
+    def action_cursor_right(self) -> None:
+        """l: the next column into view (the fixed ones stay)."""
+        stops = [x for x in self._scroll_stops() if x > self.scroll_x and x <= self.max_scroll_x]
+        target = stops[0] if stops else self.max_scroll_x
+        self.scroll_to(x=target, animate=False, immediate=True)
+
+    def action_cursor_left(self) -> None:
+        """h: the previous column back into view."""
+        stops = [x for x in self._scroll_stops() if x < self.scroll_x]
+        self.scroll_to(x=stops[-1] if stops else 0, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        """Another size: back to the first column, never half of one (FittedTable's handler refits)."""
+        self.scroll_to(x=0, animate=False, immediate=True)
+
+
+def _line(text: str | None) -> Text:
+    """Untrusted or long text on one line, inert; "—" when there is none."""
+    words = " ".join(safe_text(text or "").split())
+    return Text(words) if words else Text(NONE, style="dim")
 
 
 def audit_row(entry: JournalEntry) -> dict[str, Text]:
     label, style = STATES[entry.state]
-    return {
+    note = entry.message
+    if note is None and entry.state in CANCELLATION_WORDS:  # in flight: where it stands
+        note = f"Cancellation {CANCELLATION_WORDS[entry.state]}."
+    if entry.magento_error:
+        note = f"{note} {entry.magento_error}" if note else entry.magento_error
+    return {  # "note" is shown under the table, not as a column
         "time": Text(date(entry.requested_at)),
         "order": literal(entry.order_id),
         "state": Text(label, style=style),
         "store": literal(entry.store),
         "reason": Text(entry.reason.label),
         "operator": literal(entry.operator),
-        "message": Text(" ".join(safe_text(entry.message or "").split())),
+        "feed": literal(entry.feed_id),
+        "message": _line(entry.amazon_words),  # Amazon's words only: the report's error for our message
+        "note": _line(note),  # what amazon-tui made of it
     }
 
 
@@ -71,8 +123,11 @@ class AuditScreen(FilteringScreen):
     _history: list[JournalEntry] = []  # every cancellation, newest first
 
     HELP = (
-        "One line per cancellation: when it was requested, the order, where it stands, the reason, who asked "
-        "and what Amazon answered. {quick-filter} filters (order, store, reason, who, state, message); "
+        "One line per cancellation: when it was requested, the order, its result, the store, the reason, "
+        "who asked, the feed, Amazon's own words from its processing report (— when Amazon gave none) "
+        "(whole under the table for the row under the cursor, with amazon-tui's own note). "
+        "{scroll-left}/{scroll-right} scroll the columns sideways (the time and order number stay). "
+        "{quick-filter} filters (any column); "
         "{open} opens the order. Pending rows resume by themselves; "
         "`amazon-tui audit` prints every step."
     )
@@ -80,16 +135,18 @@ class AuditScreen(FilteringScreen):
         Binding("escape", "back", "Back", id="back"),
         Binding("r", "reload", "Reload", id="refresh"),
     ]
+    DEFAULT_CSS = """
+    #audit-detail { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary 50%; }
+    """
 
     def trail(self) -> list[str]:
         return ["Amazon Stores", "Audit log"]
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="pending")
-        yield RowFilter(
-            "Filter: order number, store, reason, who, state, Amazon's message", id="audit-filter"
-        )
+        yield RowFilter("Filter: order number, result, store, reason, who, feed, message", id="audit-filter")
         yield AuditTable(id="audit")
+        yield Static(id="audit-detail")
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -114,10 +171,32 @@ class AuditScreen(FilteringScreen):
             for entry, row in rows
             if self.row_filter.matches(cell.plain for cell in row.values())
         ]
+        table = self.query_one("#audit", AuditTable)
+        current = self.entries[table.cursor_row].id if 0 <= table.cursor_row < len(self.entries) else None
         self.entries = [entry for entry, _ in shown]
-        self.query_one("#audit", AuditTable).fill(
-            [row for _, row in shown], [str(entry.id) for entry in self.entries]
-        )
+        table.fill([row for _, row in shown], [str(entry.id) for entry in self.entries])
+        ids = [entry.id for entry in self.entries]
+        if current in ids:  # a reload keeps the cursor on its cancellation
+            table.move_cursor(row=ids.index(current))
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """Under the table, whole: Amazon's words and amazon-tui's note on the row under the cursor."""
+        table = self.query_one("#audit", AuditTable)
+        detail = self.query_one("#audit-detail", Static)
+        if not 0 <= table.cursor_row < len(self.entries):
+            detail.display = False
+            return
+        entry = self.entries[table.cursor_row]
+        row = audit_row(entry)
+        text = Text.assemble(("Amazon's message: ", "bold"), row["message"], "\n")
+        text.append("amazon-tui's note: ", style="bold")
+        text.append_text(row["note"])
+        detail.update(text)
+        detail.display = True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
 
     def action_open_order(self) -> None:
         table = self.query_one("#audit", AuditTable)
