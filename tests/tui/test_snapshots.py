@@ -304,3 +304,33 @@ def test_audit_outcomes(size, snap_compare, tmp_path, monkeypatch):
         assert snap_compare(world.app, terminal_size=size, run_before=run)
     finally:
         world.sandbox.close()
+
+
+# -- the Magento order view once a cancellation of ours refunded it -------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_magento_after_cancel(size, snap_compare, tmp_path, monkeypatch):
+    """Canceled from Amazon Order Details, back with m: closed, refunded, commented, no r pressed."""
+    monkeypatch.setenv("LOGNAME", "alice")  # the operator named in Magento's comment
+    world = build(tmp_path, background=False)
+
+    async def run(pilot) -> None:
+        app = pilot.app
+        await app.service.sync()
+        app.navigator.open_store("Acme US")
+        await _synced(pilot)
+        app.navigator.open_order(_order(app))
+        await _synced(pilot)
+        await pilot.press("o", "c", "down", "enter", "enter")  # Amazon Order Details, No Inventory, Confirm
+        await _synced(pilot)
+        await pilot.press("m")
+        await _synced(pilot)
+        app.clear_notifications()
+        app.screen.query_one("#magento").scroll_end(animate=False, immediate=True)  # totals and comments
+        await pilot.pause()
+
+    try:
+        assert snap_compare(world.app, terminal_size=size, run_before=run)
+    finally:
+        world.sandbox.close()
