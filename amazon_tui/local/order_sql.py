@@ -117,6 +117,8 @@ def _shown_notes_sql() -> str:
     )
 
 
+SHOWN_NOTES = _shown_notes_sql()
+
 SORT_COLUMNS = {
     SortField.PURCHASE_DATE: "o.purchase_date",
     SortField.ORDER_NUMBER: "o.order_id",
@@ -126,7 +128,7 @@ SORT_COLUMNS = {
     SortField.TOTAL: "o.total_micros",
     # The text shown (``shown_notes``: an Error order by its reason, an oddly described one by
     # what it says), whatever its case; an order with no notes is empty (NULL), so last.
-    SortField.NOTES: f"{_shown_notes_sql()} COLLATE NOCASE",
+    SortField.NOTES: f"{SHOWN_NOTES} COLLATE NOCASE",
 }
 
 NULLABLE_SORTS = (SortField.SHIP_BY, SortField.BUYER_NAME, SortField.TOTAL, SortField.NOTES)
@@ -206,7 +208,7 @@ def where_clause(query: OrderQuery) -> tuple[str, list[object]]:
         pattern = _like(query.quick.strip())
         clauses.append(
             "(lower(o.order_id) LIKE ? ESCAPE '\\' OR o.buyer_fold LIKE ? ESCAPE '\\' "
-            "OR lower(o.notes) LIKE ? ESCAPE '\\')"
+            f"OR lower({SHOWN_NOTES}) LIKE ? ESCAPE '\\')"
         )
         params += [pattern, pattern, pattern]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

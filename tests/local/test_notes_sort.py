@@ -67,3 +67,13 @@ def test_notes_sort_by_the_text_shown_case_insensitively_with_empty_last(tmp_pat
         )
     ]
     assert pages == [r.order_id for r in rows]
+
+
+def test_the_quick_filter_finds_the_notes_shown(tmp_path):
+    """`/` matches the text shown: an Error order by its reason, whatever the case typed."""
+    repo = OrderRepository(open_database(tmp_path))
+    repo.upsert([_order(n, *case) for n, case in enumerate(CASES, start=1)], now=NOW)
+    errors = repo.summaries(OrderQuery(quick="cannot fulfil"), limit=100)
+    assert len(errors) == 2 and all(row.notes == ERROR_NOTE for row in errors)
+    assert repo.count(OrderQuery(quick="GRANDTOTAL")) == 2
+    assert repo.count(OrderQuery(quick="status updated to canceled")) == 2
