@@ -73,3 +73,24 @@ def test_readme_keys_table_lists_every_binding_id():
         if "`reason-1`…`reason-0`" in id_column:  # the ten reasons, as a range
             listed |= {f"reason-{digit}" for digit in "1234567890"}
     assert listed == BINDING_IDS
+
+
+async def test_key_hints_outside_help_follow_the_keymap(tmp_path):
+    """The store cards' "Enter: View Store" and help's closing line name the remapped keys."""
+    world = build(tmp_path, keymap={"view-store": "v", "close-help": "x"})
+    app = world.app
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            card = app.screen.query("StoreCardWidget").first()
+            assert str(card.border_subtitle) == "v: View Store"
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            texts = [plain(static) for static in app.screen.query("Static")]
+            assert any(text.startswith("x closes · remap any id") for text in texts)
+            await pilot.press("x")
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+    finally:
+        world.sandbox.close()

@@ -137,7 +137,8 @@ class HelpScreen(SizeGated, ModalScreen[None]):
                 if about:
                     yield Static(Text(about, style="italic"), classes="help-about")
                 yield Static(key_table(self.target), id="help-keys")
-            yield Static(Text("escape closes · remap any id under [keymap] in config.toml", style="dim"))
+            closes = self.app._keymap.get("close-help", "escape").split(",")[0].strip()
+            yield Static(Text(f"{closes} closes · remap any id under [keymap] in config.toml", style="dim"))
         yield TooSmall()
 
     async def action_dismiss(self, result: object = None) -> None:

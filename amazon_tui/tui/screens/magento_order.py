@@ -160,7 +160,8 @@ class MagentoOrderScreen(BaseScreen):
 
     def _unavailable(self, why: str) -> None:
         status = Text(safe_text(why), style="#ff8c3a")
-        status.append("\nPress o to open Amazon Order Details.", style="bold")
+        key = self.key_for("view_amazon") or "o"  # as bound now ([keymap])
+        status.append(f"\nPress {key} to open Amazon Order Details.", style="bold")
         self.query_one("#magento-status", Static).update(status)
 
     def show(self, order: MagentoOrder) -> None:

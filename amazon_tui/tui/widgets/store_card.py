@@ -96,6 +96,12 @@ class StoreCardWidget(Widget, can_focus=True):
     def on_mount(self) -> None:
         self.show(self.card, self.now)
 
+    def _view_key(self) -> str:
+        """The View Store key as bound now (``[keymap]`` view-store), as the cards have said it."""
+        keys = self.app._keymap.get("view-store", "enter") if self.is_attached else "enter"
+        key = keys.split(",")[0].strip()
+        return "Enter" if key == "enter" else key
+
     def show(self, card: StoreCard, now: datetime) -> None:
         """Redraw from a fresh ``StoreCard``."""
         self.card, self.now = card, now
@@ -103,7 +109,7 @@ class StoreCardWidget(Widget, can_focus=True):
         self.border_title = Content(
             f"{market.code} · {safe_text(card.name)}"
         )  # literal: a str would be parsed as markup
-        self.border_subtitle = "Enter: View Store"
+        self.border_subtitle = f"{self._view_key()}: View Store"
         self.set_class(card.status is StoreStatus.INACTIVE, "-inactive")
         website = Text(safe_text(card.config.magento_website or "no Magento website"))
         website.append("  ")
