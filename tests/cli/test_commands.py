@@ -8,28 +8,6 @@ import socket
 
 import pytest
 
-from amazon_tui.cli.main import main
-
-
-@pytest.fixture
-def run(capsys, monkeypatch):
-    """Run ``amazon-tui ARGS`` in-process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
-
-
-@pytest.fixture
-def synced(run):
-    code, _, err = run("sync")
-    assert code == 0, err
-    return run
-
 
 def unshipped_mfn(run, store: str = "Acme US") -> list[dict]:
     _, out, _ = run("orders", "--store", store, "--status", "Unshipped", "--limit", "500", "--json")

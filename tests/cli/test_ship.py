@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.cli.test_commands import run, synced, unshipped_mfn  # noqa: F401 - fixtures
+from tests.cli.test_commands import unshipped_mfn
 
 UPS = ("--carrier", "ups", "--tracking", "1Z999AA10123456784")
 

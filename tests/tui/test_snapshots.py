@@ -117,6 +117,12 @@ async def _attention_marked(pilot) -> None:
     await pilot.pause()
 
 
+async def _ship_modal(pilot) -> None:
+    await _details("3")(pilot)
+    await pilot.press("s")
+    await pilot.pause()
+
+
 SCREENS = {
     "stores": _synced,
     "dashboard": _dashboard,
@@ -132,6 +138,7 @@ SCREENS = {
     "attention": _attention,
     "attention_cancel": _attention_cancel,
     "attention_marked": _attention_marked,
+    "ship_modal": _ship_modal,
 }
 
 

@@ -44,8 +44,9 @@ class ShipModal(SizeGated, ModalScreen[ShipmentRow | None]):
     }
     #ship-title { text-style: bold; content-align: center middle; width: 1fr; height: 1; margin-bottom: 1; }
     #ship-body { height: auto; scrollbar-size-vertical: 1; }
-    #ship-body Input, #ship-body Select { margin-bottom: 0; }
-    .ship-label { height: 1; }
+    .ship-row { height: 1; margin-bottom: 1; }
+    .ship-label { width: 18; height: 1; }
+    .ship-row Input, .ship-row Select { width: 1fr; }
     #ship-items { height: auto; margin-bottom: 1; }
     #ship-status { height: auto; margin: 1 0; }
     #ship-buttons { height: 1; align-horizontal: right; }
@@ -59,29 +60,44 @@ class ShipModal(SizeGated, ModalScreen[ShipmentRow | None]):
 
     def compose(self) -> ComposeResult:
         self._set_size_classes(*self.app.size, update=False)
-        today = datetime.now(UTC).strftime("%Y-%m-%d")
+        today = self._now().strftime("%Y-%m-%d")
         with Vertical(id="ship-dialog"):
             yield Static("Confirm Shipment", id="ship-title")
             with VerticalScroll(id="ship-body", can_focus=False):
                 yield Static(Text.assemble(("Amazon Order Number ", "bold"), safe_text(self.order.order_id)))
                 yield Static(self._items_text(), id="ship-items")
-                yield Static(Text.assemble(("Carrier ", "bold"), ("*", "red")), classes="ship-label")
-                yield Select(
-                    [(code, code) for code in AMAZON_CARRIERS], prompt="Choose a carrier", id="ship-carrier"
-                )
-                yield Static(Text("Carrier name (for Other)", style="bold"), classes="ship-label")
-                yield Input(max_length=100, id="ship-carrier-name", placeholder="e.g. Parcel Bros")
-                yield Static(Text.assemble(("Tracking Number ", "bold"), ("*", "red")), classes="ship-label")
-                yield Input(max_length=100, id="ship-tracking")
-                yield Static(Text.assemble(("Ship Date ", "bold"), ("*", "red")), classes="ship-label")
-                yield Input(today, max_length=10, id="ship-date", placeholder="YYYY-MM-DD")
-                yield Static(Text("Shipping Method", style="bold"), classes="ship-label")
-                yield Input(max_length=100, id="ship-method", placeholder="optional, e.g. Ground")
+                with Horizontal(classes="ship-row"):
+                    yield Static(Text.assemble(("Carrier ", "bold"), ("*", "red")), classes="ship-label")
+                    yield Select(
+                        [(code, code) for code in AMAZON_CARRIERS],
+                        prompt="Choose a carrier",
+                        compact=True,
+                        id="ship-carrier",
+                    )
+                with Horizontal(classes="ship-row"):
+                    yield Static(Text("Carrier name", style="bold"), classes="ship-label")
+                    yield Input(max_length=100, compact=True, id="ship-carrier-name", placeholder="for Other")
+                with Horizontal(classes="ship-row"):
+                    yield Static(
+                        Text.assemble(("Tracking Number ", "bold"), ("*", "red")), classes="ship-label"
+                    )
+                    yield Input(max_length=100, compact=True, id="ship-tracking")
+                with Horizontal(classes="ship-row"):
+                    yield Static(Text.assemble(("Ship Date ", "bold"), ("*", "red")), classes="ship-label")
+                    yield Input(today, max_length=10, compact=True, id="ship-date", placeholder="YYYY-MM-DD")
+                with Horizontal(classes="ship-row"):
+                    yield Static(Text("Shipping Method", style="bold"), classes="ship-label")
+                    yield Input(
+                        max_length=100, compact=True, id="ship-method", placeholder="optional, e.g. Ground"
+                    )
             yield Static(Text(HINT, style="dim"), id="ship-status")
             with Horizontal(id="ship-buttons"):
                 yield Button("Back", id="ship-back-button", compact=True)
                 yield Button("Confirm", id="ship-confirm", variant="primary", compact=True)
         yield TooSmall()
+
+    def _now(self) -> datetime:
+        return cast("TuiContext", self.app).service.clock()
 
     def _items_text(self) -> Text:
         lines = [
@@ -130,7 +146,7 @@ class ShipModal(SizeGated, ModalScreen[ShipmentRow | None]):
             value = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError:
             return None
-        now = datetime.now(UTC)
+        now = self._now()
         if value > now:
             return None
         return now if value.date() == now.date() else value.replace(hour=12)
@@ -150,7 +166,7 @@ class ShipModal(SizeGated, ModalScreen[ShipmentRow | None]):
             carrier=carrier,
             carrier_name=self.query_one("#ship-carrier-name", Input).value.strip() or None,
             tracking_number=self.query_one("#ship-tracking", Input).value.strip(),
-            ship_date=self._date() or datetime.now(UTC),
+            ship_date=self._date() or self._now(),
             shipping_method=self.query_one("#ship-method", Input).value.strip() or None,
         )
         self.submitting = True
