@@ -319,7 +319,12 @@ class Runtime:
             partial(self.order_desk.refresh, force=True),
             ask_leader,
             read_only=self.read_only,
+            canceling=self._canceling,
         )
+
+    def _canceling(self, order_id: str) -> bool:
+        live = self.journal.live(order_id)
+        return live is not None and not live.state.final
 
     async def _after_sync(self, stores: Sequence[str]) -> list[ShipmentRow]:
         """As the leader after its sync: Magento's new shipments, and every unfinished row."""

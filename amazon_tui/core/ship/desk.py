@@ -56,19 +56,28 @@ class ShipDesk:
         ask_leader: Callable[[str], Awaitable[object]],
         *,
         read_only: bool,
+        canceling: Callable[[str], bool] = lambda _order_id: False,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         """``refresh_order``: a fresh getOrder; ``ask_leader(store)``: have the leader run its
-        duties for the store now (a sync request it serves, then sends what is journaled)."""
+        duties for the store now (a sync request it serves, then sends what is journaled);
+        ``canceling(order_id)``: whether a cancellation of the order is under way (none is shipped)."""
         self.records = records
         self.engine = engine
         self.leader = leader
         self.refresh_order = refresh_order
         self.ask_leader = ask_leader
         self.read_only = read_only
+        self.canceling = canceling
         self._sleep = sleep
 
     def refusal(self, order: Order) -> ShipRefusal | None:
+        """Why a shipment of ``order`` will not be confirmed here (None when it will)."""
+        if not self.read_only and self.canceling(order.order_id):
+            return ShipRefusal(
+                ShipRefusalCode.NOT_SHIPPABLE,
+                "A cancellation of this order is under way: Amazon decides it before any shipment.",
+            )
         return ship_refusal(order, read_only=self.read_only)
 
     def rows(self, order_id: str) -> list[ShipmentRow]:
