@@ -25,6 +25,7 @@ BENCHMARKS = (
     "memory",
     "shared",
     "notifications",
+    "shipments",
 )
 
 

@@ -305,6 +305,36 @@ HOSTILE_CASES: tuple[HostileCase, ...] = (
         "exit 2, one config line naming each (the TUI does not start)",
         "tests/tui/test_keymap.py::test_the_tui_refuses_to_start_with_a_bad_keymap",
     ),
+    HostileCase(
+        "confirmShipment applied, its answer a 5xx (or lost to a timeout)",
+        'sandbox fault "applied_error" on confirmShipment; the next sync',
+        "the row stays `sending`, then `confirmed` from Amazon's order; one confirmShipment in all",
+        "tests/core/test_shipments.py::test_a_lost_answer_is_settled_from_amazons_order_never_sent_twice",
+    ),
+    HostileCase(
+        "`order ship` SIGKILLed while Amazon holds its confirmation",
+        'sandbox fault "late_answer" on confirmShipment; SIGKILL; `amazon-tui resume`',
+        "confirmed from Amazon's order; one package, one confirmShipment",
+        "tests/e2e/test_shipment_processes.py::test_a_ship_killed_mid_request_is_settled_by_resume_from_amazons_order",
+    ),
+    HostileCase(
+        "Amazon refuses a shipment confirmation (400)",
+        'sandbox fault "echo" with status 400 on confirmShipment',
+        "the row `failed` with Amazon's words, on Attention and in `shipments`; never sent again by itself",
+        "tests/core/test_shipments.py::test_amazons_400_fails_the_row_with_amazons_words_and_attention_lists_it",
+    ),
+    HostileCase(
+        "a Magento shipment listing a SKU Amazon's order lacks",
+        "the sandbox's Magento shipment rewritten",
+        "nothing sent; listed with why; sent once Magento's shipment is put right",
+        "tests/core/test_shipments.py::test_a_magento_shipment_amazons_order_cannot_hold_is_listed_with_why",
+    ),
+    HostileCase(
+        "a process that lost the lease finds a Magento shipment",
+        "a stale fence after another process took the lease",
+        "nothing journaled, nothing sent; the leader confirms it once",
+        "tests/core/test_shipments.py::test_a_process_that_lost_the_lease_sends_nothing",
+    ),
 )
 
 

@@ -11,6 +11,7 @@ Amazon's words, unless the order shows the package (a refused repeat of an appli
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -110,6 +111,11 @@ class ShipmentEngine:
             confirm_now = read or len(rows) <= CONFIRM_NOW_MAX
             for row in rows:
                 step = f"ship:{row.id}"
+                if row.state is ShipState.CONFIRMING and self._held_locally(row):  # no request: at once
+                    with contextlib.suppress(ShipmentMoved):  # another process moved it: theirs now
+                        moved.append(self.records.confirmed(row, fence, "Amazon's order holds the package."))
+                    self.schedule.done(step)
+                    continue
                 if not self.schedule.due(step):
                     continue
                 self.schedule.later(step)
@@ -137,6 +143,11 @@ class ShipmentEngine:
             except ServiceError as exc:  # Magento is down or odd: the next sync reads again
                 self.discovery_error = f"{store}: {exc}"
         return found
+
+    def _held_locally(self, row: ShipmentRow) -> bool:
+        """Whether the local copy (a sync or an ORDER_CHANGE brought it) shows the package."""
+        local = self.records.repo.get(row.order_id)
+        return local is not None and holds_package(local, row.package_id)
 
     def _local(self, row: ShipmentRow) -> Order | None:
         """The local copy when the store synced within ``FRESH`` (it stands for Amazon's order)."""
