@@ -8,6 +8,7 @@ nothing is left to ship. Amazon is not told: that is the seller's integration's 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -53,19 +54,7 @@ def create_shipment(
     """Ship `items` ({sku: qty}; None: everything not yet shipped) of the Magento `order` with
     one track; saves the shipment and the order; returns the shipment. ShipmentRefused when
     Magento would refuse (closed order, unknown SKU, nothing or too much to ship)."""
-    carrier_code = (carrier_code or "").strip().lower()
-    if not carrier_code:
-        raise ShipmentRefused('"carrier_code" is required. Enter and try again.')
-    if not isinstance(track_number, str) or not track_number.strip():
-        raise ShipmentRefused('"track_number" is required. Enter and try again.')
-    title = (title or "").strip() or CARRIER_TITLES.get(carrier_code)
-    if not title:
-        raise ShipmentRefused('"title" is required for a custom carrier. Enter and try again.')
-    if order["state"] in ("closed", "canceled", "complete", "holded"):
-        raise ShipmentRefused(CANNOT_SHIP)
-    lines = _lines(order, items)
-    if not lines:
-        raise ShipmentRefused(CANNOT_SHIP)
+    carrier_code, title, lines = _checked(order, carrier_code, title, track_number, items)
     stamp = magento_time(now)
     entity_id = db.next_sequence("magento_shipment_id")
     store_id = order["store_id"]
@@ -99,21 +88,7 @@ def create_shipment(
         "total_qty": sum(qty for _, qty in lines),
         "updated_at": stamp,
         "items": shipment_items,
-        "tracks": [
-            {
-                "order_id": order["entity_id"],
-                "created_at": stamp,
-                "entity_id": db.next_sequence("magento_track_id"),
-                "parent_id": entity_id,
-                "updated_at": stamp,
-                "weight": None,
-                "qty": None,
-                "description": None,
-                "track_number": track_number.strip(),
-                "title": title,
-                "carrier_code": carrier_code,
-            }
-        ],
+        "tracks": [_track(db, order, entity_id, stamp, track_number, title, carrier_code)],
         "comments": [],
     }
     shipped = {item["item_id"]: qty for item, qty in lines}
@@ -129,6 +104,26 @@ def create_shipment(
         db.insert_magento_shipment(shipment)
         db.save_magento_order(order)
     return shipment
+
+
+def _checked(
+    order: dict, carrier_code: str, title: str | None, track_number: str, items: Mapping[str, int] | None
+) -> tuple[str, str, list[tuple[dict, int]]]:
+    """The carrier code, the track's title and the lines to ship, as Magento checks them."""
+    carrier_code = (carrier_code or "").strip().lower()
+    if not carrier_code:
+        raise ShipmentRefused('"carrier_code" is required. Enter and try again.')
+    if not isinstance(track_number, str) or not track_number.strip():
+        raise ShipmentRefused('"track_number" is required. Enter and try again.')
+    title = (title or "").strip() or CARRIER_TITLES.get(carrier_code)
+    if not title:
+        raise ShipmentRefused('"title" is required for a custom carrier. Enter and try again.')
+    if order["state"] in ("closed", "canceled", "complete", "holded"):
+        raise ShipmentRefused(CANNOT_SHIP)
+    lines = _lines(order, items)
+    if not lines:
+        raise ShipmentRefused(CANNOT_SHIP)
+    return carrier_code, title, lines
 
 
 def _lines(order: dict, items: Mapping[str, int] | None) -> list[tuple[dict, int]]:
@@ -151,3 +146,33 @@ def _lines(order: dict, items: Mapping[str, int] | None) -> list[tuple[dict, int
         if qty:
             lines.append((item, qty))
     return lines
+
+
+def _track(
+    db: Database, order: dict, shipment_id: int, stamp: str, number: str, title: str, carrier_code: str
+) -> dict:
+    """The shipment's one track, as Magento's salesShipmentTrackRepositoryV1 writes it."""
+    return {
+        "order_id": order["entity_id"],
+        "created_at": stamp,
+        "entity_id": db.next_sequence("magento_track_id"),
+        "parent_id": shipment_id,
+        "updated_at": stamp,
+        "weight": None,
+        "qty": None,
+        "description": None,
+        "track_number": number.strip(),
+        "title": title,
+        "carrier_code": carrier_code,
+    }
+
+
+def shipments_of(db: Database, amazon_order_id: str) -> list[dict]:
+    """The Magento shipments of the Magento order holding this Amazon order, oldest first."""
+    order = db.magento_order_for_amazon(amazon_order_id)
+    if order is None:
+        return []
+    rows = db.query(
+        "SELECT doc FROM magento_shipments WHERE order_id = ? ORDER BY entity_id", (order["entity_id"],)
+    )
+    return [json.loads(row["doc"]) for row in rows]

@@ -6,7 +6,6 @@ nothing of HTTP: the app (app.py) serves a world, and `Sandbox` (sandbox.py) add
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -21,7 +20,7 @@ from .document_urls import DocumentUrls
 from .faults import Fault, FaultSet
 from .feed_lifecycle import settle_feeds
 from .feed_processing import REPORT_MODES
-from .magento_shipments import create_shipment
+from .magento_shipments import create_shipment, shipments_of
 from .notifier import Notifier
 from .ratelimit import RateLimiter
 from .scenario import Scenario
@@ -292,13 +291,7 @@ class SandboxWorld:
 
     def magento_shipments_for(self, amazon_order_id: str) -> list[dict]:
         """The Magento shipments of the Magento order of this Amazon order, oldest first."""
-        order = self.db.magento_order_for_amazon(amazon_order_id)
-        if order is None:
-            return []
-        rows = self.db.query(
-            "SELECT doc FROM magento_shipments WHERE order_id = ? ORDER BY entity_id", (order["entity_id"],)
-        )
-        return [json.loads(row["doc"]) for row in rows]
+        return shipments_of(self.db, amazon_order_id)
 
     def request_cancellation(self, order_id: str, reason: str | None = None) -> dict:
         """The buyer asks to cancel an unshipped order; subscribed sellers get an ORDER_CHANGE."""

@@ -215,6 +215,7 @@ class OrderDetailsScreen(BaseScreen):
             "s",
             "confirm_shipment",
             "Ship",
+            show=False,  # the Confirm Shipment button says it (the footer keeps ? and ^p at 72 columns)
             tooltip="Confirm Shipment: tell Amazon the carrier and tracking number",
             id="confirm-shipment",
         ),
@@ -251,6 +252,7 @@ class OrderDetailsScreen(BaseScreen):
         with Horizontal(id="detail-bar"):
             yield Button("Back", id="back", compact=True)
             yield Button("Cancel Order", id="cancel", variant="error", compact=True)
+            yield Button("Confirm Shipment (s)", id="ship", compact=True)
             yield Button("Refresh", id="refresh", compact=True)
             yield Static(id="freshness")
         yield Static(id="flags")
@@ -291,6 +293,7 @@ class OrderDetailsScreen(BaseScreen):
         if order is None:
             self.query_one("#freshness", Static).update(Text("Loading the order from Amazon…", style="dim"))
             self.query_one("#cancel", Button).display = False
+            self.query_one("#ship", Button).display = False
             return
         self.show(order)
 
@@ -315,6 +318,7 @@ class OrderDetailsScreen(BaseScreen):
         self.cancelable = self.service.cancel_refusal(order) is None
         self.query_one("#cancel", Button).display = self.cancelable
         self.shippable = self.service.ship_desk.refusal(order) is None
+        self.query_one("#ship", Button).display = self.shippable
         self.refresh_bindings()
         self._show_freshness()
 
@@ -477,6 +481,7 @@ class OrderDetailsScreen(BaseScreen):
         actions = {
             "back": self.action_back,
             "cancel": self.action_cancel_order,
+            "ship": self.action_confirm_shipment,
             "refresh": self.action_refresh_order,
         }
         actions[str(event.button.id)]()
