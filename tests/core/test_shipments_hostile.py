@@ -1,0 +1,225 @@
+"""Hostile tests of shipment confirmation (issue 33): a hostile Amazon, a hostile Magento, an
+operator racing the warehouse. Each test states what must hold; a failing one is a finding."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from amazon_tui.core.ship.desk import ShipmentForm
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import OrderStatus
+from amazon_tui.local.shipments import ShipState
+from amazon_tui.sandbox.clock import iso
+from tests.support.hostile import bump
+
+
+def linked_unshipped(service, *, items: int = 1, units_of_one: int = 1) -> str:
+    """An Unshipped merchant-fulfilled Acme US order in Magento with at least ``items`` items, one
+    of which has ``units_of_one`` units or more unshipped."""
+    rows = service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=500)
+    for row in rows:
+        if row.fulfilled_by is None or row.fulfilled_by.value != "MERCHANT" or row.cancel_state is not None:
+            continue
+        order = service.cached_order(row.order_id)
+        if order is None or service.magento_link(row.order_id) is None:
+            continue
+        if len(order.items) >= items and max(i.quantity_unshipped for i in order.items) >= units_of_one:
+            return row.order_id
+    raise AssertionError("no such order in the sandbox")
+
+
+def packages(world, order_id: str) -> list[dict]:
+    return world.sandbox.get_order_raw(order_id).get("packages") or []
+
+
+def unfulfilled(world, order_id: str) -> dict[str, int]:
+    doc = world.sandbox.get_order_raw(order_id)
+    return {i["orderItemId"]: i["fulfillment"]["quantityUnfulfilled"] for i in doc["orderItems"]}
+
+
+def rewrite_shipment(world, shipment: dict) -> None:
+    """Magento's stored shipment document replaced (what GET /V1/shipments answers)."""
+    with world.sandbox.db.transaction() as conn:
+        conn.execute(
+            "UPDATE magento_shipments SET doc = ? WHERE entity_id = ?",
+            (json.dumps(shipment), shipment["entity_id"]),
+        )
+
+
+def add_amazon_package(world, order_id: str, package: dict, *, fulfil: bool = False) -> None:
+    """Amazon's order gains ``package`` (as another app, or a hostile Amazon, put it there)."""
+    doc = world.sandbox.db.amazon_order(order_id)
+    now = iso(world.sandbox.clock())
+    stored = {"createdTime": now, "shipTime": now, "packageStatus": {"status": "SHIPPED"}, **package}
+    doc.setdefault("packages", []).append(stored)
+    if fulfil:
+        by_id = {item["orderItemId"]: item for item in doc["orderItems"]}
+        for line in package["packageItems"]:
+            fulfillment = by_id[line["orderItemId"]]["fulfillment"]
+            fulfillment["quantityFulfilled"] += line["quantity"]
+            fulfillment["quantityUnfulfilled"] -= line["quantity"]
+        left = any(item["fulfillment"]["quantityUnfulfilled"] for item in doc["orderItems"])
+        doc["fulfillment"]["fulfillmentStatus"] = "PARTIALLY_SHIPPED" if left else "SHIPPED"
+    world.sandbox.db.save_amazon_order(bump(world.sandbox, doc))
+
+
+# --- a hostile Amazon ----------------------------------------------------------------------------
+
+
+async def test_a_package_with_our_reference_id_but_other_items_is_not_taken_for_ours(world):
+    """Amazon's order shows a package with our packageReferenceId, but for another item, another
+    tracking number, and the items we shipped still unshipped. Expected: the row is not
+    ``confirmed`` (it is sent, or fails with why). Actual: confirmed without a request; the
+    order stays Unshipped at Amazon and goes late while amazon-tui says it is confirmed."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service, items=2)
+    order = service.cached_order(order_id)
+    first, second = order.items[0], order.items[1]
+    shipment = world.sandbox.magento_ship(
+        order_id,
+        carrier_code="ups",
+        track_number="1ZOURS",
+        items={first.seller_sku: first.quantity_unshipped},
+    )
+    add_amazon_package(
+        world,
+        order_id,
+        {
+            "packageReferenceId": str(shipment["entity_id"]),
+            "carrier": "USPS",
+            "trackingNumber": "NOT-OURS",
+            "packageItems": [{"orderItemId": second.order_item_id, "quantity": 1}],
+        },
+    )
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    still_unshipped = unfulfilled(world, order_id)[first.order_item_id]
+    assert not (row.state is ShipState.CONFIRMED and still_unshipped > 0), (
+        f"row {row.state.value} while Amazon still has {still_unshipped} of {first.seller_sku} unshipped; "
+        f"confirmShipment calls: {world.sandbox.count('confirmShipment')}"
+    )
+
+
+# --- another app (or the operator) confirmed the same box ------------------------------------------
+
+
+async def test_a_box_confirmed_by_hand_then_recorded_in_magento_is_not_confirmed_twice(world):
+    """The operator confirms 1 of 2 units by hand (tracking 1ZBOX); the warehouse then records the
+    same box in Magento (1 unit, tracking 1ZBOX). Expected: one package at Amazon, 1 unit left
+    unshipped. Actual: the Magento shipment is sent as a second package with the same tracking
+    number: Amazon counts both units shipped and marks the order Shipped."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service, units_of_one=2)
+    order = service.cached_order(order_id)
+    item = max(order.items, key=lambda i: i.quantity_unshipped)
+    form = ShipmentForm(
+        carrier="UPS", tracking_number="1ZBOX", ship_date=datetime.now(UTC), items={item.seller_sku: 1}
+    )
+    row = await service.ship_desk.ship(order_id, form)
+    assert row.state is ShipState.CONFIRMED
+    before = unfulfilled(world, order_id)[item.order_item_id]
+    world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1ZBOX", items={item.seller_sku: 1})
+    await service.sync()
+    assert [p["trackingNumber"] for p in packages(world, order_id)].count("1ZBOX") == 1
+    assert unfulfilled(world, order_id)[item.order_item_id] == before
+
+
+async def test_ship_by_hand_while_a_magento_shipment_is_unfinished_sends_what_was_asked(world):
+    """A Magento shipment of item A is unfinished (its answer was lost); the operator confirms
+    item B by hand. Expected: B is confirmed (or refused with why). Actual: ``ship`` finishes
+    Magento's row of A and returns it as if it were the operator's: B is never sent, and the
+    CLI/TUI report success."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service, items=2)
+    order = service.cached_order(order_id)
+    first, second = order.items[0], order.items[1]
+    world.sandbox.magento_ship(
+        order_id, carrier_code="ups", track_number="1ZA", items={first.seller_sku: first.quantity_unshipped}
+    )
+    world.sandbox.inject_fault("confirmShipment", "applied_error", count=1)
+    await service.sync()
+    [magento_row] = service.shipment_journal.of_order(order_id)
+    assert magento_row.state is ShipState.SENDING
+    form = ShipmentForm(
+        carrier="USPS",
+        tracking_number="9400B",
+        ship_date=datetime.now(UTC),
+        items={second.seller_sku: second.quantity_unshipped},
+    )
+    row = await service.ship_desk.ship(order_id, form)
+    assert row.tracking_number == "9400B", f"ship() returned {row.source} row {row.tracking_number}"
+    assert unfulfilled(world, order_id)[second.order_item_id] == 0
+
+
+# --- a hostile Magento ---------------------------------------------------------------------------
+
+
+async def test_a_fractional_shipment_line_is_not_dropped_silently(world):
+    """Magento lists A × 1 and B × 1.5 in one shipment. Expected: the shipment is not confirmed as
+    it stands (``failed`` unmatched, naming B), as a SKU Amazon lacks is. Actual: B's line is
+    dropped while reading, A alone is confirmed and the row says ``confirmed``: nobody is told
+    that B is in the box."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service, items=2)
+    order = service.cached_order(order_id)
+    first, second = order.items[0], order.items[1]
+    shipment = world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1ZFRAC")
+    lines = {line["sku"]: line for line in shipment["items"]}
+    lines[second.seller_sku]["qty"] = 1.5
+    lines[first.seller_sku]["qty"] = 1
+    rewrite_shipment(world, shipment)
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.FAILED and second.seller_sku in (row.cause or ""), (
+        row.state,
+        row.items,
+        row.cause,
+    )
+
+
+async def test_a_negative_shipment_line_is_not_dropped_silently(world):
+    """Magento lists A × 1 and B × -1: a broken document. Expected: not confirmed as it stands.
+    Actual: B's line is dropped, A is confirmed."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service, items=2)
+    order = service.cached_order(order_id)
+    first, second = order.items[0], order.items[1]
+    shipment = world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1ZNEG")
+    lines = {line["sku"]: line for line in shipment["items"]}
+    lines[second.seller_sku]["qty"] = -1
+    lines[first.seller_sku]["qty"] = 1
+    rewrite_shipment(world, shipment)
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.FAILED, (row.state, row.items, row.cause)
+
+
+async def test_a_configurable_parent_and_its_child_listed_both_count_once(world):
+    """Magento's shipment of a configurable product lists the parent line and the child line,
+    both with the simple product's SKU and the quantity shipped (1). Amazon's order has 2 units.
+    Expected: 1 unit confirmed. Actual: 2 units confirmed (the order is told Shipped)."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service, units_of_one=2)
+    order = service.cached_order(order_id)
+    item = max(order.items, key=lambda i: i.quantity_unshipped)
+    shipment = world.sandbox.magento_ship(
+        order_id, carrier_code="ups", track_number="1ZCONF", items={item.seller_sku: 1}
+    )
+    [parent] = shipment["items"]
+    child = {
+        **parent,
+        "entity_id": parent["entity_id"] + 100_000,
+        "order_item_id": parent["order_item_id"] + 100_000,
+        "price": 0,
+    }
+    shipment["items"] = [parent, child]
+    rewrite_shipment(world, shipment)
+    await service.sync()
+    assert unfulfilled(world, order_id)[item.order_item_id] == item.quantity_unshipped - 1
