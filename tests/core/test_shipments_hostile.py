@@ -4,14 +4,19 @@ operator racing the warehouse. Each test states what must hold; a failing one is
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import httpx
+import pytest
+
+from amazon_tui.core.service import AppService
 from amazon_tui.core.ship.desk import ShipmentForm
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
-from amazon_tui.local.shipments import ShipState
+from amazon_tui.local.shipments import ShipFailure, ShipState
 from amazon_tui.sandbox.clock import iso
 from tests.support.hostile import bump
+from tests.support.services import sandbox_settings
 
 
 def linked_unshipped(service, *, items: int = 1, units_of_one: int = 1) -> str:
@@ -223,3 +228,107 @@ async def test_a_configurable_parent_and_its_child_listed_both_count_once(world)
     rewrite_shipment(world, shipment)
     await service.sync()
     assert unfulfilled(world, order_id)[item.order_item_id] == item.quantity_unshipped - 1
+
+
+# --- hostile servers behind a transport ------------------------------------------------------------
+
+
+class Hostile(httpx.AsyncBaseTransport):
+    """The in-process sandbox, with Magento's shipment search and Amazon's confirmShipment
+    answered as a hostile implementation would (``mode``)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, mode: str, sandbox) -> None:
+        self.inner = inner
+        self.sandbox = sandbox
+        self.first_page: dict | None = None
+        self.extra: list[dict] = []
+        self.mode = mode
+        self.searches = 0
+        self.confirms = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/shipmentConfirmation") and self.mode == "204-not-applied":
+            self.confirms += 1
+            return httpx.Response(204)
+        if not path.endswith("/rest/V1/shipments"):
+            return await self.inner.handle_async_request(request)
+        self.searches += 1
+        if self.searches > 40:  # the test's own fuse: an empty page ends any loop
+            return httpx.Response(200, json={"items": [], "search_criteria": {}, "total_count": 0})
+        if self.mode == "ignore-filter":  # every shipment Magento holds, whatever was asked
+            rows = self.sandbox.db.query("SELECT doc FROM magento_shipments")
+            docs = [json.loads(r["doc"]) for r in rows] + self.extra
+            return httpx.Response(200, json={"items": docs, "search_criteria": {}, "total_count": len(docs)})
+        if self.mode == "repeat-last-page" and self.first_page is not None:  # page 1 again, and again
+            return httpx.Response(200, json=self.first_page)
+        answer = await self.inner.handle_async_request(request)
+        await answer.aread()
+        body = json.loads(answer.content)
+        if self.mode == "repeat-last-page" and body.get("items"):
+            body["total_count"] = 10**9
+            self.first_page = body
+        return httpx.Response(answer.status_code, json=body)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.fixture
+def hostile(world, tmp_path):
+    opened = []
+
+    def open_hostile(mode: str, clock=None) -> tuple[AppService, Hostile]:
+        transport = Hostile(httpx.ASGITransport(app=world.sandbox.app), mode, world.sandbox)
+        service = AppService(sandbox_settings(tmp_path / "data"), transport=transport, clock=clock)
+        service.shipments.schedule.poll_interval = service.shipments.schedule.poll_max_interval = 0.0
+        opened.append(service)
+        return service, transport
+
+    return open_hostile
+
+
+async def test_a_shipment_search_whose_pages_repeat_is_read_a_bounded_number_of_times(world, hostile):
+    """Magento answers every page with page 1 and a total_count of 10^9. Expected: reading stops
+    when a page repeats (a few requests). Actual: the leader asks until total_count is reached
+    (here: until the test's fuse of 40 requests; in life, ~10^7 requests per sync)."""
+    service, transport = hostile("repeat-last-page")
+    await service.sync()
+    order_id = linked_unshipped(service)
+    world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1ZPAGE")
+    transport.searches = 0
+    await service.sync()
+    assert transport.searches <= 3, f"{transport.searches} shipment searches for one sync"
+
+
+async def test_a_search_ignoring_the_order_filter_confirms_no_other_orders_shipments(world, hostile):
+    """Held: Magento ignores ``order_id in``; shipments of orders not asked about are not journaled."""
+    plain = world.open_service()
+    await plain.sync()
+    one = linked_unshipped(plain)
+    service, transport = hostile("ignore-filter")
+    world.sandbox.magento_ship(one, carrier_code="ups", track_number="1ZONE")
+    # a shipment of a Magento order no Amazon order of ours is linked to, made in Magento's db
+    stray = {**world.sandbox.magento_shipments_for(one)[0], "entity_id": 999_999, "order_id": 999_998}
+    transport.extra.append(stray)
+    await service.sync()
+    journaled = {row.order_id for row in service.shipment_journal.all()}
+    assert journaled == {one}
+
+
+async def test_a_204_never_applied_is_never_called_confirmed(world, hostile):
+    """Held?: confirmShipment answers 204 and does nothing. The row stays ``confirming`` and
+    fails (not_confirmed) after an hour; never ``confirmed``."""
+    offset = [timedelta(0)]
+    service, transport = hostile("204-not-applied", clock=lambda: datetime.now(UTC) + offset[0])
+    await service.sync()
+    order_id = linked_unshipped(service)
+    world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1ZNOOP")
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.CONFIRMING and transport.confirms == 1
+    offset[0] = timedelta(hours=2)
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.FAILED and row.failure is ShipFailure.NOT_CONFIRMED
+    assert transport.confirms == 1
