@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from amazon_tui.core.service import AppService
-from amazon_tui.core.ship.desk import ShipmentForm
+from amazon_tui.core.ship.desk import ShipmentForm, ShipRefused
+from amazon_tui.domain.attention import NOT_CONFIRMED
 from amazon_tui.domain.models import OrderQuery
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.local.shipments import ShipFailure, ShipState
@@ -332,3 +333,74 @@ async def test_a_204_never_applied_is_never_called_confirmed(world, hostile):
     [row] = service.shipment_journal.of_order(order_id)
     assert row.state is ShipState.FAILED and row.failure is ShipFailure.NOT_CONFIRMED
     assert transport.confirms == 1
+
+
+async def test_a_box_confirmed_by_hand_then_recorded_in_magento_raises_no_false_alarm(world):
+    """Two items; the operator confirms A by hand in amazon-tui, then the warehouse records the
+    same box (A) in Magento. Expected: Attention does not say A's shipment is not confirmed on
+    Amazon (Amazon holds it: amazon-tui confirmed it itself). Actual: the Magento shipment is
+    journaled ``failed`` (unmatched: "A × 1") and Attention lists the order as "Shipped in
+    Magento, not confirmed on Amazon" until the whole order ships."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service, items=2)
+    order = service.cached_order(order_id)
+    first = order.items[0]
+    form = ShipmentForm(
+        carrier="UPS",
+        tracking_number="1ZHAND",
+        ship_date=datetime.now(UTC),
+        items={first.seller_sku: first.quantity_unshipped},
+    )
+    assert (await service.ship_desk.ship(order_id, form)).state is ShipState.CONFIRMED
+    world.sandbox.magento_ship(
+        order_id,
+        carrier_code="ups",
+        track_number="1ZHAND",
+        items={first.seller_sku: first.quantity_unshipped},
+    )
+    await service.sync()
+    alarms = [i for i in service.attention() if i.order.order_id == order_id and i.kind == NOT_CONFIRMED]
+    assert alarms == [], [(i.state, i.problem) for i in alarms]
+
+
+async def test_the_same_sku_named_twice_in_other_case_is_not_two_lines(world):
+    """``--items PLUG=1 --items plug=1`` passes the CLI's "each SKU once" check (the keys differ)
+    and SKUs are matched without case: Expected: refused as named twice. Actual: both units sent."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service, units_of_one=2)
+    order = service.cached_order(order_id)
+    item = max(order.items, key=lambda i: i.quantity_unshipped)
+    form = ShipmentForm(
+        carrier="UPS",
+        tracking_number="1ZCASE",
+        ship_date=datetime.now(UTC),
+        items={item.seller_sku: 1, item.seller_sku.lower(): 1},
+    )
+    try:
+        await service.ship_desk.ship(order_id, form)
+    except ShipRefused:
+        return
+    assert unfulfilled(world, order_id)[item.order_item_id] == item.quantity_unshipped - 1
+
+
+async def test_odd_magento_lines_and_tracks_are_failed_with_why_not_sent(world):
+    """Held: a line without SKU, a huge quantity, and 100 tracks whose first has no number: the
+    no-SKU and huge lines fail the row (unmatched, with why); nothing is sent."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service)
+    shipment = world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1ZODD")
+    line = shipment["items"][0]
+    shipment["items"] = [line, {**line, "sku": None, "qty": 1}, {**line, "qty": 10**12}]
+    track = shipment["tracks"][0]
+    shipment["tracks"] = [{**track, "track_number": " "}] + [
+        {**track, "track_number": f"1Z{n:04d}"} for n in range(99)
+    ]
+    rewrite_shipment(world, shipment)
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.FAILED and row.failure is ShipFailure.UNMATCHED
+    assert "(no SKU) × 1" in row.cause
+    assert world.sandbox.count("confirmShipment") == 0
