@@ -60,3 +60,28 @@ def test_shipments_lists_a_hostile_tracking_number_inertly(cli, served):
     assert terminal_bytes(out) == [] and terminal_bytes(err) == []
     code, out, _ = cli("shipments", "--all", "--json")
     assert [row["tracking_number"] for row in json.loads(out)["shipments"]] == [HOSTILE_TRACK.strip()]
+
+
+def test_amazons_400_echoing_the_request_leaks_no_secret(cli, served, tmp_path):
+    """Held?: confirmShipment answers 400 handing the request back (headers, token and all).
+    ``order ship``, ``shipments``, ``audit`` and the data dir's bytes hold no secret."""
+    from tests.cli.test_secrets import secrets_of
+
+    sandbox = served.sandbox
+    assert cli("sync")[0] == 0
+    order_id = unshipped_mfn(sandbox, with_magento=True)[0]
+    sandbox.inject_fault("confirmShipment", "echo", count=1, status=400)
+    code, out, err = cli("order", "ship", order_id, "--carrier", "ups", "--tracking", "1ZECHO", "--yes")
+    assert code == 1, (out, err)
+    outputs = [out, err]
+    for args in (
+        ("shipments", "--all", "--json"),
+        ("shipments", "--all"),
+        ("audit", "--json"),
+        ("attention",),
+    ):
+        outputs += cli(*args)[1:]
+    data = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    for secret in secrets_of(sandbox):
+        assert all(secret not in text for text in outputs), secret[:4]
+        assert secret.encode() not in data, secret[:4]
