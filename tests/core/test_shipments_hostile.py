@@ -3,6 +3,7 @@ operator racing the warehouse. Each test states what must hold; a failing one is
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -243,6 +244,7 @@ class Hostile(httpx.AsyncBaseTransport):
         self.sandbox = sandbox
         self.first_page: dict | None = None
         self.extra: list[dict] = []
+        self.swap: tuple[str, str] | None = None  # getOrder of [0] answered with [1]'s id
         self.mode = mode
         self.searches = 0
         self.confirms = 0
@@ -252,6 +254,12 @@ class Hostile(httpx.AsyncBaseTransport):
         if path.endswith("/shipmentConfirmation") and self.mode == "204-not-applied":
             self.confirms += 1
             return httpx.Response(204)
+        if self.mode == "getorder-other-id" and self.swap and path.endswith(f"/orders/{self.swap[0]}"):
+            answer = await self.inner.handle_async_request(request)
+            await answer.aread()
+            body = json.loads(answer.content)
+            body["order"]["orderId"] = self.swap[1]  # another order's id on this order's document
+            return httpx.Response(answer.status_code, json=body)
         if not path.endswith("/rest/V1/shipments"):
             return await self.inner.handle_async_request(request)
         self.searches += 1
@@ -404,3 +412,24 @@ async def test_odd_magento_lines_and_tracks_are_failed_with_why_not_sent(world):
     assert row.state is ShipState.FAILED and row.failure is ShipFailure.UNMATCHED
     assert "(no SKU) × 1" in row.cause
     assert world.sandbox.count("confirmShipment") == 0
+
+
+async def test_a_getorder_answer_for_another_order_id_is_not_stored_as_that_order(world, hostile):
+    """Amazon answers getOrder(X) with a document whose orderId is Y (another Unshipped order of
+    the seller). Expected: the answer is refused as malformed (or ignored); Y's local copy stays
+    Y's. Actual: the answer is stored as Y: after X is confirmed by hand, Y shows X's items and
+    X's package and status Shipped, so Y (still Unshipped at Amazon) drops off the late-shipment
+    watch."""
+    service, transport = hostile("getorder-other-id")
+    await service.sync()
+    rows = service.orders(OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=500)
+    mfn = [r.order_id for r in rows if r.fulfilled_by is not None and r.fulfilled_by.value == "MERCHANT"]
+    x, y = mfn[0], mfn[1]
+    transport.swap = (x, y)
+    form = ShipmentForm(carrier="UPS", tracking_number="1ZSWAP", ship_date=datetime.now(UTC))
+    with contextlib.suppress(Exception):  # refusing the odd answer is fine; what is stored is the test
+        await service.ship_desk.ship(x, form)
+    local_y = service.cached_order(y)
+    amazon_y = world.sandbox.get_order_raw(y)
+    assert local_y.status.value == amazon_y["fulfillment"]["fulfillmentStatus"], local_y.status
+    assert {i.order_item_id for i in local_y.items} == {i["orderItemId"] for i in amazon_y["orderItems"]}
