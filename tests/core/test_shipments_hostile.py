@@ -244,6 +244,7 @@ class Hostile(httpx.AsyncBaseTransport):
         self.sandbox = sandbox
         self.first_page: dict | None = None
         self.extra: list[dict] = []
+        self.refuse_confirm = False
         self.swap: tuple[str, str] | None = None  # getOrder of [0] answered with [1]'s id
         self.mode = mode
         self.searches = 0
@@ -251,6 +252,8 @@ class Hostile(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
+        if path.endswith("/shipmentConfirmation") and self.refuse_confirm:
+            raise httpx.ConnectError("connection refused", request=request)
         if path.endswith("/shipmentConfirmation") and self.mode == "204-not-applied":
             self.confirms += 1
             return httpx.Response(204)
@@ -433,3 +436,40 @@ async def test_a_getorder_answer_for_another_order_id_is_not_stored_as_that_orde
     amazon_y = world.sandbox.get_order_raw(y)
     assert local_y.status.value == amazon_y["fulfillment"]["fulfillmentStatus"], local_y.status
     assert {i.order_item_id for i in local_y.items} == {i["orderItemId"] for i in amazon_y["orderItems"]}
+
+
+async def test_an_item_shipped_elsewhere_meanwhile_fails_the_row_with_amazons_words(world, hostile):
+    """Held?: Magento ships A and B; the journaled package is not sent (connection refused);
+    meanwhile another app confirms A on Amazon. At the next sync: no package claims A twice
+    (Amazon refuses or the app does), the row is not ``confirmed``, and Attention says why."""
+    service, transport = hostile("plain")
+    await service.sync()
+    order_id = linked_unshipped(service, items=2)
+    order = service.cached_order(order_id)
+    first = order.items[0]
+    world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1ZBOTH")
+    transport.refuse_confirm = True
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.REQUESTED, row
+    add_amazon_package(
+        world,
+        order_id,
+        {
+            "packageReferenceId": "77",
+            "carrier": "USPS",
+            "trackingNumber": "ELSEWHERE",
+            "packageItems": [{"orderItemId": first.order_item_id, "quantity": first.quantity_unshipped}],
+        },
+        fulfil=True,
+    )
+    transport.refuse_confirm = False
+    service.shipments.schedule = type(service.shipments.schedule)()  # no backoff left
+    service.shipments.schedule.poll_interval = service.shipments.schedule.poll_max_interval = 0.0
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.FAILED, row
+    assert unfulfilled(world, order_id)[first.order_item_id] == 0
+    assert sum(1 for p in packages(world, order_id)) == 1
+    alarms = [i for i in service.attention() if i.order.order_id == order_id and i.kind == NOT_CONFIRMED]
+    assert alarms and alarms[0].problem == row.cause
