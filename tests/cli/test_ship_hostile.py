@@ -85,3 +85,19 @@ def test_amazons_400_echoing_the_request_leaks_no_secret(cli, served, tmp_path):
     for secret in secrets_of(sandbox):
         assert all(secret not in text for text in outputs), secret[:4]
         assert secret.encode() not in data, secret[:4]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_read_only_before_or_after_order_ship_sends_nothing(cli, served, where):
+    """Held?: ``--read-only`` anywhere on the line refuses (exit 3, read_only), nothing sent."""
+    sandbox = served.sandbox
+    assert cli("sync")[0] == 0
+    order_id = unshipped_mfn(sandbox, with_magento=True)[0]
+    sandbox.clear_log()
+    ship = ["order", "ship", order_id, "--carrier", "ups", "--tracking", "1ZRO", "--yes", "--json"]
+    args = ["--read-only", *ship] if where == "before" else [*ship, "--read-only"]
+    code, out, _ = cli(*args)
+    assert code == 3 and json.loads(out)["error"]["code"] == "read_only"
+    assert sandbox.count("confirmShipment") == 0 and sandbox.count("getOrder") == 0
+    code, out, _ = cli("resume", "--read-only", "--json")
+    assert sandbox.count("confirmShipment") == 0
