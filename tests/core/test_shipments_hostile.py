@@ -473,3 +473,19 @@ async def test_an_item_shipped_elsewhere_meanwhile_fails_the_row_with_amazons_wo
     assert sum(1 for p in packages(world, order_id)) == 1
     alarms = [i for i in service.attention() if i.order.order_id == order_id and i.kind == NOT_CONFIRMED]
     assert alarms and alarms[0].problem == row.cause
+
+
+async def test_a_magento_shipment_met_by_a_passing_403_is_confirmed_later(world):
+    """confirmShipment answers 403 Unauthorized for a while (3 requests: past the client's one
+    token refresh; nothing was processed). Expected: the Magento shipment is confirmed at a
+    later sync (as after a refused connection). Actual: the row is ``failed`` as Amazon's
+    refusal and never sent again; the operator must retype Magento's carrier and tracking number by hand."""
+    service = world.open_service()
+    await service.sync()
+    order_id = linked_unshipped(service)
+    world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1Z403")
+    world.sandbox.inject_fault("confirmShipment", "invalid_token", count=3)
+    await service.sync()
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.CONFIRMED, (row.state, row.failure, row.cause)
