@@ -254,6 +254,10 @@ class Hostile(httpx.AsyncBaseTransport):
         path = request.url.path
         if path.endswith("/shipmentConfirmation") and self.refuse_confirm:
             raise httpx.ConnectError("connection refused", request=request)
+        if path.endswith("/shipmentConfirmation") and self.mode == "applied-400":
+            await self.inner.handle_async_request(request)  # carried out...
+            error = {"code": "InvalidInput", "message": "Failed to create package.", "details": ""}
+            return httpx.Response(400, json={"errors": [error]})  # ...and answered 400
         if path.endswith("/shipmentConfirmation") and self.mode == "204-not-applied":
             self.confirms += 1
             return httpx.Response(204)
@@ -489,3 +493,17 @@ async def test_a_magento_shipment_met_by_a_passing_403_is_confirmed_later(world)
     await service.sync()
     [row] = service.shipment_journal.of_order(order_id)
     assert row.state is ShipState.CONFIRMED, (row.state, row.failure, row.cause)
+
+
+async def test_a_400_after_amazon_applied_the_package_is_confirmed_not_failed(world, hostile):
+    """Held?: Amazon applies the package, then answers 400. The order decides: ``confirmed``,
+    one package, nothing sent again."""
+    service, _ = hostile("applied-400")
+    await service.sync()
+    order_id = linked_unshipped(service)
+    world.sandbox.magento_ship(order_id, carrier_code="ups", track_number="1Z400")
+    await service.sync()
+    await service.sync()
+    [row] = service.shipment_journal.of_order(order_id)
+    assert row.state is ShipState.CONFIRMED and row.attempts == 1, (row.state, row.cause)
+    assert world.sandbox.count("confirmShipment") == 1 and len(packages(world, order_id)) == 1
