@@ -101,3 +101,15 @@ def test_read_only_before_or_after_order_ship_sends_nothing(cli, served, where):
     assert sandbox.count("confirmShipment") == 0 and sandbox.count("getOrder") == 0
     code, out, _ = cli("resume", "--read-only", "--json")
     assert sandbox.count("confirmShipment") == 0
+
+
+def test_a_custom_carrier_title_with_control_bytes_is_not_sent_to_amazon(cli, served):
+    """Expected: a custom carrier whose Magento title holds escapes/bidi is not sent as the
+    carrierName (the CLI refuses such a carrier typed by hand). Actual: Amazon is told it."""
+    sandbox = served.sandbox
+    assert cli("sync")[0] == 0
+    order_id = unshipped_mfn(sandbox, with_magento=True)[0]
+    sandbox.magento_ship(order_id, carrier_code="custom", title=f"Bros{ANSI}{RTL}", track_number="PB1")
+    assert cli("sync")[0] == 0
+    told = [p["carrier"] for p in sandbox.get_order_raw(order_id).get("packages") or []]
+    assert all(terminal_bytes(name) == [] and "\u202e" not in name for name in told), told
