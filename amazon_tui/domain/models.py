@@ -227,6 +227,7 @@ class MagentoLink(_Model):
     increment_id: str
     status: str | None = None
     store_id: int | None = None
+    magento_updated: str | None = None  # Magento's updated_at of the order, as Magento wrote it
 
 
 class MagentoItem(_Model):

@@ -48,6 +48,11 @@ def amazon_carrier(code: str | None, name: str | None = None) -> tuple[str, str 
     return OTHER, label or None
 
 
+def folded(tracking_number: str | None) -> str:
+    """A tracking number as carriers compare them: no spaces, any case ("" when absent)."""
+    return "".join((tracking_number or "").split()).casefold()
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
@@ -76,6 +81,7 @@ class MagentoShipment(_Model):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     lines: tuple[ShipmentLine, ...] = ()
+    unreadable: tuple[str, ...] = ()  # lines no package can hold, as Magento wrote them ("SKU × 1.5")
     tracks: tuple[Track, ...] = ()
 
 

@@ -250,12 +250,18 @@ class OrderRepository:
             for link in links:
                 conn.execute(
                     "INSERT INTO magento_links "
-                    "(order_id, entity_id, increment_id, status, store_id, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?) "
+                    "(order_id, entity_id, increment_id, status, store_id, updated_at, magento_updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (order_id) DO UPDATE SET "
                     "entity_id = excluded.entity_id, increment_id = excluded.increment_id, "
                     "status = excluded.status, store_id = excluded.store_id, "
-                    "updated_at = excluded.updated_at, shipments_read = NULL",  # changed: read its shipments
+                    "updated_at = excluded.updated_at, "
+                    # Magento changed the order (a shipment does), or changed it in the second its
+                    # shipments were read (Magento's times are whole seconds): read them again
+                    "shipments_read = CASE WHEN magento_links.magento_updated IS excluded.magento_updated "
+                    "AND datetime(magento_links.shipments_read) > datetime(excluded.magento_updated) "
+                    "THEN magento_links.shipments_read END, "
+                    "magento_updated = excluded.magento_updated",
                     (
                         link.order_id,
                         link.entity_id,
@@ -263,6 +269,7 @@ class OrderRepository:
                         link.status,
                         link.store_id,
                         format_timestamp(now),
+                        link.magento_updated,
                     ),
                 )
                 count += 1

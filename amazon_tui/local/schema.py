@@ -203,9 +203,10 @@ MIGRATIONS: tuple[str, ...] = (
     # (a Magento shipment, or one confirmed by hand), written before the request and moved like a
     # cancellation: a fenced compare-and-set (requested -> sending -> confirming -> confirmed |
     # failed). (order_id, package_id) is unique: a package is confirmed once. A Magento link
-    # remembers when its shipments were last read (shipments_read); the link index clears it
-    # whenever it sees the Magento order change, so an order's shipments are read again only
-    # then, however late its link was indexed.
+    # remembers when its shipments were last read (shipments_read) and Magento's own updated_at
+    # of the order (magento_updated); the link index clears shipments_read when Magento's
+    # updated_at moves, so an order's shipments are read again only then, however late its link
+    # was indexed.
     """
     CREATE TABLE shipments (
         id                  INTEGER PRIMARY KEY,
@@ -233,6 +234,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX shipments_one_package ON shipments (order_id, package_id);
     CREATE INDEX shipments_state ON shipments (state);
     ALTER TABLE magento_links ADD COLUMN shipments_read TEXT;
+    ALTER TABLE magento_links ADD COLUMN magento_updated TEXT;
     """,
 )
 

@@ -17,11 +17,11 @@ from enum import Enum
 
 from amazon_tui.domain.models import OrderSummary
 from amazon_tui.domain.secrets import redact
-from amazon_tui.domain.shipping import PackageConfirmation, PackageItem
+from amazon_tui.domain.shipping import PackageConfirmation, PackageItem, folded
 from amazon_tui.domain.values import format_timestamp, parse_timestamp, timestamp
 from amazon_tui.local.db import Database
 from amazon_tui.local.fenced import LeaseLost, fenced_update, lease_holds
-from amazon_tui.local.lease import Fence
+from amazon_tui.local.lease import FENCE_HOLDS, Fence, fence_params
 from amazon_tui.local.order_sql import SUMMARY_COLUMNS, summary_from
 from amazon_tui.local.shipment_counts import unconfirmed_count
 
@@ -202,13 +202,18 @@ class ShipmentJournal:
         also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> ShipmentRow:
         """Write the row (``requested``, or ``failed`` when it cannot be sent), or raise
-        DuplicatePackage (also across processes). ``also`` writes in the same transaction."""
+        DuplicatePackage (also across processes): the order has a row for this package id, or a
+        row not failed for the same box (its tracking number, any case or spacing) — the check
+        and the write are one transaction. ``also`` writes in the same transaction."""
         package = wanted.package
         stamp = format_timestamp(now)
         state = ShipState.FAILED if wanted.failure else ShipState.REQUESTED
         items = [[i.order_item_id, i.quantity] for i in package.items] if package else []
         try:
             with self.db.transaction(durable=True) as conn:
+                box = self._same_box(conn, wanted.order_id, package.tracking_number if package else None)
+                if box is not None:
+                    raise DuplicatePackage(_row(box))
                 cursor = conn.execute(
                     "INSERT INTO shipments (order_id, store, package_id, source, magento_shipment_id, "
                     "carrier_code, carrier_name, tracking_number, shipping_method, ship_date, items, "
@@ -243,6 +248,19 @@ class ShipmentJournal:
             assert existing is not None
             raise DuplicatePackage(existing) from None
         return self.get(row_id)
+
+    @staticmethod
+    def _same_box(conn: sqlite3.Connection, order_id: str, tracking_number: str | None) -> sqlite3.Row | None:
+        """The order's row, not failed, for this tracking number (spaces and case aside)."""
+        wanted = folded(tracking_number)
+        if not wanted:
+            return None
+        rows = conn.execute(
+            "SELECT * FROM shipments WHERE order_id = ? AND state != 'failed' "
+            "AND tracking_number IS NOT NULL",
+            (order_id,),
+        ).fetchall()
+        return next((r for r in rows if folded(r["tracking_number"]) == wanted), None)
 
     def write(
         self,
@@ -299,8 +317,13 @@ class ShipmentJournal:
         return [_row(row) for row in rows]
 
     def not_confirmed(self) -> list[ShipmentRow]:
-        """Rows Amazon does not have yet: unfinished, or failed (the operator's to fix)."""
-        rows = self.db.query("SELECT * FROM shipments WHERE state != 'confirmed' ORDER BY id")
+        """Rows Amazon does not have yet: unfinished, or failed while Amazon still has the order to
+        ship (the operator's to fix; once the order shipped or was canceled they are history)."""
+        rows = self.db.query(
+            "SELECT * FROM shipments s WHERE s.state IN ('requested', 'sending', 'confirming') "
+            "OR (s.state = 'failed' AND EXISTS (SELECT 1 FROM orders o WHERE o.order_id = s.order_id "
+            "AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED'))) ORDER BY s.id"
+        )
         return [_row(row) for row in rows]
 
     def count_pending(self) -> int:
@@ -363,10 +386,17 @@ def shipment_candidates(db: Database, store: str) -> list[Candidate]:
     return [Candidate(r["order_id"], r["store"], r["entity_id"]) for r in rows]
 
 
-def mark_shipments_read(db: Database, candidates: Sequence[Candidate], *, now: datetime) -> None:
-    """Their shipments were read (a later change of the Magento order reads them again)."""
+def mark_shipments_read(
+    db: Database, candidates: Sequence[Candidate], *, now: datetime, fence: Fence, lease_now: float
+) -> None:
+    """Their shipments were read (a later change of the Magento order reads them again); as the
+    leader only: a process that lost the lease must not mark read what the new leader's link
+    index just cleared."""
     with db.transaction() as conn:
         conn.executemany(
-            "UPDATE magento_links SET shipments_read = ? WHERE order_id = ?",
-            [(format_timestamp(now), c.order_id) for c in candidates],
+            f"UPDATE magento_links SET shipments_read = :now WHERE order_id = :order_id AND {FENCE_HOLDS}",
+            [
+                {"now": format_timestamp(now), "order_id": c.order_id, **fence_params(fence, lease_now)}
+                for c in candidates
+            ],
         )

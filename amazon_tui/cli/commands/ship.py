@@ -38,8 +38,8 @@ async def order_ship_command(service, args: argparse.Namespace) -> int:
             f"order {order.order_id} ({order.status.label}): {refusal.reason}", code=refusal.code.value
         )
     items = dict(args.items) if args.items else None
-    if args.items and len(items or {}) != len(args.items):
-        raise UsageError("each SKU may be named once in --items")
+    if args.items and len({sku.casefold() for sku, _ in args.items}) != len(args.items):
+        raise UsageError("each SKU may be named once in --items (in any case)")
     form = ShipmentForm(
         carrier=args.carrier,
         tracking_number=args.tracking,
@@ -68,7 +68,7 @@ async def order_ship_command(service, args: argparse.Namespace) -> int:
     if args.json:
         print_document(service, results=[_row_json(row)])
     else:
-        print(f"{row.order_id}\t{row.state.value}\t{describe(row)}")
+        print(f"{row.order_id}\t{row.state.value}\t{safe_text(describe(row))}")
         print(safe_text(said), file=sys.stderr)
     return EXIT_SERVICE if row.state.value == "failed" else EXIT_OK
 

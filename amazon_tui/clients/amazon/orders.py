@@ -152,6 +152,13 @@ class OrdersClient(SpApiService):
             params={"includedData": _csv(included_data)},
             safe_to_repeat=True,
         )
+        if response.order.order_id != order_id:  # another order's document: never stored as this one
+            raise MalformedResponse(
+                f"asked for order {order_id}, answered with order {response.order.order_id}",
+                field="order.orderId",
+                service=AMAZON,
+                operation="getOrder",
+            )
         return self._to_domain(response.order, "getOrder", "order.")
 
     def _to_domain(self, order: wire.Order, operation: str, where: str) -> Order:

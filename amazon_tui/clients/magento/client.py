@@ -95,13 +95,18 @@ class MagentoClient:
         answers a page past the end with the last page again)."""
         seen = 0
         current = 1
+        last: list[object] = []
         while True:
             page = await self.search_orders(criteria.page(page_size, current), fields)
+            ids = [item.get("entity_id") if isinstance(item, dict) else None for item in page.items]
+            if ids and ids == last:  # a page repeated: the end, whatever total_count says
+                return
             for item in page.items:
                 yield item
             seen += len(page.items)
             if not page.items or seen >= page.total_count:
                 return
+            last = ids
             current += 1
 
     async def find_order(
@@ -132,9 +137,11 @@ class MagentoClient:
     async def iter_shipments(
         self, criteria: SearchCriteria, page_size: int = 100
     ) -> AsyncIterator[MagentoShipment]:
-        """Every shipment matching ``criteria`` (with its items and tracks), page after page."""
+        """Every shipment matching ``criteria`` (with its items and tracks), page after page; a page
+        that repeats the one before ends the reading, whatever ``total_count`` says."""
         seen = 0
         current = 1
+        last: list[int] = []
         while True:
             data = await self._call(
                 "searchShipments",
@@ -144,11 +151,18 @@ class MagentoClient:
                 safe_to_repeat=True,
             )
             page = validate(SearchResult, data, service=MAGENTO, operation="searchShipments")
-            for item in page.items:
-                yield validate(Shipment, item, service=MAGENTO, operation="searchShipments").to_domain()
+            shipments = [
+                validate(Shipment, item, service=MAGENTO, operation="searchShipments") for item in page.items
+            ]
+            ids = [shipment.entity_id for shipment in shipments]
+            if ids and ids == last:  # Magento answers a page past the end with the last page again
+                return
+            for shipment in shipments:
+                yield shipment.to_domain()
             seen += len(page.items)
             if not page.items or seen >= page.total_count:
                 return
+            last = ids
             current += 1
 
     async def get_order(self, entity_id: int) -> MagentoOrder:

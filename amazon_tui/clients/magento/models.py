@@ -178,6 +178,7 @@ def link_from(payload: Mapping[str, Any], field_path: str) -> MagentoLink | None
         increment_id=str(payload["increment_id"]),
         status=payload.get("status"),
         store_id=int(payload["store_id"]) if payload.get("store_id") is not None else None,
+        magento_updated=str(payload["updated_at"])[:40] if payload.get("updated_at") else None,
     )
 
 

@@ -13,7 +13,14 @@ from amazon_tui.core.ship.mapping import Unmatched, match_items
 from amazon_tui.core.ship.records import ShipRecords
 from amazon_tui.core.ship.rules import READ_ONLY_MESSAGE, ShipRefusal, ShipRefusalCode, ship_refusal
 from amazon_tui.domain.models import Order
-from amazon_tui.domain.shipping import OTHER, PackageConfirmation, PackageItem, ShipmentLine, amazon_carrier
+from amazon_tui.domain.shipping import (
+    OTHER,
+    PackageConfirmation,
+    PackageItem,
+    ShipmentLine,
+    amazon_carrier,
+    folded,
+)
 from amazon_tui.local.shipments import DuplicatePackage, ShipmentRequest, ShipmentRow
 
 MANUAL = "manual"
@@ -100,6 +107,11 @@ class ShipDesk:
                 if item.quantity_unshipped > 0
             )
         else:
+            named = [sku.strip().casefold() for sku in form.items]
+            if len(set(named)) != len(named):
+                raise ShipRefused(
+                    ShipRefusal(ShipRefusalCode.NOTHING_TO_SHIP, "each SKU may be named once (in any case)")
+                )
             lines = [ShipmentLine(sku=sku, qty=qty) for sku, qty in form.items.items()]
             matched = match_items(order, lines, "The shipment")
             if isinstance(matched, Unmatched):
@@ -133,9 +145,14 @@ class ShipDesk:
         is finished instead (never a second package for the same items). Raises ShipRefused."""
         if self.read_only:
             raise ShipRefused(ShipRefusal(ShipRefusalCode.READ_ONLY, READ_ONLY_MESSAGE))
-        unfinished = [row for row in self.records.journal.of_order(order_id) if not row.state.final]
-        if unfinished:  # one under way (a crash, a closed session, Magento's): finished, not doubled
-            return (await self.finish(unfinished[:1]))[0]
+        box = folded(form.tracking_number)
+        same = [
+            row
+            for row in self.records.journal.of_order(order_id)
+            if not row.state.final and folded(row.tracking_number) == box
+        ]
+        if same:  # this box is under way (a crash, a closed session, a command run twice): finished
+            return (await self.finish(same[:1]))[0]
         order = await self.refresh_order(order_id)
         refusal = self.refusal(order)
         if refusal is not None:
@@ -153,7 +170,7 @@ class ShipDesk:
         )
         try:
             row = self.records.request(wanted)
-        except DuplicatePackage as exc:
+        except DuplicatePackage as exc:  # the same box, journaled by another process a moment ago
             row = exc.row
         return (await self.finish([row]))[0]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from amazon_tui.core.ship.mapping import Unmatched, package_for
 from amazon_tui.core.ship.records import ShipRecords
 from amazon_tui.domain.models import Order, OrderItem
-from amazon_tui.domain.shipping import PackageConfirmation
+from amazon_tui.domain.shipping import MagentoShipment, PackageConfirmation, folded
 from amazon_tui.local.db import Database
 from amazon_tui.local.lease import Fence
 from amazon_tui.local.shipments import (
@@ -32,7 +32,6 @@ from amazon_tui.local.shipments import (
 
 if TYPE_CHECKING:
     from amazon_tui.clients.magento.client import MagentoClient
-    from amazon_tui.domain.shipping import MagentoShipment
 
 CHUNK = 50  # Magento order ids per search (the URL stays short)
 MAGENTO = "magento"
@@ -67,7 +66,13 @@ class ShipmentDiscovery:
                     found[shipment.order_entity_id].append(shipment)
             for entity_id, shipments in found.items():
                 rows += await self._journal(by_entity[entity_id], shipments, client, fence)
-            mark_shipments_read(self.db, chunk, now=self.records.clock())
+            mark_shipments_read(
+                self.db,
+                chunk,
+                now=self.records.clock(),
+                fence=fence,
+                lease_now=self.records.journal.lease_clock(),
+            )
         return rows
 
     async def _journal(
@@ -83,6 +88,14 @@ class ShipmentDiscovery:
             return []
         order = self.records.repo.get(candidate.order_id)
         if order is None:
+            return []
+        boxes = {folded(package.tracking_number) for package in order.packages} | {
+            folded(row.tracking_number)
+            for row in journal.of_order(candidate.order_id)
+            if row.state is not ShipState.FAILED
+        }
+        fresh = [(shipment, row) for shipment, row in fresh if not _same_box(shipment, boxes)]
+        if not fresh:
             return []
         method = (await client.get_order(candidate.entity_id)).shipping_description
         rows = []
@@ -126,6 +139,13 @@ class ShipmentDiscovery:
             ship_date=package.ship_date,
             items=package.items,
         )
+
+
+def _same_box(shipment: MagentoShipment, boxes: set[str]) -> bool:
+    """A box Amazon's order shows already, or one of ours (confirmed by hand, another shipment):
+    its tracking number says so. It is not sent again, nor listed as missing."""
+    numbers = {folded(track.number) for track in shipment.tracks} - {""}
+    return bool(numbers) and numbers <= boxes
 
 
 def _less(order: Order, package: PackageConfirmation) -> tuple[OrderItem, ...]:

@@ -23,6 +23,7 @@ from amazon_tui.core.ship.discover import ShipmentDiscovery
 from amazon_tui.core.ship.records import ShipRecords
 from amazon_tui.core.ship.rules import ship_refusal
 from amazon_tui.domain.models import Order
+from amazon_tui.domain.shipping import folded
 from amazon_tui.local.fenced import LeaseLost
 from amazon_tui.local.lease import Fence
 from amazon_tui.local.shipments import ShipFailure, ShipmentMoved, ShipmentRow, ShipState
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 FRESH = timedelta(minutes=5)  # a local copy synced this recently stands for Amazon's order
 RESEND_AFTER = timedelta(minutes=2)  # a lost answer's package still absent this long after: send again
 MAX_ATTEMPTS = 2
+REFUSALS = (400, 404, 409, 422)  # Amazon's answers that refuse the confirmation itself
 CONFIRM_NOW_MAX = 10  # a pass with this few rows reads each order right after its confirmation
 READ_AFTER = timedelta(minutes=5)  # a confirming row whose copy lacks the package: getOrder
 GIVE_UP = timedelta(hours=1)  # accepted by Amazon, yet absent from its order this long: failed
@@ -49,8 +51,15 @@ class ShipmentApis(Protocol):
     def marketplace_id(self, name: str) -> str: ...
 
 
-def holds_package(order: Order, package_id: str) -> bool:
-    return any(package.reference_id == package_id for package in order.packages)
+def holds_package(order: Order, row: ShipmentRow) -> bool:
+    """Whether Amazon's order shows this box: a package with the row's tracking number.
+
+    The tracking number, not the package reference id alone, says it is ours: another
+    application may use the same small numbers as references, and a box confirmed by hand that
+    the warehouse records in Magento later is one box, whichever reference it went under.
+    """
+    wanted = folded(row.tracking_number)
+    return bool(wanted) and any(folded(package.tracking_number) == wanted for package in order.packages)
 
 
 class ShipmentEngine:
@@ -147,7 +156,7 @@ class ShipmentEngine:
     def _held_locally(self, row: ShipmentRow) -> bool:
         """Whether the local copy (a sync or an ORDER_CHANGE brought it) shows the package."""
         local = self.records.repo.get(row.order_id)
-        return local is not None and holds_package(local, row.package_id)
+        return local is not None and holds_package(local, row)
 
     def _local(self, row: ShipmentRow) -> Order | None:
         """The local copy when the store synced within ``FRESH`` (it stands for Amazon's order)."""
@@ -183,7 +192,7 @@ class ShipmentEngine:
         confirmShipment, journaled ``sending`` before it leaves; with ``confirm_now``, Amazon's
         order is read right after (else a sync or ORDER_CHANGE brings the package)."""
         order = (None if read else self._local(row)) or await self.read_order(row, fence)
-        if holds_package(order, row.package_id):
+        if holds_package(order, row):
             return self.records.confirmed(row, fence, "Amazon's order holds the package already.")
         refusal = ship_refusal(order, read_only=False)
         if refusal is not None:
@@ -212,9 +221,9 @@ class ShipmentEngine:
                 row, ShipState.SENDING, fence, cause=f"Amazon's answer was lost: {error}"
             )
         status = error.status if isinstance(error, ServiceError) else None
-        if status is not None and 400 <= status < 500 and status != 429:
+        if status in REFUSALS:  # Amazon read the confirmation and said no (401/403: it did not read it)
             order = await self.read_order(row, fence)
-            if holds_package(order, row.package_id):  # a repeat of one Amazon applied: refused as a duplicate
+            if holds_package(order, row):  # a repeat of one Amazon applied: refused as a duplicate
                 return self.records.confirmed(row, fence, "Amazon's order holds the package.")
             words = error.message if isinstance(error, ServiceError) else str(error)
             return self.records.fail(row, fence, ShipFailure.REFUSED_BY_AMAZON, f"Amazon: {words}")
@@ -224,7 +233,7 @@ class ShipmentEngine:
     async def resolve(self, row: ShipmentRow, fence: Fence) -> ShipmentRow:
         """A row whose answer was lost (or whose process died mid-request): the order decides."""
         order = await self.read_order(row, fence)
-        if holds_package(order, row.package_id):
+        if holds_package(order, row):
             return self.records.confirmed(row, fence, "Confirmed from Amazon's order (the answer was lost).")
         refusal = ship_refusal(order, read_only=False)
         if refusal is not None:
@@ -249,12 +258,12 @@ class ShipmentEngine:
         ``read``, or once the copy has lagged ``READ_AFTER`` behind the attempt."""
         waited = self.records.clock() - (row.attempted_at or row.updated_at)
         local = self.records.repo.get(row.order_id)
-        if local is not None and holds_package(local, row.package_id):
+        if local is not None and holds_package(local, row):
             return self.records.confirmed(row, fence, "Amazon's order holds the package.")
         if not read and waited < READ_AFTER:
             return row
         order = await self.read_order(row, fence)
-        if holds_package(order, row.package_id):
+        if holds_package(order, row):
             return self.records.confirmed(row, fence, "Amazon's order holds the package.")
         if waited >= GIVE_UP:
             cause = (

@@ -22,6 +22,7 @@ from amazon_tui.domain.shipping import (
     ShipmentLine,
     amazon_carrier,
 )
+from amazon_tui.domain.text import safe_text
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ def package_for(
             f"Magento shipment {shipment.increment_id or shipment.entity_id} has no tracking number."
         )
     label = shipment.increment_id or shipment.entity_id
+    if shipment.unreadable:
+        return Unmatched(
+            f"Magento shipment {label} lists quantities no package holds: {', '.join(shipment.unreadable)}."
+        )
     items = match_items(order, shipment.lines, f"Magento shipment {label}")
     if isinstance(items, Unmatched):
         return items
@@ -50,6 +55,16 @@ def package_for(
             f"Magento shipment {label}'s carrier {track.carrier_code or '(none)'} has no title: "
             "Amazon needs the name of a carrier it does not list."
         )
+    for what, text in (
+        ("tracking number", track.number),
+        ("carrier", name),
+        ("shipping method", shipping_method),
+    ):
+        if text and not text.isprintable():
+            return Unmatched(
+                f"Magento shipment {label}'s {what} {safe_text(text)!r} holds control or format "
+                "characters: not sent to Amazon."
+            )
     if shipment.created_at is None:
         return Unmatched(f"Magento shipment {shipment.entity_id} has no creation time.")
     try:
