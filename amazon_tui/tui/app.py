@@ -31,6 +31,7 @@ from amazon_tui.tui.navigation import Navigator
 from amazon_tui.tui.palette import AmazonCommands
 from amazon_tui.tui.screens.stores import StoresScreen
 from amazon_tui.tui.size_gate import QUIT_ACTIONS, blocked_while_too_small, too_small
+from amazon_tui.tui.typeahead import KeyQueue, let_through
 
 
 class AmazonTuiApp(App[int]):
@@ -84,6 +85,7 @@ class AmazonTuiApp(App[int]):
             cancellation=self.cancellation,
             broadcast=self.broadcast,
         )
+        self.typed_keys = KeyQueue(self)
         self._notifications_task: asyncio.Task[None] | None = None
         self._theme_restored = False
         for theme in (
@@ -135,19 +137,10 @@ class AmazonTuiApp(App[int]):
             elif action is not None:  # ctrl+c: Textual's own handling
                 await super().on_event(event)
             return
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            event.focused_then = self.focused  # type: ignore[attr-defined]  # see on_key
+        if isinstance(event, events.Key) and not event.is_forwarded and not let_through(event):
+            self.typed_keys.hold(event)  # let through in order, once what the key before did is done
+            return
         await super().on_event(event)
-
-    def on_key(self, event: events.Key) -> None:
-        """A key no widget took, whose focus has moved on since it was typed (keys sent in one
-        burst: "/acme" while "/" opens a filter, a paste) goes to the widget focused now instead
-        of the bindings of the one it was typed at: "c" types into the filter, it does not open
-        Cancel Order behind it."""
-        typed_at = getattr(event, "focused_then", None)
-        if typed_at is not None and self.focused is not None and self.focused is not typed_at:
-            event.prevent_default()  # App's own handler would run the bindings of the new focus
-            self.focused.post_message(events.Key(event.key, event.character))
 
     def _quit_action(self, key: str) -> str | None:
         """The app's quit action bound to ``key`` (after the keymap), if any."""

@@ -1,6 +1,6 @@
-"""Focus that keeps up with fast typing: keys sent in one burst (over SSH, a paste) are already
-queued when "/" opens a filter; a deferred focus change would let them run the list's keys.
-(The app passes such keys on to the new focus: ``AmazonTuiApp.on_key``.)"""
+"""Focus that moves within the key that asked for it (the app lets typed-ahead keys through one
+at a time once the previous one settled: ``typeahead.py``; a focus moved at once is simply
+where the next key goes)."""
 
 from __future__ import annotations
 
