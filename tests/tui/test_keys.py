@@ -350,12 +350,21 @@ async def test_filter_chips_are_picked_and_dropped_by_key(world):
         await pilot.press("x")  # drops the focused chip: the quick filter
         await settle(pilot)
         assert screen.query_state.quick is None and screen.query_state.statuses == (OrderStatus.UNSHIPPED,)
-        assert app.focused is screen.table
-        await pilot.press("x", "escape")
+        assert app.focused.name == "statuses", "the chips keep the focus: the next filter's chip"
+        await pilot.press("escape")
         await pilot.pause()
         assert app.focused is screen.table and screen.query_state.statuses, (
             "escape returns to the list and drops nothing"
         )
+        await pilot.press("x", "x")  # the last filter goes: the empty chip row keeps the focus
+        await settle(pilot)
+        assert not screen.query_state.statuses and app.focused is chips
+        await pilot.press("escape")  # one step: back to the list
+        await pilot.pause()
+        assert app.screen is screen and app.focused is screen.table
+        await pilot.press("escape")  # the next one leaves
+        await pilot.pause()
+        assert app.screen is not screen
 
 
 async def test_every_footer_keeps_help_and_the_palette_at_the_minimum_width(world):

@@ -179,12 +179,16 @@ class AllOrdersScreen(MarkingScreen):
         self.set_query(message.query.model_copy(update={"quick": self.query_state.quick}))
         focus_now(self.table)
 
-    def on_filter_chips_removed(self, message: FilterChips.Removed) -> None:
+    async def on_filter_chips_removed(self, message: FilterChips.Removed) -> None:
+        """The filter goes; the chips keep the focus (the next one, or the empty row), so that
+        Escape returns to the list and only the Escape after it leaves: one step per Escape."""
         self.set_query(without(self.query_state, message.field))
         if message.field in (None, "quick"):
-            self.query_one("#quick", Input).value = ""
+            quick = self.query_one("#quick", Input)
+            quick.value = ""
+            quick.display = False
         self._reset_form()
-        focus_now(self.table)
+        await self.query_one(FilterChips).pick(message.index)
 
     def _reset_form(self) -> None:
         if self.form is not None:
@@ -217,13 +221,26 @@ class AllOrdersScreen(MarkingScreen):
             self.page = 0
             self.load()
 
+    def clear_quick(self) -> None:
+        quick = self.query_one("#quick", Input)
+        quick.value = ""  # its Changed finds the query already without it
+        quick.display = False
+        if self.query_state.quick is not None:
+            self.set_query(self.query_state.model_copy(update={"quick": None}))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "quick":
             focus_now(self.table)
 
     def action_back(self) -> None:
+        """One step per Escape: the quick filter is cleared (as in Attention and the Audit log),
+        the chips or the form return to the list; from the list, back."""
         focused = self.focused
-        if focused is not None and any(isinstance(node, FilterChips) for node in focused.ancestors):
+        if focused is not None and any(isinstance(node, FilterChips) for node in focused.ancestors_with_self):
+            focus_now(self.table)
+            return
+        if focused is self.query_one("#quick", Input):
+            self.clear_quick()
             focus_now(self.table)
             return
         if isinstance(focused, Input) or (

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rich.text import Text
+from textual.await_remove import AwaitRemove
 from textual.binding import Binding
 from textual.containers import HorizontalScroll
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import Button, Static
 
 from amazon_tui.domain.models import OrderQuery
@@ -72,16 +74,23 @@ class FilterChips(HorizontalScroll):
     ]
 
     class Removed(Message):
-        def __init__(self, field: str | None) -> None:
+        """``field``'s filter is to go (None: every filter); ``index``: where its chip was."""
+
+        def __init__(self, field: str | None, index: int = 0) -> None:
             super().__init__()
             self.field = field
+            self.index = index
 
     DEFAULT_CSS = """
     FilterChips { height: 1; scrollbar-size-horizontal: 0; }
     FilterChips Button { margin-right: 1; min-width: 0; }
     FilterChips Static { width: auto; color: $text-muted; }
     FilterChips Button:focus { text-style: reverse bold; }
+    FilterChips:focus > Static { text-style: reverse; }
     """
+
+    _removing: AwaitRemove | None = None
+    _mounting: AwaitMount | None = None
 
     @property
     def buttons(self) -> list[Button]:
@@ -108,17 +117,30 @@ class FilterChips(HorizontalScroll):
             focused.press()
 
     def show(self, query: OrderQuery) -> None:
-        self.remove_children()
+        self._removing = self.remove_children()
         active = chips(query)
         if not active:
-            self.mount(Static("No filters · f: filters · /: quick filter"))
+            self._mounting = self.mount(Static("No filters · f: filters · /: quick filter"))
             return
         widgets = [
             Button(Text(f"{label} ✕"), name=field, compact=True, classes="chip") for field, label in active
         ]
         widgets.append(Button("Clear all filters", name="", compact=True, variant="warning"))
-        self.mount_all([*widgets, Static("x: pick one to drop")])
+        self._mounting = self.mount_all([*widgets, Static("x: pick one to drop")])
+
+    async def pick(self, index: int) -> None:
+        """Once the chips shown last are mounted, focus the filter's chip at ``index`` (or the last
+        one; never "Clear all filters"), or the row itself when no filter is left (Escape then
+        returns to the list)."""
+        for pending in (self._removing, self._mounting):
+            if pending is not None:
+                await pending
+        filters = [button for button in self.buttons if button.has_class("chip")]  # not "Clear all"
+        if filters:
+            focus_now(filters[min(index, len(filters) - 1)])
+        else:
+            focus_now(self)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Removed(event.button.name or None))
+        self.post_message(self.Removed(event.button.name or None, self.buttons.index(event.button)))
