@@ -100,3 +100,41 @@ async def test_a_filter_then_motion_then_open_in_attention(world):
         assert isinstance(app.screen, OrderDetailsScreen)
         assert opened(app) == shown[1]
         assert isinstance(app.screen_stack[-2], AttentionScreen)
+
+
+async def test_escape_clears_the_quick_filter_of_all_orders(world):
+    """As in Attention and the Audit log (and as README says): Escape in the filter clears it."""
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.navigator.open_all_orders("Acme US")
+        await settle(pilot)
+        screen = app.screen
+        everything = screen.total
+        burst(app, "/", "R", "e", "n")
+        await settle(pilot)
+        assert screen.query_state.quick == "Ren" and screen.total < everything
+        burst(app, "escape")
+        await settle(pilot)
+        quick = screen.query_one("#quick")
+        assert app.screen is screen and app.focused is screen.table
+        assert quick.value == "" and not quick.display
+        assert screen.query_state.quick is None and screen.total == everything
+
+
+async def test_attentions_filter_acme_ca_names_the_store_not_cancel(world):
+    """Two words that begin a store's name name that store; a word alone starts any field's word."""
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.navigator.open_attention()
+        await settle(pilot)
+        screen = app.screen
+        burst(app, "/", *"acme ca", "enter")
+        await settle(pilot)
+        stores = {item.order.store for item in screen.table.items.values()}
+        assert stores == {"Acme CA"}
+        burst(app, "/", *["backspace"] * 7, "c", "a")  # "ca" alone: Acme CA's orders and the buyers' requests
+        await settle(pilot)
+        kinds = {(item.order.store == "Acme CA", item.label) for item in screen.table.items.values()}
+        assert any(not in_ca for in_ca, _ in kinds) and any(in_ca for in_ca, _ in kinds)

@@ -60,7 +60,11 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="attention-summary")
-        yield RowFilter("Filter: order number, store, buyer, why (late, due, cancel)", id="attention-filter")
+        yield RowFilter(
+            "Filter: order number, store, buyer, why (late, due, cancel)",
+            id="attention-filter",
+            stores=[store.name for store in self.service.stores],
+        )
         yield AttentionTable(id="attention")
 
     def on_mount(self) -> None:
@@ -77,7 +81,9 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
 
     def apply_filter(self) -> None:
         """The queue's orders that match the `/` filter (all of them when it is empty)."""
-        shown = [item for item in self._items if self.row_filter.matches(_searchable(item))]
+        shown = [
+            item for item in self._items if self.row_filter.matches(_searchable(item), store=item.order.store)
+        ]
         self.table.show_items(shown, self.service.clock())
         still = self.table.marked & {item.order.order_id for item in self._items}
         if still != self.table.marked:  # canceled or shipped meanwhile (a filtered-out mark stays)
