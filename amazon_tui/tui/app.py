@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 
 from amazon_tui.config.settings import Settings
+from amazon_tui.core.causes import Cause, cause_of
 from amazon_tui.core.service import AppService
 from amazon_tui.core.startup import resume_collection
 from amazon_tui.core.sync.progress import SyncProgress
@@ -29,6 +30,7 @@ from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrdersChanged, OrderSeen, SyncChanged
 from amazon_tui.tui.navigation import Navigator
 from amazon_tui.tui.palette import AmazonCommands
+from amazon_tui.tui.screens.cause import CauseScreen
 from amazon_tui.tui.screens.stores import StoresScreen
 from amazon_tui.tui.size_gate import QUIT_ACTIONS, blocked_while_too_small, too_small
 from amazon_tui.tui.typeahead import KeyQueue, let_through
@@ -65,6 +67,14 @@ class AmazonTuiApp(App[int]):
             id="attention",
             tooltip="Orders that need action now, across stores",
         ),
+        Binding(
+            "e",
+            "show_cause",
+            "Cause",
+            show=False,
+            id="error-details",
+            tooltip="The whole cause of the failure shown: message, request id, when, what to do",
+        ),
     ]
 
     def __init__(
@@ -86,6 +96,7 @@ class AmazonTuiApp(App[int]):
             broadcast=self.broadcast,
         )
         self.typed_keys = KeyQueue(self)
+        self.last_cause: Cause | None = None  # of the last failure a toast told
         self._notifications_task: asyncio.Task[None] | None = None
         self._theme_restored = False
         for theme in (
@@ -223,6 +234,25 @@ class AmazonTuiApp(App[int]):
 
         if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=PLACEHOLDER))
+
+    def remember_cause(self, what: str, error: object) -> None:
+        """A failure told in a toast: `e` shows its whole cause while no screen shows one."""
+        self.last_cause = cause_of(what, error, self.service.clock())
+
+    def cause_now(self) -> Cause | None:
+        """The cause `e` opens: the one the screen on top shows, else the last toast's."""
+        shown = getattr(self.screen, "cause", None)
+        return shown if isinstance(shown, Cause) else self.last_cause
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_cause":
+            return self.cause_now() is not None and not isinstance(self.screen, CauseScreen)
+        return True
+
+    def action_show_cause(self) -> None:
+        cause = self.cause_now()
+        if cause is not None and not isinstance(self.screen, CauseScreen):
+            self.push_screen(CauseScreen(cause))
 
     def action_attention(self) -> None:
         self.navigator.open_attention()

@@ -8,7 +8,7 @@ cancellation, whoever submitted it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.app import App
 from textual.message import Message
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from amazon_tui.core.cancel.rules import Submission
     from amazon_tui.core.service import AppService
     from amazon_tui.local.journal import JournalEntry
+    from amazon_tui.tui.context import TuiContext
 
 CANCEL_FINISH_GROUP, CANCEL_RESUME_GROUP = "cancel-finish", "cancel-resume"
 
@@ -116,6 +117,7 @@ class CancellationFlow:
 
         notice = f"{what}: {error}"
         self.app.notify(notice, title="Failed", severity="error", timeout=10, markup=False)
+        cast("TuiContext", self.app).remember_cause(what, error)
         screen = self.app.screen
         if isinstance(screen, BaseScreen):
             action = next((name for name in ("refresh_order", "sync") if screen.key_for(name)), "sync")
@@ -138,5 +140,6 @@ class CancellationFlow:
                 self.app.notify(
                     message, title=f"Order {entry.order_id}", severity="error", timeout=12, markup=False
                 )
+                cast("TuiContext", self.app).remember_cause(f"Cancel Order {entry.order_id}", message)
         if entries:
             self.broadcast(lambda: OrdersChanged(tuple(entry.order_id for entry in entries)))

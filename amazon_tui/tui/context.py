@@ -34,3 +34,7 @@ class TuiContext(Protocol):
 
     @property
     def live(self) -> LiveState: ...
+
+    def remember_cause(self, what: str, error: object) -> None:
+        """A failure told in a toast: its whole cause for `e`."""
+        ...

@@ -25,6 +25,7 @@ BINDING_IDS = frozenset(
         *("tab-1", "tab-2", "tab-3", "tab-previous", "tab-next", "cancel-back", "close-help"),
         *("confirm-shipment", "ship-back"),
         *(f"reason-{digit}" for digit in "1234567890"),
+        *("error-details", "close-cause", "copy-cause", "orders-up", "orders-down"),
     }
 )
 MODIFIERS = frozenset({"shift", "ctrl", "alt", "super", "hyper", "meta"})

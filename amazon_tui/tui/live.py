@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from textual.app import App
 from textual.message import Message
@@ -38,6 +38,7 @@ from amazon_tui.tui.messages import OrdersChanged
 if TYPE_CHECKING:
     from amazon_tui.core.service import AppService
     from amazon_tui.tui.cancellation import CancellationFlow
+    from amazon_tui.tui.context import TuiContext
 
 SYNC_GROUP = "sync"
 WATCH_SECONDS = 1.0  # how soon another process's change is on screen
@@ -183,6 +184,7 @@ class LiveRefresh:
         }
         for store, message in failed.items():
             app.notify(f"{store}: {message}", title="Sync failed", severity="warning", markup=False)
+            cast("TuiContext", app).remember_cause(f"Sync of {store}", message)
         synced = {report.store for report in outcome.reports}
         failures = {
             store: message for store, message in self.failures.items() if store not in synced

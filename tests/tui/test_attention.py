@@ -120,7 +120,7 @@ async def test_cards_and_dashboard_show_the_three_counts(world):
                 continue
             late, due, asked = counts[card.store]
             assert re.fullmatch(
-                f"{late} late, {due} due soon, {asked} (buyer cancel|cancel req.)",
+                f"{late} late, {due} due soon, {asked} (buyer cancel|cancel req.|cancel)",
                 card.lines["state"].plain.strip(),
             )
         pilot.app.navigator.open_store("Acme US")

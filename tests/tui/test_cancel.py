@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amazon_tui.domain.values import OrderStatus
+from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.tui.screens.cancel_modal import HINT, CancelModal
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
@@ -67,10 +67,11 @@ async def test_full_cancel_path_with_the_keyboard_sends_one_feed(world):
         assert isinstance(modal, CancelModal)
         assert HINT in screen_text(app) and order_id in screen_text(app)
         assert modal.query_one("#confirm").disabled  # no reason yet: Confirm impossible
-        await pilot.press("enter")  # nothing highlighted: no reason picked
-        assert modal.reason is None and modal.query_one("#confirm").disabled
-        await pilot.press("down", "enter")  # No Inventory; focus moves to Confirm
-        assert modal.focused.id == "confirm"
+        assert modal.reason is None and modal.query_one("#reasons").highlighted == 0  # a visible cursor
+        await pilot.press("down")  # the arrows choose
+        assert modal.reason is list(CancelReason)[1] and not modal.query_one("#confirm").disabled
+        await pilot.press("up", "enter")  # Enter chooses the reason under the cursor, focus to Confirm
+        assert modal.reason is CancelReason.NO_INVENTORY and modal.focused.id == "confirm"
         await pilot.press("enter", "enter")  # Confirm, twice
         await settle(pilot)
         assert isinstance(app.screen, OrderDetailsScreen)

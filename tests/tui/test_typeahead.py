@@ -10,11 +10,13 @@ from textual.app import _character_to_key  # the names Textual gives "/" and the
 from textual.keys import _get_unicode_name_from_key
 from textual.widgets import TabbedContent
 
+from amazon_tui.domain.models import OrderQuery
+from amazon_tui.domain.values import CancelReason, OrderStatus
 from amazon_tui.tui.screens.all_orders import AllOrdersScreen
 from amazon_tui.tui.screens.attention import AttentionScreen
 from amazon_tui.tui.screens.dashboard import DashboardScreen
 from amazon_tui.tui.screens.order_details import OrderDetailsScreen
-from tests.support.pilot import settle
+from tests.support.pilot import plain, settle, visible_text
 
 
 def burst(app, *keys: str) -> None:
@@ -138,3 +140,106 @@ async def test_attentions_filter_acme_ca_names_the_store_not_cancel(world):
         await settle(pilot)
         kinds = {(item.order.store == "Acme CA", item.label) for item in screen.table.items.values()}
         assert any(not in_ca for in_ca, _ in kinds) and any(in_ca for in_ca, _ in kinds)
+
+
+async def test_every_card_says_due_soon_at_80_columns(world):
+    """One wording for the due counts on every card ("14 due" on one, "10 due soon" on another)."""
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        states = [card.lines["state"].plain for card in app.screen.cards if "-inactive" not in card.classes]
+        assert states and all(" due soon" in state for state in states), states
+
+
+async def test_an_inactive_stores_dashboard_offers_no_order_keys(world):
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        inactive = next(card.store for card in app.screen.cards if "-inactive" in card.classes)
+        app.navigator.open_store(inactive)
+        await settle(pilot)
+        footer = visible_text(app).splitlines()[-1]
+        assert "Details" not in footer and "Cancel" not in footer, footer
+        burst(app, "o", "c", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and app.screen.store == inactive
+
+
+async def test_e_opens_the_whole_cause_of_the_error_line(world):
+    """The error line cuts the cause at 80 columns; `e` shows all of it, Amazon's request id, when
+    and what to do, from the typed error."""
+    from amazon_tui.tui.screens.cause import CauseScreen
+    from amazon_tui.tui.widgets.error_line import ErrorLine
+
+    app = world.app
+    await world.service.sync()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.navigator.open_details(app.service.recent_orders("Acme US")[0].order_id)
+        await settle(pilot)
+        world.sandbox.inject_fault("getOrder", "503")
+        await pilot.press("r")
+        await settle(pilot)
+        line = app.screen.query_one(ErrorLine)
+        assert "e: cause — press r to retry" in line.render().plain
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, CauseScreen)
+        cause = app.screen.cause
+        shown = plain(app.screen.query_one("#cause-fields"))
+        assert cause.service == "Amazon" and cause.status == 503 and cause.code == "ServiceUnavailable"
+        assert cause.message in shown and "retry in a while" in cause.advice and cause.advice in shown
+        assert cause.request_id and cause.request_id in shown
+        assert "When" in shown and "2026-11-20" in shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, CauseScreen)
+    world.sandbox.clear_faults()
+
+
+async def test_no_cancellation_here_shows_once_on_the_details_tab(world):
+    """The banner is on the tab it is about (c from another tab shows that tab), not on every tab,
+    and is not told again in a toast."""
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shipped = app.service.orders(
+            OrderQuery(stores=("Acme US",), statuses=(OrderStatus.SHIPPED,)), limit=1
+        )
+        app.navigator.open_details(shipped[0].order_id)
+        await settle(pilot)
+        burst(app, "2", "c")
+        await settle(pilot)
+        tabs = app.screen.query_one(TabbedContent)
+        notice = app.screen.query_one("#notice")
+        assert tabs.active == "tab-details" and notice.display and "No cancellation here" in plain(notice)
+        assert not any("No cancellation here" in str(toast.message) for toast in app._notifications)
+        burst(app, "2")
+        await settle(pilot)
+        assert "No cancellation here" not in visible_text(app)
+
+
+async def test_the_bulk_dialog_lists_the_order_numbers_on_several_lines_at_80x24(world):
+    from amazon_tui.tui.screens.cancel_modal import CancelModal
+
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = app.service.orders(
+            OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=1000
+        )
+        order_ids = [row.order_id for row in rows]
+        assert len(order_ids) > 8
+        app.push_screen(CancelModal(order_ids))
+        await settle(pilot)
+        shown = visible_text(app)
+        in_view = [order_id for order_id in order_ids if order_id in shown]
+        assert len(in_view) >= 6 and order_ids[0] in shown
+        lines_with_numbers = [line for line in shown.splitlines() if any(o in line for o in order_ids)]
+        assert len(lines_with_numbers) >= 3
+        burst(app, "ctrl+d")
+        await settle(pilot)
+        assert order_ids[-1] in visible_text(app) and app.screen.reason is None  # scrolled, nothing chosen
+        burst(app, "enter")  # the first reason, under the cursor from the start
+        await settle(pilot)
+        assert app.screen.reason is CancelReason.NO_INVENTORY and app.screen.focused.id == "confirm"

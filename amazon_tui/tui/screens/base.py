@@ -17,6 +17,7 @@ from amazon_tui.tui.widgets.error_line import ErrorLine, TooSmall
 from amazon_tui.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
+    from amazon_tui.core.causes import Cause
     from amazon_tui.core.service import AppService
     from amazon_tui.tui.messages import OrdersChanged
 
@@ -96,15 +97,36 @@ class BaseScreen(SizeGated, Screen):
                 return self.app.get_key_display(active.binding)
         return None
 
+    def bound_key(self, action: str) -> str | None:
+        """The key bound to ``action`` in this screen's chain, whether or not it can act right now."""
+        for _node, bindings in self._binding_chain:
+            for key_bindings in bindings.key_to_bindings.values():
+                for binding in key_bindings:
+                    if binding.action == action:
+                        return self.app.get_key_display(binding)
+        return None
+
     def show_failure(self, what: str, cause: object, retry_action: str, *, source: str = "screen") -> None:
         """Show "⚠ <what>: <cause> — press <key> to retry" above the footer."""
         self._failure_source = source
-        self.query_one(ErrorLine).show(what, cause, self.key_for(retry_action))
+        self.query_one(ErrorLine).show(
+            what,
+            cause,
+            self.key_for(retry_action),
+            when=self.service.clock(),
+            details_key=self.bound_key("show_cause"),
+        )
 
     def clear_failure(self, source: str | None = None) -> None:
         if source is None or source == self._failure_source:
             self._failure_source = None
             self.query_one(ErrorLine).clear()
+
+    @property
+    def cause(self) -> Cause | None:
+        """The whole cause of the failure the error line shows (`e`), if one shows."""
+        lines = self.query(ErrorLine)  # none yet while the screen is being built
+        return lines.first().details if lines and lines.first().what else None
 
     @property
     def failure(self) -> str:

@@ -19,6 +19,7 @@ from amazon_tui.tui.widgets.revenue import RevenueChart
 from amazon_tui.tui.widgets.store_card import attention_text
 from amazon_tui.tui.widgets.store_header import StoreHeader
 
+ORDER_ACTIONS = ("open_order", "open_amazon", "cancel_order", "mark", "mark_all", "clear_marks")
 TITLE_PADDING = 4  # the section title's padding and a gap before the attention counts
 
 
@@ -71,6 +72,12 @@ class DashboardScreen(MarkingScreen):
         self.table.focus()
         self.marks_changed()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No order keys over an empty Recent Orders (an inactive store's): nothing to open or cancel."""
+        if action in ORDER_ACTIONS and self.is_mounted and not self.table.rows_shown:
+            return False
+        return super().check_action(action, parameters)
+
     @property
     def table(self) -> OrderTable:
         return self.query_one("#recent", OrderTable)
@@ -99,7 +106,10 @@ class DashboardScreen(MarkingScreen):
         keep = table.current.order_id if table.current else None
         rows = self.service.recent_orders(self.store)
         table.marked &= {row.order_id for row in rows if row.cancelable_hint}  # canceled or shipped meanwhile
+        had_rows = bool(table.rows_shown)
         table.show(rows, keep=keep)
+        if had_rows != bool(rows):
+            self.refresh_bindings()  # the order keys come and go with the rows
         self.marks_changed()
 
     def _show_attention(self) -> None:

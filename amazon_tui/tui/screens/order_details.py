@@ -256,15 +256,12 @@ class OrderDetailsScreen(BaseScreen):
             yield Button("Refresh", id="refresh", compact=True)
             yield Static(id="freshness")
         yield Static(id="flags")
-        yield Static(id="notice")
         with TabbedContent(id="tabs"):
-            with (
-                TabPane("Order and Shipping Details", id=TABS[0]),
-                KeyScroll(id="details-scroll"),
-                Horizontal(id="detail-sections"),
-            ):
-                yield FieldSection("Order details", id="order-section")
-                yield FieldSection("Shipping details", id="shipping-section")
+            with TabPane("Order and Shipping Details", id=TABS[0]), KeyScroll(id="details-scroll"):
+                yield Static(id="notice")  # "No cancellation here": on the tab it is about only
+                with Horizontal(id="detail-sections"):
+                    yield FieldSection("Order details", id="order-section")
+                    yield FieldSection("Shipping details", id="shipping-section")
             with TabPane("Order Items", id=TABS[1]), KeyScroll(id="items-scroll"):
                 yield Static(id="items-head", classes="records-head")
                 yield Records(ITEM_COLUMNS, noun="Item", id="items")
@@ -471,11 +468,14 @@ class OrderDetailsScreen(BaseScreen):
             confirm_shipment(self, self.order, lambda: self.refresh_from_amazon(force=False))
 
     def explain_refusal(self, refusal: str) -> None:
-        """No cancellation here: say why and where to cancel instead (Seller Central)."""
-        text = explain_refusal(self.app, self.service, self.order_id, self.store, refusal)
+        """No cancellation here: say why and where to cancel instead (Seller Central), in a banner
+        on the order's details tab (shown), not again in a toast."""
+        text = explain_refusal(self.app, self.service, self.order_id, self.store, refusal, toast=False)
         notice = self.query_one("#notice", Static)
         notice.update(Text(inert_lines(text), style="#ff8c3a"))
         notice.display = True
+        self.action_tab(0)
+        self.query_one("#details-scroll", KeyScroll).scroll_home(animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {

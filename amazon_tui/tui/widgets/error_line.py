@@ -1,16 +1,20 @@
 """What every screen uses to say that an operation failed: one line, its cause, the retry key.
 
-``ErrorLine`` sits above the footer: "⚠ Sync of Acme US: Amazon searchOrders failed: 500 … —
-press r to retry". The cause is shortened (ellipsis) so the retry key always shows, at 80
-columns or fewer. ``TooSmall`` replaces a screen whose terminal is below the minimum size.
+``ErrorLine`` sits above the footer: "⚠ Sync of Acme US: Amazon searchOrders failed: 500 … ·
+e: cause — press r to retry". The cause is shortened (ellipsis) so the keys always show, at 80
+columns or fewer; `e` opens the whole cause (``core/causes.py``).
+``TooSmall`` replaces a screen whose terminal is below the minimum size.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
+from amazon_tui.core.causes import Cause, cause_of
 from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.text import safe_text
 
@@ -29,6 +33,8 @@ class ErrorLine(Widget):
         self.what = ""
         self.cause = ""
         self.key: str | None = None
+        self.details: Cause | None = None  # the whole cause (`e`)
+        self.details_key: str | None = None
 
     @property
     def message(self) -> str:
@@ -39,18 +45,23 @@ class ErrorLine(Widget):
 
     @property
     def hint(self) -> str:
-        return f" — press {self.key} to retry" if self.key else ""
+        more = f" · {self.details_key}: cause" if self.details_key else ""
+        return more + (f" — press {self.key} to retry" if self.key else "")
 
-    def show(self, what: str, cause: object, key: str | None) -> None:
+    def show(
+        self, what: str, cause: object, key: str | None, *, when: datetime, details_key: str | None = None
+    ) -> None:
         self.what = safe_text(what)
         self.cause = " ".join(safe_text(redact(str(cause or "unknown error"))).split()) or "unknown error"
         self.key = key
+        self.details = cause_of(what, cause or "unknown error", when)
+        self.details_key = details_key
         self.display = True
         self.refresh()
 
     def clear(self) -> None:
         if self.what:
-            self.what, self.cause, self.key = "", "", None
+            self.what, self.cause, self.key, self.details = "", "", None, None
             self.display = False
 
     def render(self) -> Text:

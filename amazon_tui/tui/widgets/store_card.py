@@ -43,7 +43,7 @@ ATTENTION_WORDS = (  # (separator, words): the longest that fits the card is use
     (" · ", ("late", "due soon", "buyer cancel")),
     (", ", ("late", "due soon", "buyer cancel")),
     (", ", ("late", "due soon", "cancel req.")),
-    (", ", ("late", "due", "cancel req.")),
+    (", ", ("late", "due soon", "cancel")),  # "due soon" on every card: never "due" on one only
 )
 ATTENTION_STYLES = ("bold #ff8c3a", "bold #e5c07b", "bold #c678dd")
 
