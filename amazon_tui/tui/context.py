@@ -22,6 +22,10 @@ class LiveState(Protocol):
         """The leadership line as it stands."""
         ...
 
+    def failure_of(self, store: str, text: str | None = None) -> object:
+        """The store's sync failure: its typed error when known, else its text."""
+        ...
+
 
 class TuiContext(Protocol):
     """The app, as its screens see it."""

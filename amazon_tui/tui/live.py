@@ -89,6 +89,7 @@ class LiveRefresh:
         self.broadcast = broadcast
         self.counts: dict[str, Any] = {}
         self.failures: dict[str, str] = {}
+        self._errors: dict[str, tuple[str, BaseException]] = {}  # store -> (its failure text, the error)
         self.status = ""  # the leadership line of the Amazon Stores screen
         self._stop = threading.Event()
 
@@ -148,6 +149,14 @@ class LiveRefresh:
             if isinstance(self.app.screen, ShowsLeader):
                 self.app.screen.show_leader(duties.status)
 
+    def failure_of(self, store: str, text: str | None = None) -> object:
+        """The store's sync failure: the typed error when this process met it (and no other process
+        failed since), else its text (``text``: the failure's text, when not yet in ``failures``)."""
+        text = self.failures.get(store, "") if text is None else text
+        known = self._errors.get(store)
+        same = known is not None and known[0] == text and str(known[1]) == text  # the line reads the same
+        return known[1] if known is not None and same else text
+
     def status_now(self) -> str:
         """The status line as it stands (a screen being built asks)."""
         self.status = self.service.status_line()
@@ -177,6 +186,8 @@ class LiveRefresh:
                 app.notify(
                     new_orders_message(report.store, len(report.inserted)), title="New orders", markup=False
                 )
+        for store, error in outcome.errors.items():
+            self._errors[store] = (outcome.failures.get(store, ""), error)
         failed = {
             store: message
             for store, message in outcome.failures.items()
@@ -184,7 +195,7 @@ class LiveRefresh:
         }
         for store, message in failed.items():
             app.notify(f"{store}: {message}", title="Sync failed", severity="warning", markup=False)
-            cast("TuiContext", app).remember_cause(f"Sync of {store}", message)
+            cast("TuiContext", app).remember_cause(f"Sync of {store}", self.failure_of(store, message))
         synced = {report.store for report in outcome.reports}
         failures = {
             store: message for store, message in self.failures.items() if store not in synced

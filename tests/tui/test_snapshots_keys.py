@@ -3,6 +3,7 @@ dialog, the reason cursor, the "No cancellation here" banner, an inactive store'
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from amazon_tui.domain.models import OrderQuery
@@ -10,6 +11,20 @@ from amazon_tui.domain.values import OrderStatus
 from tests.support.world import build
 
 SIZES = [(80, 24), (120, 40)]
+REQUEST_ID = "5f0c8e8a-3b1d-4c2e-9a7f-1d2e3f4a5b6c"
+
+
+class FixedRequestIds(httpx.AsyncBaseTransport):
+    """The sandbox's answers with one request id (it makes a new one per answer): stable snapshots."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if "x-amzn-RequestId" in response.headers:
+            response.headers["x-amzn-RequestId"] = REQUEST_ID
+        return response
 
 
 async def _synced(pilot) -> None:
@@ -91,8 +106,8 @@ SCREENS = {
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen(screen, size, snap_compare, tmp_path):
-    world = build(tmp_path)
+def test_screen(screen, size, snap_compare, tmp_path, instant_retries):
+    world = build(tmp_path, wrap_transport=FixedRequestIds)
     try:
         assert snap_compare(world.app, terminal_size=size, run_before=SCREENS[screen](world))
     finally:

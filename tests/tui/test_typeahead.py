@@ -165,7 +165,7 @@ async def test_an_inactive_stores_dashboard_offers_no_order_keys(world):
         assert isinstance(app.screen, DashboardScreen) and app.screen.store == inactive
 
 
-async def test_e_opens_the_whole_cause_of_the_error_line(world):
+async def test_e_opens_the_whole_cause_of_the_error_line(world, instant_retries):
     """The error line cuts the cause at 80 columns; `e` shows all of it, Amazon's request id, when
     and what to do, from the typed error."""
     from amazon_tui.tui.screens.cause import CauseScreen
@@ -243,3 +243,24 @@ async def test_the_bulk_dialog_lists_the_order_numbers_on_several_lines_at_80x24
         burst(app, "enter")  # the first reason, under the cursor from the start
         await settle(pilot)
         assert app.screen.reason is CancelReason.NO_INVENTORY and app.screen.focused.id == "confirm"
+
+
+async def test_e_on_a_sync_failure_reads_the_typed_error(world, instant_retries):
+    """The sync failure this process met keeps its typed error: `e` shows Amazon's request id and
+    the advice for a server error, not only the text."""
+    from amazon_tui.tui.screens.cause import CauseScreen
+
+    app = world.app
+    await world.service.sync()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        world.sandbox.inject_fault("searchOrders", "503")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, CauseScreen)
+        cause = app.screen.cause
+        assert cause.operation == "searchOrders" and cause.status == 503 and cause.request_id
+        assert cause.what.startswith("Sync of Acme US") and "retry in a while" in cause.advice
+    world.sandbox.clear_faults()

@@ -44,6 +44,9 @@ class SyncOutcome:
 
     reports: list[SyncReport] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+    # The typed errors behind ``failures`` when this process synced (not stored: a follower has
+    # the text only); what the TUI's `e` reads the request id and the advice from.
+    errors: dict[str, BaseException] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """For the followers that asked the leader for this sync (sync_requests.outcome)."""

@@ -85,6 +85,7 @@ class SyncRunner:
                     outcome.reports.append(result)
                     continue
                 outcome.failures[name] = describe_failure(result)
+                outcome.errors[name] = result
                 if isinstance(result, StorageError):
                     break  # the local disk refused: every other store would fail the same way
         return outcome

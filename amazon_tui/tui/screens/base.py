@@ -145,8 +145,9 @@ class BaseScreen(SizeGated, Screen):
             store: cause for store, cause in self.context.live.failures.items() if not scope or store in scope
         }
         if failures:
+            first = next(iter(failures))
             self.show_failure(
-                f"Sync of {', '.join(failures)}", next(iter(failures.values())), "sync", source="sync"
+                f"Sync of {', '.join(failures)}", self.context.live.failure_of(first), "sync", source="sync"
             )
         else:
             self.clear_failure("sync")
