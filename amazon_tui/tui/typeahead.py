@@ -47,6 +47,7 @@ class KeyQueue:
         self.app = app
         self._keys: deque[events.Key] = deque()
         self._worker: Worker[None] | None = None
+        self._started = False  # whether the first screen was ready once (see ``hold``)
 
     @property
     def pending(self) -> int:
@@ -54,6 +55,10 @@ class KeyQueue:
 
     def hold(self, key: events.Key) -> None:
         """A key the driver read: it goes through once the keys before it have settled."""
+        if key.key == "ctrl+j" and not self._started:
+            # Typed before the app took the terminal: the tty, still in line mode, made Enter's
+            # CR a LF (ICRNL), which reads as ctrl+j (bound nowhere here). It was an Enter.
+            key = events.Key("enter", "\r")
         self._keys.append(key)
         if self._worker is None or self._worker.is_finished:
             # A worker: what tests and benchmarks wait for when they wait for the app to settle.
@@ -85,6 +90,7 @@ class KeyQueue:
                 and all(node.message_queue_size == 0 for node in nodes)
                 and not self.app._next_callbacks
             ):
+                self._started = True
                 return
 
 

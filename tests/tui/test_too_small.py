@@ -106,7 +106,7 @@ async def test_no_binding_acts_while_too_small_and_growing_back_restores(world, 
         await settle(pilot)
         screen = app.screen
         if isinstance(screen, CancelModal):
-            await pilot.press("down", "enter")  # a reason chosen: Enter on Confirm would send
+            await pilot.press("enter")  # the reason under the cursor chosen: Enter on Confirm would send
             assert screen.reason is CancelReason.NO_INVENTORY and app.focused.id == "confirm"
         stack, focused = list(app.screen_stack), app.focused
         keys = {

@@ -58,6 +58,16 @@ async def test_a_fresh_start_applies_l_before_enter(world):
         assert app.screen.store == app.screen_stack[0].cards[1].store
 
 
+async def test_an_enter_typed_before_the_app_took_the_terminal_is_an_enter(world):
+    """Typed while the tty was still in line mode, Enter's CR became LF: it reads as ctrl+j."""
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "l", "ctrl+j")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.store == app.screen_stack[0].cards[1].store
+
+
 async def test_j_j_j_o_2_opens_the_fourth_order_on_its_second_tab(world):
     app = world.app
     async with app.run_test(size=(80, 24)) as pilot:
