@@ -148,7 +148,7 @@ class AmazonTuiApp(App[int]):
             elif action is not None:  # ctrl+c: Textual's own handling
                 await super().on_event(event)
             return
-        if isinstance(event, events.Key) and not event.is_forwarded and not let_through(event):
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded and not let_through(event):
             self.typed_keys.hold(event)  # let through in order, once what the key before did is done
             return
         await super().on_event(event)

@@ -9,6 +9,7 @@ later. Keys read in between went to the wrong widget ("Renjo") or to a screen wi
 only once everything the previous one set off has been handled (every message queue of the app
 and of the screen on top is empty) and the screen on top is mounted. Each key then goes through
 Textual's own path (priority bindings, the focused widget, its bindings, the app's), unchanged.
+A paste waits its turn the same way: after "/" it lands in the filter, not in the list.
 
 Nothing waits for the network: a screen's workers run on while the keys go on. A watchdog lets
 the next key through if the app does not settle within ``SETTLE_LIMIT`` seconds (a handler stuck
@@ -45,7 +46,7 @@ class KeyQueue:
 
     def __init__(self, app: App[int]) -> None:
         self.app = app
-        self._keys: deque[events.Key] = deque()
+        self._keys: deque[events.Key | events.Paste] = deque()
         self._worker: Worker[None] | None = None
         self._started = False  # whether the first screen was ready once (see ``hold``)
 
@@ -53,9 +54,9 @@ class KeyQueue:
     def pending(self) -> int:
         return len(self._keys)
 
-    def hold(self, key: events.Key) -> None:
-        """A key the driver read: it goes through once the keys before it have settled."""
-        if key.key == "ctrl+j" and not self._started:
+    def hold(self, key: events.Key | events.Paste) -> None:
+        """A key (or a paste) the driver read: it goes through once the keys before it have settled."""
+        if isinstance(key, events.Key) and key.key == "ctrl+j" and not self._started:
             # Typed before the app took the terminal: the tty, still in line mode, made Enter's
             # CR a LF (ICRNL), which reads as ctrl+j (bound nowhere here). It was an Enter.
             key = events.Key("enter", "\r")
@@ -71,8 +72,11 @@ class KeyQueue:
             if not self._keys or not self.app.is_running:
                 return
             key = self._keys.popleft()
-            released = events.Key(key.key, key.character)  # a plain Key: Textual's handlers, unchanged
-            released._typed_ahead = True  # type: ignore[attr-defined]
+            # a plain Key or Paste: Textual's handlers, unchanged
+            released: events.Event = (
+                events.Key(key.key, key.character) if isinstance(key, events.Key) else events.Paste(key.text)
+            )
+            setattr(released, "_typed_ahead", True)  # noqa: B010 - a mark Textual does not know
             released.set_sender(self.app)
             self.app.post_message(released)
         await self._settled()  # the last key's effects too: who waits for the workers waits for them

@@ -274,3 +274,20 @@ async def test_e_on_a_sync_failure_reads_the_typed_error(world, instant_retries)
         assert cause.operation == "searchOrders" and cause.status == 503 and cause.request_id
         assert cause.what.startswith("Sync of Acme US") and "retry in a while" in cause.advice
     world.sandbox.clear_faults()
+
+
+async def test_a_paste_after_slash_goes_into_the_filter(world):
+    """A paste keeps its place among the keys: after "/" it lands in the filter, not the list."""
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.navigator.open_all_orders("Acme US")
+        await settle(pilot)
+        screen = app.screen
+        burst(app, "/")
+        paste = events.Paste("Ren")
+        paste.set_sender(app)
+        app._driver.send_message(paste)
+        burst(app, "enter")
+        await settle(pilot)
+        assert screen.query_state.quick == "Ren" and app.focused is screen.table
