@@ -28,7 +28,6 @@ from textual import events
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
-    from textual.worker import Worker
 
 KEYS_GROUP = "typed-keys"
 
@@ -47,7 +46,7 @@ class KeyQueue:
     def __init__(self, app: App[int]) -> None:
         self.app = app
         self._keys: deque[events.Key | events.Paste] = deque()
-        self._worker: Worker[None] | None = None
+        self._releasing = False  # whether a run of ``_release`` is under way
         self._started = False  # whether the first screen was ready once (see ``hold``)
 
     @property
@@ -61,12 +60,21 @@ class KeyQueue:
             # CR a LF (ICRNL), which reads as ctrl+j (bound nowhere here). It was an Enter.
             key = events.Key("enter", "\r")
         self._keys.append(key)
-        if self._worker is None or self._worker.is_finished:
+        if not self._releasing:
+            self._releasing = True
             # A worker: what tests and benchmarks wait for when they wait for the app to settle.
-            self._worker = self.app.run_worker(self._release(), group=KEYS_GROUP, description="typed keys")
+            self.app.run_worker(self._release(), group=KEYS_GROUP, description="typed keys")
 
     async def _release(self) -> None:
-        while self._keys:
+        """Settle, let the oldest key through, again; once settled with no key left, end (a key
+        held after that starts a new run: no await between the last look and the end)."""
+        try:
+            await self._release_in_turn()
+        finally:
+            self._releasing = False
+
+    async def _release_in_turn(self) -> None:
+        while True:
             with suppress(TimeoutError):  # late rather than lost
                 await asyncio.wait_for(self._settled(), SETTLE_LIMIT)
             if not self._keys or not self.app.is_running:
@@ -79,7 +87,6 @@ class KeyQueue:
             setattr(released, "_typed_ahead", True)  # noqa: B010 - a mark Textual does not know
             released.set_sender(self.app)
             self.app.post_message(released)
-        await self._settled()  # the last key's effects too: who waits for the workers waits for them
 
     async def _settled(self) -> None:
         """Return once the app and the screen on top have handled every message queued, with the
@@ -99,18 +106,29 @@ class KeyQueue:
 
 
 async def _drain(nodes: list[MessagePump]) -> None:
-    """Wait until each node has handled what was in its queue when this was called."""
-    waiting = 0
+    """Wait until each node has handled what was in its queue when this was called (or closed:
+    a widget removed meanwhile never runs its callback)."""
+    waiting: set[int] = set()
     drained = asyncio.Event()
 
-    def one_done() -> None:
-        nonlocal waiting
-        waiting -= 1
-        if waiting == 0:
+    def one_done(index: int) -> None:
+        waiting.discard(index)
+        if not waiting:
             drained.set()
 
-    for node in nodes:
-        if node.call_later(one_done):
-            waiting += 1
-    if waiting:
-        await drained.wait()
+    for index, node in enumerate(nodes):
+        if node.call_later(one_done, index):
+            waiting.add(index)
+    while waiting:
+        loops = {index: nodes[index]._task for index in waiting}
+        for index, task in loops.items():
+            if task is not None and task.done():  # closed (the app's own loop has no task: it waits)
+                one_done(index)
+        if not waiting:
+            return
+        signal = asyncio.ensure_future(drained.wait())
+        closing = [task for task in loops.values() if task is not None and not task.done()]
+        try:
+            await asyncio.wait([signal, *closing], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            signal.cancel()
