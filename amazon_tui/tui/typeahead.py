@@ -13,7 +13,8 @@ A paste waits its turn the same way: after "/" it lands in the filter, not in th
 
 Nothing waits for the network: a screen's workers run on while the keys go on. A watchdog lets
 the next key through if the app does not settle within ``SETTLE_LIMIT`` seconds (a handler stuck
-on something), so a key is late at worst, never lost.
+on something), so a key is late at worst, never lost. The cost is a few milliseconds a key
+(50 j in one burst on All Amazon Orders at 120×40: 0.18 s, all 50 applied).
 """
 
 from __future__ import annotations

@@ -291,3 +291,18 @@ async def test_a_paste_after_slash_goes_into_the_filter(world):
         burst(app, "enter")
         await settle(pilot)
         assert screen.query_state.quick == "Ren" and app.focused is screen.table
+
+
+def test_the_quick_filter_rule():
+    from amazon_tui.tui.widgets.row_filter import matches
+
+    stores = ("Acme US", "Acme UK", "Acme CA", "Acme DE")
+    order = "114-6122420-1716754"
+    assert matches("uk", ["Acme UK", order], store="Acme UK", stores=stores)
+    assert matches("1716754", ["Acme US", order], store="Acme US", stores=stores)
+    assert matches("ren", ["Acme US", "René Descartes"], store="Acme US", stores=stores)
+    assert not matches("ancel", ["Acme US", "Buyer cancel"], store="Acme US", stores=stores)
+    assert not matches("acme ca", ["Acme US", "Buyer cancel"], store="Acme US", stores=stores)
+    assert matches("acme ca late", ["Acme CA", "Late"], store="Acme CA", stores=stores)
+    assert matches("ca", ["Acme US", "Buyer cancel"], store="Acme US", stores=stores)
+    assert matches("", ["anything"], store="Acme US", stores=stores)
