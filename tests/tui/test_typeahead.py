@@ -306,3 +306,36 @@ def test_the_quick_filter_rule():
     assert matches("acme ca late", ["Acme CA", "Late"], store="Acme CA", stores=stores)
     assert matches("ca", ["Acme US", "Buyer cancel"], store="Acme US", stores=stores)
     assert matches("", ["anything"], store="Acme US", stores=stores)
+
+
+async def test_e_in_cancel_orders_failure_shows_the_whole_cause(world, instant_retries):
+    from amazon_tui.tui.screens.cancel_modal import CancelModal
+    from amazon_tui.tui.screens.cause import CauseScreen
+
+    app = world.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        rows = app.service.orders(
+            OrderQuery(stores=("Acme US",), statuses=(OrderStatus.UNSHIPPED,)), limit=60
+        )
+        order_id = next(
+            r.order_id for r in rows if app.service.cached_order(r.order_id).is_merchant_fulfilled
+        )
+        app.navigator.open_details(order_id)
+        await settle(pilot)
+        world.sandbox.inject_fault("createFeedDocument", "503")
+        burst(app, "c", "enter", "enter")  # the first reason, Confirm
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, CancelModal) and modal.failure
+        burst(app, "e")
+        await settle(pilot)
+        assert isinstance(app.screen, CauseScreen)
+        cause = app.screen.cause  # journaled as text by the cancellation: shown whole
+        assert "Amazon createFeedDocument failed: 503" in cause.message and "(request " in cause.message
+        assert cause.message in " ".join(plain(app.screen.query_one("#cause-fields")).split())
+        burst(app, "escape")
+        await settle(pilot)
+        assert app.screen is modal
+    world.sandbox.clear_faults()
+    assert world.sandbox.count("createFeed") == 0

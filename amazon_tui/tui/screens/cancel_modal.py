@@ -44,6 +44,8 @@ class CancelModal(SizeGated, ModalScreen[list[Submission] | None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="cancel-back"),
+        # a modal hides the app's bindings: the app's `e` (same id: one remap moves both)
+        Binding("e", "app.show_cause", "Cause", show=False, id="error-details"),
         # not PgUp/PgDn: the reason list takes them (they move its cursor, which chooses)
         Binding("ctrl+u", "scroll_orders(-1)", "Order numbers up", show=False, id="orders-up"),
         Binding("ctrl+d", "scroll_orders(1)", "Order numbers down", show=False, id="orders-down"),
