@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+from decimal import Decimal
 
 import pytest
 
@@ -112,6 +113,23 @@ def test_order_show_json_matches_the_sandbox(synced):
     assert data["total"] == order["total"] and data["items"] and "packages" in data
     code, out, _ = synced("order", "show", order["order_number"])
     assert code == 0 and order["order_number"] in out and "Qty Ordered" in out
+
+
+def test_order_show_row_price_is_the_items_price_without_tax(synced):
+    """Acme US orders are taxed: row_price is the ITEM part alone (the TUI's Row Price), so
+    row_price + row_tax + shipping_price adds up to Amazon's proceeds total, tax counted once."""
+    order = unshipped_mfn(synced)[0]
+    code, out, _ = synced("order", "show", order["order_number"], "--refresh", "--json")
+    assert code == 0
+    items = json.loads(out)["order"]["items"]
+    for item in items:
+        price, tax = Decimal(item["row_price"]), Decimal(item["row_tax"])
+        shipping = Decimal(item["shipping_price"] or 0)
+        assert tax > 0
+        assert price + tax + shipping == Decimal(item["row_total"])
+    code, out, _ = synced("order", "show", order["order_number"])
+    rows = out.split("\tRow Price\n", 1)[1].splitlines()[: len(items)]  # piped: tab-separated
+    assert [row.split("\t")[-1].split()[-1] for row in rows] == [item["row_price"] for item in items]
 
 
 def test_cancel_asks_and_refuses_without_a_terminal(synced):

@@ -102,8 +102,11 @@ def order_json(order: Order, summary: OrderSummary | None) -> dict:
                 "subcondition": item.subcondition,
                 "quantity_ordered": item.quantity_ordered,
                 "quantity_shipped": item.quantity_shipped,
-                "row_price": _money(item.row_total),
+                # the TUI's Row Price: the items' price alone; tax, shipping and discount apart,
+                # so a script that adds row_price and row_tax counts the tax once
+                "row_price": _money(item.row_price),
                 "row_tax": _money(item.row_tax),
+                "row_total": _money(item.row_total),  # Amazon's proceedsTotal: all of them together
                 "shipping_price": _money(item.shipping_price),
                 "promotion_discount": _money(item.promotion_discount),
                 "buyer_cancellation_request": item.cancellation_request.reason

@@ -176,7 +176,7 @@ def _items_table(order: Order) -> str:
                 item.title or "",
                 item.asin or "",
                 item.seller_sku or "",
-                money_text(item.row_total),
+                money_text(item.row_price),
             )
             for item in order.items
         ],
