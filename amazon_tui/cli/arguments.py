@@ -135,14 +135,26 @@ def date_to(text: str) -> datetime:
     return _date(text, end=True)
 
 
+# ASC shows "Completed" for an order Magento completed, which SP-API calls Shipped: the word is
+# taken for Shipped, and help, errors and README say so in these words.
+COMPLETED = "Completed"
+COMPLETED_MEANS = "Completed (ASC's label for a shipped order) means Shipped"
+
+
+def status_choices() -> str:
+    """The statuses ``--status`` takes, as help and its error list them."""
+    return ", ".join(f"{s.value} or {s.label}" for s in OrderStatus) + f"; {COMPLETED_MEANS}"
+
+
 def status(text: str) -> OrderStatus:
-    """An order status, as the API writes it or as ASC labels it, in any case."""
+    """An order status, as the API writes it or as ASC labels it (Completed is Shipped), any case."""
+    if text.strip().lower() == COMPLETED.lower():
+        return OrderStatus.SHIPPED
     try:
         return OrderStatus.from_label(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"unknown order status {shown(text)}; use one of (any case): "
-            + ", ".join(f"{s.value} or {s.label}" for s in OrderStatus)
+            f"unknown order status {shown(text)}; use one of (any case): {status_choices()}"
         ) from None
 
 

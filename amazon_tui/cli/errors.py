@@ -1,12 +1,16 @@
 """What a command's failure looks like: an exit code, a code for scripts, one line for people.
 
 With ``--json`` every outcome is one JSON document on stdout, a failure included:
-``{"error": {"code": "...", "message": "..."}}``; without it, one line on stderr.
+``{"error": {"code", "message", "time", "what_to_do", …}, "sandbox"}``; a service's failure adds
+its typed fields (``service``, ``operation``, ``http_status``, ``service_code``, ``request_id``,
+``retryable``). Every field is read from the typed error value, never parsed from its text.
+Without ``--json``, one line on stderr.
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 EXIT_OK, EXIT_SERVICE, EXIT_USAGE, EXIT_REFUSED, EXIT_ATTENTION = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_PIPE = 130, 141
@@ -14,7 +18,7 @@ EXIT_INTERRUPTED, EXIT_PIPE = 130, 141
 ERROR_CODES = {
     # code: (exit code, meaning) — README's table is made from this
     "usage": (EXIT_USAGE, "a bad option, argument or value"),
-    "config": (EXIT_USAGE, "the config is missing, unreadable or invalid, or names an unset variable"),
+    "config": (EXIT_USAGE, "the config is missing, unreadable or invalid, names an unset variable, or has no store"),
     "not_found": (EXIT_USAGE, "an unknown order number"),
     "database": (EXIT_USAGE, "the local database cannot be used"),
     "read_only": (EXIT_REFUSED, "a read-only session: nothing is journaled or sent to Amazon"),
@@ -44,15 +48,39 @@ ERROR_CODES = {
 }
 
 
+# what to do, by code, when the error itself does not say better (a service's error does)
+WHAT_TO_DO = {
+    "usage": "correct the command line (every command has --help)",
+    "config": "correct the config file (`amazon-tui config show` prints what it says; "
+    "config.example.toml documents every key)",
+    "not_found": "check the order number (`amazon-tui orders` lists the local ones)",
+    "database": "run `amazon-tui db rebuild` (the old file is kept as a backup), or upgrade amazon-tui",
+    "read_only": "run without --read-only (and without ui.read_only) to cancel",
+    "not_cancelable": "nothing to do here: returns and refunds of shipped orders are done in Seller Central",
+    "amazon_fulfilled": "cancel it in Amazon Seller Central",
+    "already_canceling": "wait: `amazon-tui resume` finishes it, `amazon-tui audit` shows how it ended",
+    "in_use": "stop the process named (q in a TUI, Ctrl+C in watch), then run the command again",
+    "not_confirmed": "run again and type yes, or pass --yes",
+    "service": "run again in a few minutes; if it keeps failing, check the service's status",
+    "storage": "free space or fix the permissions of the path named, then run again",
+    "internal": "report it with the trace file named in the message",
+    "interrupted": "run the command again",
+}
+
+
 class CommandError(Exception):
-    """A failure with its error code; the message is one line for the operator."""
+    """A failure with its error code; the message is one line for the operator.
+
+    ``cause`` is the typed error it stands for (a service's error turned into a usage error),
+    whose fields the JSON error document carries."""
 
     code = "usage"
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    def __init__(self, message: str, code: str | None = None, *, cause: BaseException | None = None) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
+        self.cause = cause
 
 
 class UsageError(CommandError):
@@ -65,12 +93,88 @@ class Refused(CommandError):
     code = "not_cancelable"
 
 
-def report(code: str, message: str, *, as_json: bool, sandbox: bool | None = None) -> int:
+def service_fields(error: BaseException | None) -> dict:
+    """The typed fields of a service's failure (``{}`` for any other error)."""
+    if error is not None and not _is_service_error(error):
+        error = getattr(error, "cause", None) or error.__cause__
+    if error is None or not _is_service_error(error):
+        return {}
+    fields = {
+        "service": error.service,  # type: ignore[attr-defined]
+        "operation": error.operation,  # type: ignore[attr-defined]
+        "http_status": error.status,  # type: ignore[attr-defined]
+        "service_code": error.code,  # type: ignore[attr-defined]
+        "request_id": error.request_id,  # type: ignore[attr-defined]
+        "retryable": error.retryable,  # type: ignore[attr-defined]
+    }
+    return fields
+
+
+def _is_service_error(error: BaseException) -> bool:
+    if "amazon_tui.clients" not in sys.modules:  # nothing reached a service: no need to load the clients
+        return False
+    from amazon_tui.clients.errors import ServiceError
+
+    return isinstance(error, ServiceError)
+
+
+def service_advice(error: BaseException) -> str | None:
+    """What to do about a service's failure, chosen by its type (never by its text)."""
+    from amazon_tui.clients import errors
+
+    name = getattr(error, "service", "the service")
+    if isinstance(error, errors.ThrottledError):
+        wait = f"{error.retry_after:g} s" if error.retry_after is not None else "a minute"
+        return f"{name} throttled the call: wait {wait} and run again"
+    if isinstance(error, errors.AuthError):
+        return (
+            f"{name} refused the credentials: check the secrets the config names "
+            "(`amazon-tui config show`) and that the app is still authorised"
+        )
+    if isinstance(error, errors.MalformedResponse):
+        where = f" (at {error.field})" if error.field else ""
+        return f"{name} answered what its API does not document{where}: run again; if it persists, report it"
+    if isinstance(error, errors.NotFoundError | errors.BadRequestError):
+        return f"{name} refused the request: check the order number, store and marketplace in the config"
+    if isinstance(error, errors.ServiceTimeout | errors.ConnectionFailed):
+        return f"{name} could not be reached: check the network and the endpoint, then run again"
+    if error.retryable:  # type: ignore[attr-defined]
+        return f"{name} failed on its side: run again in a few minutes"
+    return None
+
+
+def error_document(
+    code: str, message: str, *, error: BaseException | None = None, now: datetime | None = None
+) -> dict:
+    """The ``error`` object of a JSON failure: the whole message and every typed field."""
+    document: dict = {
+        "code": code,
+        "message": message,
+        "time": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "what_to_do": WHAT_TO_DO[code],
+        "request_id": None,
+    }
+    fields = service_fields(error)
+    document.update(fields)
+    cause = getattr(error, "cause", None) or error
+    if code == "service" and fields and cause is not None and (advice := service_advice(cause)):
+        document["what_to_do"] = advice
+    return document
+
+
+def report(
+    code: str,
+    message: str,
+    *,
+    as_json: bool,
+    sandbox: bool | None = None,
+    error: BaseException | None = None,
+) -> int:
     """Print one failure (JSON on stdout, or one line on stderr); returns its exit code."""
     from amazon_tui.cli.output import print_json, safe_text
 
     if as_json:
-        document: dict = {"error": {"code": code, "message": message}}
+        document: dict = {"error": error_document(code, message, error=error)}
         if sandbox is not None:
             document["sandbox"] = sandbox
         print_json(document)

@@ -41,8 +41,36 @@ def write_trace(error: BaseException) -> Path:
     return path
 
 
-def guarded(command: Callable[[], int], *, as_json: bool) -> int:
-    """Run ``command``; map every way it can fail to its exit code and one message."""
+def guarded(command: Callable[[], int], *, as_json: bool, sandbox: Callable[[], bool] | None = None) -> int:
+    """Run ``command``; map every way it can fail to its exit code and one message.
+
+    ``sandbox`` says whether the run was on the sandbox, for a failure raised before the command
+    knew (a config that does not load)."""
+    return _guarded(command, as_json, sandbox)
+
+
+def _guarded(command: Callable[[], int], as_json: bool, sandbox: Callable[[], bool] | None) -> int:
+    try:
+        return _run(command, as_json)
+    except _Failure as failure:
+        code, message, error = failure.args
+        on_sandbox = getattr(error, "sandbox", None)
+        if on_sandbox is None and sandbox is not None and as_json:
+            try:
+                on_sandbox = sandbox()
+            except Exception:  # noqa: BLE001 - the document is still printed, without the flag
+                on_sandbox = None
+        try:
+            return report(code, message, as_json=as_json, sandbox=on_sandbox, error=error)
+        except BrokenPipeError:
+            return _quiet_pipe()
+
+
+class _Failure(Exception):
+    """(code, message, error): a failure to report."""
+
+
+def _run(command: Callable[[], int], as_json: bool) -> int:
     from amazon_tui.config.schema import ConfigError
 
     try:
@@ -84,7 +112,4 @@ def _saved_trace(error: BaseException) -> str:
 
 
 def _report(code: str, message: str, error: BaseException, as_json: bool) -> int:
-    try:
-        return report(code, message, as_json=as_json, sandbox=getattr(error, "sandbox", None))
-    except BrokenPipeError:
-        return _quiet_pipe()
+    raise _Failure(code, message, error)

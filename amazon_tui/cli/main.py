@@ -294,13 +294,32 @@ def _main(argv: list[str]) -> int:
         resume_collection()
         from amazon_tui.cli.errors import report
 
-        return report("usage", str(exc), as_json="--json" in argv)
+        as_json = "--json" in argv
+        return report("usage", str(exc), as_json=as_json, sandbox=_on_sandbox(argv) if as_json else None)
     handler: Handler = getattr(args, "func", None) or args.handler  # sandbox commands set func
     if handler is not _run_tui:
         resume_collection()
     from amazon_tui.cli.guard import guarded
 
-    return guarded(lambda: handler(args), as_json=args.json)
+    return guarded(
+        lambda: handler(args),
+        as_json=args.json,
+        sandbox=lambda: _on_sandbox([] if args.config is None else ["--config", args.config], args.sandbox),
+    )
+
+
+def _on_sandbox(argv: Sequence[str], sandbox: bool | None = None) -> bool:
+    """Whether these arguments run on the sandbox, as ``load_settings`` decides it (for the
+    ``"sandbox"`` of an error document printed before any settings were loaded)."""
+    import os
+
+    from amazon_tui.config.schema import CONFIG_ENV, config_path
+
+    if sandbox if sandbox is not None else "--sandbox" in argv:
+        return True
+    args = list(argv)
+    named = args[args.index("--config") + 1] if "--config" in args[:-1] else None
+    return not (named or os.environ.get(CONFIG_ENV)) and not config_path(named).exists()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from amazon_tui.domain.text import safe_text  # the commands' too: one definition, shared with the TUI
@@ -41,6 +42,14 @@ def fit(text: str, width: int) -> str:
     return "".join(out) + ELLIPSIS + " " * (width - used - 1)
 
 
+EMPTY = "—"  # an empty value on a terminal; piped, an empty field
+
+
+def utc_minute(value: datetime) -> str:
+    """A time to the minute with its year and zone: ``2026-12-08 02:23 UTC``."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -56,9 +65,12 @@ def table(
     shrinking only the ``flexible`` columns (free text: names, titles, notes) with an
     ellipsis, each down to its ``floors`` entry (default 4 cells); order numbers, amounts
     and dates are never cut, even when the line must then be wider than the terminal.
+    A ``None`` value is shown as "—" on a terminal and is an empty field when piped.
     """
-    cells = [[safe_text(value) for value in row] for row in rows]
-    if width is None and not sys.stdout.isatty():
+    piped = width is None and not sys.stdout.isatty()
+    empty = "" if piped else EMPTY
+    cells = [[empty if value is None else safe_text(value) for value in row] for row in rows]
+    if piped:
         return "\n".join("\t".join(line) for line in [list(headers), *cells])
     total = width or shutil.get_terminal_size((80, 24)).columns
     widths = [max([cell_width(h)] + [cell_width(row[i]) for row in cells]) for i, h in enumerate(headers)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -169,6 +170,64 @@ def test_cancel_with_wait_and_the_audit(synced):
     assert all(e["operator"] and e["reason"] == "NoInventory" for e in entries)
     code, out, _ = synced("audit")
     assert code == 0 and ids[0] in out
+    times = [line.split("\t")[0] for line in out.splitlines()[2:]]  # banner, header, then rows
+    assert times and all(re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d UTC", time) for time in times), times
+
+
+def test_stores_json_has_what_the_cards_show(synced):
+    _, out, _ = synced("stores", "--json")
+    us = next(card for card in json.loads(out)["stores"] if card["name"] == "Acme US")
+    assert us["website"] == "Main Website"
+    assert datetime.fromisoformat(us["created"]).utcoffset() == timedelta(0)
+    assert all(isinstance(us[key], int) for key in ("late_shipments", "due_soon", "cancellation_requests"))
+    _, out, _ = synced("attention", "--json")
+    reasons = [row["reason"] for row in json.loads(out)["orders"] if row["store"] == "Acme US"]
+    assert us["late_shipments"] + us["due_soon"] + us["cancellation_requests"] == len(reasons)
+    _, out, _ = synced("stores")
+    header, us_row = (
+        out.splitlines()[1],
+        next(line for line in out.splitlines() if line.startswith("Acme US")),
+    )
+    row = dict(zip(header.split("\t"), us_row.split("\t"), strict=True))
+    assert (row["Late"], row["Due"], row["Req"]) == tuple(
+        str(us[key]) for key in ("late_shipments", "due_soon", "cancellation_requests")
+    )
+
+
+def test_piped_tables_write_an_empty_field_for_an_empty_value(synced):
+    _, out, _ = synced("orders", "--limit", "1000", "--json")
+    nameless = [row["order_number"] for row in json.loads(out)["orders"] if row["buyer_name"] is None]
+    assert nameless, "the sandbox has orders without a buyer name"
+    _, out, _ = synced("orders", "--limit", "1000")
+    assert "—" not in out
+    line = next(line for line in out.splitlines() if nameless[0] in line)
+    assert line.split("\t")[4] == ""  # Buyer's Name
+
+
+def test_completed_is_asc_label_for_shipped_in_help_errors_and_filters(synced, capsys):
+    said = "Completed (ASC's label for a shipped order) means Shipped"
+    shipped = json.loads(synced("orders", "--status", "Shipped", "--json")[1])
+    for word in ("Completed", "completed", "COMPLETED"):
+        code, out, _ = synced("orders", "--status", word, "--json")
+        assert code == 0 and json.loads(out) == shipped
+    code, _, err = synced("orders", "--status", "Lost")
+    assert code == 2 and said in err
+    with pytest.raises(SystemExit):
+        main(["orders", "--help"])
+    assert said in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_config_without_stores_says_which_file_and_how_to_add_one(run, tmp_path, monkeypatch):
+    config = tmp_path / "empty.toml"
+    config.write_text("")
+    config.chmod(0o600)
+    monkeypatch.setenv("AMAZON_TUI_CONFIG", str(config))
+    code, out, err = run("stores")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and str(config) in err and "[[stores]]" in err and "amazon-tui init" in err
+    code, out, _ = run("orders", "--json")
+    error = json.loads(out)
+    assert code == 2 and error["error"]["code"] == "config" and error["sandbox"] is False
 
 
 def test_attention_exit_code_and_json(synced):

@@ -8,6 +8,7 @@ one-line cause on stderr and no traceback; once the fault is lifted, running it 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import tomli_w
@@ -110,3 +111,40 @@ def test_command_exits_1_with_the_cause_and_works_once_lifted(cli, target: Targe
         if code not in ok:
             problems.append(f"{fault}: not recovered after the fault was lifted: exit {code}, {err!r}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error_class_advice", "retryable"),
+    [
+        ("503", "Amazon failed on its side: run again in a few minutes", True),
+        ("429", "Amazon throttled the call: wait ", False),  # backed off already
+        ("invalid_token", "Amazon refused the credentials: check the secrets", False),
+    ],
+)
+def test_a_json_error_carries_the_whole_cause_as_typed_fields(cli, kind, error_class_advice, retryable):
+    """Item 4 of issue 31: the message whole, Amazon's request id, when (UTC), what to do — each a
+    field of its own, read from the typed error."""
+    some_order = json.loads(cli("orders", "--store", STORE, "--limit", "1", "--json")[1])["orders"][0]
+    cli.sandbox.inject_fault("getOrder", kind)
+    code, out, err = cli("order", "show", some_order["order_number"], "--refresh", "--json")
+    assert code == 1 and err.count("\n") <= 1
+    document = json.loads(out)
+    assert document["sandbox"] is False
+    error = document["error"]
+    assert error["code"] == "service"
+    assert (error["service"], error["operation"], error["retryable"]) == ("Amazon", "getOrder", retryable)
+    assert error["http_status"] == {"503": 503, "429": 429, "invalid_token": 403}[kind]
+    assert error["request_id"] and error["request_id"] in error["message"]  # the message stays whole
+    assert error["service_code"] and error["service_code"] in error["message"]
+    assert error["what_to_do"].startswith(error_class_advice)
+    when = datetime.fromisoformat(error["time"])
+    assert when.utcoffset() == timedelta(0) and abs(datetime.now(UTC) - when) < timedelta(minutes=5)
+
+
+def test_an_error_without_a_service_still_says_when_and_what_to_do(cli):
+    code, out, _ = cli("orders", "--status", "Lost", "--json")
+    error = json.loads(out)["error"]
+    assert code == 2 and json.loads(out)["sandbox"] is False
+    assert error["code"] == "usage" and error["request_id"] is None and "service" not in error
+    assert error["what_to_do"] == "correct the command line (every command has --help)"
+    assert error["time"].endswith("Z")

@@ -33,7 +33,23 @@ def cli(served, tmp_path, monkeypatch, capsys):
 def error_of(out: str) -> dict:
     """The one JSON document on stdout, which must be an error object."""
     document = json.loads(out)
-    assert set(document) <= {"error", "sandbox"} and set(document["error"]) == {"code", "message"}
+    assert set(document) == {"error", "sandbox"}
+    assert (
+        {"code", "message", "time", "what_to_do", "request_id"}
+        <= set(document["error"])
+        <= {
+            "code",
+            "message",
+            "time",
+            "what_to_do",
+            "request_id",
+            "service",
+            "operation",
+            "http_status",
+            "service_code",
+            "retryable",
+        }
+    )
     assert document["error"]["code"] in ERROR_CODES
     return document["error"]
 
@@ -349,3 +365,21 @@ def test_the_confirmation_is_asked_on_stderr_and_stdout_keeps_one_document(
     assert code == exit_code and "Type yes to confirm" in err
     assert (document["error"]["code"] == "not_confirmed") if exit_code else len(document["results"]) == 1
     assert served.sandbox.count("createFeed") == (0 if exit_code else 1)
+
+
+def test_a_cancel_amazon_refuses_never_says_canceled_and_the_status_is_amazons(cli, served):
+    """The order ships while Amazon has our feed: no "has been canceled" line at any point, the
+    result is failed (exit 1), and the local copy is Amazon's order as it is now (Shipped)."""
+    assert cli("sync")[0] == 0
+    order_id = unshipped_mfn(served.sandbox)[0]
+    code, out, err = cli("order", "cancel", order_id, "--reason", "NoInventory", "--yes")
+    assert code == 0 and f"{order_id}\tsubmitted\tfeed " in out
+    assert "has been canceled" not in err and "Submitted 1 cancellation(s) to Amazon (feed " in err
+    served.sandbox.ship_order(order_id)  # Amazon's queue had the feed; the order shipped first
+    code, out, err = cli("order", "cancel", order_id, "--reason", "NoInventory", "--yes", "--wait", "--json")
+    assert code == 1 and "has been canceled" not in err + out
+    [result] = json.loads(out)["results"]
+    assert result["state"] == "failed" and "shipped" in result["message"]
+    assert f"{order_id}: Amazon says the order is Shipped" in err
+    _, out, _ = cli("order", "show", order_id, "--json")
+    assert json.loads(out)["order"]["status_label"] == "Shipped"

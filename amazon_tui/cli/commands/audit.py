@@ -8,7 +8,7 @@ import sys
 from amazon_tui.cli.commands.common import money_text, summary_json
 from amazon_tui.cli.commands.sync import syncable
 from amazon_tui.cli.errors import EXIT_ATTENTION, EXIT_OK, EXIT_SERVICE
-from amazon_tui.cli.output import print_document, print_table, safe_text, table
+from amazon_tui.cli.output import print_document, print_table, safe_text, table, utc_minute
 from amazon_tui.domain.values import format_timestamp
 
 
@@ -23,7 +23,7 @@ async def audit_command(service, args: argparse.Namespace) -> int:
             ["Time", "Operator", "Order", "Reason", "Outcome", "Feed", "Message"],
             [
                 (
-                    e.time.strftime("%m-%d %H:%M"),
+                    utc_minute(e.time),
                     e.operator,
                     e.order_id or "",
                     e.reason or "",
@@ -77,7 +77,7 @@ async def attention_command(service, args: argparse.Namespace) -> int:
                         i.order.order_id,
                         i.label,
                         i.time_left(now),
-                        i.order.buyer_name or "—",
+                        i.order.buyer_name,
                         money_text(i.order.total),
                     )
                     for i in items

@@ -9,6 +9,7 @@ from amazon_tui.cli.commands.common import load_order
 from amazon_tui.cli.errors import EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, Refused, UsageError
 from amazon_tui.cli.output import print_document, safe_text
 from amazon_tui.domain.values import CancelReason
+from amazon_tui.local.journal import CancelState
 
 
 def _confirm(order_ids: list[str], reason: CancelReason) -> bool:
@@ -47,6 +48,7 @@ def _kept_in_journal(service, args: argparse.Namespace, error: Exception) -> int
         f"{error} (the cancellation is kept in the journal; `amazon-tui resume` finishes it)",
         as_json=args.json,
         sandbox=service.settings.sandbox,
+        error=error,
     )
 
 
@@ -74,8 +76,13 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     results: dict[str, tuple[str, str | None, str | None]] = {
         entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted
     }
-    if submitted:
-        print(SUCCESS_MESSAGE, file=sys.stderr)
+    if submitted:  # ASC's "has been canceled" waits for Amazon's order to say so (a feed can be refused)
+        feeds = ", ".join(dict.fromkeys(entry.feed_id or "?" for entry in submitted))
+        print(
+            f"Submitted {len(submitted)} cancellation(s) to Amazon (feed {feeds}): "
+            "an order is canceled only once Amazon's order says so.",
+            file=sys.stderr,
+        )
     completer = service.leader.leader_description() if submitted and not args.wait else None
     if submitted and not args.wait:
         print(
@@ -91,6 +98,9 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
             results[entry.order_id] = (entry.state.value, entry.feed_id, entry.message)
             failure = f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""
             print(f"{entry.order_id}: {entry.state.value}{failure}", file=sys.stderr)
+        await _reread_failed(service, [e.order_id for e in finished if e.state is CancelState.FAILED])
+        if any(entry.state is CancelState.CANCELED for entry in finished):
+            print(SUCCESS_MESSAGE, file=sys.stderr)
     rows = [(oid, state, feed, message) for oid, (state, feed, message) in results.items()]
     rows += [(r.order_id, "refused", None, r.describe()) for r in refused]
     rows += [(f.order_id, "failed", None, f.describe()) for f in failed]
@@ -98,6 +108,23 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     if failed or any(state == "failed" for state, _, _ in results.values()):
         return EXIT_SERVICE
     return EXIT_REFUSED if refused else EXIT_OK
+
+
+async def _reread_failed(service, order_ids: list[str]) -> None:
+    """Amazon refused (the order shipped first…): the local copy takes Amazon's order as it is now,
+    so ``orders`` and the TUI show Shipped, not the Unshipped the cancellation started from."""
+    from amazon_tui.clients.errors import ServiceError
+
+    for order_id in order_ids:
+        try:
+            order = await service.refresh_order(order_id, force=True)
+        except ServiceError as exc:
+            print(
+                f"amazon-tui: {order_id}: could not read Amazon's order again: {safe_text(exc)}",
+                file=sys.stderr,
+            )
+        else:
+            print(f"{order_id}: Amazon says the order is {order.status.label}", file=sys.stderr)
 
 
 async def _checked_request(service, args: argparse.Namespace) -> tuple[CancelReason, list[str]]:
@@ -163,6 +190,7 @@ async def resume_command(service, args: argparse.Namespace) -> int:
     print(f"Resuming {len(pending)} unfinished cancellation(s)…", file=sys.stderr)
     await service.resume_cancellations()
     entries = [service.cancellation(entry.order_id) or entry for entry in pending]
+    await _reread_failed(service, [e.order_id for e in entries if e.state is CancelState.FAILED])
     still = {entry.order_id for entry in service.pending_cancellations()}
     rows = [
         {

@@ -27,6 +27,10 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: 
 
     settings = load_settings(config=args.config, sandbox=args.sandbox, read_only=args.read_only)
     print_warnings(settings)
+    if not settings.config.stores:
+        from amazon_tui.config.schema import ConfigError
+
+        raise ConfigError(no_stores_message(settings.config_file))
     if settings.sandbox:
         print(f"amazon-tui: {SANDBOX_BANNER}", file=sys.stderr)
 
@@ -44,6 +48,14 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: 
     except Exception as exc:
         exc.sandbox = settings.sandbox  # type: ignore[attr-defined]  # the guard puts it in a --json error document
         raise
+
+
+def no_stores_message(path) -> str:
+    """One line: the config read has no store, and how to add one."""
+    return (
+        f"{path} has no [[stores]]: add a [[stores]] table with name, marketplace, seller_id and "
+        "refresh_token_env for each seller account (see config.example.toml), or run `amazon-tui init`"
+    )
 
 
 def summary_json(summary: OrderSummary) -> dict:
@@ -132,8 +144,9 @@ def order_json(order: Order, summary: OrderSummary | None) -> dict:
     }
 
 
-def money_text(value) -> str:
-    return value.format() if value is not None else "—"
+def money_text(value) -> str | None:
+    """An amount for a table; None (shown "—", or an empty field when piped) when there is none."""
+    return value.format() if value is not None else None
 
 
 async def load_order(service, order_id: str, *, refresh: bool) -> Order:
@@ -144,10 +157,11 @@ async def load_order(service, order_id: str, *, refresh: bool) -> Order:
         return cached
     try:
         return await service.refresh_order(order_id, force=refresh)
-    except (NotFoundError, LookupError):
+    except (NotFoundError, LookupError) as exc:
         raise UsageError(
             f"unknown order number {order_id!r} (not in the local store, and Amazon does not know it)",
             code="not_found",
+            cause=exc,
         ) from None
     except BadRequestError as exc:
-        raise UsageError(f"bad order number {order_id!r}: {exc}") from None
+        raise UsageError(f"bad order number {order_id!r}: {exc}", cause=exc) from None

@@ -8,7 +8,7 @@ from typing import Any
 
 from amazon_tui.cli.commands.common import load_order, money_text, order_json, summary_json
 from amazon_tui.cli.errors import EXIT_OK
-from amazon_tui.cli.output import SANDBOX_BANNER, print_document, print_table, safe_text, table
+from amazon_tui.cli.output import SANDBOX_BANNER, print_document, print_table, safe_text, table, utc_minute
 from amazon_tui.domain.models import Order, OrderQuery
 from amazon_tui.domain.values import format_money, format_timestamp
 
@@ -22,7 +22,9 @@ async def stores_command(service, args: argparse.Namespace) -> int:
                 {
                     "name": card.name,
                     "marketplace": card.marketplace.code,
+                    "website": card.config.magento_website,
                     "status": card.status.value,
+                    "created": format_timestamp(card.created) if card.created else None,
                     "gmv_30_days": str(card.stats.gmv),
                     "gmv_change_percent": None
                     if card.stats.gmv_change is None
@@ -34,6 +36,10 @@ async def stores_command(service, args: argparse.Namespace) -> int:
                     ],
                     "orders_not_summed_30_days": card.stats.unsummed,
                     "awaiting_shipment": card.stats.awaiting_shipment,
+                    # the card's attention line: late, due within ui.due_soon_hours, buyers' requests
+                    "late_shipments": card.attention.late,
+                    "due_soon": card.attention.due_soon,
+                    "cancellation_requests": card.attention.buyer_cancel,
                     "last_sync": format_timestamp(card.last_sync) if card.last_sync else None,
                     "error": card.error,
                 }
@@ -48,13 +54,22 @@ async def stores_command(service, args: argparse.Namespace) -> int:
             card.status.value,
             format_money(card.stats.gmv, card.stats.currency),
             card.stats.awaiting_shipment,
-            card.last_sync.strftime("%Y-%m-%d %H:%M") if card.last_sync else "never",
+            card.attention.late,
+            card.attention.due_soon,
+            card.attention.buyer_cancel,
+            utc_minute(card.last_sync).removesuffix(" UTC") if card.last_sync else "never",
         )
         for card in cards
     ]
     print_table(
         service,
-        table(["Store", "Market", "Status", "GMV 30 days", "Awaiting", "Last sync"], rows, flexible=[0]),
+        table(
+            # short headers: 80 columns hold a store's name whole; the card's late / due soon /
+            # buyers' cancellation requests are Late, Due and Req
+            ["Store", "Mkt", "Status", "GMV 30 days", "Await", "Late", "Due", "Req", "Last sync (UTC)"],
+            rows,
+            flexible=[0],
+        ),
     )
     return EXIT_OK
 
@@ -94,7 +109,7 @@ async def orders_command(service, args: argparse.Namespace) -> int:
                     row.purchase_date.strftime("%Y-%m-%d %H:%M"),
                     row.order_id,
                     row.status_label,
-                    row.buyer_name or "—",
+                    row.buyer_name,
                     money_text(row.total),
                     row.notes or "",
                 )

@@ -16,7 +16,7 @@ from amazon_tui.cli.commands.orders import order_show_command, orders_command, s
 from amazon_tui.cli.commands.ship import order_ship_command, shipments_command
 from amazon_tui.cli.commands.sync import sync_command, watch_command
 from amazon_tui.cli.options import CONFIG, JSON, SANDBOX
-from amazon_tui.domain.values import CancelReason, OrderStatus
+from amazon_tui.domain.values import CancelReason
 
 USES = frozenset({CONFIG, SANDBOX, JSON})
 
@@ -105,9 +105,8 @@ def _add_orders(tree: CommandTree) -> None:
         action="append",
         type=arguments.status,
         metavar="S",
-        help="a status, as the API writes it or as ASC labels it, any case: "
-        + ", ".join(f"{s.value} ({s.label})" for s in OrderStatus)
-        + "; repeat for several",
+        help=f"a status, as the API writes it or as ASC labels it, any case: {arguments.status_choices()}; "
+        "repeat for several",
     )
     orders.add_argument(
         "--since",
