@@ -18,7 +18,10 @@ EXIT_INTERRUPTED, EXIT_PIPE = 130, 141
 ERROR_CODES = {
     # code: (exit code, meaning) — README's table is made from this
     "usage": (EXIT_USAGE, "a bad option, argument or value"),
-    "config": (EXIT_USAGE, "the config is missing, unreadable or invalid, names an unset variable, or has no store"),
+    "config": (
+        EXIT_USAGE,
+        "the config is missing, unreadable or invalid, names an unset variable, or has no store",
+    ),
     "not_found": (EXIT_USAGE, "an unknown order number"),
     "database": (EXIT_USAGE, "the local database cannot be used"),
     "read_only": (EXIT_REFUSED, "a read-only session: nothing is journaled or sent to Amazon"),

@@ -43,13 +43,20 @@ if TYPE_CHECKING:
 RETRY_MIN, RETRY_MAX = 2.0, 60.0  # seconds between attempts while SQS cannot be reached
 
 
+STALE_SECONDS = 90.0  # a long poll answers within 20 s: no answer for this long, SQS is not being read
+
+
 @dataclass
 class NotificationHealth:
-    """Where the consumer stands, for the status line and the poll rate."""
+    """Where the consumer stands, for the status line and the poll rate.
+
+    Times are Unix seconds of the wall clock (the one clock processes share): the leader
+    publishes this (``as_report``) for every peer on the data dir (``from_report``)."""
 
     state: str = "starting"  # starting, listening, unreachable, following (another process leads)
     error: str | None = None
     started: float | None = None
+    last_receive: float | None = None  # the last answer of SQS (a long poll, empty or not)
     last_message: float | None = None  # the last notification applied
     applied: int = 0
     duplicates: int = 0  # already held, not ours, or about a store not configured here
@@ -57,6 +64,8 @@ class NotificationHealth:
     last_invalid: str | None = None
     failed: int = 0  # valid, but applying failed (getOrder, the report): left for SQS to deliver again
     last_failure: str | None = None
+    last_failure_at: float | None = None
+    queue: str | None = None  # the queue's name (the last part of its URL)
 
     def healthy(self, now: float, silence_seconds: float) -> bool:
         """Listening, and a message (or the start) within ``silence_seconds``."""
@@ -65,24 +74,62 @@ class NotificationHealth:
         latest = self.last_message or self.started or 0.0
         return now - latest < silence_seconds
 
-    def describe(self, now: float, silence_seconds: float, poll_seconds: float) -> str:
-        """ "Notifications: listening (12 applied)" or why polling is back at its normal rate."""
-        counts = (
-            f"{self.applied} applied"
-            + (f", {self.invalid} invalid" if self.invalid else "")
-            + (f", {self.failed} failed" if self.failed else "")
-        )
-        if self.state == "listening" and self.healthy(now, silence_seconds):
-            return f"Notifications: listening ({counts})"
-        normal = f"polling every {poll_seconds:g} s"
-        if self.state == "listening":
-            return (
-                f"Notifications: none for {int(now - (self.last_message or self.started or now)) // 60} min"
-                f" — {normal} ({counts})"
+    def describe(
+        self, now: float, silence_seconds: float, poll_seconds: float, stale_seconds: float = STALE_SECONDS
+    ) -> str:
+        """The status line's words, the same in every process:
+
+        - ``Notifications: live, last 10 s ago (12 applied)``: SQS answers and messages arrive;
+        - ``Notifications: live, none for 62 min — polling every 120 s``: SQS answers, nothing comes;
+        - ``Notifications: stale 6 min — polling every 120 s``: nobody has heard SQS for that long
+          (the leader stopped reading, or no process leads);
+        - ``Notifications: failing: SQS unreachable (…) — polling every 120 s``, or failing with the
+          cause of the last message that could not be applied (``getOrder`` failed…).
+        """
+        counts = ", ".join(
+            part
+            for part in (
+                f"{self.applied} applied",
+                f"{self.invalid} invalid" if self.invalid else "",
+                f"{self.failed} failed" if self.failed else "",
             )
+            if part
+        )
+        normal = f"polling every {poll_seconds:g} s"
         if self.state == "unreachable":
-            return f"Notifications: SQS unreachable — {normal} ({self.error})"
-        return f"Notifications: {self.state}"
+            return f"Notifications: failing: SQS unreachable ({self.error}) — {normal}"
+        if self.last_receive is None:
+            return f"Notifications: {self.state}"
+        if now - self.last_receive >= stale_seconds:
+            return f"Notifications: stale {age(now - self.last_receive)} — {normal}"
+        if self.last_failure_at is not None and self.last_failure_at > (self.last_message or 0.0):
+            return f"Notifications: failing: {self.last_failure} ({counts})"
+        if not self.healthy(now, silence_seconds):
+            silent = now - (self.last_message or self.started or now)
+            return f"Notifications: live, none for {age(silent)} — {normal} ({counts})"
+        if self.last_message is None:
+            return f"Notifications: live, no message yet ({counts})"
+        return f"Notifications: live, last {age(now - self.last_message)} ago ({counts})"
+
+    def as_report(self) -> dict[str, object]:
+        """The health as the leader publishes it (JSON)."""
+        return dict(vars(self))
+
+    @classmethod
+    def from_report(cls, report: dict[str, object]) -> NotificationHealth:
+        """The health another process published; unknown keys (a newer version's) are ignored."""
+        known = {name: report[name] for name in cls.__dataclass_fields__ if name in report}
+        return cls(**known)  # type: ignore[arg-type]
+
+
+def age(seconds: float) -> str:
+    """ "10 s" (in steps of 10 under a minute, so a status line changes seldom), "6 min", "2 h"."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{int(seconds) // 10 * 10} s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    return f"{int(seconds // 3600)} h"
 
 
 class OrderSource(Protocol):
@@ -125,8 +172,10 @@ class NotificationConsumer:
         queue_factory: Callable[[], SqsQueue] | None = None,
         clock: Callable[[], float] = time.time,
         on_change: Callable[[tuple[str, ...]], None] = lambda _ids: None,
+        publish: Callable[[dict[str, object]], object] | None = None,
     ) -> None:
-        """``now``: the time an upsert records; ``clock``: seconds, for the health (silence) checks."""
+        """``now``: the time an upsert records; ``clock``: seconds, for the health (silence) checks;
+        ``publish``: where the leader records its health for the other processes after each pass."""
         self.config = config
         self.stores = stores
         self.fetch_order = fetch_order
@@ -134,8 +183,9 @@ class NotificationConsumer:
         self.settle_feed = settle_feed
         self.now = now
         self.timeout_seconds = timeout_seconds
-        self.health = NotificationHealth()
+        self.health = NotificationHealth(queue=config.sqs_queue_url.rstrip("/").rsplit("/", 1)[-1])
         self.clock = clock
+        self.publish = publish
         self.on_change = on_change
         self._queue_factory = queue_factory or self._default_queue
 
@@ -171,18 +221,21 @@ class NotificationConsumer:
                         wait, delay = wait_seconds, RETRY_MIN
             except SqsError as exc:
                 self.health.state, self.health.error = "unreachable", exc.cause
+                self._publish()
                 await _wait(stop, delay)
                 delay = min(delay * 2, RETRY_MAX)
             except Exception as exc:  # noqa: BLE001 - e.g. the database closed under it: the loop never dies
                 self.health.state, self.health.error = "unreachable", type(exc).__name__
+                self._publish()
                 await _wait(stop, delay)
                 delay = min(delay * 2, RETRY_MAX)
 
     async def pass_once(self, queue: SqsQueue, *, wait_seconds: int = 20) -> list[str]:
         """One long poll and every message it brought; returns the order ids that changed."""
         messages = await queue.receive(wait_seconds)
+        self.health.last_receive = self.clock()
         if self.health.started is None:
-            self.health.started = self.clock()
+            self.health.started = self.health.last_receive
         self.health.state, self.health.error = "listening", None
         changed: list[str] = []
         for message in messages:
@@ -190,9 +243,17 @@ class NotificationConsumer:
             changed += order_ids
             if done:
                 await queue.delete(message)
+        self._publish()
         if changed:
             self.on_change(tuple(dict.fromkeys(changed)))
         return changed
+
+    def _publish(self) -> None:
+        """The health, for the other processes' status lines (never fails the consumer)."""
+        if self.publish is None:
+            return
+        with contextlib.suppress(Exception):  # a locked or closed database: the next pass publishes
+            self.publish(self.health.as_report())
 
     async def apply(self, message: QueueMessage) -> tuple[bool, list[str]]:
         """(delete the message?, order ids whose local rows changed) for one queue message."""
@@ -210,6 +271,7 @@ class NotificationConsumer:
         except Exception as exc:  # noqa: BLE001 - getOrder or the report failed: SQS redelivers it after its visibility timeout
             self.health.failed += 1
             self.health.last_failure = " ".join(str(exc).split())[:200]
+            self.health.last_failure_at = self.clock()
             return False, []
         self.health.last_message = self.clock()
         return True, order_ids

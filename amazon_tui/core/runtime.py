@@ -204,14 +204,29 @@ class Runtime:
     def status_line(self) -> str:
         from amazon_tui.core.leadership.status import status_line
 
-        consumer = self.notifications
-        described = consumer.describe(self.shared_sync.normal_poll_seconds) if consumer is not None else None
         return status_line(
             self.leader,
             latest_sync=self.store_records.latest_sync(),
-            notifications=described,
+            notifications=self.notifications_health(),
             unconfirmed=unconfirmed_count(self.db),
         )
+
+    def notifications_health(self) -> str | None:
+        """Whether SQS delivers, in the same words in every process: the leader says it from its
+        own consumer, every other process from what the leader published in the database.
+        None when no process has [notifications] (nothing was ever published, none configured)."""
+        consumer = self.notifications
+        poll = self.shared_sync.normal_poll_seconds
+        if consumer is not None and self.leader.leading:
+            return consumer.describe(poll)
+        from amazon_tui.core.notifications import NotificationHealth
+
+        published = self.coordination.notifications_report()
+        if published is None:
+            return None if consumer is None else "Notifications: no leader has read SQS yet"
+        health = NotificationHealth.from_report(published.report)
+        silence = float(consumer.config.silence_seconds) if consumer is not None else 3600.0
+        return health.describe(self.coordination.now(), silence, poll)
 
     # -- cancellation ---------------------------------------------------------------------------
 
@@ -354,6 +369,8 @@ class Runtime:
             settle_feed=self._feed_finished,
             now=self.clock,
             timeout_seconds=self.settings.config.network.timeout_seconds,
+            clock=self.coordination.now,  # the wall clock peers share: the health is published
+            publish=self.coordination.publish_notifications,
         )
 
     async def aclose(self) -> None:

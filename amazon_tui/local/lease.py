@@ -29,6 +29,10 @@ from typing import Any
 from amazon_tui.local.db import Database
 
 LEASE = "leader"
+# A row of the lease table that is no lease: the leader's report of SP-API notifications (its
+# JSON in ``activity``, when in ``since``, who in ``holder``), so every peer can say whether SQS
+# delivers. ``expires`` stays 0: no fence or acquire reads this row (each names LEASE).
+NOTIFICATIONS_REPORT = "notifications"
 HOST = socket.gethostname()
 
 
@@ -125,6 +129,15 @@ class LeaseState:
     activity: str | None
     last_run: float | None  # when the last leader sync finished (any process)
     last_run_by: str | None
+
+
+@dataclass(frozen=True)
+class NotificationsReport:
+    """What the leader last published of its SP-API notifications consumer."""
+
+    publisher: Peer | None  # None once that process has ended and been forgotten
+    published: float
+    report: dict[str, Any]
 
 
 class Coordination:
@@ -278,6 +291,41 @@ class Coordination:
                 "UPDATE lease SET last_run = ?, last_run_by = ?, activity = NULL WHERE name = ?",
                 (self.now(), description, LEASE),
             )
+
+    # -- the leader's report of SP-API notifications ------------------------------------------
+
+    def publish_notifications(self, report: dict[str, Any]) -> bool:
+        """Record the notifications consumer's health for the other peers; only while this peer
+        holds the lease (a leader that lost it publishes nothing). False when not written."""
+        stamp = self.now()
+        with self.db.transaction() as conn:
+            if not conn.execute(
+                "SELECT 1 FROM lease WHERE name = ? AND holder = ? AND expires > ?",
+                (LEASE, self.peer_id, stamp),
+            ).fetchone():
+                return False
+            conn.execute(
+                "INSERT INTO lease (name, holder, since, expires, activity) VALUES (?, ?, ?, 0, ?) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, since = excluded.since, "
+                "activity = excluded.activity",
+                (NOTIFICATIONS_REPORT, self.peer_id, stamp, json.dumps(report)),
+            )
+        return True
+
+    def notifications_report(self) -> NotificationsReport | None:
+        """The last report a leader published, None when none ever did (or it cannot be read)."""
+        rows = self.db.query(
+            "SELECT holder, since, activity FROM lease WHERE name = ?", (NOTIFICATIONS_REPORT,)
+        )
+        if not rows or rows[0]["activity"] is None:
+            return None
+        try:
+            report = json.loads(rows[0]["activity"])
+        except ValueError:
+            return None
+        if not isinstance(report, dict):
+            return None
+        return NotificationsReport(self.peer(rows[0]["holder"]), float(rows[0]["since"]), report)
 
     # -- sync requests -----------------------------------------------------------------------
 

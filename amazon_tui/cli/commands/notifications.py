@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 
 from amazon_tui.cli.errors import EXIT_OK, EXIT_SERVICE, UsageError
 from amazon_tui.cli.output import safe_text
@@ -160,8 +161,22 @@ async def _status(service, config) -> int:
             for kind in SUBSCRIBED
         ]
         _say(f"{store}: {', '.join(states)}")
+    _say(_delivery(service))
     _say(service.status_line())
     return EXIT_OK
+
+
+def _delivery(service) -> str:
+    """Whether SQS delivers, as the data dir's leader last published it, and who and when."""
+    from amazon_tui.cli.output import utc_minute
+
+    words = service.notifications_health() or "Notifications: no leader has read SQS yet"
+    published = service.coordination.notifications_report()
+    if published is None or service.leader.leading:
+        return words
+    publisher = published.publisher.describe() if published.publisher else "a process that has ended"
+    when = datetime.fromtimestamp(published.published, UTC)
+    return f"{words} (reported by {publisher}, {utc_minute(when)})"
 
 
 async def _teardown(service, config) -> int:

@@ -9,8 +9,9 @@ def status_line(
     leader: Leader, *, latest_sync: str | None, notifications: str | None = None, unconfirmed: int = 0
 ) -> str:
     """ "Leader: the TUI of alice (pid 4242) · Last sync 2026-12-04 14:02 UTC" (by whom, when another
-    process ran it; what the leader does now). ``notifications``: the leader's own health of
-    SP-API notifications, shown while this process leads; ``unconfirmed``: shipments Amazon lacks."""
+    process ran it; what the leader does now). ``notifications``: whether SQS delivers SP-API
+    notifications (the leader's own health, or what it published for the others);
+    ``unconfirmed``: shipments Amazon lacks."""
     coordination = leader.coordination
     state = coordination.state()
     holder = (
@@ -26,7 +27,7 @@ def status_line(
             line += f" by {peer.describe(leader.peer_id)}" if peer else " by a process that has ended"
     else:
         line += " · No sync yet"
-    if notifications is not None and leader.leading:
+    if notifications is not None:
         line += f" · {notifications}"
     if unconfirmed:
         line += f" · {unconfirmed} shipment{'s' if unconfirmed != 1 else ''} not confirmed on Amazon"

@@ -141,10 +141,11 @@ async def test_polling_slows_while_notifications_arrive_and_returns_when_sqs_is_
     assert consumer.healthy() and schedule.poll_seconds == consumer.config.backup_poll_seconds
     leader.keep_lease = True  # a long-running process: it leads
     leader.tick()
-    assert "Notifications: listening" in service.status_line()
+    assert "Notifications: live, no message yet (0 applied)" in service.status_line()
     consumer.clock = lambda: time.time() + consumer.config.silence_seconds + 1
+    consumer.health.last_receive = consumer.clock()  # SQS still answers its long polls, empty
     assert not consumer.healthy() and schedule.poll_seconds == schedule.normal_poll_seconds, "silent too long"
-    assert "Notifications: none for" in service.status_line()
+    assert "Notifications: live, none for 1 h — polling every" in service.status_line()
 
     down = build(
         tmp_path / "down",
