@@ -96,73 +96,42 @@ class Refused(CommandError):
     code = "not_cancelable"
 
 
-def service_fields(error: BaseException | None) -> dict:
-    """The typed fields of a service's failure (``{}`` for any other error)."""
-    if error is not None and not _is_service_error(error):
-        error = getattr(error, "cause", None) or error.__cause__
-    if error is None or not _is_service_error(error):
-        return {}
-    fields = {
-        "service": error.service,  # type: ignore[attr-defined]
-        "operation": error.operation,  # type: ignore[attr-defined]
-        "http_status": error.status,  # type: ignore[attr-defined]
-        "service_code": error.code,  # type: ignore[attr-defined]
-        "request_id": error.request_id,  # type: ignore[attr-defined]
-        "retryable": error.retryable,  # type: ignore[attr-defined]
-    }
-    return fields
-
-
-def _is_service_error(error: BaseException) -> bool:
-    if "amazon_tui.clients" not in sys.modules:  # nothing reached a service: no need to load the clients
-        return False
-    from amazon_tui.clients.errors import ServiceError
-
-    return isinstance(error, ServiceError)
-
-
-def service_advice(error: BaseException) -> str | None:
-    """What to do about a service's failure, chosen by its type (never by its text)."""
-    from amazon_tui.clients import errors
-
-    name = getattr(error, "service", "the service")
-    if isinstance(error, errors.ThrottledError):
-        wait = f"{error.retry_after:g} s" if error.retry_after is not None else "a minute"
-        return f"{name} throttled the call: wait {wait} and run again"
-    if isinstance(error, errors.AuthError):
-        return (
-            f"{name} refused the credentials: check the secrets the config names "
-            "(`amazon-tui config show`) and that the app is still authorised"
-        )
-    if isinstance(error, errors.MalformedResponse):
-        where = f" (at {error.field})" if error.field else ""
-        return f"{name} answered what its API does not document{where}: run again; if it persists, report it"
-    if isinstance(error, errors.NotFoundError | errors.BadRequestError):
-        return f"{name} refused the request: check the order number, store and marketplace in the config"
-    if isinstance(error, errors.ServiceTimeout | errors.ConnectionFailed):
-        return f"{name} could not be reached: check the network and the endpoint, then run again"
-    if error.retryable:  # type: ignore[attr-defined]
-        return f"{name} failed on its side: run again in a few minutes"
-    return None
-
-
 def error_document(
     code: str, message: str, *, error: BaseException | None = None, now: datetime | None = None
 ) -> dict:
-    """The ``error`` object of a JSON failure: the whole message and every typed field."""
+    """The ``error`` object of a JSON failure: the whole message and every typed field of its cause
+    (a service's failure: ``service``, ``operation``, ``http_status``, ``service_code``,
+    ``request_id``, ``retryable``), read from the error value (``core.causes.Cause``)."""
+    when = now or datetime.now(UTC)
     document: dict = {
         "code": code,
         "message": message,
-        "time": (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "time": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "what_to_do": WHAT_TO_DO[code],
         "request_id": None,
     }
-    fields = service_fields(error)
-    document.update(fields)
-    cause = getattr(error, "cause", None) or error
-    if code == "service" and fields and cause is not None and (advice := service_advice(cause)):
-        document["what_to_do"] = advice
+    service_error = _service_error(error)
+    if service_error is not None:
+        from amazon_tui.core.causes import Cause
+
+        cause = Cause.of(service_error, now=when, message=message).as_json()
+        advice = cause.pop("what_to_do")
+        document.update({key: value for key, value in cause.items() if key not in ("message", "time")})
+        if code == "service":  # a rule's refusal keeps its own advice
+            document["what_to_do"] = advice
     return document
+
+
+def _service_error(error: BaseException | None) -> BaseException | None:
+    """The service's failure ``error`` is, or stands for (a usage error made of a 404…)."""
+    if error is None or "amazon_tui.clients" not in sys.modules:  # nothing reached a service
+        return None
+    from amazon_tui.clients.errors import ServiceError
+
+    for candidate in (error, getattr(error, "cause", None), error.__cause__):
+        if isinstance(candidate, ServiceError):
+            return candidate
+    return None
 
 
 def report(

@@ -148,3 +148,19 @@ def test_an_error_without_a_service_still_says_when_and_what_to_do(cli):
     assert error["code"] == "usage" and error["request_id"] is None and "service" not in error
     assert error["what_to_do"] == "correct the command line (every command has --help)"
     assert error["time"].endswith("Z")
+
+
+def test_sync_json_failures_carry_their_typed_causes(cli):
+    cli.sandbox.inject_fault("searchOrders", "503")
+    code, out, _ = cli("sync", "--store", STORE, "--json")
+    document = json.loads(out)
+    assert code == 1 and set(document["failures"]) == {STORE}
+    cause = document["failure_causes"][STORE]
+    assert cause["message"] == document["failures"][STORE]  # whole, the same words
+    assert (cause["service"], cause["operation"], cause["http_status"]) == ("Amazon", "searchOrders", 503)
+    assert cause["request_id"] and cause["request_id"] in cause["message"] and cause["retryable"] is True
+    assert cause["what_to_do"] == "Amazon failed on its side: run again in a few minutes"
+    assert datetime.fromisoformat(cause["time"]).utcoffset() == timedelta(0)
+    lift(cli)
+    code, out, _ = cli("attention", "--sync", "--json")
+    assert code in (0, 4) and json.loads(out)["failure_causes"] == {}

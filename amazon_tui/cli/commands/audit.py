@@ -43,7 +43,9 @@ async def attention_command(service, args: argparse.Namespace) -> int:
     """The Attention screen's list, in its order; exit 4 when anything needs action."""
     if args.sync:
         syncable(service)
-    failures = (await service.sync()).failures if args.sync else {}
+    outcome = await service.sync() if args.sync else None
+    failures = outcome.failures if outcome else {}
+    causes = {store: cause.as_json() for store, cause in outcome.causes.items()} if outcome else {}
     for store, message in failures.items():
         print(f"amazon-tui: {store}: sync failed: {safe_text(message)}", file=sys.stderr)
     items = service.attention()
@@ -52,6 +54,7 @@ async def attention_command(service, args: argparse.Namespace) -> int:
         print_document(
             service,
             failures=failures,
+            failure_causes=causes,
             orders=[
                 {
                     **summary_json(item.order),

@@ -64,6 +64,8 @@ async def sync_command(service, args: argparse.Namespace) -> int:
                 for r in outcome.reports
             ],
             failures=outcome.failures,
+            # each failure whole, as typed fields (README: the fields of an error)
+            failure_causes={store: cause.as_json() for store, cause in outcome.causes.items()},
         )
     return EXIT_SERVICE if outcome.failures else EXIT_OK
 

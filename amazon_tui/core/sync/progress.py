@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from amazon_tui.core.causes import Cause
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.local.orders import StatusChange
 
@@ -44,8 +45,9 @@ class SyncOutcome:
 
     reports: list[SyncReport] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+    causes: dict[str, Cause] = field(default_factory=dict)  # each failure's typed fields, by store
     # The typed errors behind ``failures`` when this process synced (not stored: a follower has
-    # the text only); what the TUI's `e` reads the request id and the advice from.
+    # the causes only); what the TUI's `e` reads its advice from.
     errors: dict[str, BaseException] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -64,6 +66,7 @@ class SyncOutcome:
                 for r in self.reports
             ],
             "failures": self.failures,
+            "causes": {store: cause.as_json() for store, cause in self.causes.items()},
         }
 
     @classmethod
@@ -88,4 +91,9 @@ class SyncOutcome:
         failures = {
             store: why for store, why in document.get("failures", {}).items() if not stores or store in stores
         }
-        return cls(reports, failures)
+        causes = {
+            store: Cause.from_json(fields)
+            for store, fields in document.get("causes", {}).items()
+            if store in failures
+        }
+        return cls(reports, failures, causes)

@@ -8,6 +8,7 @@ from contextlib import suppress
 from datetime import datetime
 
 from amazon_tui.config.schema import Config
+from amazon_tui.core.causes import Cause
 from amazon_tui.core.gateway import Gateway
 from amazon_tui.core.stores import AUTH_FAILURE, SERVICE_FAILURE
 from amazon_tui.core.sync.amazon import WrongStore, sync_amazon
@@ -85,6 +86,7 @@ class SyncRunner:
                     outcome.reports.append(result)
                     continue
                 outcome.failures[name] = describe_failure(result)
+                outcome.causes[name] = Cause.of(result, now=self.clock(), message=outcome.failures[name])
                 outcome.errors[name] = result
                 if isinstance(result, StorageError):
                     break  # the local disk refused: every other store would fail the same way
