@@ -75,7 +75,13 @@ class NotificationHealth:
         return now - latest < silence_seconds
 
     def describe(
-        self, now: float, silence_seconds: float, poll_seconds: float, stale_seconds: float = STALE_SECONDS
+        self,
+        now: float,
+        silence_seconds: float,
+        poll_seconds: float,
+        stale_seconds: float = STALE_SECONDS,
+        *,
+        ages: bool = True,
     ) -> str:
         """The status line's words, the same in every process:
 
@@ -85,7 +91,14 @@ class NotificationHealth:
           (the leader stopped reading, or no process leads);
         - ``Notifications: failing: SQS unreachable (…) — polling every 120 s``, or failing with the
           cause of the last message that could not be applied (``getOrder`` failed…).
+
+        ``ages=False``: the same states without the ages, for a log that prints the line each time
+        it changes (``watch``): a line per change of state, not one every ten seconds.
         """
+
+        def since(seconds: float, words: str, ageless: str) -> str:  # "stale 6 min", or "stale"
+            return words.format(age(seconds)) if ages else ageless
+
         counts = ", ".join(
             part
             for part in (
@@ -101,15 +114,16 @@ class NotificationHealth:
         if self.last_receive is None:
             return f"Notifications: {self.state}"
         if now - self.last_receive >= stale_seconds:
-            return f"Notifications: stale {age(now - self.last_receive)} — {normal}"
+            return f"Notifications: {since(now - self.last_receive, 'stale {}', 'stale')} — {normal}"
         if self.last_failure_at is not None and self.last_failure_at > (self.last_message or 0.0):
             return f"Notifications: failing: {self.last_failure} ({counts})"
         if not self.healthy(now, silence_seconds):
             silent = now - (self.last_message or self.started or now)
-            return f"Notifications: live, none for {age(silent)} — {normal} ({counts})"
+            return f"Notifications: live, {since(silent, 'none for {}', 'none lately')} — {normal} ({counts})"
         if self.last_message is None:
             return f"Notifications: live, no message yet ({counts})"
-        return f"Notifications: live, last {age(now - self.last_message)} ago ({counts})"
+        last = since(now - self.last_message, "last {} ago", "messages arrive")
+        return f"Notifications: live, {last} ({counts})"
 
     def as_report(self) -> dict[str, object]:
         """The health as the leader publishes it (JSON)."""
@@ -197,8 +211,8 @@ class NotificationConsumer:
     def healthy(self) -> bool:
         return self.health.healthy(self.clock(), self.config.silence_seconds)
 
-    def describe(self, poll_seconds: float) -> str:
-        return self.health.describe(self.clock(), self.config.silence_seconds, poll_seconds)
+    def describe(self, poll_seconds: float, *, ages: bool = True) -> str:
+        return self.health.describe(self.clock(), self.config.silence_seconds, poll_seconds, ages=ages)
 
     async def run(self, stop: asyncio.Event, *, leading: Callable[[], bool], wait_seconds: int = 20) -> None:
         """Consume while this process leads, until ``stop``; reconnect with a backoff on failures."""

@@ -34,6 +34,8 @@ class LeaderDuties:
     driver: CancellationDriver
     status: Callable[[], str]
     notifications: NotificationReader | None = None
+    # the line a log prints when it changes (``watch``): without ages that move every few seconds
+    logged_status: Callable[[], str] | None = None
 
 
 class Duties(NamedTuple):
@@ -69,7 +71,7 @@ async def run(
                 tasks["sync"] = asyncio.ensure_future(_sync_once(duties, on_event))
             if _idle(tasks["drive"]) and duties.driver.due():
                 tasks["drive"] = asyncio.ensure_future(_drive_once(duties, on_event))
-            line = duties.status()
+            line = (duties.logged_status or duties.status)()
             if line != status:
                 status = line
                 on_event(line)

@@ -116,3 +116,16 @@ async def test_notifications_status_in_another_process_says_whether_sqs_delivers
         ), out
     finally:
         await command.aclose()
+
+
+def test_a_log_line_leaves_the_ages_out_so_it_changes_with_the_state_only():
+    health = NotificationHealth(state="listening", started=T0, last_receive=T0 + 40, last_message=T0 + 30)
+    lines = {health.describe(T0 + 40 + step, SILENCE, POLL, ages=False) for step in range(0, 60, 5)}
+    assert lines == {"Notifications: live, messages arrive (0 applied)"}
+    assert health.describe(T0 + 400, SILENCE, POLL, ages=False) == (
+        "Notifications: stale — polling every 120 s"
+    )
+    quiet = NotificationHealth(state="listening", started=T0, last_receive=T0 + 4000)
+    assert quiet.describe(T0 + 4010, SILENCE, POLL, ages=False) == (
+        "Notifications: live, none lately — polling every 120 s (0 applied)"
+    )
