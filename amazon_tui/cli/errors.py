@@ -153,3 +153,17 @@ def report(
     else:
         print(f"amazon-tui: {safe_text(message)}", file=sys.stderr)
     return ERROR_CODES[code][0]
+
+
+def require_stores(settings) -> None:
+    """A config without ``[[stores]]`` is one config error naming the file and how to add a store
+    (the TUI and every command that reads or syncs orders): there is nothing to show or sync."""
+    if settings.config.stores:
+        return
+    from amazon_tui.config.schema import ConfigError
+
+    raise ConfigError(
+        f"{settings.config_file} has no [[stores]]: add a [[stores]] table with name, marketplace, "
+        "seller_id and refresh_token_env for each seller account (see config.example.toml), "
+        "or run `amazon-tui init`"
+    )

@@ -179,7 +179,10 @@ def _settings(args: argparse.Namespace):
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    from amazon_tui.cli.errors import require_stores
+
     settings = _settings(args)
+    require_stores(settings)
     from amazon_tui.tui.app import run_app
 
     return run_app(settings, mouse=not args.no_mouse)

@@ -228,6 +228,8 @@ def test_a_config_without_stores_says_which_file_and_how_to_add_one(run, tmp_pat
     code, out, _ = run("orders", "--json")
     error = json.loads(out)
     assert code == 2 and error["error"]["code"] == "config" and error["sandbox"] is False
+    code, out, tui_err = run()  # the TUI: the same line, before any screen
+    assert code == 2 and out == "" and tui_err == err
 
 
 def test_attention_exit_code_and_json(synced):

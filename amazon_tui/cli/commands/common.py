@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
-from amazon_tui.cli.errors import UsageError
+from amazon_tui.cli.errors import UsageError, require_stores
 from amazon_tui.cli.output import SANDBOX_BANNER
 from amazon_tui.domain.models import Order, OrderSummary
 from amazon_tui.domain.values import format_timestamp
@@ -27,10 +27,7 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: 
 
     settings = load_settings(config=args.config, sandbox=args.sandbox, read_only=args.read_only)
     print_warnings(settings)
-    if not settings.config.stores:
-        from amazon_tui.config.schema import ConfigError
-
-        raise ConfigError(no_stores_message(settings.config_file))
+    require_stores(settings)
     if settings.sandbox:
         print(f"amazon-tui: {SANDBOX_BANNER}", file=sys.stderr)
 
@@ -48,14 +45,6 @@ def run(args: argparse.Namespace, body: Callable[..., Awaitable[int]], *, kind: 
     except Exception as exc:
         exc.sandbox = settings.sandbox  # type: ignore[attr-defined]  # the guard puts it in a --json error document
         raise
-
-
-def no_stores_message(path) -> str:
-    """One line: the config read has no store, and how to add one."""
-    return (
-        f"{path} has no [[stores]]: add a [[stores]] table with name, marketplace, seller_id and "
-        "refresh_token_env for each seller account (see config.example.toml), or run `amazon-tui init`"
-    )
 
 
 def summary_json(summary: OrderSummary) -> dict:
