@@ -380,6 +380,7 @@ def test_a_cancel_amazon_refuses_never_says_canceled_and_the_status_is_amazons(c
     assert code == 1 and "has been canceled" not in err + out
     [result] = json.loads(out)["results"]
     assert result["state"] == "failed" and "shipped" in result["message"]
+    assert result["failure"] == "refused_by_amazon" and result["cause"] in result["message"]
     assert f"{order_id}: Amazon says the order is Shipped" in err
     _, out, _ = cli("order", "show", order_id, "--json")
     assert json.loads(out)["order"]["status_label"] == "Shipped"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NamedTuple
 
 from amazon_tui.cli.commands.common import load_order
 from amazon_tui.cli.errors import EXIT_OK, EXIT_REFUSED, EXIT_SERVICE, Refused, UsageError
@@ -73,8 +74,8 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
     problems = [(r.order_id, r.describe()) for r in refused] + [(f.order_id, f.describe()) for f in failed]
     for order_id, why in problems:
         print(f"{order_id}: {safe_text(why)}", file=sys.stderr)
-    results: dict[str, tuple[str, str | None, str | None]] = {
-        entry.order_id: ("submitted", entry.feed_id, None) for entry in submitted
+    results: dict[str, Result] = {
+        entry.order_id: Result(entry.order_id, "submitted", entry.feed_id) for entry in submitted
     }
     if submitted:  # ASC's "has been canceled" waits for Amazon's order to say so (a feed can be refused)
         feeds = ", ".join(dict.fromkeys(entry.feed_id or "?" for entry in submitted))
@@ -95,17 +96,19 @@ async def order_cancel_command(service, args: argparse.Namespace) -> int:
         except ServiceError as exc:
             return _kept_in_journal(service, args, exc)
         for entry in finished:
-            results[entry.order_id] = (entry.state.value, entry.feed_id, entry.message)
+            results[entry.order_id] = Result.of(entry)
             failure = f" — {safe_text(entry.message)}" if entry.state.value == "failed" else ""
             print(f"{entry.order_id}: {entry.state.value}{failure}", file=sys.stderr)
         await _reread_failed(service, [e.order_id for e in finished if e.state is CancelState.FAILED])
         if any(entry.state is CancelState.CANCELED for entry in finished):
             print(SUCCESS_MESSAGE, file=sys.stderr)
-    rows = [(oid, state, feed, message) for oid, (state, feed, message) in results.items()]
-    rows += [(r.order_id, "refused", None, r.describe()) for r in refused]
-    rows += [(f.order_id, "failed", None, f.describe()) for f in failed]
+    rows = list(results.values())
+    rows += [
+        Result(r.order_id, "refused", None, r.describe(), r.code.value, r.refusal.reason) for r in refused
+    ]
+    rows += [Result(f.order_id, "failed", None, f.describe(), "service", f.cause) for f in failed]
     _print_results(service, args, rows, completer, len(results))
-    if failed or any(state == "failed" for state, _, _ in results.values()):
+    if failed or any(result.state == "failed" for result in results.values()):
         return EXIT_SERVICE
     return EXIT_REFUSED if refused else EXIT_OK
 
@@ -154,22 +157,45 @@ async def _checked_request(service, args: argparse.Namespace) -> tuple[CancelRea
     return reason, ids
 
 
+class Result(NamedTuple):
+    """One order's line of ``order cancel``: its state, and for a failure its typed kind and bare
+    cause (Amazon's words) beside the whole message."""
+
+    order_id: str
+    state: str
+    feed_id: str | None
+    message: str | None = None
+    failure: str | None = None  # a journal Failure or a RefusalCode value, or "service"
+    cause: str | None = None
+
+    @classmethod
+    def of(cls, entry) -> Result:
+        failure = entry.failure.value if entry.failure is not None else None
+        return cls(entry.order_id, entry.state.value, entry.feed_id, entry.message, failure, entry.cause)
+
+    def as_json(self) -> dict:
+        return {
+            "order_number": self.order_id,
+            "state": self.state,
+            "feed_id": self.feed_id,
+            "message": self.message,
+            "failure": self.failure,
+            "cause": self.cause,
+        }
+
+
 def _print_results(
     service,
     args: argparse.Namespace,
-    rows: list[tuple[str, str, str | None, str | None]],
+    rows: list[Result],
     completer: str | None,
     sent: int,
 ) -> None:
     """One JSON document, or a line per sent order on stdout (refusals went to stderr)."""
     if args.json:
-        results = [
-            {"order_number": oid, "state": state, "feed_id": feed, "message": message}
-            for oid, state, feed, message in rows
-        ]
-        print_document(service, completed_by=completer, results=results)
+        print_document(service, completed_by=completer, results=[row.as_json() for row in rows])
         return
-    for oid, state, feed, message in rows[:sent]:
+    for oid, state, feed, message, _, _ in rows[:sent]:
         failure = f"\t{safe_text(message)}" if message and state == "failed" else ""
         print(f"{oid}\t{state}\tfeed {feed}{failure}")
 
@@ -199,6 +225,8 @@ async def resume_command(service, args: argparse.Namespace) -> int:
             "feed_id": e.feed_id,
             "magento_done": e.magento_done,
             "message": e.message,
+            "failure": e.failure.value if e.failure is not None else None,
+            "cause": e.cause,
             "unfinished": e.order_id in still,
         }
         for e in entries
