@@ -131,9 +131,22 @@ class NotificationHealth:
 
     @classmethod
     def from_report(cls, report: dict[str, object]) -> NotificationHealth:
-        """The health another process published; unknown keys (a newer version's) are ignored."""
-        known = {name: report[name] for name in cls.__dataclass_fields__ if name in report}
-        return cls(**known)  # type: ignore[arg-type]
+        """The health another process published; unknown keys (a newer version's) and values of
+        the wrong type are left out, so a status line can always be made of it."""
+        health = cls()
+        for name, default in vars(cls()).items():
+            value = report.get(name)
+            if name in _TIMES:
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    setattr(health, name, float(value))
+            elif isinstance(value, type(default) if default is not None else str) and not isinstance(
+                value, bool
+            ):
+                setattr(health, name, value)
+        return health
+
+
+_TIMES = frozenset({"started", "last_receive", "last_message", "last_failure_at"})
 
 
 def age(seconds: float) -> str:

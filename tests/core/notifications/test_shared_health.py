@@ -129,3 +129,11 @@ def test_a_log_line_leaves_the_ages_out_so_it_changes_with_the_state_only():
     assert quiet.describe(T0 + 4010, SILENCE, POLL, ages=False) == (
         "Notifications: live, none lately — polling every 120 s (0 applied)"
     )
+
+
+def test_a_report_of_another_version_or_a_damaged_one_still_makes_a_line():
+    odd = {"state": "listening", "last_receive": "yesterday", "applied": "many", "future_field": 1}
+    health = NotificationHealth.from_report({**odd, "started": T0, "last_message": True})
+    assert (health.state, health.last_receive, health.applied, health.started) == ("listening", None, 0, T0)
+    assert health.last_message is None
+    assert health.describe(T0 + 5, SILENCE, POLL) == "Notifications: listening"
