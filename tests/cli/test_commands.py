@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 
+from amazon_tui.cli.main import main
+
 
 def unshipped_mfn(run, store: str = "Acme US") -> list[dict]:
     _, out, _ = run("orders", "--store", store, "--status", "Unshipped", "--limit", "500", "--json")
@@ -215,6 +217,12 @@ def test_completed_is_asc_label_for_shipped_in_help_errors_and_filters(synced, c
     with pytest.raises(SystemExit):
         main(["orders", "--help"])
     assert said in " ".join(capsys.readouterr().out.split())
+
+
+def test_every_error_code_says_what_to_do():
+    from amazon_tui.cli.errors import ERROR_CODES, WHAT_TO_DO
+
+    assert set(WHAT_TO_DO) == set(ERROR_CODES)
 
 
 def test_a_config_without_stores_says_which_file_and_how_to_add_one(run, tmp_path, monkeypatch):
