@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from amazon_tui.config.schema import NotificationsConfig, StoreConfig
     from amazon_tui.domain.models import Order
     from amazon_tui.local.journal import JournalEntry
+    from amazon_tui.local.lease import Coordination
 
 RETRY_MIN, RETRY_MAX = 2.0, 60.0  # seconds between attempts while SQS cannot be reached
 
@@ -199,10 +200,11 @@ class NotificationConsumer:
         queue_factory: Callable[[], SqsQueue] | None = None,
         clock: Callable[[], float] = time.time,
         on_change: Callable[[tuple[str, ...]], None] = lambda _ids: None,
-        publish: Callable[[dict[str, object]], object] | None = None,
+        peers: Coordination | None = None,
     ) -> None:
         """``now``: the time an upsert records; ``clock``: seconds, for the health (silence) checks;
-        ``publish``: where the leader records its health for the other processes after each pass."""
+        ``peers``: the data dir's coordination, whose clock the health uses and where the leader
+        publishes it for the other processes after each pass."""
         self.config = config
         self.stores = stores
         self.fetch_order = fetch_order
@@ -211,8 +213,8 @@ class NotificationConsumer:
         self.now = now
         self.timeout_seconds = timeout_seconds
         self.health = NotificationHealth(queue=config.sqs_queue_url.rstrip("/").rsplit("/", 1)[-1])
-        self.clock = clock
-        self.publish = publish
+        self.clock = peers.now if peers is not None else clock
+        self.publish = peers.publish_notifications if peers is not None else None
         self.on_change = on_change
         self._queue_factory = queue_factory or self._default_queue
 
@@ -335,6 +337,48 @@ class NotificationConsumer:
         else:
             self.health.duplicates += 1  # not ours, or settled already
         return [entry.order_id for entry in entries]
+
+
+class HealthSources(Protocol):
+    """What ``shared_health`` reads of a process (the runtime)."""
+
+    @property
+    def notifications(self) -> NotificationConsumer | None: ...
+
+    @property
+    def coordination(self) -> Coordination: ...
+
+    @property
+    def leader(self) -> _Leading: ...
+
+    @property
+    def shared_sync(self) -> _Polling: ...
+
+
+class _Leading(Protocol):
+    @property
+    def leading(self) -> bool: ...
+
+
+class _Polling(Protocol):
+    @property
+    def normal_poll_seconds(self) -> float: ...
+
+
+def shared_health(process: HealthSources, *, ages: bool = True) -> str | None:
+    """Whether SQS delivers, in the same words in every process: the leader says it from its own
+    consumer, every other process from what the leader published in the database. None when
+    nothing was ever published and ``[notifications]`` is not configured here."""
+    consumer, coordination = process.notifications, process.coordination
+    poll_seconds = process.shared_sync.normal_poll_seconds
+    if consumer is not None and process.leader.leading:
+        return consumer.describe(poll_seconds, ages=ages)
+    published = coordination.notifications_report()
+    if published is None:
+        return None if consumer is None else "Notifications: no leader has read SQS yet"
+    health = NotificationHealth.from_report(published.report)
+    silence = float(consumer.config.silence_seconds) if consumer is not None else 3600.0
+    return health.describe(coordination.now(), silence, poll_seconds, ages=ages)
 
 
 def _import_aws_client() -> None:

@@ -199,42 +199,18 @@ class Runtime:
         """What a long-running process does while it leads (``watch``, the TUI's follower thread)."""
         from amazon_tui.core.leadership.loops import LeaderDuties
 
-        return LeaderDuties(
-            self.leader,
-            self.shared_sync,
-            self.driver,
-            self.status_line,
-            self.notifications,
-            logged_status=lambda: self.status_line(ages=False),
-        )
+        return LeaderDuties(self.leader, self.shared_sync, self.driver, self.status_line, self.notifications)
 
     def status_line(self, *, ages: bool = True) -> str:
-        """The leadership line; ``ages=False`` leaves the notifications' ages out (a log's line)."""
         from amazon_tui.core.leadership.status import status_line
+        from amazon_tui.core.notifications import shared_health
 
         return status_line(
             self.leader,
             latest_sync=self.store_records.latest_sync(),
-            notifications=self.notifications_health(ages=ages),
+            notifications=shared_health(self, ages=ages),
             unconfirmed=unconfirmed_count(self.db),
         )
-
-    def notifications_health(self, *, ages: bool = True) -> str | None:
-        """Whether SQS delivers, in the same words in every process: the leader says it from its
-        own consumer, every other process from what the leader published in the database.
-        None when no process has [notifications] (nothing was ever published, none configured)."""
-        consumer = self.notifications
-        poll = self.shared_sync.normal_poll_seconds
-        if consumer is not None and self.leader.leading:
-            return consumer.describe(poll, ages=ages)
-        from amazon_tui.core.notifications import NotificationHealth
-
-        published = self.coordination.notifications_report()
-        if published is None:
-            return None if consumer is None else "Notifications: no leader has read SQS yet"
-        health = NotificationHealth.from_report(published.report)
-        silence = float(consumer.config.silence_seconds) if consumer is not None else 3600.0
-        return health.describe(self.coordination.now(), silence, poll, ages=ages)
 
     # -- cancellation ---------------------------------------------------------------------------
 
@@ -377,8 +353,7 @@ class Runtime:
             settle_feed=self._feed_finished,
             now=self.clock,
             timeout_seconds=self.settings.config.network.timeout_seconds,
-            clock=self.coordination.now,  # the wall clock peers share: the health is published
-            publish=self.coordination.publish_notifications,
+            peers=self.coordination,  # its clock is the one peers share; the health is published there
         )
 
     async def aclose(self) -> None:

@@ -169,8 +169,9 @@ async def _status(service, config) -> int:
 def _delivery(service) -> str:
     """Whether SQS delivers, as the data dir's leader last published it, and who and when."""
     from amazon_tui.cli.output import utc_minute
+    from amazon_tui.core.notifications import shared_health
 
-    words = service.notifications_health() or "Notifications: no leader has read SQS yet"
+    words = shared_health(service) or "Notifications: no leader has read SQS yet"
     published = service.coordination.notifications_report()
     if published is None or service.leader.leading:
         return words

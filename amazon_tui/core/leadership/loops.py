@@ -25,6 +25,13 @@ class NotificationReader(Protocol):
     async def run(self, stop: asyncio.Event, *, leading: Callable[[], bool]) -> None: ...
 
 
+class StatusLine(Protocol):
+    """The status line; ``ages=False`` for a log that prints it each time it changes (``watch``):
+    without the ages that move every few seconds, a line per change of state."""
+
+    def __call__(self, *, ages: bool = True) -> str: ...
+
+
 @dataclass
 class LeaderDuties:
     """What a long-running process does for the data dir while it leads."""
@@ -32,10 +39,8 @@ class LeaderDuties:
     leader: Leader
     sync: SharedSync
     driver: CancellationDriver
-    status: Callable[[], str]
+    status: StatusLine
     notifications: NotificationReader | None = None
-    # the line a log prints when it changes (``watch``): without ages that move every few seconds
-    logged_status: Callable[[], str] | None = None
 
 
 class Duties(NamedTuple):
@@ -71,7 +76,7 @@ async def run(
                 tasks["sync"] = asyncio.ensure_future(_sync_once(duties, on_event))
             if _idle(tasks["drive"]) and duties.driver.due():
                 tasks["drive"] = asyncio.ensure_future(_drive_once(duties, on_event))
-            line = (duties.logged_status or duties.status)()
+            line = duties.status(ages=False)
             if line != status:
                 status = line
                 on_event(line)
