@@ -72,7 +72,8 @@ class Cause:
 
     def fields(self) -> list[tuple[str, str]]:
         """(label, value) lines for the TUI's view, the known ones only."""
-        rows = [("What failed", self.what), ("Cause", self.message)] if self.what else [("Cause", self.message)]
+        rows = [("What failed", self.what)] if self.what else []
+        rows.append(("Cause", self.message))
         if self.service:
             rows.append(("Service", f"{self.service} {self.operation or ''}".strip()))
         if self.status is not None or self.code:
@@ -105,7 +106,8 @@ class Cause:
     @classmethod
     def from_json(cls, fields: dict[str, Any]) -> Cause:
         """A cause another process stored (a leader's sync outcome); unknown keys are ignored."""
-        when = datetime.fromisoformat(str(fields.get("time") or "1970-01-01T00:00:00Z").replace("Z", "+00:00"))
+        stamp = str(fields.get("time") or "1970-01-01T00:00:00Z")
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
         return cls(
             str(fields.get("message") or ""),
             when,
