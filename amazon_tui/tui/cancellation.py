@@ -58,13 +58,13 @@ class CancellationFlow:
         self.app.push_screen(CancelModal(order_ids, buyer_reason=buyer_reason), submitted)
 
     def report_submissions(self, submissions: list[Submission]) -> None:
-        from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, SUCCESS_MESSAGE
+        from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, SUBMITTED_MESSAGE
 
         sent = [entry.order_id for s in submissions for entry in s.submitted]
         problems = [(r.order_id, f"{FAILURE_MESSAGE} {r.describe()}") for s in submissions for r in s.refused]
         problems += [(failure.order_id, failure.describe()) for s in submissions for failure in s.failed]
         if sent:
-            self.app.notify(SUCCESS_MESSAGE, title=", ".join(sent)[:60], timeout=6, markup=False)
+            self.app.notify(SUBMITTED_MESSAGE, title=", ".join(sent)[:60], timeout=6, markup=False)
         for order_id, message in problems:
             self.app.notify(message, title=f"Order {order_id}", severity="error", timeout=12, markup=False)
         self.broadcast(lambda: OrdersChanged(tuple(sent) + tuple(order_id for order_id, _ in problems)))
@@ -124,7 +124,7 @@ class CancellationFlow:
             screen.show_failure(what, error, action, source="cancel")
 
     def _report_final(self, entries: list[JournalEntry]) -> None:
-        from amazon_tui.core.cancel.rules import FAILURE_MESSAGE
+        from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, SUCCESS_MESSAGE
         from amazon_tui.local.journal import CancelState
         from amazon_tui.tui.screens.base import BaseScreen
 
@@ -133,8 +133,9 @@ class CancellationFlow:
                 screen.clear_failure("cancel")
         for entry in entries:
             if entry.state is CancelState.CANCELED:
-                notice = f"Order {entry.order_id}: Canceled. Status updated to canceled."
-                self.app.notify(notice, timeout=6, markup=False)
+                self.app.notify(
+                    SUCCESS_MESSAGE, title=f"Order {entry.order_id}: Canceled", timeout=6, markup=False
+                )
             elif entry.state is CancelState.FAILED:
                 message = entry.message or FAILURE_MESSAGE
                 self.app.notify(

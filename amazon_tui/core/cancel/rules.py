@@ -15,6 +15,8 @@ from amazon_tui.domain.values import OrderStatus
 from amazon_tui.local.journal import CancelState, JournalEntry, already
 
 SUCCESS_MESSAGE = "The Amazon order has been canceled and the request has been submitted to Amazon."
+# Said when the feed is sent: ASC's "has been canceled" waits for Amazon's order (a feed can be refused)
+SUBMITTED_MESSAGE = "Submitted to Amazon: the order shows Canceled once Amazon's order says so."
 FAILURE_MESSAGE = "Unable to cancel the order. Please try again."
 CANCELED_NOTE = "Status updated to canceled."
 READ_ONLY_MESSAGE = "amazon-tui runs read-only: cancellation is switched off (--read-only or ui.read_only)."
