@@ -23,7 +23,7 @@ async def test_magento_view_shows_the_refund_and_comment_after_a_cancel_without_
         assert "canceled in amazon-tui" not in before
         await pilot.press("enter")  # View or Cancel Amazon Order
         await settle(pilot)
-        await pilot.press("c", "down", "enter", "enter")  # No Inventory, Confirm
+        await pilot.press("c", "enter", "enter")  # No Inventory (the cursor starts on it), Confirm
         await settle(pilot)
         details = app.screen
         assert isinstance(details, OrderDetailsScreen)
