@@ -271,7 +271,7 @@ def _schema_2_database(path) -> None:
 def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
     _schema_2_database(tmp_path / DB_FILE)
     db = open_database(tmp_path)
-    assert db.schema_version == SCHEMA_VERSION == 7
+    assert db.schema_version == SCHEMA_VERSION == 8
     assert "error_kind" in {row[1] for row in db.query("PRAGMA table_info(stores)")}  # 5: typed failures
     assert {"message_id", "attempted_at", "failure", "cause"} <= {
         row[1] for row in db.query("PRAGMA table_info(cancellations)")
@@ -287,7 +287,14 @@ def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL"
         )
     }
-    assert indexes == {"orders_store_date", "orders_store_buyer", "orders_store_total", "orders_store_status"}
+    assert indexes == {
+        "orders_store_date",
+        "orders_store_buyer",
+        "orders_store_total",
+        "orders_store_status",
+        "orders_store_number",  # 8: sorts and go-to-order read one page
+        "orders_store_ship",
+    }
     assert db.query("PRAGMA integrity_check")[0][0] == "ok"
     repo = OrderRepository(db)
     assert repo.get("111-0000000-0000001") == rich_order(1)  # docs written with their nulls still read
@@ -343,6 +350,37 @@ def test_the_store_and_status_index_serves_status_lists_counts_and_attention(tmp
     assert "COVERING INDEX orders_store_status" in plan and "TEMP B-TREE" not in plan, plan
     [plan] = _plans(repo, lambda: repo.attention(["Acme US"], now=NOW, due_soon=timedelta(hours=24)))
     assert "USING INDEX orders_store_status" in plan and "SCAN o" not in plan, plan
+
+
+def test_every_sort_and_the_order_search_read_one_page_in_index_order(tmp_path):
+    """Issue 32: a page costs what a page holds, at any store size: no sort of every match."""
+    repo = OrderRepository(open_database(tmp_path))
+    repo.upsert([order(n) for n in range(1, 21)], now=NOW)
+    store = ("Acme US",)
+    for field in [field for field in SortField if field is not SortField.NOTES]:  # notes: free text
+        for descending in (False, True):
+            query = OrderQuery(stores=store, sort=field, descending=descending)
+            for plan in _plans(repo, lambda query=query: repo.summaries(query, limit=10, offset=15)):
+                assert "TEMP B-TREE" not in plan and "SCAN o" not in plan, (field, descending, plan)
+    for text in ("111-000", "111-0000000-0000001", "000000"):
+        [plan] = _plans(repo, lambda text=text: repo.find(text))  # it scans its 20-row subqueries only
+        assert not any(f"SCAN {table}" in plan for table in ("o ", "orders", "l ", "magento_links")), plan
+        assert "USING COVERING INDEX sqlite_autoindex_orders_1 (order_id>? AND order_id<?)" in plan, plan
+        assert "USING INDEX magento_links_increment (increment_id>? AND increment_id<?)" in plan, plan
+
+
+def test_an_ascending_sort_lists_empty_values_last_across_pages(tmp_path):
+    repo = OrderRepository(open_database(tmp_path))
+    orders = [order(n, buyer=f"Buyer {21 - n:02d}") for n in range(1, 21)]
+    orders = [o.model_copy(update={"buyer_name": None}) if n % 3 == 0 else o for n, o in enumerate(orders)]
+    repo.upsert(orders, now=NOW)
+    query = OrderQuery(stores=("Acme US",), sort=SortField.BUYER_NAME, descending=False)
+    pages = [repo.summaries(query, limit=6, offset=offset) for offset in range(0, 24, 6)]
+    listed = [summary for page in pages for summary in page]
+    assert len(listed) == len({summary.order_id for summary in listed}) == 20
+    names = [summary.buyer_name for summary in listed]
+    assert names[:13] == sorted(name for name in names if name) and names[13:] == [None] * 7
+    assert [s.order_id for s in listed[13:]] == sorted(s.order_id for s in listed[13:])
 
 
 def test_format_timestamp_is_utc_to_the_second_for_any_tzinfo():
