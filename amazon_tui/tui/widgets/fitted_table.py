@@ -1,11 +1,19 @@
 """Column widths that fit a table to its own width by priority, never cutting what must stay.
 
-Each column has a role: ``keep`` columns (order number, status, ship-by, money) get their
-natural width, whatever the terminal; ``drop`` columns (purchase date, store) are shown only
-when there is room for them and for the least of the ``shrink`` columns; ``shrink`` columns
-(buyer, notes: free text) share what is left and end with an ellipsis when cut. Widths are
-recomputed from the table's own width (not the terminal's) on every resize, with a column
-always kept for the vertical scrollbar, so an opened filter or a scrollbar never clips a cell.
+One planner for the app's tables (``plan_widths``). Each column has a role: ``keep`` columns
+(order number, ship-by, money) get the width of their values, whatever the terminal; ``drop``
+columns (purchase date, store) are shown only when there is room for them and for the least of
+the ``shrink`` columns; ``shrink`` columns (status, buyer, notes) share what is left and end
+with an ellipsis when cut.
+
+Widths come from rules, not from the rows of the page, so they do not jump between pages:
+a keep column is planned from ``floors`` (the width its values take by their format: an order
+number is 19 wide) and widened only by a value that exceeds it; a shrink column with a ``fair``
+width gets its least, then (by ``rank``) up to its fair width, then up to its ``most`` (no
+``most``: every spare column, so a wide terminal leaves none unused). A shrink column without
+``fair`` is planned from the page's values (up to the widest). Widths are recomputed from the
+table's own width (not the terminal's) on every resize, with a column always kept for the
+vertical scrollbar, so an opened filter or a scrollbar never clips a cell.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ class ColumnSpec:
     """One column: key, header label, role, narrowest useful width of a shrinking column.
 
     ``short``: the header when the column is narrower than ``label`` ("Notes" for "Order Notes").
+    ``fair``/``most``/``rank`` (shrink columns): planned by rule, not from the page (module doc).
+    Widths here exclude the one-column gap.
     """
 
     key: str
@@ -35,6 +45,9 @@ class ColumnSpec:
     least: int = 8
     right: bool = False
     short: str | None = None
+    fair: int | None = None
+    most: int | None = None
+    rank: int = 0
 
     def header(self, width: int, label: str | None = None) -> str:
         """The header text for a column ``width`` wide (its gap included)."""
@@ -42,28 +55,52 @@ class ColumnSpec:
         return self.short if self.short and len(text) > width - 1 else text
 
 
-def plan_widths(specs: Sequence[ColumnSpec], natural: Mapping[str, int], width: int) -> dict[str, int]:
+def plan_widths(
+    specs: Sequence[ColumnSpec],
+    natural: Mapping[str, int],
+    width: int,
+    floors: Mapping[str, int] | None = None,
+) -> dict[str, int]:
     """Width of each shown column (its one-column gap included); dropped columns are absent.
 
-    ``natural``: the widest value of each column. Keep columns are never narrower than their
-    value and label; the result never exceeds ``width`` unless the keep columns alone do.
+    ``natural``: the widest value of each column on the page; ``floors``: the width a column's
+    values take by rule (its format), planned from whatever the page holds. Keep columns are
+    never narrower than their values and label; the result never exceeds ``width`` unless the
+    keep columns alone do.
     """
-    wanted = {spec.key: max(natural.get(spec.key, 0), len(spec.label)) + 1 for spec in specs}
+    floors = floors or {}
+    wanted = {
+        spec.key: max(natural.get(spec.key, 0), floors.get(spec.key, 0), len(spec.label)) + 1
+        for spec in specs
+    }
     widths = {spec.key: wanted[spec.key] for spec in specs if spec.role == "keep"}
     room = width - sum(widths.values())
     shrink = [spec for spec in specs if spec.role == "shrink"]
-    least = {spec.key: min(wanted[spec.key], spec.least + 1) for spec in shrink}
+    least = {
+        spec.key: spec.least + 1 if spec.fair is not None else min(wanted[spec.key], spec.least + 1)
+        for spec in shrink
+    }
     for spec in specs:
         if spec.role == "drop" and room - wanted[spec.key] >= sum(least.values()):
             widths[spec.key] = wanted[spec.key]
             room -= wanted[spec.key]
-    shares = _share(room, least, {spec.key: wanted[spec.key] for spec in shrink})
+    ruled = sorted((spec for spec in shrink if spec.fair is not None), key=lambda spec: spec.rank)
+    most = {
+        spec.key: (spec.most + 1 if spec.most is not None else max(room, 0) + 1)
+        if spec.fair is not None
+        else wanted[spec.key]
+        for spec in shrink
+    }
+    shares = _share(room, least, most, [(spec.key, spec.fair + 1) for spec in ruled if spec.fair is not None])
     widths.update({key: share for key, share in shares.items() if share >= 2})
     return {spec.key: widths[spec.key] for spec in specs if spec.key in widths}
 
 
-def _share(room: int, least: dict[str, int], wanted: dict[str, int]) -> dict[str, int]:
-    """Split ``room`` between shrinking columns: each its least first, then evenly up to what it wants."""
+def _share(
+    room: int, least: dict[str, int], most: dict[str, int], fair: Sequence[tuple[str, int]] = ()
+) -> dict[str, int]:
+    """Split ``room`` between shrinking columns: each its least first, then the ``fair`` widths in
+    their order, then evenly up to each one's most."""
     if not least:
         return {}
     if room < sum(least.values()):
@@ -71,13 +108,18 @@ def _share(room: int, least: dict[str, int], wanted: dict[str, int]) -> dict[str
         return {key: min(each, least[key]) for key in least}
     shares = dict(least)
     room -= sum(least.values())
+    for key, target in fair:
+        give = max(0, min(target, most[key]) - shares[key])
+        give = min(give, room)
+        shares[key] += give
+        room -= give
     while room > 0:
-        hungry = [key for key in shares if shares[key] < wanted[key]]
+        hungry = [key for key in shares if shares[key] < most[key]]
         if not hungry:
             break
         step = max(room // len(hungry), 1)
         for key in hungry:
-            give = min(step, wanted[key] - shares[key], room)
+            give = min(step, most[key] - shares[key], room)
             shares[key] += give
             room -= give
     return shares
@@ -133,6 +175,10 @@ class FittedTable(DataTable):
     def header_label(self, spec: ColumnSpec) -> str:
         return spec.label
 
+    def floors(self) -> dict[str, int]:
+        """The width each column's values take by rule (their format), whatever the page holds."""
+        return {}
+
     def fill(self, rows: Sequence[dict[str, Text]], keys: Sequence[str]) -> None:
         """Replace the rows (unshortened cells by column key), each with its row key."""
         self._cells, self._keys = list(rows), list(keys)
@@ -140,7 +186,7 @@ class FittedTable(DataTable):
             spec.key: max((row[spec.key].cell_len for row in self._cells), default=0) for spec in self.SPECS
         }
         self._planned_for = self.room
-        self._widths = plan_widths(self.SPECS, natural, self._planned_for)
+        self._widths = plan_widths(self.SPECS, natural, self._planned_for, self.floors())
         self.clear(columns=True)
         for spec in self.SPECS:
             if spec.key in self._widths:

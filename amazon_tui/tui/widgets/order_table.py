@@ -35,17 +35,34 @@ COLUMNS: tuple[tuple[SortField, str], ...] = (
     (SortField.NOTES, "Order Notes"),
 )
 _LABELS = dict(COLUMNS)
-# The order number, status, ship-by and total are never dropped or cut; the purchase date goes
-# first when room is short; buyer and notes (free text) shrink with an ellipsis.
+# One plan at any page (issue 31): the order number, ship-by and total are never cut, planned from
+# their formats; the purchase date goes first when room is short; status, buyer and notes share
+# the rest by rule: each its least, then the buyer's name up to 15 columns, the status up to the
+# longest common label ("● Partially Shipped"), the notes up to 20, then the status up to its
+# longest label and the notes take every column left. A rare longer status ends with "…" at 80
+# columns; the order's own view shows it whole.
 SPECS = (
     ColumnSpec("mark", " "),
     ColumnSpec(SortField.PURCHASE_DATE.value, _LABELS[SortField.PURCHASE_DATE], "drop"),
     ColumnSpec(SortField.ORDER_NUMBER.value, _LABELS[SortField.ORDER_NUMBER]),
-    ColumnSpec(SortField.STATUS.value, _LABELS[SortField.STATUS]),
+    ColumnSpec(
+        SortField.STATUS.value, _LABELS[SortField.STATUS], "shrink", least=11, fair=19, most=22, rank=1
+    ),
     ColumnSpec(SortField.SHIP_BY.value, _LABELS[SortField.SHIP_BY]),
-    ColumnSpec(SortField.BUYER_NAME.value, _LABELS[SortField.BUYER_NAME], "shrink", least=8, short="Buyer"),
+    ColumnSpec(
+        SortField.BUYER_NAME.value,
+        _LABELS[SortField.BUYER_NAME],
+        "shrink",
+        least=8,
+        short="Buyer",
+        fair=15,
+        most=30,
+        rank=0,
+    ),
     ColumnSpec(SortField.TOTAL.value, _LABELS[SortField.TOTAL], right=True),
-    ColumnSpec(SortField.NOTES.value, _LABELS[SortField.NOTES], "shrink", least=10, short="Notes"),
+    ColumnSpec(
+        SortField.NOTES.value, _LABELS[SortField.NOTES], "shrink", least=5, short="Notes", fair=20, rank=2
+    ),
 )
 WIDE = 110  # from this width: full dates, totals with their currency, sort arrows
 LATE_STYLE = "#ff8c3a"
@@ -81,6 +98,19 @@ class OrderTable(FittedTable):
         if spec.key == field.value and not self.compact:
             return spec.label + (" ▼" if descending else " ▲")
         return spec.label
+
+    def floors(self) -> dict[str, int]:
+        """Dates and numbers by their format; totals as wide as 9,999.99 (with the currency when
+        wide): a page of larger totals widens the column, a page of small ones keeps it."""
+        compact = self.compact
+        date = len("11-20 12:00" if compact else "2026-11-20 12:00")
+        return {
+            "mark": 3 if self.marked else 1,
+            SortField.PURCHASE_DATE.value: date,
+            SortField.ORDER_NUMBER.value: len("111-1234567-1234567"),
+            SortField.SHIP_BY.value: date,
+            SortField.TOTAL.value: len("9,999.99" if compact else "USD 9,999.99"),
+        }
 
     def show(self, rows: Sequence[OrderSummary], *, keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on ``keep`` (an order number) when it is there."""
