@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -46,20 +47,18 @@ class OrderDesk:
     def link(self, order_id: str) -> MagentoLink | None:
         return self.repo.link(order_id)
 
-    def attention(self) -> list[AttentionItem]:
-        """Late, due-soon and buyer-cancel orders of the active stores, most urgent first."""
+    def attention(self, limit: int | None = None) -> list[AttentionItem]:
+        """Late, due-soon and buyer-cancel orders of the active stores, most urgent first.
+
+        ``limit``: the most urgent ``limit`` of them, chosen in SQL (with every failing Magento
+        refund and unconfirmed shipment); a buyer's reason is read from the order's document for
+        those only.
+        """
         from amazon_tui.domain.attention import classify, most_urgent_first, not_confirmed, refund_failing
 
         now = self.clock()
         stores = [store.name for store in self.config.stores if store.active]
         due_soon = timedelta(hours=self.config.ui.due_soon_hours)
-        items = []
-        for summary, asked in self.repo.attention(stores, now=now, due_soon=due_soon):
-            reason = None
-            if asked:
-                order = self.repo.get(summary.order_id)
-                reason = (order.buyer_cancellation_reason if order else None) or ""
-            items.append(classify(summary, reason, now))
         failing = [refund_failing(summary, problem) for summary, problem in self.repo.magento_failing(stores)]
         failing += [
             not_confirmed(summary, row.state.value == "failed", row.cause, row.updated_at)
@@ -67,7 +66,18 @@ class OrderDesk:
             if summary.order_id not in {item.order.order_id for item in failing}
         ]
         listed = {item.order.order_id for item in failing}
-        return most_urgent_first(failing + [item for item in items if item.order.order_id not in listed])
+        queued = [
+            classify(summary, "" if asked else None, now)
+            for summary, asked in self.repo.attention(stores, now=now, due_soon=due_soon, limit=limit)
+            if summary.order_id not in listed
+        ]
+        items = most_urgent_first(failing + queued)[:limit]
+        return [self._with_reason(item) if item.buyer_reason is not None else item for item in items]
+
+    def _with_reason(self, item: AttentionItem) -> AttentionItem:
+        """A buyer's request with the buyer's reason, read from the order's document."""
+        order = self.repo.get(item.order.order_id)
+        return replace(item, buyer_reason=(order.buyer_cancellation_reason if order else None) or "")
 
     def is_fresh(self, order_id: str) -> bool:
         fetched = self.repo.detail_fetched(order_id)

@@ -93,8 +93,8 @@ class AppService(Runtime):
     def mark_seen(self, order_ids: Sequence[str] | None = None) -> None:
         self.order_desk.mark_seen(order_ids)
 
-    def attention(self) -> list[AttentionItem]:
-        return self.order_desk.attention()
+    def attention(self, limit: int | None = None) -> list[AttentionItem]:
+        return self.order_desk.attention(limit)
 
     def is_fresh(self, order_id: str) -> bool:
         return self.order_desk.is_fresh(order_id)

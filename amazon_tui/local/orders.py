@@ -417,18 +417,27 @@ class OrderRepository:
         return [(summary_from(row), row["magento_error"]) for row in rows]
 
     def attention(
-        self, stores: Sequence[str], *, now: datetime, due_soon: timedelta
+        self, stores: Sequence[str], *, now: datetime, due_soon: timedelta, limit: int | None = None
     ) -> list[tuple[OrderSummary, bool]]:
-        """Orders needing action across stores, with whether the buyer asked to cancel."""
+        """Orders needing action across stores, with whether the buyer asked to cancel.
+
+        ``limit``: only the most urgent ones (the queue's order: buyers' requests, then by ship-by
+        time, then by number), sorted in SQL: a big store's queue holds thousands.
+        """
         if not stores:
             return []
         marks = ",".join("?" * len(stores))
+        order = (
+            " ORDER BY o.buyer_cancel DESC, o.ship_by IS NULL, o.ship_by, o.order_id LIMIT ?"
+            if limit is not None
+            else ""
+        )
         rows = self.db.query(
             # The store and status index covers the queue's conditions; by the store alone, the
             # planner could as well pick the ship-by index and read every order of the store.
             f"SELECT {SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o INDEXED BY orders_store_status "
             "LEFT JOIN magento_links l ON l.order_id = o.order_id "
-            f"WHERE o.store IN ({marks}) AND {NEEDS_ATTENTION.replace(':soon', '?')}",
-            (*stores, format_timestamp(now + due_soon)),
+            f"WHERE o.store IN ({marks}) AND {NEEDS_ATTENTION.replace(':soon', '?')}{order}",
+            (*stores, format_timestamp(now + due_soon), *((limit,) if limit is not None else ())),
         )
         return [(summary_from(row), bool(row["buyer_cancel"])) for row in rows]

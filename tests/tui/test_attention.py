@@ -242,3 +242,20 @@ async def test_slash_filters_attention_and_star_marks_only_what_is_shown(world):
         assert len(screen.table.rows_shown) == everything and screen.table.marked, (
             "clearing the filter keeps the marks"
         )
+
+
+async def test_a_long_queue_lists_its_most_urgent_counts_all_and_the_filter_searches_all(world, monkeypatch):
+    """Issue 32: a big store's queue (thousands) lists its head; the summary and `/` cover it all."""
+    from amazon_tui.tui.screens import attention
+
+    monkeypatch.setattr(attention, "SHOWN", 3)
+    queue = expected_queue(world.sandbox)
+    last = queue[-1][0]
+    async with world.app.run_test(size=(120, 40)) as pilot:
+        screen = await open_attention(pilot)
+        assert [s.order_id for s in screen.table.rows_shown] == [order_id for order_id, _ in queue[:3]]
+        summary = plain(screen.query_one("#attention-summary"))
+        assert summary.startswith(f"{len(queue)} need action: ") and "3 shown" in summary
+        await pilot.press("slash", *last)
+        await settle(pilot)
+        assert [s.order_id for s in screen.table.rows_shown] == [last]

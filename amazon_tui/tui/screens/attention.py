@@ -17,6 +17,8 @@ from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.attention_table import AttentionTable
 from amazon_tui.tui.widgets.row_filter import RowFilter
 
+SHOWN = 100  # the most urgent orders listed without a filter (the summary counts them all)
+
 
 def _searchable(item: AttentionItem) -> list[str]:
     order = item.order
@@ -51,6 +53,8 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
         super().__init__()
         self._summary_shown = ""
         self._items: list[AttentionItem] = []
+        self._counts: Counter[str] = Counter()
+        self._whole = False  # the whole queue is read (a filter is typed), not its most urgent
 
     def trail(self) -> list[str]:
         return ["Amazon Stores", "Attention"]
@@ -75,12 +79,31 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
         return self.query_one(AttentionTable)
 
     def reload(self) -> None:
-        """Re-read the queue; nothing is repainted when no visible text changed."""
-        self._items = self.service.attention()
+        """Re-read the queue; nothing is repainted when no visible text changed.
+
+        A big store's queue holds thousands of orders: the list reads the ``SHOWN`` most urgent
+        (chosen in SQL) and the summary counts every one (covering indexes); the `/` filter
+        searches the whole queue, read when a filter is typed.
+        """
+        self._whole = bool(self.row_filter.value.strip())
+        self._items = self.service.attention(limit=None if self._whole else SHOWN)
+        counts = self.service.attention_counts().values()
+        self._counts = Counter(
+            {
+                REFUND: sum(item.kind == REFUND for item in self._items),  # listed first, all of them
+                NOT_CONFIRMED: sum(item.kind == NOT_CONFIRMED for item in self._items),
+                BUYER_CANCEL: sum(count.buyer_cancel for count in counts),
+                LATE: sum(count.late for count in counts),
+                DUE: sum(count.due_soon for count in counts),
+            }
+        )
         self.apply_filter()
 
     def apply_filter(self) -> None:
         """The queue's orders that match the `/` filter (all of them when it is empty)."""
+        if self.row_filter.value.strip() and not self._whole:
+            self.reload()  # the first filtered keystroke: search every order of the queue
+            return
         shown = [
             item for item in self._items if self.row_filter.matches(_searchable(item), store=item.order.store)
         ]
@@ -94,8 +117,8 @@ class AttentionScreen(FilteringScreen, MarkingScreen):
         self._show_summary()
 
     def _show_summary(self) -> None:
-        summary = self._summary(Counter(item.kind for item in self._items))
-        if len(self.table.items) != len(self._items):
+        summary = self._summary(self._counts)
+        if len(self.table.items) != sum(self._counts.values()):
             summary.append(f"  ·  {len(self.table.items)} shown", style="bold")
         marks = self.marks_text()
         if marks:  # beside the counts when it fits, else on a line of its own
