@@ -79,10 +79,7 @@ class StoreBook:
             created=row.created if row else None,
             last_sync=row.last_sync if row else None,
             stats=self.stats(store.name, now, 30),
-            attention=self.figures.db.memo(
-                ("attention", store.name, format_timestamp(now), self.due_soon),
-                lambda: self.figures.attention_counts(store.name, now=now, due_soon=self.due_soon),
-            ),
+            attention=self._attention_counts(store.name, now),
             error=error,
         )
 
@@ -109,10 +106,14 @@ class StoreBook:
     def attention_counts(self) -> dict[str, AttentionCounts]:
         """The three counts of every active store (cheap: the app compares them after each poll)."""
         now = self.clock()
-        return {
-            name: self.figures.attention_counts(name, now=now, due_soon=self.due_soon)
-            for name in self.active()
-        }
+        return {name: self._attention_counts(name, now) for name in self.active()}
+
+    def _attention_counts(self, store: str, now: datetime) -> AttentionCounts:
+        """Counted once per second of ``now`` until the database changes (cards, Attention)."""
+        return self.figures.db.memo(
+            ("attention", store, format_timestamp(now), self.due_soon),
+            lambda: self.figures.attention_counts(store, now=now, due_soon=self.due_soon),
+        )
 
     def failures(self) -> dict[str, str]:
         """The stores whose last sync failed (by this process or another), with the cause."""

@@ -38,6 +38,14 @@ NEEDS_ATTENTION = """
 """
 
 
+# The orders that can ever be in the queue: the WHERE of its partial index (schema 7), written
+# the same way in the queries that read it (SQLite uses a partial index only then).
+QUEUED = (
+    "o.fulfilled_by = 'MERCHANT' "
+    "AND o.status IN ('PENDING', 'UNSHIPPED', 'PARTIALLY_SHIPPED', 'PENDING_AVAILABILITY')"
+)
+
+
 def micros(money: Money | None) -> int | None:
     """The amount in millionths, to sum and sort in SQL; None when absent or too large to sum."""
     if money is None or abs(money.amount) >= SUMMABLE_LIMIT:

@@ -12,6 +12,7 @@ from amazon_tui.local.db import Database
 from amazon_tui.local.order_sql import (
     NEEDS_ATTENTION,
     NULLABLE_SORTS,
+    QUEUED,
     SORT_COLUMNS,
     SUMMARY_COLUMNS,
     micros,
@@ -421,23 +422,36 @@ class OrderRepository:
     ) -> list[tuple[OrderSummary, bool]]:
         """Orders needing action across stores, with whether the buyer asked to cancel.
 
-        ``limit``: only the most urgent ones (the queue's order: buyers' requests, then by ship-by
-        time, then by number), sorted in SQL: a big store's queue holds thousands.
+        ``limit``: at least the ``limit`` most urgent of them (the caller sorts and cuts), read
+        from the queue's partial index in its order: a big store's queue holds thousands.
         """
         if not stores:
             return []
-        marks = ",".join("?" * len(stores))
-        order = (
-            " ORDER BY o.buyer_cancel DESC, o.ship_by IS NULL, o.ship_by, o.order_id LIMIT ?"
-            if limit is not None
-            else ""
+        soon = format_timestamp(now + due_soon)
+        if limit is None:
+            marks = ",".join("?" * len(stores))
+            rows = self.db.query(
+                # The store and status index covers the queue's conditions; by the store alone,
+                # the planner could as well pick the ship-by index and read the whole store.
+                f"SELECT {SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o INDEXED BY orders_store_status "
+                "LEFT JOIN magento_links l ON l.order_id = o.order_id "
+                f"WHERE o.store IN ({marks}) AND {NEEDS_ATTENTION.replace(':soon', '?')}",
+                (*stores, soon),
+            )
+            return [(summary_from(row), bool(row["buyer_cancel"])) for row in rows]
+        parts = (  # the buyers' requests by ship-by (an unknown one last), then late and due ones
+            "o.buyer_cancel = 1 AND o.ship_by IS NOT NULL ORDER BY o.ship_by, o.order_id",
+            "o.buyer_cancel = 1 AND o.ship_by IS NULL ORDER BY o.order_id",
+            "o.buyer_cancel = 0 AND o.ship_by <= :soon AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') "
+            "ORDER BY o.ship_by, o.order_id",
         )
-        rows = self.db.query(
-            # The store and status index covers the queue's conditions; by the store alone, the
-            # planner could as well pick the ship-by index and read every order of the store.
-            f"SELECT {SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o INDEXED BY orders_store_status "
-            "LEFT JOIN magento_links l ON l.order_id = o.order_id "
-            f"WHERE o.store IN ({marks}) AND {NEEDS_ATTENTION.replace(':soon', '?')}{order}",
-            (*stores, format_timestamp(now + due_soon), *((limit,) if limit is not None else ())),
-        )
-        return [(summary_from(row), bool(row["buyer_cancel"])) for row in rows]
+        found = []
+        for store in stores:
+            for part in parts:
+                found += self.db.query(
+                    f"SELECT {SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o INDEXED BY orders_store_queue "
+                    "LEFT JOIN magento_links l ON l.order_id = o.order_id "
+                    f"WHERE o.store = :store AND {QUEUED} AND {NEEDS_ATTENTION} AND {part} LIMIT :limit",
+                    {"store": store, "soon": soon, "limit": limit},
+                )
+        return [(summary_from(row), bool(row["buyer_cancel"])) for row in found]

@@ -294,6 +294,7 @@ def test_schema_2_migrates_to_the_latest_keeping_the_orders(tmp_path):
         "orders_store_status",
         "orders_store_number",  # 8: sorts and go-to-order read one page
         "orders_store_ship",
+        "orders_store_queue",
     }
     assert db.query("PRAGMA integrity_check")[0][0] == "ok"
     repo = OrderRepository(db)
@@ -367,6 +368,10 @@ def test_every_sort_and_the_order_search_read_one_page_in_index_order(tmp_path):
         assert not any(f"SCAN {table}" in plan for table in ("o ", "orders", "l ", "magento_links")), plan
         assert "USING COVERING INDEX sqlite_autoindex_orders_1 (order_id>? AND order_id<?)" in plan, plan
         assert "USING INDEX magento_links_increment (increment_id>? AND increment_id<?)" in plan, plan
+    plans = _plans(repo, lambda: repo.attention(["Acme US"], now=NOW, due_soon=timedelta(hours=24), limit=5))
+    assert len(plans) == 3  # the head of the queue: its partial index, in its order
+    for plan in plans:
+        assert "USING INDEX orders_store_queue" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def test_an_ascending_sort_lists_empty_values_last_across_pages(tmp_path):
