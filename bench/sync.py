@@ -20,6 +20,7 @@ import common
 from common import STORE, Line
 
 PAGE = 100
+SCALE, SCALE_QUICK, SCALE_WINDOW = 1_000_000, 50_000, 10_000
 
 
 async def _new_orders_sync(tmp: Path, count: int) -> tuple[int, int]:
@@ -75,6 +76,40 @@ def _upsert_rate(tmp: Path, templates: list, count: int, page: int) -> float:
     return count / elapsed
 
 
+def _upsert_at_scale(tmp: Path, templates: list, total: int, window: int) -> dict:
+    """Microseconds per order of the upsert path (pages of 100, as a first sync writes them) over
+    the first ``window`` orders and over the last ``window`` of ``total``; RSS at both points.
+
+    Orders are generated page by page (never held all at once): what grows is the store.
+    """
+    from amazon_tui.local.db import open_database
+    from amazon_tui.local.orders import OrderRepository
+
+    repo = OrderRepository(open_database(tmp))
+    orders = common.generate_orders(templates, total)
+    spent = {"first": 0.0, "last": 0.0}
+    rss = {}
+    for offset in range(0, total, PAGE):
+        page = [next(orders) for _ in range(min(PAGE, total - offset))]
+        started = time.perf_counter()
+        repo.upsert(page, now=common.NOW)
+        elapsed = time.perf_counter() - started
+        if offset < window:
+            spent["first"] += elapsed
+        elif offset >= total - window:
+            spent["last"] += elapsed
+        if offset + PAGE == window:
+            rss["first"] = common.current_rss_mb()
+    rss["last"] = common.current_rss_mb()
+    repo.db.close()
+    return {
+        "first_us": 1e6 * spent["first"] / window,
+        "last_us": 1e6 * spent["last"] / window,
+        "rss_first": rss["first"],
+        "rss_last": rss["last"],
+    }
+
+
 def run(quick: bool) -> list[Line]:
     count = 2_000 if quick else 10_000
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,6 +119,8 @@ def run(quick: bool) -> list[Line]:
         templates = common.template_orders(root / "templates")
         rates = [_upsert_rate(root / f"rate{i}", templates, count, PAGE) for i in range(5)]
         row_rate = _upsert_rate(root / "rows", templates, min(count, 2_000), 1)
+        scale = SCALE_QUICK if quick else SCALE
+        at_scale = _upsert_at_scale(root / "scale", templates, scale, SCALE_WINDOW)
         throttled = asyncio.run(_sync_seconds(root / "429", 246, spurious_429=True))
         clean = asyncio.run(_sync_seconds(root / "no429", 246, spurious_429=False))
     target = math.ceil(count / PAGE)
@@ -106,6 +143,25 @@ def run(quick: bool) -> list[Line]:
             ">= 20,000/s",
             rate >= 20_000,
             f"pages of {PAGE}, 1 transaction each, median of 5; base: 1 transaction per order",
+        ),
+        Line(
+            f"sync: upsert cost per order at {scale:,}",
+            at_scale["last_us"],
+            at_scale["first_us"],
+            "us/order",
+            "<= 1.2x",
+            at_scale["last_us"] <= 1.2 * at_scale["first_us"],
+            f"the last {SCALE_WINDOW:,} orders, into {scale - SCALE_WINDOW:,},"
+            f" vs the first {SCALE_WINDOW:,}, into an empty store; pages of 100",
+        ),
+        Line(
+            f"sync: RSS while upserting {scale:,}",
+            at_scale["rss_last"],
+            at_scale["rss_first"],
+            "MB",
+            "<= 1.2x",
+            at_scale["rss_last"] <= 1.2 * at_scale["rss_first"],
+            f"after {scale:,} orders vs after the first {SCALE_WINDOW:,}",
         ),
         Line("sync: again, nothing new", again, None, "calls", "== 1", again == 1, "one store"),
         Line(
