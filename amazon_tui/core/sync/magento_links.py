@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from amazon_tui.domain.models import MagentoLink
 
 MAGENTO_SOURCE = "magento"
+# Links are written (with the cursor: the orders come oldest first) every so many: the 840,000
+# links of a million-order store, held until the end, grew a first sync's memory with the store
+# (issue 32). The cursor's `gteq` reads the last second again.
+LINKS_PER_COMMIT = 5_000
 
 
 async def sync_magento_links(
@@ -41,6 +45,7 @@ async def sync_magento_links(
     criteria = criteria.sort_by("updated_at", "ASC")
     links: list[MagentoLink] = []
     newest = cursor
+    written = 0
     async for order in magento.iter_orders(criteria, fields=link_index_fields(amazon_order_field)):
         link = link_from(order, amazon_order_field)
         if link is not None:
@@ -48,5 +53,10 @@ async def sync_magento_links(
         updated = order.get("updated_at")
         if updated and (newest is None or str(updated) > newest):
             newest = str(updated)
+        if len(links) >= LINKS_PER_COMMIT:  # a first sync of a big store: memory stays flat
+            written += repo.upsert_links(
+                links, cursor=(store.name, source, newest) if newest else None, now=now
+            )
+            links = []
     cursor_row = (store.name, source, newest) if newest else None
-    return repo.upsert_links(links, cursor=cursor_row, now=now)
+    return written + repo.upsert_links(links, cursor=cursor_row, now=now)
