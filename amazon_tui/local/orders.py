@@ -447,11 +447,16 @@ class OrderRepository:
         )
         found = []
         for store in stores:
+            left = limit  # a part comes before the next in the queue: once a store's head is full, stop
             for part in parts:
-                found += self.db.query(
+                rows = self.db.query(
                     f"SELECT {SUMMARY_COLUMNS}, o.buyer_cancel FROM orders o INDEXED BY orders_store_queue "
                     "LEFT JOIN magento_links l ON l.order_id = o.order_id "
                     f"WHERE o.store = :store AND {QUEUED} AND {NEEDS_ATTENTION} AND {part} LIMIT :limit",
-                    {"store": store, "soon": soon, "limit": limit},
+                    {"store": store, "soon": soon, "limit": left},
                 )
+                found += rows
+                left -= len(rows)
+                if left <= 0:
+                    break
         return [(summary_from(row), bool(row["buyer_cancel"])) for row in found]

@@ -17,7 +17,7 @@ from amazon_tui.tui.screens.marking import CANCEL_TOOLTIP, MarkingScreen
 from amazon_tui.tui.widgets.attention_table import AttentionTable
 from amazon_tui.tui.widgets.row_filter import RowFilter
 
-SHOWN = 50  # the most urgent orders listed without a filter (the summary counts them all)
+SHOWN = 40  # the most urgent orders listed without a filter (the summary counts them all)
 
 
 def _searchable(item: AttentionItem) -> list[str]:
