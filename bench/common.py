@@ -215,12 +215,16 @@ def generate_orders(templates: list, count: int, *, store: str = STORE, start: i
             if template.total
             else None
         )
+        # the ship-by time keeps its distance to the purchase, as Amazon's does (a template's own
+        # date would put every new order at one of 300 places of the ship-by indexes)
+        ship_by = created + (template.ship_by - template.created) if template.ship_by else None
         yield template.model_copy(
             update={
                 "order_id": f"9{index // 10**14 % 100:02d}-{index // 10**7 % 10**7:07d}-{index % 10**7:07d}",
                 "store": store,
                 "created": created,
                 "last_updated": created,
+                "ship_by": ship_by,
                 "buyer_name": f"{template.buyer_name or 'Buyer'} {index}",
                 "total": total,
             }

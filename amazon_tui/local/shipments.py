@@ -339,10 +339,14 @@ class ShipmentJournal:
             return []
         marks = ",".join("?" * len(stores))
         rows = self.db.query(
+            # From the unconfirmed shipments (by their state's index) to their orders: SQLite would
+            # otherwise start from every unshipped order of the stores (180,000 of a million-order
+            # store) and look each up in the shipments (issue 32). CROSS JOIN keeps that order.
             f"SELECT {SUMMARY_COLUMNS}, s.id AS shipment_row FROM shipments s "
-            "JOIN orders o ON o.order_id = s.order_id LEFT JOIN magento_links l ON l.order_id = o.order_id "
-            f"WHERE s.state != 'confirmed' AND o.store IN ({marks}) "
-            "AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') ORDER BY s.id",
+            "CROSS JOIN orders o ON o.order_id = s.order_id "
+            "LEFT JOIN magento_links l ON l.order_id = o.order_id "
+            "WHERE s.state IN ('requested', 'sending', 'confirming', 'failed') "
+            f"AND o.store IN ({marks}) AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED') ORDER BY s.id",
             tuple(stores),
         )
         latest = {row["order_id"]: row for row in rows}
