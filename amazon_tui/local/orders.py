@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from amazon_tui.domain.values import OrderStatus, format_timestamp, parse_timestamp, timestamp
 from amazon_tui.local.db import Database
+from amazon_tui.local.links import read_link, write_links
 from amazon_tui.local.order_sql import (
     NEEDS_ATTENTION,
     NULLABLE_SORTS,
@@ -246,42 +247,7 @@ class OrderRepository:
         self, links: Iterable[MagentoLink], *, cursor: tuple[str, str, str] | None = None, now: datetime
     ) -> int:
         """Refresh the Magento link index (Amazon order number -> Magento order)."""
-        count = 0
-        with self.db.transaction() as conn:
-            for link in links:
-                conn.execute(
-                    "INSERT INTO magento_links "
-                    "(order_id, entity_id, increment_id, status, store_id, updated_at, magento_updated) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (order_id) DO UPDATE SET "
-                    "entity_id = excluded.entity_id, increment_id = excluded.increment_id, "
-                    "status = excluded.status, store_id = excluded.store_id, "
-                    "updated_at = excluded.updated_at, "
-                    # Magento changed the order (a shipment does), or changed it in the second its
-                    # shipments were read (Magento's times are whole seconds): read them again
-                    "shipments_read = CASE WHEN magento_links.magento_updated IS excluded.magento_updated "
-                    "AND datetime(magento_links.shipments_read) > datetime(excluded.magento_updated) "
-                    "THEN magento_links.shipments_read END, "
-                    "magento_updated = excluded.magento_updated",
-                    (
-                        link.order_id,
-                        link.entity_id,
-                        link.increment_id,
-                        link.status,
-                        link.store_id,
-                        format_timestamp(now),
-                        link.magento_updated,
-                    ),
-                )
-                count += 1
-            if cursor is not None:
-                conn.execute(
-                    "INSERT INTO sync_cursors (store, source, cursor, updated) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (store, source) DO UPDATE SET "
-                    "cursor = excluded.cursor, updated = excluded.updated",
-                    (*cursor, format_timestamp(now)),
-                )
-        return count
+        return write_links(self.db, links, cursor=cursor, now=now)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -383,19 +349,7 @@ class OrderRepository:
         return [(timestamp(row["time"]), row["text"]) for row in rows]
 
     def link(self, order_id: str) -> MagentoLink | None:
-        rows = self.db.query("SELECT * FROM magento_links WHERE order_id = ?", (order_id,))
-        if not rows:
-            return None
-        row = rows[0]
-        from amazon_tui.domain.models import MagentoLink
-
-        return MagentoLink(
-            order_id=row["order_id"],
-            entity_id=row["entity_id"],
-            increment_id=row["increment_id"],
-            status=row["status"],
-            store_id=row["store_id"],
-        )
+        return read_link(self.db, order_id)
 
     def cursor(self, store: str, source: str) -> str | None:
         rows = self.db.query(
