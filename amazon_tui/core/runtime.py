@@ -203,7 +203,7 @@ class Runtime:
 
     def status_line(self, *, ages: bool = True) -> str:
         from amazon_tui.core.leadership.status import status_line
-        from amazon_tui.core.notifications import shared_health
+        from amazon_tui.core.notification_health import shared_health
 
         return status_line(
             self.leader,

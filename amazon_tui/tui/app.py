@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
@@ -16,7 +17,6 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 
 from amazon_tui.config.settings import Settings
-from amazon_tui.core.causes import Cause, cause_of
 from amazon_tui.core.service import AppService
 from amazon_tui.core.startup import resume_collection
 from amazon_tui.core.sync.progress import SyncProgress
@@ -30,10 +30,12 @@ from amazon_tui.tui.live import SYNC_GROUP, LiveRefresh
 from amazon_tui.tui.messages import OrdersChanged, OrderSeen, SyncChanged
 from amazon_tui.tui.navigation import Navigator
 from amazon_tui.tui.palette import AmazonCommands
-from amazon_tui.tui.screens.cause import CauseScreen
 from amazon_tui.tui.screens.stores import StoresScreen
 from amazon_tui.tui.size_gate import QUIT_ACTIONS, blocked_while_too_small, too_small
 from amazon_tui.tui.typeahead import KeyQueue, let_through
+
+if TYPE_CHECKING:
+    from amazon_tui.core.causes import Cause
 
 
 class AmazonTuiApp(App[int]):
@@ -237,20 +239,24 @@ class AmazonTuiApp(App[int]):
 
     def remember_cause(self, what: str, error: object) -> None:
         """A failure told in a toast: `e` shows its whole cause while no screen shows one."""
+        from amazon_tui.core.causes import cause_of  # the first failure loads it, not the first paint
+
         self.last_cause = cause_of(what, error, self.service.clock())
 
     def cause_now(self) -> Cause | None:
         """The cause `e` opens: the one the screen on top shows, else the last toast's."""
         shown = getattr(self.screen, "cause", None)
-        return shown if isinstance(shown, Cause) else self.last_cause
+        return shown if shown is not None and hasattr(shown, "as_text") else self.last_cause
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_cause":
-            return self.cause_now() is not None and not isinstance(self.screen, CauseScreen)
+            return self.cause_now() is not None and type(self.screen).__name__ != "CauseScreen"
         return True
 
     def action_show_cause(self) -> None:
         cause = self.cause_now()
+        from amazon_tui.tui.screens.cause import CauseScreen
+
         if cause is not None and not isinstance(self.screen, CauseScreen):
             self.push_screen(CauseScreen(cause))
 

@@ -169,7 +169,7 @@ async def _status(service, config) -> int:
 def _delivery(service) -> str:
     """Whether SQS delivers, as the data dir's leader last published it, and who and when."""
     from amazon_tui.cli.output import utc_minute
-    from amazon_tui.core.notifications import shared_health
+    from amazon_tui.core.notification_health import shared_health
 
     words = shared_health(service) or "Notifications: no leader has read SQS yet"
     published = service.coordination.notifications_report()

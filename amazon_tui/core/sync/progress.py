@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from amazon_tui.core.causes import Cause
 from amazon_tui.domain.values import OrderStatus
 from amazon_tui.local.orders import StatusChange
+
+if TYPE_CHECKING:
+    from amazon_tui.core.causes import Cause
 
 
 class SyncProgress(NamedTuple):
@@ -91,6 +93,8 @@ class SyncOutcome:
         failures = {
             store: why for store, why in document.get("failures", {}).items() if not stores or store in stores
         }
+        from amazon_tui.core.causes import Cause  # a failure loads it, not the first paint
+
         causes = {
             store: Cause.from_json(fields)
             for store, fields in document.get("causes", {}).items()

@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from amazon_tui.config.schema import Config
-from amazon_tui.core.causes import Cause
 from amazon_tui.core.gateway import Gateway
 from amazon_tui.core.stores import AUTH_FAILURE, SERVICE_FAILURE
 from amazon_tui.core.sync.amazon import WrongStore, sync_amazon
@@ -17,6 +17,9 @@ from amazon_tui.core.sync.progress import Progress, SyncOutcome, SyncProgress, S
 from amazon_tui.local.disk import StorageError
 from amazon_tui.local.orders import OrderRepository
 from amazon_tui.local.stores import StoreRecords
+
+if TYPE_CHECKING:
+    pass
 
 
 def describe_failure(error: BaseException) -> str:
@@ -86,6 +89,8 @@ class SyncRunner:
                     outcome.reports.append(result)
                     continue
                 outcome.failures[name] = describe_failure(result)
+                from amazon_tui.core.causes import Cause  # a failure loads it, not the first paint
+
                 outcome.causes[name] = Cause.of(result, now=self.clock(), message=outcome.failures[name])
                 outcome.errors[name] = result
                 if isinstance(result, StorageError):

@@ -9,14 +9,17 @@ columns or fewer; `e` opens the whole cause (``core/causes.py``).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
-from amazon_tui.core.causes import Cause, cause_of
 from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.text import safe_text
+
+if TYPE_CHECKING:
+    from amazon_tui.core.causes import Cause
 
 MIN_WIDTH, MIN_HEIGHT = 72, 16  # the smallest at which every screen is complete (tests/tui/test_80x24.py)
 
@@ -54,6 +57,8 @@ class ErrorLine(Widget):
         self.what = safe_text(what)
         self.cause = " ".join(safe_text(redact(str(cause or "unknown error"))).split()) or "unknown error"
         self.key = key
+        from amazon_tui.core.causes import cause_of  # the first failure loads it, not the first paint
+
         self.details = cause_of(what, cause or "unknown error", when)
         self.details_key = details_key
         self.display = True

@@ -13,7 +13,7 @@ import re
 import httpx
 
 from amazon_tui.cli.commands.notifications import notifications_command
-from amazon_tui.core.notifications import NotificationHealth
+from amazon_tui.core.notification_health import NotificationHealth
 from amazon_tui.core.service import AppService
 from amazon_tui.local.db import open_database
 from amazon_tui.local.lease import Coordination
