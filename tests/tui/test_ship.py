@@ -81,6 +81,8 @@ async def test_s_is_not_offered_on_a_shipped_order_nor_read_only(tmp_path):
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(world.app.screen, OrderDetailsScreen)
+        notice = str(world.app.screen.query_one("#notice").content)
+        assert notice.startswith("No shipment to confirm here: ")  # Shipped, or fulfilled by Amazon
     world.sandbox.close()
     world = build(tmp_path / "ro", read_only=True)
     async with world.app.run_test(size=(80, 24)) as pilot:

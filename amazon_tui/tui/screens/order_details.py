@@ -33,7 +33,7 @@ from amazon_tui.tui.messages import OrdersChanged
 from amazon_tui.tui.refusals import explain_refusal
 from amazon_tui.tui.requests import CancelOrders, RetryCancellations
 from amazon_tui.tui.screens.base import BaseScreen
-from amazon_tui.tui.screens.order_shipments import confirm_shipment, pending_rows
+from amazon_tui.tui.screens.order_shipments import ShipmentActions, pending_rows
 from amazon_tui.tui.widgets.details_header import DetailsHeader
 from amazon_tui.tui.widgets.fields import FieldSection
 from amazon_tui.tui.widgets.records import Column, Records
@@ -189,7 +189,7 @@ def shipping_fields(order: Order) -> list[tuple[str, Text | str]]:
     ]
 
 
-class OrderDetailsScreen(BaseScreen):
+class OrderDetailsScreen(ShipmentActions, BaseScreen):
     """One Amazon order; cached at once, refreshed by one getOrder in the background."""
 
     HELP = (
@@ -219,6 +219,8 @@ class OrderDetailsScreen(BaseScreen):
             tooltip="Confirm Shipment: tell Amazon the carrier and tracking number",
             id="confirm-shipment",
         ),
+        # the same id: where no shipment can be confirmed, `s` says why (in the notice, once)
+        Binding("s", "why_not_ship", "Why no Confirm Shipment", show=False, id="confirm-shipment"),
         Binding(
             "m",
             "magento_order",
@@ -447,6 +449,8 @@ class OrderDetailsScreen(BaseScreen):
             return self.shippable
         if action == "why_not_cancel":
             return not self.cancelable
+        if action == "why_not_ship":
+            return not self.shippable and self.order is not None
         return super().check_action(action, parameters)
 
     def action_why_not_cancel(self) -> None:
@@ -461,11 +465,6 @@ class OrderDetailsScreen(BaseScreen):
             self.explain_refusal(refusal.reason)
             return
         self.request(CancelOrders((self.order_id,)))
-
-    def action_confirm_shipment(self) -> None:
-        """Confirm Shipment: the modal, then what Amazon's answer left (confirmed, or why not)."""
-        if self.order is not None and self.shippable:
-            confirm_shipment(self, self.order, lambda: self.refresh_from_amazon(force=False))
 
     def explain_refusal(self, refusal: str) -> None:
         """No cancellation here: say why and where to cancel instead (Seller Central), in a banner

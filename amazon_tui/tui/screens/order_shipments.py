@@ -4,13 +4,14 @@ packages journaled that Amazon's order does not show yet (confirming, or not con
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.screen import Screen
+from textual.widgets import Static
 
 from amazon_tui.domain.text import safe_text
-from amazon_tui.tui.format import date, literal
+from amazon_tui.tui.format import date, inert_lines, literal
 
 if TYPE_CHECKING:
     from amazon_tui.domain.models import Order
@@ -76,3 +77,29 @@ def confirm_shipment(screen: Screen, order: Order, then: Callable[[], object]) -
         then()
 
     screen.app.push_screen(ShipModal(order), shown)
+
+
+class ShipmentActions:
+    """Amazon Order Details' shipment keys: `s` opens Confirm Shipment where a shipment can be
+    confirmed (``shippable``), and says why not elsewhere (the same binding id)."""
+
+    order: Order | None
+    shippable: bool
+
+    def action_confirm_shipment(self) -> None:
+        """Confirm Shipment: the modal, then what Amazon's answer left (confirmed, or why not)."""
+        screen: Any = self
+        if self.order is not None and self.shippable:
+            confirm_shipment(screen, self.order, lambda: screen.refresh_from_amazon(force=False))
+
+    def action_why_not_ship(self) -> None:
+        """`s` where no shipment can be confirmed: why, in the notice on the details tab."""
+        screen: Any = self
+        refusal = screen.service.ship_desk.refusal(self.order) if self.order is not None else None
+        if refusal is not None:
+            notice = screen.query_one("#notice", Static)
+            notice.update(
+                Text(inert_lines(f"No shipment to confirm here: {refusal.reason}"), style="#ff8c3a")
+            )
+            notice.display = True
+            screen.action_tab(0)
