@@ -60,10 +60,11 @@ class OrderDesk:
         stores = [store.name for store in self.config.stores if store.active]
         due_soon = timedelta(hours=self.config.ui.due_soon_hours)
         failing = [refund_failing(summary, problem) for summary, problem in self.repo.magento_failing(stores)]
+        refunding = {item.order.order_id for item in failing}
         failing += [
             not_confirmed(summary, row.state.value == "failed", row.cause, row.updated_at)
             for summary, row in self.unconfirmed(stores)
-            if summary.order_id not in {item.order.order_id for item in failing}
+            if summary.order_id not in refunding
         ]
         listed = {item.order.order_id for item in failing}
         queued = [

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from amazon_tui.local.db import Database
 
+# The shipments Amazon lacks: under way, or failed while Amazon still has the order to ship (once
+# the order shipped or was canceled, a failed row is history).
+UNCONFIRMED = (
+    "s.state IN ('requested', 'sending', 'confirming') "
+    "OR (s.state = 'failed' AND EXISTS (SELECT 1 FROM orders o WHERE o.order_id = s.order_id "
+    "AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED')))"
+)
+
 
 def unconfirmed_count(db: Database) -> int:
-    """Shipments Amazon lacks: under way, or failed while Amazon still has the order to ship."""
-    rows = db.query(
-        "SELECT COUNT(*) AS n FROM shipments s WHERE s.state IN ('requested', 'sending', 'confirming') "
-        "OR (s.state = 'failed' AND EXISTS (SELECT 1 FROM orders o WHERE o.order_id = s.order_id "
-        "AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED')))"
-    )
-    return int(rows[0]["n"])
+    """How many shipments Amazon lacks (``UNCONFIRMED``)."""
+    return int(db.query(f"SELECT COUNT(*) AS n FROM shipments s WHERE {UNCONFIRMED}")[0]["n"])

@@ -23,7 +23,7 @@ from amazon_tui.local.db import Database
 from amazon_tui.local.fenced import LeaseLost, fenced_update, lease_holds
 from amazon_tui.local.lease import FENCE_HOLDS, Fence, fence_params
 from amazon_tui.local.order_sql import SUMMARY_COLUMNS, summary_from
-from amazon_tui.local.shipment_counts import unconfirmed_count
+from amazon_tui.local.shipment_counts import UNCONFIRMED
 
 
 class ShipState(str, Enum):
@@ -319,15 +319,8 @@ class ShipmentJournal:
     def not_confirmed(self) -> list[ShipmentRow]:
         """Rows Amazon does not have yet: unfinished, or failed while Amazon still has the order to
         ship (the operator's to fix; once the order shipped or was canceled they are history)."""
-        rows = self.db.query(
-            "SELECT * FROM shipments s WHERE s.state IN ('requested', 'sending', 'confirming') "
-            "OR (s.state = 'failed' AND EXISTS (SELECT 1 FROM orders o WHERE o.order_id = s.order_id "
-            "AND o.status IN ('UNSHIPPED', 'PARTIALLY_SHIPPED'))) ORDER BY s.id"
-        )
+        rows = self.db.query(f"SELECT * FROM shipments s WHERE {UNCONFIRMED} ORDER BY s.id")
         return [_row(row) for row in rows]
-
-    def count_pending(self) -> int:
-        return unconfirmed_count(self.db)
 
     def all(self, limit: int = 500) -> list[ShipmentRow]:
         rows = self.db.query("SELECT * FROM shipments ORDER BY id DESC LIMIT ?", (limit,))
@@ -350,18 +343,15 @@ class ShipmentJournal:
             tuple(stores),
         )
         latest = {row["order_id"]: row for row in rows}
-        return [(summary_from(row), self.get(row["shipment_row"])) for row in latest.values()]
-
-    def known_magento_shipments(self, shipment_ids: Sequence[int]) -> set[int]:
-        """Which of these Magento shipments are journaled already."""
-        if not shipment_ids:
-            return set()
-        marks = ",".join("?" * len(shipment_ids))
-        rows = self.db.query(
-            f"SELECT magento_shipment_id FROM shipments WHERE magento_shipment_id IN ({marks})",
-            tuple(shipment_ids),
-        )
-        return {row["magento_shipment_id"] for row in rows}
+        marks = ",".join("?" * len(latest))
+        shipments = {
+            row["id"]: _row(row)
+            for row in self.db.query(
+                f"SELECT * FROM shipments WHERE id IN ({marks})",
+                tuple(row["shipment_row"] for row in latest.values()),
+            )
+        }
+        return [(summary_from(row), shipments[row["shipment_row"]]) for row in latest.values()]
 
 
 @dataclass(frozen=True)

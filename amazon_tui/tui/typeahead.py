@@ -50,10 +50,6 @@ class KeyQueue:
         self._releasing = False  # whether a run of ``_release`` is under way
         self._started = False  # whether the first screen was ready once (see ``hold``)
 
-    @property
-    def pending(self) -> int:
-        return len(self._keys)
-
     def hold(self, key: events.Key | events.Paste) -> None:
         """A key (or a paste) the driver read: it goes through once the keys before it have settled."""
         if isinstance(key, events.Key) and key.key == "ctrl+j" and not self._started:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from amazon_tui.cli.commands.common import load_order
 from amazon_tui.cli.errors import EXIT_ATTENTION, EXIT_OK, EXIT_SERVICE, Refused, UsageError
-from amazon_tui.cli.output import print_document, print_table, safe_text, table
+from amazon_tui.cli.output import print_document, print_table, safe_text, table, utc_minute
 from amazon_tui.domain.values import format_timestamp
 
 
@@ -120,7 +120,7 @@ async def shipments_command(service, args: argparse.Namespace) -> int:
                         row.carrier,
                         row.tracking_number or "",
                         row.state.value,
-                        row.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+                        utc_minute(row.updated_at),
                         row.cause or "",
                     )
                     for row in rows

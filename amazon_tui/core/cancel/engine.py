@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from amazon_tui.core.cancel.magento import MagentoFollowUp
 from amazon_tui.core.cancel.records import CancelRecords
-from amazon_tui.core.cancel.rules import ReadOnlySession
+from amazon_tui.core.cancel.rules import FINAL_FEED_STATUSES, ReadOnlySession
 from amazon_tui.core.cancel.send import Sender
 from amazon_tui.core.cancel.settle import Settler
 from amazon_tui.core.schedule import Schedule
@@ -110,7 +110,7 @@ class CancellationEngine:
     ) -> list[JournalEntry]:
         """Amazon's FEED_PROCESSING_FINISHED: read the report it names (no getFeed) and the orders;
         [] when none of ours waits on this feed (a duplicate, another application's feed)."""
-        if status not in ("DONE", "FATAL", "CANCELLED"):
+        if status not in FINAL_FEED_STATUSES:
             return []
         async with self._lock:
             group = [e for e in self.records.journal.by_feed(feed_id) if e.state is CancelState.SUBMITTED]

@@ -90,12 +90,6 @@ class ShipDesk:
     def rows(self, order_id: str) -> list[ShipmentRow]:
         return self.records.journal.of_order(order_id)
 
-    def not_confirmed(self) -> list[ShipmentRow]:
-        return self.records.journal.not_confirmed()
-
-    def pending_count(self) -> int:
-        return self.records.journal.count_pending()
-
     def package(self, order: Order, form: ShipmentForm, package_id: str) -> PackageConfirmation:
         """The package the form describes (ShipRefused when it cannot be one)."""
         from pydantic import ValidationError

@@ -78,10 +78,11 @@ class ShipmentDiscovery:
     async def _journal(
         self, candidate: Candidate, shipments: list[MagentoShipment], client: MagentoClient, fence: Fence
     ) -> list[ShipmentRow]:
-        journal = self.records.journal
+        journaled = self.records.journal.of_order(candidate.order_id)
+        by_package = {row.package_id: row for row in journaled}
         fresh = []
         for shipment in sorted(shipments, key=lambda s: s.entity_id):
-            row = journal.package(candidate.order_id, str(shipment.entity_id))
+            row = by_package.get(str(shipment.entity_id))
             if row is None or (row.state is ShipState.FAILED and row.failure is ShipFailure.UNMATCHED):
                 fresh.append((shipment, row))
         if not fresh:
@@ -90,9 +91,7 @@ class ShipmentDiscovery:
         if order is None:
             return []
         boxes = {folded(package.tracking_number) for package in order.packages} | {
-            folded(row.tracking_number)
-            for row in journal.of_order(candidate.order_id)
-            if row.state is not ShipState.FAILED
+            folded(row.tracking_number) for row in journaled if row.state is not ShipState.FAILED
         }
         fresh = [(shipment, row) for shipment, row in fresh if not _same_box(shipment, boxes)]
         if not fresh:

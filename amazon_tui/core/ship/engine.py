@@ -159,9 +159,12 @@ class ShipmentEngine:
         return local is not None and holds_package(local, row)
 
     def _local(self, row: ShipmentRow) -> Order | None:
-        """The local copy when the store synced within ``FRESH`` (it stands for Amazon's order)."""
-        synced = self.synced_at(row.store)
-        if synced is None or self.records.clock() - synced > FRESH:
+        """The local copy when it is fresh — the store synced, or the order was read from Amazon
+        (a request by hand reads it right before journaling), within ``FRESH`` — so that it
+        stands for Amazon's order."""
+        now = self.records.clock()
+        read = [self.synced_at(row.store), self.records.repo.detail_fetched(row.order_id)]
+        if not any(when is not None and now - when <= FRESH for when in read):
             return None
         return self.records.repo.get(row.order_id)
 
@@ -171,7 +174,7 @@ class ShipmentEngine:
         try:
             match row.state:
                 case ShipState.REQUESTED:
-                    return await self.send(row, fence, read=read, confirm_now=confirm_now)
+                    return await self.send(row, fence, confirm_now=confirm_now)
                 case ShipState.SENDING:
                     return await self.resolve(row, fence)
                 case _:
@@ -185,13 +188,11 @@ class ShipmentEngine:
         self.records.repo.upsert([order], now=self.records.clock(), detail=True)
         return order
 
-    async def send(
-        self, row: ShipmentRow, fence: Fence, *, read: bool = False, confirm_now: bool = False
-    ) -> ShipmentRow:
-        """Amazon's order (a fresh local copy unless ``read``, else getOrder), then ONE
+    async def send(self, row: ShipmentRow, fence: Fence, *, confirm_now: bool = False) -> ShipmentRow:
+        """Amazon's order (a fresh local copy, else getOrder), then ONE
         confirmShipment, journaled ``sending`` before it leaves; with ``confirm_now``, Amazon's
         order is read right after (else a sync or ORDER_CHANGE brings the package)."""
-        order = (None if read else self._local(row)) or await self.read_order(row, fence)
+        order = self._local(row) or await self.read_order(row, fence)
         if holds_package(order, row):
             return self.records.confirmed(row, fence, "Amazon's order holds the package already.")
         refusal = ship_refusal(order, read_only=False)

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from amazon_tui.config.schema import Config
 from amazon_tui.core.gateway import Gateway
@@ -17,9 +16,6 @@ from amazon_tui.core.sync.progress import Progress, SyncOutcome, SyncProgress, S
 from amazon_tui.local.disk import StorageError
 from amazon_tui.local.orders import OrderRepository
 from amazon_tui.local.stores import StoreRecords
-
-if TYPE_CHECKING:
-    pass
 
 
 def describe_failure(error: BaseException) -> str:

@@ -439,19 +439,15 @@ class OrderDetailsScreen(ShipmentActions, BaseScreen):
             self.app.push_screen(MagentoOrderScreen(self.order_id, self.store))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Cancel Order only while it can be done; otherwise `c` says why and where instead.
-        The Magento key only when Magento has this order."""
-        if action == "magento_order":
-            return self.magento is not None
-        if action == "cancel_order":
-            return self.cancelable
-        if action == "confirm_shipment":
-            return self.shippable
-        if action == "why_not_cancel":
-            return not self.cancelable
-        if action == "why_not_ship":
-            return not self.shippable and self.order is not None
-        return super().check_action(action, parameters)
+        """Cancel Order and Confirm Shipment while they can be done, else their key says why."""
+        offered = {
+            "magento_order": self.magento is not None,
+            "cancel_order": self.cancelable,
+            "why_not_cancel": not self.cancelable,
+            "confirm_shipment": self.shippable,  # likewise Confirm Shipment and `s`
+            "why_not_ship": not self.shippable and self.order is not None,
+        }
+        return offered[action] if action in offered else super().check_action(action, parameters)
 
     def action_why_not_cancel(self) -> None:
         self.action_cancel_order()
@@ -466,14 +462,19 @@ class OrderDetailsScreen(ShipmentActions, BaseScreen):
             return
         self.request(CancelOrders((self.order_id,)))
 
-    def explain_refusal(self, refusal: str) -> None:
-        """No cancellation here: say why and where to cancel instead (Seller Central), in a banner
-        on the order's details tab (shown), not again in a toast."""
-        text = explain_refusal(self.app, self.service, self.order_id, self.store, refusal, toast=False)
+    def show_notice(self, text: str) -> None:
+        """Why no cancellation or shipment here: in the notice on the details tab, not a toast."""
         notice = self.query_one("#notice", Static)
         notice.update(Text(inert_lines(text), style="#ff8c3a"))
         notice.display = True
         self.action_tab(0)
+
+    def explain_refusal(self, refusal: str) -> None:
+        """No cancellation here: say why and where to cancel instead (Seller Central), in a banner
+        on the order's details tab (shown), not again in a toast."""
+        self.show_notice(
+            explain_refusal(self.app, self.service, self.order_id, self.store, refusal, toast=False)
+        )
         self.query_one("#details-scroll", KeyScroll).scroll_home(animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

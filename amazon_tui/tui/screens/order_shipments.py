@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import Static
 
 from amazon_tui.domain.text import safe_text
-from amazon_tui.tui.format import date, inert_lines, literal
+from amazon_tui.tui.format import date, literal
 
 if TYPE_CHECKING:
     from amazon_tui.domain.models import Order
@@ -97,9 +96,4 @@ class ShipmentActions:
         screen: Any = self
         refusal = screen.service.ship_desk.refusal(self.order) if self.order is not None else None
         if refusal is not None:
-            notice = screen.query_one("#notice", Static)
-            notice.update(
-                Text(inert_lines(f"No shipment to confirm here: {refusal.reason}"), style="#ff8c3a")
-            )
-            notice.display = True
-            screen.action_tab(0)
+            screen.show_notice(f"No shipment to confirm here: {refusal.reason}")

@@ -9,7 +9,7 @@ sends one confirmShipment; the modal closes with the journal row once Amazon ans
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -26,6 +26,9 @@ from amazon_tui.local.shipments import ShipmentRow
 from amazon_tui.tui.context import TuiContext
 from amazon_tui.tui.size_gate import SizeGated
 from amazon_tui.tui.widgets.error_line import TooSmall
+
+if TYPE_CHECKING:
+    from amazon_tui.core.ship.desk import ShipmentForm
 
 HINT = "Amazon marks the order shipped and tells the buyer the tracking number."
 
@@ -127,18 +130,30 @@ class ShipModal(SizeGated, ModalScreen[ShipmentRow | None]):
         event.stop()
         self.confirm()
 
-    def _problem(self) -> str | None:
+    def _form(self) -> ShipmentForm | str:
+        """What the operator typed, or what is missing (one line)."""
+        from amazon_tui.core.ship.desk import ShipmentForm
+
         carrier = self.query_one("#ship-carrier", Select).value
+        name = self.query_one("#ship-carrier-name", Input).value.strip()
+        tracking = self.query_one("#ship-tracking", Input).value.strip()
+        date = self._date()
         if not isinstance(carrier, str):
             return "Choose a carrier."
-        if carrier == OTHER and not self.query_one("#ship-carrier-name", Input).value.strip():
+        if carrier == OTHER and not name:
             return "Other needs the carrier's name."
-        if not self.query_one("#ship-tracking", Input).value.strip():
+        if not tracking:
             return "Type the tracking number."
-        date = self._date()
         if date is None:
             return "The ship date is a day like 2026-12-08, not in the future."
-        return None
+        method = self.query_one("#ship-method", Input).value.strip()
+        return ShipmentForm(
+            carrier=carrier,
+            carrier_name=name or None,
+            tracking_number=tracking,
+            ship_date=date,
+            shipping_method=method or None,
+        )
 
     def _date(self) -> datetime | None:
         text = self.query_one("#ship-date", Input).value.strip()
@@ -155,20 +170,10 @@ class ShipModal(SizeGated, ModalScreen[ShipmentRow | None]):
         """Submit once: a second Enter while submitting does nothing."""
         if self.submitting:
             return
-        problem = self._problem()
-        if problem is not None:
-            self._status(Text(problem, style="bold #ff8c3a"))
+        form = self._form()
+        if isinstance(form, str):
+            self._status(Text(form, style="bold #ff8c3a"))
             return
-        from amazon_tui.core.ship.desk import ShipmentForm
-
-        carrier = cast(str, self.query_one("#ship-carrier", Select).value)
-        form = ShipmentForm(
-            carrier=carrier,
-            carrier_name=self.query_one("#ship-carrier-name", Input).value.strip() or None,
-            tracking_number=self.query_one("#ship-tracking", Input).value.strip(),
-            ship_date=self._date() or self._now(),
-            shipping_method=self.query_one("#ship-method", Input).value.strip() or None,
-        )
         self.submitting = True
         self.query_one("#ship-confirm", Button).disabled = True
         self.query_one("#ship-back-button", Button).disabled = True
@@ -179,10 +184,9 @@ class ShipModal(SizeGated, ModalScreen[ShipmentRow | None]):
         self.query_one("#ship-status", Static).update(text)
 
     @work(exclusive=True, group="ship-submit")
-    async def submit(self, form: object) -> None:
-        from amazon_tui.core.ship.desk import ShipmentForm, ShipRefused
+    async def submit(self, form: ShipmentForm) -> None:
+        from amazon_tui.core.ship.desk import ShipRefused
 
-        assert isinstance(form, ShipmentForm)
         try:
             row = await cast("TuiContext", self.app).service.ship_desk.ship(self.order.order_id, form)
         except ShipRefused as exc:

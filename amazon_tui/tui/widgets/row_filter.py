@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from amazon_tui.tui.widgets.filter_form import StillInput
 from amazon_tui.tui.widgets.focus import focus_now
@@ -48,9 +49,14 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+@lru_cache(maxsize=64)
+def _word_start(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![^\W_])" + re.escape(word))
+
+
 def starts_a_word(word: str, text: str) -> bool:
     """Whether ``word`` begins one of ``text``'s words (after a space, a dash, the start...)."""
-    return re.search(r"(?<![^\W_])" + re.escape(word), text) is not None
+    return _word_start(word).search(text) is not None
 
 
 def named_store(words: Sequence[str], stores: Sequence[str]) -> tuple[slice, tuple[str, ...]] | None:
@@ -64,17 +70,29 @@ def named_store(words: Sequence[str], stores: Sequence[str]) -> tuple[slice, tup
     return None
 
 
+@lru_cache(maxsize=32)
+def _plan(
+    typed: str, stores: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...] | None, tuple[str, ...]]:
+    """What is typed, worked out once per value (not once per row): its words, the store names
+    it names (if any), and the words left to match the row's fields."""
+    words = tuple(typed.casefold().split())
+    named = named_store(words, stores)
+    if named is None:
+        return words, None, words
+    where, names = named
+    return words, names, words[: where.start] + words[where.stop :]
+
+
 def matches(
     typed: str, texts: Sequence[str], *, store: str | None = None, stores: Sequence[str] = ()
 ) -> bool:
-    words = typed.casefold().split()
+    words, names, rest = _plan(typed, tuple(stores))
     if not words:
         return True
-    named = named_store(words, stores) if store is not None else None
-    if named is not None:
-        where, names = named
+    if store is not None and names is not None:
         if store not in names:
             return False
-        words = words[: where.start] + words[where.stop :]
+        words = rest
     fields = [_folded(text) for text in texts]
     return all(any(starts_a_word(word, field) for field in fields) for word in words)
