@@ -31,12 +31,14 @@ def fenced_update(
     lease_now: float,
     now: datetime,
     values: Mapping[str, object],
+    moved_away: Callable[[], Exception],
     also: Callable[[sqlite3.Connection], None] | None = None,
-) -> bool:
+) -> None:
     """Move row ``row_id`` of ``table`` from ``expected`` to ``state`` and set ``values``, if it is
     still in ``expected`` and ``fence`` holds; ``also`` writes more in the same transaction.
 
-    Returns whether the row moved. When it did not, ``lease_holds`` tells which check refused.
+    Raises LeaseLost when this process no longer leads, else ``moved_away()`` (the row is in
+    another state now: another process moved it) when the row did not move.
     """
     assignments = "".join(f", {key} = :{key}" for key in values)
     params = {
@@ -56,9 +58,8 @@ def fenced_update(
         moved = cursor.rowcount == 1
         if moved and also is not None:
             also(conn)
-    return moved
-
-
-def lease_holds(db: Database, fence: Fence, lease_now: float) -> bool:
-    """Whether ``fence`` still holds (this process leads in its epoch)."""
-    return bool(db.query(f"SELECT 1 WHERE {FENCE_HOLDS}", fence_params(fence, lease_now)))
+    if moved:
+        return
+    if not db.query(f"SELECT 1 WHERE {FENCE_HOLDS}", fence_params(fence, lease_now)):
+        raise LeaseLost(f"this process no longer leads the data dir (epoch {fence.epoch})")
+    raise moved_away()

@@ -19,7 +19,7 @@ from enum import Enum
 from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.values import CancelReason, format_timestamp, parse_timestamp, timestamp
 from amazon_tui.local.db import Database
-from amazon_tui.local.fenced import LeaseLost, fenced_update, lease_holds
+from amazon_tui.local.fenced import fenced_update
 from amazon_tui.local.lease import Fence
 
 
@@ -256,7 +256,7 @@ class Journal:
         if unknown:
             raise ValueError(f"unknown journal fields {sorted(unknown)}")
         values = {key: _column(key, value) for key, value in fields.items()}
-        moved = fenced_update(
+        fenced_update(
             self.db,
             "cancellations",
             entry.id,
@@ -266,12 +266,9 @@ class Journal:
             lease_now=self.lease_clock(),
             now=now,
             values=values,
+            moved_away=lambda: RowMoved(self.get(entry.id)),
             also=also,
         )
-        if not moved:
-            if not lease_holds(self.db, fence, self.lease_clock()):
-                raise LeaseLost(f"this process no longer leads the data dir (epoch {fence.epoch})")
-            raise RowMoved(self.get(entry.id))
         return self.get(entry.id)
 
     def get(self, entry_id: int) -> JournalEntry:

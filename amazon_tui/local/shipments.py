@@ -20,7 +20,7 @@ from amazon_tui.domain.secrets import redact
 from amazon_tui.domain.shipping import PackageConfirmation, PackageItem, folded
 from amazon_tui.domain.values import format_timestamp, parse_timestamp, timestamp
 from amazon_tui.local.db import Database
-from amazon_tui.local.fenced import LeaseLost, fenced_update, lease_holds
+from amazon_tui.local.fenced import fenced_update
 from amazon_tui.local.lease import FENCE_HOLDS, Fence, fence_params
 from amazon_tui.local.order_sql import SUMMARY_COLUMNS, summary_from
 from amazon_tui.local.shipment_counts import UNCONFIRMED
@@ -279,7 +279,7 @@ class ShipmentJournal:
         unknown = set(fields) - FIELDS
         if unknown:
             raise ValueError(f"unknown shipment fields {sorted(unknown)}")
-        moved = fenced_update(
+        fenced_update(
             self.db,
             "shipments",
             row.id,
@@ -289,12 +289,9 @@ class ShipmentJournal:
             lease_now=self.lease_clock(),
             now=now,
             values={key: _column(key, value) for key, value in fields.items()},
+            moved_away=lambda: ShipmentMoved(self.get(row.id)),
             also=also,
         )
-        if not moved:
-            if not lease_holds(self.db, fence, self.lease_clock()):
-                raise LeaseLost(f"this process no longer leads the data dir (epoch {fence.epoch})")
-            raise ShipmentMoved(self.get(row.id))
         return self.get(row.id)
 
     def get(self, row_id: int) -> ShipmentRow:
