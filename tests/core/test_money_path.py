@@ -275,3 +275,19 @@ async def test_a_read_only_process_never_leads_and_stalls_nobody(world):
     [entry] = await finish(writer, submissions)
     assert entry.state is CancelState.CANCELED and entry.magento_done
     assert reader.leader.tick() is False
+
+
+async def test_an_id_no_feed_can_carry_fails_that_order_alone_and_the_others_are_sent(world):
+    """Amazon answers an item id holding U+FFFE (XML cannot carry it): that order fails before any
+    feed, with why; the order asked with it goes in a feed of its own, as usual."""
+    service = world.open_service()
+    await service.sync()
+    odd, fine = cancelable(service, 2)
+    doc = world.sandbox.db.amazon_order(odd)
+    doc["orderItems"][0]["orderItemId"] = "7\ufffe7"
+    world.sandbox.db.save_amazon_order(doc)
+    submissions = await service.cancel([odd, fine], CancelReason.NO_INVENTORY)
+    failed = {f.order_id: f.cause for s in submissions for f in s.failed}
+    assert "no feed can carry" in failed[odd]
+    assert [e.order_id for s in submissions for e in s.submitted] == [fine]
+    assert world.sandbox.count("createFeed", 202) == 1

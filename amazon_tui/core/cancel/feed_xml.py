@@ -6,6 +6,7 @@ parsed with defusedxml, because it comes from outside.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -18,6 +19,16 @@ if TYPE_CHECKING:
 
 FEED_TYPE = "POST_ORDER_ACKNOWLEDGEMENT_DATA"
 CONTENT_TYPE = "text/xml; charset=UTF-8"
+
+
+# XML 1.0's Char production: what a feed can carry at all (no C0 controls but tab and line
+# ends, no surrogates, not U+FFFE or U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_legal(text: str) -> bool:
+    """Whether ``text`` can be written in an XML document (an id Amazon sent may not be)."""
+    return _NOT_XML.search(text) is None
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,8 @@ def build_cancellation_feed(merchant_id: str, messages: Sequence[CancelMessage])
     for number, message in enumerate(messages, start=1):
         if not message.item_ids:
             raise ValueError(f"order {message.order_id} has no unshipped item to cancel")
+        if not all(xml_legal(text) for text in (message.order_id, *message.item_ids)):
+            raise ValueError(f"order {message.order_id!r} has an id no XML document can hold")
         element = ET.SubElement(envelope, "Message")
         ET.SubElement(element, "MessageID").text = str(number)
         acknowledgement = ET.SubElement(element, "OrderAcknowledgement")

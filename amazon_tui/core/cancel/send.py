@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from amazon_tui.core.cancel.amazon_apis import AmazonApis
-from amazon_tui.core.cancel.feed_xml import CONTENT_TYPE, FEED_TYPE, CancelMessage, build_cancellation_feed
+from amazon_tui.core.cancel.feed_xml import (
+    CONTENT_TYPE,
+    FEED_TYPE,
+    CancelMessage,
+    build_cancellation_feed,
+    xml_legal,
+)
 from amazon_tui.core.cancel.records import CancelRecords
 from amazon_tui.core.cancel.rules import FAILURE_MESSAGE, may_have_landed, refusal_for
 from amazon_tui.domain.models import Order
@@ -70,6 +76,9 @@ class Sender:
             return self.records.fail(entry, fence, failure, refusal.reason, message)
         unshipped = tuple(item.order_item_id for item in order.items if item.quantity_unshipped > 0)
         items = unshipped or tuple(item.order_item_id for item in order.items)
+        if not all(xml_legal(text) for text in (entry.order_id, *items)):  # it would spoil its whole feed
+            cause = "Amazon's order has an id no feed can carry (a character XML does not allow)"
+            return self.records.fail(entry, fence, Failure.NOT_SENT, cause, f"{FAILURE_MESSAGE} {cause}.")
         return self.records.move(entry, CancelState.VERIFIED, fence, items=items)
 
     async def send(self, store: str, entries: list[JournalEntry], fence: Fence) -> Sent:
